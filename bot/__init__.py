@@ -1,0 +1,1 @@
+"""cabinet-bot: the Telegram front end of an insurer's personal cabinet."""

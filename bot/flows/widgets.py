@@ -1,0 +1,39 @@
+"""Widgets shared by every dialog."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from aiogram_dialog import DialogManager, StartMode
+from aiogram_dialog.widgets.common import WhenCondition
+from aiogram_dialog.widgets.kbd import Start
+from aiogram_dialog.widgets.text import Text
+from aiogram_i18n import I18nContext
+
+from bot.flows.states import MenuSG
+
+_FLUENT_TYPES = (str, int, float, Decimal, date)
+
+
+def i18n_of(manager: DialogManager) -> I18nContext:
+    i18n: I18nContext = manager.middleware_data["i18n"]
+    return i18n
+
+
+class T(Text):
+    """A Fluent message from `locales/`; its variables come from the window's getter data."""
+
+    def __init__(self, key: str, when: WhenCondition = None) -> None:
+        super().__init__(when=when)
+        self.key = key
+
+    async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
+        variables = {k: v for k, v in data.items() if isinstance(v, _FLUENT_TYPES)}
+        return i18n_of(manager).get(self.key, **variables)
+
+
+def back_to_menu() -> Start:
+    """"Назад" from a top-level section: the main menu, whichever way the section was opened."""
+    return Start(T("button-back"), id="back", state=MenuSG.main, mode=StartMode.RESET_STACK)

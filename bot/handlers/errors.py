@@ -1,0 +1,61 @@
+"""Unhandled errors: a translated apology with an incident id, and the trace in the log.
+
+A button from a dialog this process no longer knows (e.g. after a restart) is not an
+error for the user: they are brought back home.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import structlog
+from aiogram import Bot, F, Router
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent
+from aiogram_dialog import DialogManager, ShowMode
+from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
+from aiogram_i18n import I18nContext
+
+from bot import metrics
+from bot.flows.home import open_home
+
+router = Router(name="errors")
+log = structlog.get_logger(__name__)
+
+
+@router.errors(ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState))
+async def stale_dialog(event: ErrorEvent, dialog_manager: DialogManager, i18n: I18nContext) -> None:
+    log.info("stale_dialog_button", error=type(event.exception).__name__)
+    if event.update.callback_query is not None:
+        await event.update.callback_query.answer(i18n.get("stale-button"))
+    await open_home(dialog_manager, show_mode=ShowMode.SEND)
+
+
+@router.errors(F.update.as_("update"))
+async def unexpected(event: ErrorEvent, bot: Bot, i18n: I18nContext | None = None) -> None:
+    incident = secrets.token_hex(4).upper()
+    metrics.ERRORS.inc()
+    log.error(
+        "unhandled_error",
+        incident=incident,
+        update_id=event.update.update_id,
+        update_type=event.update.event_type,
+        exc_info=event.exception,
+    )
+    chat_id = _private_chat_id(event)
+    if chat_id is None or i18n is None:
+        return
+    try:
+        await bot.send_message(chat_id, i18n.get("error-incident", incident=incident))
+    except Exception:  # noqa: BLE001 - the apology must never raise a second error
+        log.warning("incident_reply_failed", incident=incident)
+
+
+def _private_chat_id(event: ErrorEvent) -> int | None:
+    update = event.update
+    message = update.message or (
+        update.callback_query.message if update.callback_query is not None else None
+    )
+    if message is not None and message.chat.type == "private":
+        return message.chat.id
+    return None

@@ -1,0 +1,27 @@
+"""Whatever no other handler took in a private chat: say so and lead home."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import DialogManager, ShowMode
+from aiogram_i18n import I18nContext
+
+from bot.flows.home import open_home
+
+router = Router(name="fallback")
+
+
+@router.message()
+async def unknown_message(message: Message, dialog_manager: DialogManager, i18n: I18nContext) -> None:
+    await message.answer(i18n.get("unknown-message"))
+    await open_home(dialog_manager)
+
+
+@router.callback_query()
+async def stale_button(
+    callback: CallbackQuery, dialog_manager: DialogManager, i18n: I18nContext
+) -> None:
+    """A button this process does not know (from before a restart, or no longer allowed)."""
+    await callback.answer(i18n.get("stale-button"))
+    await open_home(dialog_manager, show_mode=ShowMode.SEND)

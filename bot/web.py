@@ -1,0 +1,60 @@
+"""The web server of the process: health, readiness and metrics (linking pages and the
+events webhook join it in later issues)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import structlog
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.db import ping
+
+log = structlog.get_logger(__name__)
+
+ENGINE = web.AppKey("engine", AsyncEngine)
+REDIS = web.AppKey("redis", Redis)
+READY_TIMEOUT = 2.0
+
+
+async def healthz(_: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    checks = {
+        "database": ping(request.app[ENGINE]),
+        "redis": request.app[REDIS].ping(),
+    }
+    report: dict[str, str] = {}
+    for name, check in checks.items():
+        try:
+            await asyncio.wait_for(check, READY_TIMEOUT)  # type: ignore[arg-type]
+            report[name] = "ok"
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+            log.warning("readiness_check_failed", check=name, error=type(exc).__name__)
+            report[name] = "unavailable"
+    ready = all(value == "ok" for value in report.values())
+    return web.json_response(
+        {"status": "ok" if ready else "unavailable", "checks": report},
+        status=200 if ready else 503,
+    )
+
+
+async def metrics(_: web.Request) -> web.Response:
+    response = web.Response(body=generate_latest())
+    response.content_type = CONTENT_TYPE_LATEST.split(";")[0]
+    return response
+
+
+def create_web_app(*, engine: AsyncEngine, redis: Redis) -> web.Application:
+    app = web.Application(client_max_size=1024**2)
+    app[ENGINE] = engine
+    app[REDIS] = redis
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+    return app

@@ -1,0 +1,134 @@
+"""Test backends: every storage test runs on both
+
+* `embedded` — SQLite + fakeredis, what `cabinet-bot run` uses with no configuration;
+* `servers`  — PostgreSQL + Redis (`TEST_DATABASE_URL`, `TEST_REDIS_URL`, defaulting to the
+  local servers). Skipped when unreachable, except under `CI=true`, where that is a failure.
+
+The servers' test database and Redis db are wiped before each test that uses them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import pytest
+from redis.asyncio import Redis
+
+from bot.config import Settings
+from bot.logging import configure_logging
+
+TEST_DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+TEST_TOKEN = "123456:TEST-token-for-the-fake-bot-api-000000"
+
+
+def _plain_pg(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def _pg_reachable() -> str | None:
+    try:
+        connection = await asyncpg.connect(_plain_pg(TEST_DATABASE_URL), timeout=3)
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    await connection.close()
+    return None
+
+
+async def _redis_reachable() -> str | None:
+    client = Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=3)
+    try:
+        await client.ping()
+    except Exception as exc:  # noqa: BLE001
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        await client.aclose()
+    return None
+
+
+async def _probe() -> tuple[str | None, str | None]:
+    return await _pg_reachable(), await _redis_reachable()
+
+
+_PG_PROBLEM, _REDIS_PROBLEM = asyncio.run(_probe())
+
+
+def pytest_report_header() -> list[str]:
+    pg = "PostgreSQL: " + ("yes" if _PG_PROBLEM is None else f"NO ({_PG_PROBLEM})")
+    redis = "Redis: " + ("yes" if _REDIS_PROBLEM is None else f"NO ({_REDIS_PROBLEM})")
+    return [
+        "backends: embedded (SQLite + fakeredis) always; servers (PostgreSQL + Redis) when reachable",
+        f"  {pg} at {TEST_DATABASE_URL}",
+        f"  {redis} at {TEST_REDIS_URL}",
+        f"  CI={IN_CI}: unreachable servers are {'a failure' if IN_CI else 'skipped'}",
+    ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _logging() -> None:
+    configure_logging(json=False, level="WARNING")
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    database_url: str
+    redis_url: str | None
+
+    def settings(self, **overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "telegram_bot_token": TEST_TOKEN,
+            "database_url": self.database_url,
+            "redis_url": self.redis_url,
+            "_env_file": None,
+        }
+        values.update(overrides)
+        return Settings(**values)  # type: ignore[arg-type]
+
+
+def _require_servers() -> None:
+    problems = [p for p in (_PG_PROBLEM, _REDIS_PROBLEM) if p]
+    if problems:
+        message = "PostgreSQL/Redis unreachable: " + "; ".join(problems)
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+async def _wipe_servers() -> None:
+    connection = await asyncpg.connect(_plain_pg(TEST_DATABASE_URL))
+    try:
+        await connection.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await connection.close()
+    client = Redis.from_url(TEST_REDIS_URL)
+    try:
+        await client.flushdb()
+    finally:
+        await client.aclose()
+
+
+@pytest.fixture(params=["embedded", "servers"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    if request.param == "embedded":
+        yield Backend("embedded", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", None)
+        return
+    _require_servers()
+    asyncio.run(_wipe_servers())
+    yield Backend("servers", TEST_DATABASE_URL, TEST_REDIS_URL)
+
+
+@pytest.fixture
+async def migrated(backend: Backend) -> AsyncIterator[Backend]:
+    from storage import migrate
+
+    await asyncio.to_thread(migrate.upgrade, backend.database_url)
+    yield backend

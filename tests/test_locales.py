@@ -1,0 +1,65 @@
+"""Every user-visible string exists in every locale and formats without errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fluent.syntax import FluentParser, FluentSerializer, ast
+
+from bot.i18n import LOCALES_DIR, SUPPORTED, create_core
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE_DIRS = ("bot", "linking")
+VARIABLE = re.compile(r"\{\s*\$([a-z_][a-z0-9_-]*)")
+serializer = FluentSerializer()
+KEY_USE = re.compile(r"""(?:\bT|\.get|core\.get)\(\s*f?["']([a-z][a-z0-9-]*)["']""")
+
+
+def messages(locale: str) -> dict[str, set[str]]:
+    """Message id → the variables it uses."""
+    result: dict[str, set[str]] = {}
+    for path in sorted((LOCALES_DIR / locale).glob("*.ftl")):
+        resource = FluentParser().parse(path.read_text("utf-8"))
+        for entry in resource.body:
+            assert not isinstance(entry, ast.Junk), f"{path}: syntax error: {entry.content!r}"
+            if isinstance(entry, ast.Message):
+                result[entry.id.name] = set(VARIABLE.findall(serializer.serialize_entry(entry)))
+    return result
+
+
+def test_both_locales_exist() -> None:
+    assert set(SUPPORTED) == {"ru", "en"}
+    for locale in SUPPORTED:
+        assert messages(locale), locale
+
+
+def test_same_keys_and_variables_in_every_locale() -> None:
+    reference = messages("ru")
+    for locale in SUPPORTED:
+        other = messages(locale)
+        assert sorted(set(reference) - set(other)) == [], f"missing in {locale}"
+        assert sorted(set(other) - set(reference)) == [], f"missing in ru (present in {locale})"
+        for key, variables in reference.items():
+            assert other[key] == variables, f"{locale}:{key} uses other variables"
+
+
+def test_every_key_used_in_code_exists() -> None:
+    known = set(messages("ru"))
+    used: set[str] = set()
+    for folder in CODE_DIRS:
+        for path in (ROOT / folder).rglob("*.py"):
+            used |= set(KEY_USE.findall(path.read_text("utf-8")))
+    command_keys = {f"command-{name}" for name in ("start", "menu", "settings", "help", "cancel")}
+    assert used, "the scan found no keys: the pattern is broken"
+    assert sorted((used | command_keys) - known) == []
+
+
+@pytest.mark.parametrize("locale", SUPPORTED)
+async def test_every_message_formats(locale: str) -> None:
+    core = create_core("ru")
+    await core.startup()
+    for key, variables in messages(locale).items():
+        text = core.get(key, locale, **dict.fromkeys(variables, "1"))
+        assert text.strip(), key
