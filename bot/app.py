@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.handlers import build_root_router
 from bot.i18n import SUPPORTED, create_i18n_middleware
 from bot.middlewares.database import DatabaseMiddleware
+from bot.middlewares.isolation import EventIsolationMiddleware
 from bot.middlewares.metrics import MetricsMiddleware
 from bot.middlewares.throttling import ThrottlingMiddleware
 from bot.web import create_web_app
@@ -79,25 +80,35 @@ def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
         state_ttl=settings.fsm_ttl_seconds,
         data_ttl=settings.fsm_ttl_seconds,
     )
-    isolation = RedisEventIsolation(resources.redis, key_builder=key_builder)
-    dp = Dispatcher(
-        storage=storage, events_isolation=isolation, settings=settings, redis=resources.redis
+    isolation = RedisEventIsolation(
+        resources.redis, key_builder=key_builder, lock_kwargs={"timeout": 60, "sleep": 0.01}
     )
-    dp.update.outer_middleware(MetricsMiddleware())
+    # Isolation is ours (EventIsolationMiddleware), after flood control; not aiogram's.
+    dp = Dispatcher(storage=storage, settings=settings, redis=resources.redis)
+    i18n = create_i18n_middleware(settings.default_locale.value)
+    updates = MetricsMiddleware()
+    # First shutdown hook: finish the updates in flight before anything closes.
+    dp.shutdown.register(updates.drain)
+    dp.update.outer_middleware(updates)
+    dp.update.outer_middleware(
+        ThrottlingMiddleware(
+            resources.redis,
+            rate=settings.flood_rate,
+            prefix=f"{KEY_PREFIX}:throttle",
+            core=i18n.core,
+            session_factory=resources.session_factory,
+            default_locale=settings.default_locale.value,
+        )
+    )
+    dp.update.outer_middleware(EventIsolationMiddleware(isolation, dp.fsm))
     dp.update.outer_middleware(
         DatabaseMiddleware(
             resources.session_factory,
-            default_locale=settings.default_locale,
+            default_locale=settings.default_locale.value,
             default_time_zone=settings.default_time_zone,
         )
     )
-    i18n = create_i18n_middleware(settings.default_locale)
     i18n.setup(dp)
-    dp.update.outer_middleware(
-        ThrottlingMiddleware(
-            resources.redis, rate=settings.flood_rate, prefix=f"{KEY_PREFIX}:throttle"
-        )
-    )
     dp.include_router(build_root_router(support_chat_id=settings.support_chat_id))
     setup_dialogs(dp, events_isolation=isolation)
     dp.startup.register(_set_commands)
@@ -108,7 +119,10 @@ async def _set_commands(bot: Bot, i18n_middleware: object, settings: Settings) -
     core: FluentRuntimeCore = i18n_middleware.core  # type: ignore[attr-defined]
     for locale in (None, *SUPPORTED):
         commands = [
-            BotCommand(command=name, description=core.get(f"command-{name}", locale or settings.default_locale))
+            BotCommand(
+                command=name,
+                description=core.get(f"command-{name}", locale or settings.default_locale.value),
+            )
             for name in COMMANDS
         ]
         await bot.set_my_commands(commands, language_code=locale)

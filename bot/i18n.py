@@ -30,7 +30,7 @@ def locale_for(language_code: str | None, default: str) -> str:
 
 
 class UserLocaleManager(BaseManager):
-    """Reads and writes the locale on the user's database row (loaded by the database middleware)."""
+    """The locale lives on the user's database row, loaded by the database middleware."""
 
     async def get_locale(
         self,

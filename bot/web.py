@@ -32,7 +32,7 @@ async def readyz(request: web.Request) -> web.Response:
     report: dict[str, str] = {}
     for name, check in checks.items():
         try:
-            await asyncio.wait_for(check, READY_TIMEOUT)  # type: ignore[arg-type]
+            await asyncio.wait_for(check, READY_TIMEOUT)
             report[name] = "ok"
         except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
             log.warning("readiness_check_failed", check=name, error=type(exc).__name__)

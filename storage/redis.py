@@ -6,7 +6,7 @@ from redis.asyncio import Redis
 
 
 def create_redis(url: str | None) -> Redis:
-    """Return a Redis client; with no URL an in-process fakeredis, so one process needs no server."""
+    """A Redis client; with no URL an in-process fakeredis, so one process needs no server."""
     if url is None:
         from fakeredis import FakeAsyncRedis  # noqa: PLC0415 - only the embedded mode needs it
 

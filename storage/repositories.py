@@ -46,9 +46,7 @@ class ConsentRepository:
         return result.scalar_one_or_none()
 
     async def accept(self, user_id: int, *, version: str, text_sha256: str, locale: str) -> Consent:
-        consent = Consent(
-            user_id=user_id, version=version, text_sha256=text_sha256, locale=locale
-        )
+        consent = Consent(user_id=user_id, version=version, text_sha256=text_sha256, locale=locale)
         self.session.add(consent)
         await self.session.flush()
         return consent

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 
 from bot.config import Settings
 from bot.logging import configure_logging
+from storage import migrate
 
 TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -47,7 +48,7 @@ async def _redis_reachable() -> str | None:
     client = Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=3)
     try:
         await client.ping()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     finally:
         await client.aclose()
@@ -65,7 +66,8 @@ def pytest_report_header() -> list[str]:
     pg = "PostgreSQL: " + ("yes" if _PG_PROBLEM is None else f"NO ({_PG_PROBLEM})")
     redis = "Redis: " + ("yes" if _REDIS_PROBLEM is None else f"NO ({_REDIS_PROBLEM})")
     return [
-        "backends: embedded (SQLite + fakeredis) always; servers (PostgreSQL + Redis) when reachable",
+        "backends: embedded (SQLite + fakeredis) always;"
+        " servers (PostgreSQL + Redis) when reachable",
         f"  {pg} at {TEST_DATABASE_URL}",
         f"  {redis} at {TEST_REDIS_URL}",
         f"  CI={IN_CI}: unreachable servers are {'a failure' if IN_CI else 'skipped'}",
@@ -106,6 +108,11 @@ def _require_servers() -> None:
 async def _wipe_servers() -> None:
     connection = await asyncpg.connect(_plain_pg(TEST_DATABASE_URL))
     try:
+        # A bot stopped mid-update may leave a connection behind: it must not block the wipe.
+        await connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
         await connection.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
     finally:
         await connection.close()
@@ -127,8 +134,6 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
 
 
 @pytest.fixture
-async def migrated(backend: Backend) -> AsyncIterator[Backend]:
-    from storage import migrate
-
+async def migrated(backend: Backend) -> Backend:
     await asyncio.to_thread(migrate.upgrade, backend.database_url)
-    yield backend
+    return backend

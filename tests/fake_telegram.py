@@ -25,18 +25,27 @@ What it does
   objects (except free-text fields such as ``text``/``caption``/``data``); ``chat_id``,
   ``message_id``, ``offset``... are coerced to ``int``; other values stay strings ("true", "5").
   Uploaded files become :class:`UploadedFile` objects (``attach://`` references are resolved).
-* Every call is recorded as :class:`Call` in ``tg.calls`` (method in Telegram spelling).
+* Every call is recorded as :class:`Call` in ``tg.calls`` (method in Telegram spelling) with
+  its status, result and snapshots of the messages it created/changed. Helpers:
+  ``calls_of``, ``count``, ``mark``, ``wait_for``, ``wait_count``, ``assert_no_call``,
+  ``drain`` (all fed updates confirmed), ``sent_messages`` / ``sent_texts`` (successful sends,
+  copies, forwards and text/caption edits, text as the user sees it: HTML tags stripped),
+  ``message(chat_id, message_id)`` / ``last_message(chat_id)`` (current version), ``summary``.
 * Messages the bot sends are kept in a store (``tg.messages[(chat_id, message_id)]``) so edits
-  return the edited message and ``tg.callback(user, message_id, data)`` can find it. User
-  messages fed through the builders are stored too (message ids are per chat, shared).
+  return the edited message and ``tg.callback(user, message_id, data)`` can find it. Fed user
+  messages are stored too (message ids are per chat and shared, as in Telegram).
+* Update builders (they feed by default; ``feed=False`` only builds): ``user_message``,
+  ``callback``, ``press`` (find a button by text and press it), ``my_chat_member``,
+  ``channel_post``; raw ``feed(update)``. Keyboards: ``buttons(x)``, ``button(x, "text")``.
 * ``getUpdates`` long-polls an internal queue (``offset`` confirms, ``timeout``, ``limit``,
   ``allowed_updates`` filters like Telegram: undelivered update types are dropped into
   ``tg.dropped_updates``). A second concurrent poller makes the first one get 409 Conflict;
   an active webhook (``setWebhook``) makes ``getUpdates`` answer 409 as Telegram does.
 * ``strict=True`` (default) reproduces the Telegram errors a bot most often trips on:
   empty/too long text or caption, HTML/MarkdownV2 that Telegram cannot parse, callback_data
-  over 64 bytes, "message is not modified", "message to edit/delete not found", getFile of an
-  unknown id or of a file over 20 MB. ``strict=False`` accepts all of that.
+  over 64 bytes, "message is not modified", "message to edit/delete not found", "there is no
+  text in the message to edit", "message to be replied not found", getFile of an unknown id
+  or of a file over 20 MB. ``strict=False`` accepts all of that.
 * Failure injection: ``tg.fail("sendMessage", 429, retry_after=3)``, ``tg.blocked_chats.add(id)``
   (send* answers 403; a ``my_chat_member`` "kicked" update does that automatically), rate
   limits ``FakeTelegram(rate_limit_global=30, rate_limit_per_chat=1)`` (sliding 1 s windows,
@@ -49,7 +58,7 @@ Standalone (for a benchmark in another process)::
 
 prints the base URL on one line and serves until killed. A small JSON control API lives under
 ``{base}/_fake/``: ``POST feed`` (an update or a list), ``POST user_message|callback|
-my_chat_member|channel_post`` (the builder's keyword arguments as a JSON object),
+my_chat_member|channel_post`` (the builder's keyword arguments as a JSON object, or a list),
 ``GET calls?after=N&method=M``, ``GET stats``, ``GET wait?method=M&count=N&timeout=S``,
 ``POST fail`` ({"method", "status", "times", "retry_after", "description"}),
 ``POST block`` / ``POST unblock`` ({"chat_id"}), ``POST clear``.
@@ -61,6 +70,7 @@ import argparse
 import asyncio
 import contextlib
 import html
+import importlib.util
 import itertools
 import json
 import math
@@ -71,13 +81,12 @@ import time
 import typing
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from aiogram import methods as aiogram_methods
-from aiogram.types import Message, MessageId
 from aiohttp import web
 
 __all__ = ["Call", "FakeTelegram", "UploadedFile"]
@@ -167,6 +176,9 @@ _CONTENT_KEYS = (
     "poll",
     "invoice",
 )
+_MESSAGE_UPDATE_KEYS = ("message", "edited_message", "channel_post", "edited_channel_post")
+_MESSAGE_KINDS = frozenset({"message", "messages", "message_id", "message_ids"})
+_TEXT_EDIT_METHODS = frozenset({"editMessageText", "editMessageCaption", "editMessageMedia"})
 _CAPTION_METHODS = frozenset(
     {*_MEDIA_METHODS, "copyMessage", "editMessageCaption", "sendMediaGroup"}
 ) - {"sendSticker", "sendVideoNote"}
@@ -238,6 +250,8 @@ class Call:
     status: int = 200
     result: Any = None
     error: str | None = None
+    messages: list[JSONDict] = field(default_factory=list)
+    """Snapshots of the messages this call created or changed (several for a media group)."""
 
     @property
     def ok(self) -> bool:
@@ -344,33 +358,42 @@ class _Window:
 # --------------------------------------------------------------------------------------------
 
 
+_API_METHOD_RE = re.compile(r'__api_method__\s*=\s*"(\w+)"')
+_RETURNING_RE = re.compile(r"__returning__\s*=\s*(.+)")
+_RETURN_KINDS = {
+    "Message": "message",
+    "Message | bool": "message",
+    "list[Message]": "messages",
+    "MessageId": "message_id",
+    "list[MessageId]": "message_ids",
+    "bool": "bool",
+}
+
+
 def _load_method_table() -> tuple[dict[str, str], dict[str, str]]:
-    """Return (lower-case name -> Telegram spelling, Telegram spelling -> result kind)."""
+    """Return (lower-case name -> Telegram spelling, Telegram spelling -> result kind).
+
+    Read from the *source* of the installed aiogram's ``methods`` package (one file per Bot
+    API method) instead of importing it: importing aiogram costs ~3 s of pydantic model
+    building, which the standalone server should not pay.
+    """
     names: dict[str, str] = {}
     kinds: dict[str, str] = {}
-
-    def kind_of(returning: Any) -> str:
-        if returning is Message:
-            return "message"
-        if returning is MessageId:
-            return "message_id"
-        args = typing.get_args(returning)
-        if typing.get_origin(returning) is list and args:
-            inner = kind_of(args[0])
-            return inner + "s" if inner in {"message", "message_id"} else "other"
-        if Message in args:
-            return "message"
-        if returning is bool:
-            return "bool"
-        return "other"
-
-    for attr in aiogram_methods.__all__:
-        cls = getattr(aiogram_methods, attr, None)
-        api_name = getattr(cls, "__api_method__", None)
-        if not isinstance(api_name, str):
-            continue
-        names[api_name.lower()] = api_name
-        kinds[api_name] = kind_of(getattr(cls, "__returning__", None))
+    spec = importlib.util.find_spec("aiogram")  # does not import the package
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        for path in Path(location, "methods").glob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            api = _API_METHOD_RE.search(source)
+            if api is None:
+                continue
+            returning = _RETURNING_RE.search(source)
+            name = api.group(1)
+            names[name.lower()] = name
+            kinds[name] = (
+                _RETURN_KINDS.get(returning.group(1).strip(), "other") if returning else "other"
+            )
+    for name in (*_MEDIA_METHODS, "getMe", "getUpdates", "sendMessage", "editMessageText"):
+        names.setdefault(name.lower(), name)
     return names, kinds
 
 
@@ -687,6 +710,7 @@ class FakeTelegram:
         self._file_counter = itertools.count(1)
         self._callback_counter = itertools.count(1)
 
+        self._touched: list[JSONDict] = []
         self._runner: web.AppRunner | None = None
         self._closing = False
         self.base_url = ""
@@ -837,40 +861,22 @@ class FakeTelegram:
             await self._wait_calls_changed(remaining)
 
     def sent_messages(self, chat_id: int | None = None) -> list[JSONDict]:
-        """Message dicts the fake answered with (sends and edits), oldest first."""
-        out: list[JSONDict] = []
-        for call in self.calls:
-            msg = call.message
-            if (
-                msg is not None
-                and call.method != "getUpdates"
-                and (chat_id is None or msg["chat"]["id"] == chat_id)
-            ):
-                out.append(msg)
-        return out
+        """Messages as the successful sends/copies/forwards and text/caption/media edits left
+        them (snapshots, oldest first; ``editMessageReplyMarkup`` is not included)."""
+        return [
+            msg
+            for call in self.calls
+            if call.ok and (_is_sender(call.method) or call.method in _TEXT_EDIT_METHODS)
+            for msg in call.messages
+            if chat_id is None or msg["chat"]["id"] == chat_id
+        ]
 
     def sent_texts(self, chat_id: int | None = None) -> list[str]:
-        """Texts/captions of successful sends, copies and edits in order, as the user sees them
-        (HTML tags stripped and entities unescaped; Markdown approximately)."""
+        """Texts/captions of :meth:`sent_messages`, as the user sees them (HTML tags stripped
+        and entities unescaped; Markdown approximately). Failed calls are not included."""
         out: list[str] = []
-        for call in self.calls:
-            if not call.ok or not (_is_sender(call.method) or call.method.startswith("edit")):
-                continue
-            msg = call.message
-            if msg is None and call.method == "copyMessage" and isinstance(call.result, dict):
-                msg = self.messages.get(
-                    (_as_int(call.params.get("chat_id"), 0), call.result["message_id"])
-                )
-            if msg is not None:
-                if chat_id is not None and msg["chat"]["id"] != chat_id:
-                    continue
-                text = msg.get("text", msg.get("caption"))
-            else:
-                if chat_id is not None and call.params.get("chat_id") != chat_id:
-                    continue
-                raw = call.text
-                mode = call.params.get("parse_mode")
-                text = render_text(raw, mode if isinstance(mode, str) else None) if raw else None
+        for msg in self.sent_messages(chat_id):
+            text = msg.get("text", msg.get("caption"))
             if isinstance(text, str):
                 out.append(text)
         return out
@@ -1009,9 +1015,9 @@ class FakeTelegram:
     def _markup_of(self, obj: Any) -> Any:
         if isinstance(obj, Call):
             msg = obj.message
-            if msg is not None:
-                return msg.get("reply_markup")
-            return obj.params.get("reply_markup")
+            if msg is not None and "reply_markup" in msg:
+                return msg["reply_markup"]
+            return obj.params.get("reply_markup")  # reply keyboards are not echoed
         if hasattr(obj, "model_dump"):
             obj = obj.model_dump(mode="json", by_alias=True, exclude_none=True)
         if isinstance(obj, Mapping):
@@ -1030,6 +1036,14 @@ class FakeTelegram:
         else:
             update["update_id"] = self._next_update_id
             self._next_update_id += 1
+        for key in _MESSAGE_UPDATE_KEYS:
+            msg = update.get(key)
+            if isinstance(msg, dict) and isinstance(msg.get("message_id"), int):
+                chat_id = msg.get("chat", {}).get("id")
+                if isinstance(chat_id, int):  # so the bot can reply to / edit raw updates too
+                    self.messages[(chat_id, msg["message_id"])] = msg
+                    last = self._next_message_ids.get(chat_id, 0)
+                    self._next_message_ids[chat_id] = max(last, msg["message_id"])
         self._updates.append(update)
         self._wake_pollers()
         return update
@@ -1170,10 +1184,10 @@ class FakeTelegram:
         return self.feed(update) if feed else update
 
     def press(
-        self, user_id: int, obj: Call | JSONDict, text_contains: str, *, feed: bool = True
+        self, user_id: int, obj: Call | JSONDict | Any, text_contains: str, *, feed: bool = True
     ) -> JSONDict:
         """Find the inline button whose text contains ``text_contains`` under the message of
-        ``obj`` (a Call or message dict) and feed the callback for it."""
+        ``obj`` (a Call, message dict or aiogram Message) and feed the callback for it."""
         button = self.button(obj, text_contains)
         if "callback_data" not in button:
             raise AssertionError(f"button {button} has no callback_data")
@@ -1184,6 +1198,8 @@ class FakeTelegram:
                     _as_int(obj.params.get("chat_id"), 0),
                     _as_int(obj.params.get("message_id"), 0),
                 )
+        elif hasattr(obj, "model_dump"):
+            msg = obj.model_dump(mode="json", by_alias=True, exclude_none=True)
         else:
             msg = obj
         return self.callback(user_id, msg, button["callback_data"], feed=feed)
@@ -1421,6 +1437,7 @@ class FakeTelegram:
 
     def _store(self, msg: JSONDict) -> JSONDict:
         self.messages[(msg["chat"]["id"], msg["message_id"])] = msg
+        self._touched.append(msg)
         return msg
 
     def _find(self, params: JSONDict, *, for_edit: bool) -> JSONDict | None:
@@ -1552,13 +1569,16 @@ class FakeTelegram:
         if self.latency > 0:
             await asyncio.sleep(self.latency)
         result: Any = None
+        # Handlers other than getUpdates never await, so this list is this request's own.
+        touched: list[JSONDict] = []
+        self._touched = touched
         if error is None:
             try:
                 result = await self._dispatch(method, params)
             except TelegramError as exc:
                 error = exc
         if error is None:
-            call = Call(method, params, at, 200, result)
+            call = Call(method, params, at, 200, result, None, touched)
             payload: JSONDict = {"ok": True, "result": result}
         else:
             call = Call(method, params, at, error.status, None, error.description)
@@ -1613,8 +1633,11 @@ class FakeTelegram:
                 "channel": "Forbidden: bot is not a member of the channel chat",
             }.get(str(chat_type), "Forbidden: bot was blocked by the user")
             raise TelegramError(403, description)
-        if method == "sendChatAction" or (self._window_global is None and self._rate_chat is None):
+        if not self._rate_chat and self._window_global is None:
             return
+        kind = _METHOD_KINDS.get(method)
+        if (kind not in _MESSAGE_KINDS) if kind else method == "sendChatAction":
+            return  # chat actions, gifts...: not messages, not limited
         cost = 1
         if method in {"sendMediaGroup", "copyMessages", "forwardMessages"}:
             items = params.get("media", params.get("message_ids"))
@@ -1916,6 +1939,10 @@ class FakeTelegram:
         if current is None:
             return True  # inline message
         msg = dict(current)
+        if self.strict and method == "editMessageText" and "text" not in current:
+            raise TelegramError(400, "Bad Request: there is no text in the message to edit")
+        if self.strict and method == "editMessageCaption" and "text" in current:
+            raise TelegramError(400, "Bad Request: there is no caption in the message to edit")
         if method == "editMessageText":
             self._apply_text(msg, params, "text", TEXT_LIMIT)
             for key in _CONTENT_KEYS[4:]:  # text replaces media (fake: drop them)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -127,14 +126,19 @@ async def test_edit_message_text(tg: FakeTelegram, bot: Bot) -> None:
 
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
         await bot.edit_message_text(text="v2", chat_id=1001, message_id=sent.message_id)
+    await bot.edit_message_reply_markup(
+        chat_id=1001, message_id=sent.message_id, reply_markup=keyboard()
+    )
+    assert tg.sent_texts() == ["v1", "v2"]  # a markup-only edit adds no text
+    assert tg.buttons(tg.message(1001, sent.message_id))[0]["text"] == "⚙️ Settings"
     with pytest.raises(TelegramBadRequest, match="message to edit not found"):
         await bot.edit_message_text(text="x", chat_id=1001, message_id=999)
     with pytest.raises(TelegramBadRequest, match="can't parse entities"):
         await bot.send_message(1001, "<b>unclosed", parse_mode="HTML")
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="x", callback_data="y" * 65)]]
+    )
     with pytest.raises(TelegramBadRequest, match="BUTTON_DATA_INVALID"):
-        markup = InlineKeyboardMarkup(
-            inline_keyboard=[[InlineKeyboardButton(text="x", callback_data="y" * 65)]]
-        )
         await bot.send_message(1001, "long data", reply_markup=markup)
 
 
@@ -268,9 +272,7 @@ async def test_dispatcher_polling_answers_start(tg: FakeTelegram) -> None:
     dp = Dispatcher()
     dp.include_router(router)
     bot = make_bot(tg)
-    polling = asyncio.create_task(
-        dp.start_polling(bot, handle_signals=False, polling_timeout=1)
-    )
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
     try:
         mark = tg.mark()
         tg.user_message(1001, "/start", first_name="Ivan")
@@ -326,27 +328,26 @@ async def test_raw_http_shapes(tg: FakeTelegram) -> None:
 
 @pytest.mark.asyncio
 async def test_standalone_process() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fake_telegram", "--port", "0", "--rate-limit-per-chat", "1"],
+    proc = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "tests.fake_telegram", "--port", "0"),
+        *("--rate-limit-per-chat", "1"),
         cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
+        stdout=asyncio.subprocess.PIPE,
     )
     try:
         assert proc.stdout is not None
-        line = await asyncio.wait_for(asyncio.to_thread(proc.stdout.readline), 10)
-        base = line.strip()
+        base = (await asyncio.wait_for(proc.stdout.readline(), 10)).decode().strip()
         assert base.startswith("http://127.0.0.1:")
         async with aiohttp.ClientSession() as http:
-            resp = await http.post(
-                f"{base}/_fake/user_message", json={"user_id": 7, "text": "/start"}
-            )
+            resp = await http.post(f"{base}/_fake/user_message", json={"user_id": 7, "text": "/a"})
             assert (await resp.json())["ok"] is True
             resp = await http.post(f"{base}/bot{TOKEN}/getUpdates", data={"timeout": "0"})
             updates = (await resp.json())["result"]
-            assert updates[0]["message"]["text"] == "/start"
+            assert updates[0]["message"]["text"] == "/a"
             for _ in range(2):
-                await http.post(f"{base}/bot{TOKEN}/sendMessage", data={"chat_id": "7", "text": "x"})
+                await http.post(
+                    f"{base}/bot{TOKEN}/sendMessage", data={"chat_id": "7", "text": "x"}
+                )
             resp = await http.get(f"{base}/_fake/stats")
             stats = (await resp.json())["result"]
             assert stats["counts"]["sendMessage"] == 2
@@ -356,8 +357,9 @@ async def test_standalone_process() -> None:
             assert [c["status"] for c in calls] == [200, 429]
             assert json.dumps(calls)  # serialisable
     finally:
-        proc.terminate()
-        proc.wait(5)
+        if proc.returncode is None:
+            proc.terminate()
+        await asyncio.wait_for(proc.wait(), 5)
     assert proc.returncode == 0
 
 

@@ -26,6 +26,7 @@ async def on_accept(callback: CallbackQuery, _: Button, manager: DialogManager) 
     # Hash exactly the text the window shows.
     text = i18n.get("consent-text", version=CONSENT_VERSION)
     await ConsentService(session).accept(db_user.id, text=text, locale=i18n.locale)
+    await session.commit()  # stored before the menu shows, not after
     await callback.answer(i18n.get("consent-accepted"))
     await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
 
@@ -37,15 +38,16 @@ async def on_decline(_: CallbackQuery, __: Button, manager: DialogManager) -> No
     await manager.switch_to(ConsentSG.declined)
 
 
-consent_dialog = Dialog(
-    Window(
-        T("consent-text"),
-        Row(
-            Button(T("consent-accept"), id="accept", on_click=on_accept),
-            Button(T("consent-decline"), id="decline", on_click=on_decline),
+def consent_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            T("consent-text"),
+            Row(
+                Button(T("consent-accept"), id="accept", on_click=on_accept),
+                Button(T("consent-decline"), id="decline", on_click=on_decline),
+            ),
+            state=ConsentSG.ask,
+            getter=consent_getter,
         ),
-        state=ConsentSG.ask,
-        getter=consent_getter,
-    ),
-    Window(T("consent-declined"), state=ConsentSG.declined),
-)
+        Window(T("consent-declined"), state=ConsentSG.declined),
+    )

@@ -10,9 +10,19 @@ from linking.consent import ConsentService
 from storage.models import User
 
 
-async def open_home(manager: DialogManager, *, show_mode: ShowMode = ShowMode.SEND) -> None:
+async def has_consent(manager: DialogManager) -> bool:
     session: AsyncSession = manager.middleware_data["session"]
     db_user: User = manager.middleware_data["db_user"]
-    consented = await ConsentService(session).has_current(db_user.id)
+    return await ConsentService(session).has_current(db_user.id)
+
+
+async def open_home(
+    manager: DialogManager,
+    *,
+    show_mode: ShowMode = ShowMode.SEND,
+    consented: bool | None = None,
+) -> None:
+    if consented is None:
+        consented = await has_consent(manager)
     state = MenuSG.main if consented else ConsentSG.ask
     await manager.start(state, mode=StartMode.RESET_STACK, show_mode=show_mode)

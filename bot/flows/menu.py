@@ -16,19 +16,20 @@ async def help_getter(settings: Settings, **_: Any) -> dict[str, Any]:
     return {"contacts": settings.support_contacts}
 
 
-menu_dialog = Dialog(
-    Window(
-        T("menu-title"),
-        Row(
-            Start(T("menu-settings"), id="settings", state=SettingsSG.main),
-            SwitchTo(T("menu-help"), id="help", state=MenuSG.help),
+def menu_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            T("menu-title"),
+            Row(
+                Start(T("menu-settings"), id="settings", state=SettingsSG.main),
+                SwitchTo(T("menu-help"), id="help", state=MenuSG.help),
+            ),
+            state=MenuSG.main,
         ),
-        state=MenuSG.main,
-    ),
-    Window(
-        T("help-text"),
-        SwitchTo(T("button-back"), id="back", state=MenuSG.main),
-        state=MenuSG.help,
-        getter=help_getter,
-    ),
-)
+        Window(
+            T("help-text"),
+            SwitchTo(T("button-back"), id="back", state=MenuSG.main),
+            state=MenuSG.help,
+            getter=help_getter,
+        ),
+    )

@@ -18,19 +18,20 @@ async def settings_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, 
 
 
 async def on_language(_: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    locale = button.widget_id.removeprefix("lang_")
+    locale = (button.widget_id or "").removeprefix("lang_")
     await i18n_of(manager).set_locale(locale)
 
 
-settings_dialog = Dialog(
-    Window(
-        T("settings-title"),
-        Row(
-            Button(T("settings-language-ru"), id="lang_ru", on_click=on_language),
-            Button(T("settings-language-en"), id="lang_en", on_click=on_language),
+def settings_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            T("settings-title"),
+            Row(
+                Button(T("settings-language-ru"), id="lang_ru", on_click=on_language),
+                Button(T("settings-language-en"), id="lang_en", on_click=on_language),
+            ),
+            back_to_menu(),
+            state=SettingsSG.main,
+            getter=settings_getter,
         ),
-        back_to_menu(),
-        state=SettingsSG.main,
-        getter=settings_getter,
-    ),
-)
+    )

@@ -35,5 +35,5 @@ class T(Text):
 
 
 def back_to_menu() -> Start:
-    """"Назад" from a top-level section: the main menu, whichever way the section was opened."""
+    """ "Назад" from a top-level section: the main menu, whichever way the section was opened."""
     return Start(T("button-back"), id="back", state=MenuSG.main, mode=StartMode.RESET_STACK)

@@ -1,12 +1,12 @@
 """The router tree: filters at router level, one module per menu area, thin handlers.
 
-    root
-    ├── errors                      every unhandled exception (incident id), stale buttons
-    ├── groups                      groups and channels: "private chats only", once
-    └── private                     private chats only
-        ├── start, consent dialog   /start, /help, /cancel, the consent screen
-        ├── consented               HasConsent: the menu, settings and every later section
-        └── fallback                anything else
+root
+├── errors                      every unhandled exception (incident id), stale buttons
+├── groups                      groups and channels: "private chats only", once
+└── private                     private chats only
+    ├── start, consent dialog   /start, /help, /cancel, the consent screen
+    ├── consented               HasConsent: the menu, settings and every later section
+    └── fallback                anything else
 """
 
 from __future__ import annotations
@@ -27,12 +27,14 @@ def build_root_router(*, support_chat_id: int | None) -> Router:
     consented = Router(name="consented")
     consented.message.filter(HasConsent())
     consented.callback_query.filter(HasConsent())
-    consented.include_routers(commands.consented_router, menu_dialog, settings_dialog)
+    consented.include_routers(commands.build_consented_router(), menu_dialog(), settings_dialog())
 
-    private.include_routers(commands.router, consent_dialog, consented, fallback.router)
+    private.include_routers(
+        commands.build_router(), consent_dialog(), consented, fallback.build_router()
+    )
 
     root = Router(name="root")
     root.include_routers(
-        errors.router, groups.build_router(support_chat_id=support_chat_id), private
+        errors.build_router(), groups.build_router(support_chat_id=support_chat_id), private
     )
     return root

@@ -10,25 +10,36 @@ from aiogram_dialog import DialogManager, StartMode
 from aiogram_i18n import I18nContext
 
 from bot.config import Settings
-from bot.flows.home import open_home
+from bot.flows.home import has_consent, open_home
 from bot.flows.states import MenuSG, SettingsSG
 
-router = Router(name="commands")
-consented_router = Router(name="consented-commands")
+
+def build_router() -> Router:
+    router = Router(name="commands")
+    router.message.register(start, CommandStart())
+    router.message.register(help_, Command("help"))
+    router.message.register(cancel, Command("cancel"))
+    return router
 
 
-@router.message(CommandStart())
+def build_consented_router() -> Router:
+    router = Router(name="consented-commands")
+    router.message.register(menu, Command("menu"))
+    router.message.register(settings_, Command("settings"))
+    return router
+
+
 async def start(message: Message, dialog_manager: DialogManager, i18n: I18nContext) -> None:
-    await message.answer(i18n.get("start-greeting"))
-    await open_home(dialog_manager)
+    consented = await has_consent(dialog_manager)
+    if not consented:
+        await message.answer(i18n.get("start-greeting"))
+    await open_home(dialog_manager, consented=consented)
 
 
-@router.message(Command("help"))
 async def help_(message: Message, i18n: I18nContext, settings: Settings) -> None:
     await message.answer(i18n.get("help-text", contacts=settings.support_contacts))
 
 
-@router.message(Command("cancel"))
 async def cancel(
     message: Message, dialog_manager: DialogManager, state: FSMContext, i18n: I18nContext
 ) -> None:
@@ -37,11 +48,9 @@ async def cancel(
     await open_home(dialog_manager)
 
 
-@consented_router.message(Command("menu"))
 async def menu(_: Message, dialog_manager: DialogManager) -> None:
     await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
 
 
-@consented_router.message(Command("settings"))
 async def settings_(_: Message, dialog_manager: DialogManager) -> None:
     await dialog_manager.start(SettingsSG.main, mode=StartMode.RESET_STACK)

@@ -9,21 +9,30 @@ from __future__ import annotations
 import secrets
 
 import structlog
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.types import ErrorEvent
+from aiogram.types import ErrorEvent, User
 from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
-from aiogram_i18n import I18nContext
+from aiogram_i18n import I18nContext, I18nMiddleware
 
 from bot import metrics
+from bot.config import Settings
 from bot.flows.home import open_home
+from bot.i18n import locale_for
 
-router = Router(name="errors")
 log = structlog.get_logger(__name__)
 
 
-@router.errors(ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState))
+def build_router() -> Router:
+    router = Router(name="errors")
+    router.errors.register(
+        stale_dialog, ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState)
+    )
+    router.errors.register(unexpected)
+    return router
+
+
 async def stale_dialog(event: ErrorEvent, dialog_manager: DialogManager, i18n: I18nContext) -> None:
     log.info("stale_dialog_button", error=type(event.exception).__name__)
     if event.update.callback_query is not None:
@@ -31,8 +40,15 @@ async def stale_dialog(event: ErrorEvent, dialog_manager: DialogManager, i18n: I
     await open_home(dialog_manager, show_mode=ShowMode.SEND)
 
 
-@router.errors(F.update.as_("update"))
-async def unexpected(event: ErrorEvent, bot: Bot, i18n: I18nContext | None = None) -> None:
+async def unexpected(
+    event: ErrorEvent,
+    *,
+    bot: Bot,
+    i18n_middleware: I18nMiddleware,
+    settings: Settings,
+    i18n: I18nContext | None = None,
+    event_from_user: User | None = None,
+) -> None:
     incident = secrets.token_hex(4).upper()
     metrics.ERRORS.inc()
     log.error(
@@ -43,10 +59,20 @@ async def unexpected(event: ErrorEvent, bot: Bot, i18n: I18nContext | None = Non
         exc_info=event.exception,
     )
     chat_id = _private_chat_id(event)
-    if chat_id is None or i18n is None:
+    if chat_id is None:
         return
+    # The failure may have come before the i18n middleware ran (e.g. the database is down).
+    locale = (
+        i18n.locale
+        if i18n
+        else locale_for(
+            event_from_user.language_code if event_from_user else None,
+            settings.default_locale.value,
+        )
+    )
+    text = i18n_middleware.core.get("error-incident", locale, incident=incident)
     try:
-        await bot.send_message(chat_id, i18n.get("error-incident", incident=incident))
+        await bot.send_message(chat_id, text)
     except Exception:  # noqa: BLE001 - the apology must never raise a second error
         log.warning("incident_reply_failed", incident=incident)
 

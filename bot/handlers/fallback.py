@@ -9,16 +9,21 @@ from aiogram_i18n import I18nContext
 
 from bot.flows.home import open_home
 
-router = Router(name="fallback")
+
+def build_router() -> Router:
+    router = Router(name="fallback")
+    router.message.register(unknown_message)
+    router.callback_query.register(stale_button)
+    return router
 
 
-@router.message()
-async def unknown_message(message: Message, dialog_manager: DialogManager, i18n: I18nContext) -> None:
+async def unknown_message(
+    message: Message, dialog_manager: DialogManager, i18n: I18nContext
+) -> None:
     await message.answer(i18n.get("unknown-message"))
     await open_home(dialog_manager)
 
 
-@router.callback_query()
 async def stale_button(
     callback: CallbackQuery, dialog_manager: DialogManager, i18n: I18nContext
 ) -> None:

@@ -1,7 +1,8 @@
-"""Counts updates by type and times their handling."""
+"""Counts and times updates, and knows which are in flight so shutdown can let them finish."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -11,8 +12,13 @@ from aiogram.types import TelegramObject, Update
 
 from bot import metrics
 
+DRAIN_SECONDS = 10.0
+
 
 class MetricsMiddleware(BaseMiddleware):
+    def __init__(self) -> None:
+        self.in_flight: set[asyncio.Task[Any]] = set()
+
     async def __call__(
         self,
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
@@ -21,8 +27,20 @@ class MetricsMiddleware(BaseMiddleware):
     ) -> Any:
         update_type = event.event_type if isinstance(event, Update) else type(event).__name__
         metrics.UPDATES.labels(update_type).inc()
+        task = asyncio.current_task()
+        if task is not None:
+            self.in_flight.add(task)
         started = time.perf_counter()
         try:
             return await handler(event, data)
         finally:
             metrics.UPDATE_SECONDS.observe(time.perf_counter() - started)
+            if task is not None:
+                self.in_flight.discard(task)
+
+    async def drain(self) -> None:
+        """Wait for the updates being handled (the polling loop has stopped taking new ones)."""
+        current = asyncio.current_task()
+        pending = [task for task in self.in_flight if task is not current]
+        if pending:
+            await asyncio.wait(pending, timeout=DRAIN_SECONDS)

@@ -1,4 +1,8 @@
-"""Flood control: more than FLOOD_RATE updates a second from one user are dropped, with one notice."""
+"""Flood control: updates beyond FLOOD_RATE a second from one user are dropped, with one notice.
+
+It runs first, before the per-user lock and the database, so a burst costs one Redis round
+trip per update and is counted as it arrives.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +13,34 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject
 from aiogram.types import User as TelegramUser
-from aiogram_i18n import I18nContext
+from aiogram_i18n.cores import BaseCore
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
+from bot.i18n import locale_for
+from storage.repositories import UserRepository
 
 NOTICE_SECONDS = 10
 
 
 class ThrottlingMiddleware(BaseMiddleware):
-    def __init__(self, redis: Redis, *, rate: int, prefix: str) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        rate: int,
+        prefix: str,
+        core: BaseCore[Any],
+        session_factory: async_sessionmaker[AsyncSession],
+        default_locale: str,
+    ) -> None:
         self.redis = redis
         self.rate = rate
         self.prefix = prefix
+        self.core = core
+        self.session_factory = session_factory
+        self.default_locale = default_locale
 
     async def __call__(
         self,
@@ -36,8 +55,7 @@ class ThrottlingMiddleware(BaseMiddleware):
         notice_key = f"{self.prefix}:flood-notice:{user.id}"
         if await self.redis.set(notice_key, 1, ex=NOTICE_SECONDS, nx=True):
             bot: Bot = data["bot"]
-            i18n: I18nContext = data["i18n"]
-            await bot.send_message(user.id, i18n.get("flood-notice"))
+            await bot.send_message(user.id, self.core.get("flood-notice", await self._locale(user)))
         return None
 
     async def _within_rate(self, user_id: int) -> bool:
@@ -47,3 +65,8 @@ class ThrottlingMiddleware(BaseMiddleware):
             pipe.expire(key, 2)
             count, _ = await pipe.execute()
         return int(count) <= self.rate
+
+    async def _locale(self, user: TelegramUser) -> str:
+        async with self.session_factory() as session:
+            db_user = await UserRepository(session).get(user.id)
+        return db_user.locale if db_user else locale_for(user.language_code, self.default_locale)

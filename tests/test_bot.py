@@ -1,0 +1,211 @@
+"""What a user notices in the chat: consent, menu, language, /cancel, groups, flood, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import select, text
+
+from linking.consent import CONSENT_VERSION, text_sha256
+from storage.models import AuditRecord, Consent, User
+from tests.conftest import Backend
+from tests.harness import RunningBot, running_bot
+
+ALICE = 1001
+STAFF_CHAT = -100500
+
+
+@pytest.fixture
+async def app(migrated: Backend) -> AsyncIterator[RunningBot]:
+    # Tests click faster than people: flood control has its own test below.
+    async with running_bot(migrated, support_chat_id=STAFF_CHAT, flood_rate=50) as running:
+        yield running
+
+
+async def consent(app: RunningBot, user_id: int = ALICE, **kwargs: object) -> None:
+    await app.say(user_id, "/start", **kwargs)
+    screen = await app.tg.wait_for("sendMessage", lambda c: "152" in (c.text or ""))
+    await app.press(user_id, screen, "✅")
+
+
+async def test_start_shows_greeting_then_a_separate_consent_screen(app: RunningBot) -> None:
+    greeting = await app.say(ALICE, "/start")
+    assert "Здравствуйте" in (greeting.text or "")
+    screen = await app.tg.wait_for("sendMessage", after=app.tg.calls.index(greeting) + 1)
+    assert f"версия {CONSENT_VERSION}" in (screen.text or "")
+    labels = [b["text"] for b in app.tg.buttons(screen)]
+    assert labels == ["✅ Согласен", "Не согласен"]
+
+
+async def test_accepting_consent_stores_it_and_opens_the_menu(app: RunningBot) -> None:
+    await app.say(ALICE, "/start")
+    screen = await app.tg.wait_for("sendMessage", lambda c: "152" in (c.text or ""))
+    menu = await app.press(ALICE, screen, "Согласен")
+    assert "Главное меню" in (menu.text or "")
+    assert [b["text"] for b in app.tg.buttons(menu)] == ["⚙️ Настройки", "❓ Помощь"]
+
+    async with app.resources.session_factory() as session:
+        stored = (await session.execute(select(Consent))).scalar_one()
+    assert stored.user_id == ALICE
+    assert stored.version == CONSENT_VERSION
+    assert stored.locale == "ru"
+    assert stored.accepted_at.tzinfo is not None
+    # The hash is of exactly the text the user saw on the screen (HTML as sent).
+    assert stored.text_sha256 == text_sha256(screen.params["text"])
+
+    again = await app.say(ALICE, "/start")
+    assert "Главное меню" in (again.text or ""), "a second /start goes straight to the menu"
+
+
+async def test_declining_explains_and_stops(app: RunningBot) -> None:
+    await app.say(ALICE, "/start")
+    screen = await app.tg.wait_for("sendMessage", lambda c: "152" in (c.text or ""))
+    declined = await app.press(ALICE, screen, "Не согласен")
+    assert "не может" in (declined.text or "")
+    assert app.tg.buttons(declined) == []
+    async with app.resources.session_factory() as session:
+        assert (await session.execute(select(Consent))).first() is None
+        actions = (await session.execute(select(AuditRecord.action))).scalars().all()
+    assert "consent.declined" in actions
+
+    # Without consent the menu is not reachable: the bot repeats what it needs.
+    reply = await app.say(ALICE, "/settings")
+    assert "Без согласия" in (reply.text or "")
+    assert "Настройки" not in str(app.tg.buttons(reply))
+
+
+async def test_first_language_comes_from_telegram(app: RunningBot) -> None:
+    english = await app.say(2002, "/start", language_code="en-GB")
+    assert "Hello" in (english.text or "")
+    german = await app.say(3003, "/start", language_code="de")
+    assert "Здравствуйте" in (german.text or "")
+
+
+async def test_language_switch_changes_every_screen(app: RunningBot) -> None:
+    await consent(app)
+    menu = await app.tg.wait_for("editMessageText", lambda c: "Главное меню" in (c.text or ""))
+    settings = await app.press(ALICE, menu, "Настройки")
+    assert "Язык: Русский" in (settings.text or "")
+    switched = await app.press(ALICE, settings, "English")
+    assert "Language: English" in (switched.text or "")
+    back = await app.press(ALICE, switched, "Back")
+    assert "Main menu" in (back.text or "")
+    helped = await app.say(ALICE, "/help")
+    assert "Support:" in (helped.text or "")
+    async with app.resources.session_factory() as session:
+        assert (await session.get(User, ALICE)).locale == "en"  # type: ignore[union-attr]
+
+
+async def test_help_shows_support_contacts(app: RunningBot) -> None:
+    reply = await app.say(ALICE, "/help")
+    assert app.settings.support_contacts in (reply.text or "")
+
+
+async def test_cancel_returns_to_the_menu(app: RunningBot) -> None:
+    await consent(app)
+    menu = await app.tg.wait_for("editMessageText", lambda c: "Главное меню" in (c.text or ""))
+    await app.press(ALICE, menu, "Настройки")
+    mark = app.tg.mark()
+    app.tg.user_message(ALICE, "/cancel")
+    cancelled = await app.tg.wait_for("sendMessage", after=mark)
+    assert "отменено" in (cancelled.text or "")
+    home = await app.tg.wait_for(
+        "sendMessage", lambda c: "Главное меню" in (c.text or ""), after=mark
+    )
+    assert app.tg.buttons(home)
+
+
+async def test_groups_get_one_notice_and_the_staff_chat_none(app: RunningBot) -> None:
+    group = -200
+    mark = app.tg.mark()
+    app.tg.user_message(ALICE, "/start", chat_id=group, chat_type="supergroup")
+    notice = await app.tg.wait_for("sendMessage", after=mark)
+    assert notice.params["chat_id"] == group
+    assert "личных сообщениях" in (notice.text or "")
+    assert "@" + app.tg.bot_username in (notice.text or "")
+    mark = app.tg.mark()
+    app.tg.user_message(ALICE, "hello", chat_id=group, chat_type="supergroup")
+    app.tg.user_message(ALICE, "/help", chat_id=STAFF_CHAT, chat_type="supergroup")
+    await app.tg.drain()
+    await app.tg.assert_no_call("sendMessage", within=0.5, after=mark)
+    async with app.resources.session_factory() as session:
+        assert await session.get(User, ALICE) is None, "group members are not stored"
+
+
+async def test_bot_added_to_a_group_says_so(app: RunningBot) -> None:
+    mark = app.tg.mark()
+    app.tg.my_chat_member(-300, "group", "member", user_id=ALICE)
+    notice = await app.tg.wait_for("sendMessage", after=mark)
+    assert notice.params["chat_id"] == -300
+
+
+async def test_flood_is_slowed_down_with_one_notice(migrated: Backend) -> None:
+    async with running_bot(migrated, flood_rate=5) as app:
+        for _ in range(20):
+            app.tg.user_message(ALICE, "/help")
+        await app.tg.drain()
+        await asyncio.sleep(0.5)
+        texts = [call.text or "" for call in app.tg.calls_of("sendMessage")]
+        notices = [t for t in texts if "Слишком много" in t]
+        answered = [t for t in texts if "Служба поддержки" in t]
+        assert len(notices) == 1
+        assert 1 <= len(answered) <= 10, "the rest were dropped"
+        await asyncio.sleep(1.2)
+        reply = await app.say(ALICE, "/help")
+        assert "Служба поддержки" in (reply.text or ""), "not banned: answers after a pause"
+
+
+async def test_unexpected_error_apologises_with_an_incident_id(
+    app: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with app.resources.engine.begin() as connection:
+        await connection.execute(text("DROP TABLE consents"))
+    reply = await app.say(ALICE, "/start")
+    body = reply.text or ""
+    assert "Извините" in body
+    match = re.search(r"Номер инцидента: <code>([0-9A-F]{8})</code>", body)
+    assert match, body
+    logged = [r.msg for r in caplog.records if match.group(1) in str(r.msg)]
+    assert logged, "the incident id is in the log"
+    assert isinstance(logged[0]["exc_info"], Exception), "with the stack trace"
+
+
+async def test_stale_button_after_a_restart_leads_home(migrated: Backend) -> None:
+    async with running_bot(migrated) as first:
+        await consent(first)
+        menu = await first.tg.wait_for(
+            "editMessageText", lambda c: "Главное меню" in (c.text or "")
+        )
+        menu_message = menu.message or {}
+    if migrated.redis_url:  # a server keeps dialogs across restarts: forget them as a TTL would
+        redis = Redis.from_url(migrated.redis_url)
+        for key in await redis.keys("*aiogd*"):
+            await redis.delete(key)
+        await redis.aclose()
+    async with running_bot(migrated) as second:
+        second.tg.messages[(ALICE, menu_message["message_id"])] = menu_message
+        mark = second.tg.mark()
+        second.tg.press(ALICE, menu_message, "Настройки")
+        answer = await second.tg.wait_for("answerCallbackQuery", after=mark)
+        assert "устарела" in str(answer.params.get("text"))
+        home = await second.tg.wait_for("sendMessage", after=mark)
+        assert "Главное меню" in (home.text or "")
+        assert not any("инцидент" in (c.text or "") for c in second.tg.calls[mark:])
+
+
+async def test_forged_callback_data_is_harmless(app: RunningBot) -> None:
+    await consent(app)
+    menu = await app.tg.wait_for("editMessageText", lambda c: "Главное меню" in (c.text or ""))
+    for forged in ("../../admin", "x" * 64, "\x1dsettings", "0\x1d"):
+        mark = app.tg.mark()
+        app.tg.callback(ALICE, menu.message or {}, forged)
+        await app.tg.wait_for("answerCallbackQuery", after=mark)
+        await app.tg.drain()
+        assert not any("инцидент" in (c.text or "") for c in app.tg.calls[mark:]), forged
+    await asyncio.sleep(1.1)  # four presses in a second: stay under flood control
+    reply = await app.say(ALICE, "/menu")
+    assert "Главное меню" in (reply.text or ""), "the bot still works"
