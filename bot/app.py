@@ -14,7 +14,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import DefaultKeyBuilder
-from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from aiogram.fsm.storage.memory import DisabledEventIsolation
+from aiogram.fsm.storage.redis import RedisEventIsolation
 from aiogram.types import BotCommand
 from aiogram_dialog import setup_dialogs
 from aiogram_i18n.cores import FluentRuntimeCore
@@ -28,10 +29,12 @@ from bot.i18n import SUPPORTED, create_i18n_middleware
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.isolation import EventIsolationMiddleware
 from bot.middlewares.metrics import MetricsMiddleware
-from bot.middlewares.throttling import ThrottlingMiddleware
+from bot.middlewares.user import UserMiddleware
 from bot.web import create_web_app
 from storage import migrate
 from storage.db import create_engine, create_session_factory
+from storage.fsm import FSMStorage
+from storage.profiles import ProfileStore
 from storage.redis import create_redis
 
 log = structlog.get_logger(__name__)
@@ -74,7 +77,7 @@ def build_bot(settings: Settings) -> Bot:
 def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
     """The full stack; the order of the outer middlewares is the order of this function."""
     key_builder = DefaultKeyBuilder(prefix=KEY_PREFIX, with_bot_id=True, with_destiny=True)
-    storage = RedisStorage(
+    storage = FSMStorage(
         resources.redis,
         key_builder=key_builder,
         state_ttl=settings.fsm_ttl_seconds,
@@ -84,33 +87,35 @@ def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
         resources.redis, key_builder=key_builder, lock_kwargs={"timeout": 60, "sleep": 0.01}
     )
     # Isolation is ours (EventIsolationMiddleware), after flood control; not aiogram's.
-    dp = Dispatcher(storage=storage, settings=settings, redis=resources.redis)
+    profiles = ProfileStore(
+        resources.redis,
+        resources.session_factory,
+        prefix=KEY_PREFIX,
+        default_time_zone=settings.default_time_zone,
+    )
+    dp = Dispatcher(storage=storage, settings=settings, redis=resources.redis, profiles=profiles)
     i18n = create_i18n_middleware(settings.default_locale.value)
     updates = MetricsMiddleware()
     # First shutdown hook: finish the updates in flight before anything closes.
     dp.shutdown.register(updates.drain)
     dp.update.outer_middleware(updates)
-    dp.update.outer_middleware(
-        ThrottlingMiddleware(
-            resources.redis,
-            rate=settings.flood_rate,
-            prefix=f"{KEY_PREFIX}:throttle",
-            core=i18n.core,
-            session_factory=resources.session_factory,
-            default_locale=settings.default_locale.value,
-        )
-    )
     dp.update.outer_middleware(EventIsolationMiddleware(isolation, dp.fsm))
     dp.update.outer_middleware(
-        DatabaseMiddleware(
-            resources.session_factory,
+        UserMiddleware(
+            resources.redis,
+            profiles,
+            flood_rate=settings.flood_rate,
+            prefix=KEY_PREFIX,
+            core=i18n.core,
             default_locale=settings.default_locale.value,
-            default_time_zone=settings.default_time_zone,
         )
     )
+    dp.update.outer_middleware(DatabaseMiddleware(resources.session_factory))
     i18n.setup(dp)
     dp.include_router(build_root_router(support_chat_id=settings.support_chat_id))
-    setup_dialogs(dp, events_isolation=isolation)
+    # No second lock for the dialog stack: EventIsolationMiddleware already holds the user's
+    # Redis lock around every update, across replicas.
+    setup_dialogs(dp, events_isolation=DisabledEventIsolation())
     dp.startup.register(_set_commands)
     return dp
 

@@ -10,11 +10,13 @@ from aiogram_i18n.cores import FluentRuntimeCore
 from aiogram_i18n.managers import BaseManager
 
 from bot.config import Locale
+from storage.repositories import UserRepository
 
 if TYPE_CHECKING:
     from aiogram.types import User as TelegramUser
+    from sqlalchemy.ext.asyncio import AsyncSession
 
-    from storage.models import User
+    from storage.profiles import Profile, ProfileStore
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 SUPPORTED = tuple(locale.value for locale in Locale)
@@ -30,21 +32,24 @@ def locale_for(language_code: str | None, default: str) -> str:
 
 
 class UserLocaleManager(BaseManager):
-    """The locale lives on the user's database row, loaded by the database middleware."""
+    """The locale lives on the user's row; every update reads it from the cached profile."""
 
     async def get_locale(
         self,
-        db_user: User | None = None,
+        profile: Profile | None = None,
         event_from_user: TelegramUser | None = None,
     ) -> str:
-        if db_user is not None:
-            return db_user.locale
+        if profile is not None:
+            return profile.locale
         language_code = event_from_user.language_code if event_from_user else None
         return locale_for(language_code, str(self.default_locale))
 
-    async def set_locale(self, locale: str, db_user: User | None = None) -> None:
-        if db_user is not None:
-            db_user.locale = locale
+    async def set_locale(
+        self, locale: str, profile: Profile, session: AsyncSession, profiles: ProfileStore
+    ) -> None:
+        await UserRepository(session).set_locale(profile.user_id, locale)
+        await session.commit()
+        await profiles.forget(profile.user_id)
 
 
 def create_core(default_locale: str) -> FluentRuntimeCore:

@@ -11,4 +11,9 @@ def create_redis(url: str | None) -> Redis:
         from fakeredis import FakeAsyncRedis  # noqa: PLC0415 - only the embedded mode needs it
 
         return FakeAsyncRedis()
-    return Redis.from_url(url, health_check_interval=30, socket_timeout=5, socket_connect_timeout=5)
+    # No socket_timeout: redis-py then wraps every command in asyncio.wait_for, a new task per
+    # command (a third of the bot's CPU per update). Dead peers are found by the connect
+    # timeout, TCP keepalive and the idle health check instead.
+    return Redis.from_url(
+        url, health_check_interval=30, socket_connect_timeout=5, socket_keepalive=True
+    )

@@ -26,9 +26,10 @@ class UserRepository:
             await self.session.flush()
         return user
 
-    async def set_locale(self, user: User, locale: str) -> None:
-        user.locale = locale
-        await self.session.flush()
+    async def set_locale(self, user_id: int, locale: str) -> None:
+        await self.session.execute(
+            update(User).where(User.id == user_id).values(locale=locale, updated_at=utcnow())
+        )
 
 
 class ConsentRepository:

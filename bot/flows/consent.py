@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.flows.states import ConsentSG, MenuSG
 from bot.flows.widgets import T, i18n_of
 from linking.consent import CONSENT_VERSION, ConsentService
-from storage.models import User
+from storage.profiles import Profile, ProfileStore
 
 
 async def consent_getter(**_: Any) -> dict[str, Any]:
@@ -22,19 +22,21 @@ async def consent_getter(**_: Any) -> dict[str, Any]:
 async def on_accept(callback: CallbackQuery, _: Button, manager: DialogManager) -> None:
     i18n = i18n_of(manager)
     session: AsyncSession = manager.middleware_data["session"]
-    db_user: User = manager.middleware_data["db_user"]
+    profile: Profile = manager.middleware_data["profile"]
+    profiles: ProfileStore = manager.middleware_data["profiles"]
     # Hash exactly the text the window shows.
     text = i18n.get("consent-text", version=CONSENT_VERSION)
-    await ConsentService(session).accept(db_user.id, text=text, locale=i18n.locale)
+    await ConsentService(session).accept(profile.user_id, text=text, locale=i18n.locale)
     await session.commit()  # stored before the menu shows, not after
+    await profiles.forget(profile.user_id)
     await callback.answer(i18n.get("consent-accepted"))
     await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
 
 
 async def on_decline(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
     session: AsyncSession = manager.middleware_data["session"]
-    db_user: User = manager.middleware_data["db_user"]
-    await ConsentService(session).decline(db_user.id)
+    profile: Profile = manager.middleware_data["profile"]
+    await ConsentService(session).decline(profile.user_id)
     await manager.switch_to(ConsentSG.declined)
 
 

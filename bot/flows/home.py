@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from aiogram_dialog import DialogManager, ShowMode, StartMode
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.states import ConsentSG, MenuSG
-from linking.consent import ConsentService
-from storage.models import User
+from linking.consent import CONSENT_VERSION
+from storage.profiles import Profile
 
 
-async def has_consent(manager: DialogManager) -> bool:
-    session: AsyncSession = manager.middleware_data["session"]
-    db_user: User = manager.middleware_data["db_user"]
-    return await ConsentService(session).has_current(db_user.id)
+def has_consent(manager: DialogManager) -> bool:
+    profile: Profile | None = manager.middleware_data.get("profile")
+    return profile is not None and profile.consent_version == CONSENT_VERSION
 
 
 async def open_home(
@@ -23,6 +21,6 @@ async def open_home(
     consented: bool | None = None,
 ) -> None:
     if consented is None:
-        consented = await has_consent(manager)
+        consented = has_consent(manager)
     state = MenuSG.main if consented else ConsentSG.ask
     await manager.start(state, mode=StartMode.RESET_STACK, show_mode=show_mode)

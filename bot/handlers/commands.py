@@ -30,7 +30,7 @@ def build_consented_router() -> Router:
 
 
 async def start(message: Message, dialog_manager: DialogManager, i18n: I18nContext) -> None:
-    consented = await has_consent(dialog_manager)
+    consented = has_consent(dialog_manager)
     if not consented:
         await message.answer(i18n.get("start-greeting"))
     await open_home(dialog_manager, consented=consented)

@@ -20,6 +20,8 @@ from bot import metrics
 from bot.config import Settings
 from bot.flows.home import open_home
 from bot.i18n import locale_for
+from linking.consent import CONSENT_VERSION
+from storage.profiles import ProfileStore
 
 log = structlog.get_logger(__name__)
 
@@ -33,11 +35,19 @@ def build_router() -> Router:
     return router
 
 
-async def stale_dialog(event: ErrorEvent, dialog_manager: DialogManager, i18n: I18nContext) -> None:
+async def stale_dialog(
+    event: ErrorEvent,
+    dialog_manager: DialogManager,
+    i18n: I18nContext,
+    profiles: ProfileStore,
+    event_from_user: User,
+) -> None:
     log.info("stale_dialog_button", error=type(event.exception).__name__)
     if event.update.callback_query is not None:
         await event.update.callback_query.answer(i18n.get("stale-button"))
-    await open_home(dialog_manager, show_mode=ShowMode.SEND)
+    profile = await profiles.peek(event_from_user.id)
+    consented = profile is not None and profile.consent_version == CONSENT_VERSION
+    await open_home(dialog_manager, show_mode=ShowMode.SEND, consented=consented)
 
 
 async def unexpected(

@@ -1,0 +1,76 @@
+"""The few facts every update needs about its user, cached in Redis.
+
+The database is the truth; a profile is read from Redis (one GET) and rebuilt from the
+database only when missing. Whoever changes a fact commits first, then calls `forget`, so
+the next update reads the new value from every replica.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories import ConsentRepository, UserRepository
+
+PROFILE_TTL_SECONDS = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    user_id: int
+    locale: str
+    time_zone: str
+    consent_version: str | None
+
+
+class ProfileStore:
+    def __init__(
+        self,
+        redis: Redis,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        prefix: str,
+        default_time_zone: str,
+    ) -> None:
+        self.redis = redis
+        self.session_factory = session_factory
+        self.prefix = prefix
+        self.default_time_zone = default_time_zone
+
+    def key(self, user_id: int) -> str:
+        return f"{self.prefix}:profile:{user_id}"
+
+    @staticmethod
+    def parse(raw: bytes | str) -> Profile:
+        return Profile(**json.loads(raw))
+
+    async def load(self, user_id: int, *, locale: str) -> Profile:
+        """The user's profile; a first-time user is created with `locale`."""
+        cached = await self.redis.get(self.key(user_id))
+        if cached is not None:
+            return self.parse(cached)
+        async with self.session_factory() as session:
+            user = await UserRepository(session).get_or_create(
+                user_id, locale=locale, time_zone=self.default_time_zone
+            )
+            consent = await ConsentRepository(session).current(user_id)
+            await session.commit()
+        profile = Profile(
+            user_id=user.id,
+            locale=user.locale,
+            time_zone=user.time_zone,
+            consent_version=consent.version if consent else None,
+        )
+        await self.redis.set(self.key(user_id), json.dumps(asdict(profile)), ex=PROFILE_TTL_SECONDS)
+        return profile
+
+    async def peek(self, user_id: int) -> Profile | None:
+        """The cached profile, if any; never touches the database."""
+        cached = await self.redis.get(self.key(user_id))
+        return self.parse(cached) if cached is not None else None
+
+    async def forget(self, user_id: int) -> None:
+        await self.redis.delete(self.key(user_id))
