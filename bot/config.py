@@ -44,6 +44,7 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         case_sensitive=False,
         extra="ignore",
+        env_ignore_empty=True,  # `SUPPORT_CHAT_ID=` means "not set"
     )
 
     telegram_bot_token: SecretStr | None = None

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CODE_DIRS = ("bot", "linking")
 VARIABLE = re.compile(r"\{\s*\$([a-z_][a-z0-9_-]*)")
 serializer = FluentSerializer()
-KEY_USE = re.compile(r"""(?:\bT|\.get|core\.get)\(\s*f?["']([a-z][a-z0-9-]*)["']""")
+KEY_USE = re.compile(r"""(?:\bT|\bi18n\.get|core\.get)\(\s*f?["']([a-z][a-z0-9-]*)["']""")
 
 
 def messages(locale: str) -> dict[str, set[str]]:

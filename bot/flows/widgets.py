@@ -6,9 +6,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager, StartMode
 from aiogram_dialog.widgets.common import WhenCondition
-from aiogram_dialog.widgets.kbd import Start
+from aiogram_dialog.widgets.kbd import Button
 from aiogram_dialog.widgets.text import Text
 from aiogram_i18n import I18nContext
 
@@ -34,6 +35,13 @@ class T(Text):
         return i18n_of(manager).get(self.key, **variables)
 
 
-def back_to_menu() -> Start:
-    """ "Назад" from a top-level section: the main menu, whichever way the section was opened."""
-    return Start(T("button-back"), id="back", state=MenuSG.main, mode=StartMode.RESET_STACK)
+async def _back_to_menu(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    if len(manager.current_stack().intents) > 1:
+        await manager.done()  # opened from the menu: it is right below
+    else:
+        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)  # opened by a command
+
+
+def back_to_menu() -> Button:
+    """The "Назад" of a top-level section: the main menu, however the section was opened."""
+    return Button(T("button-back"), id="back", on_click=_back_to_menu)
