@@ -145,15 +145,19 @@ async def measure(
     return updates / (time.perf_counter() - started)
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--updates", type=int, default=3000)
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--embedded", action="store_true", help="SQLite + fakeredis")
     parser.add_argument("--json", action="store_true", help="print one JSON line")
-    args = parser.parse_args()
+    parser.add_argument("--uvloop", action="store_true", help="run on uvloop, as `run` does")
+    return parser.parse_args()
+
+
+async def main(args: argparse.Namespace) -> None:
 
     if args.embedded:
         workdir = tempfile.mkdtemp(prefix="bench-")
@@ -165,12 +169,12 @@ async def main() -> None:
         )
         redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     settings = Settings(
-        telegram_bot_token=TOKEN,  # type: ignore[arg-type]
+        telegram_bot_token=TOKEN,
         database_url=database_url,
         redis_url=redis_url,
         flood_rate=1000,  # users in the bench send faster than people; throttling still runs
         log_level="WARNING",
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
     )
     await asyncio.to_thread(migrate.downgrade, database_url, "base")
     await asyncio.to_thread(migrate.upgrade, database_url)
@@ -222,13 +226,14 @@ async def main() -> None:
         "full_updates_per_s": round(full_rate),
         "ratio": round(full_rate / bare_rate, 3),
         "target_ratio": 0.5,
+        "loop": "uvloop" if args.uvloop else "asyncio",
     }
     if args.json:
         print(json.dumps(result))
         return
     print(
-        f"backend: {backend}; {args.updates} updates from {args.users} users, "
-        f"{args.concurrency} at a time, median of {args.rounds} rounds"
+        f"backend: {backend}; loop: {result['loop']}; {args.updates} updates from "
+        f"{args.users} users, {args.concurrency} at a time, median of {args.rounds} rounds"
     )
     print(f"bare aiogram + RedisStorage : {bare_rate:8.0f} updates/s")
     print(f"full cabinet-bot stack      : {full_rate:8.0f} updates/s")
@@ -236,4 +241,10 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    arguments = parse_args()
+    if arguments.uvloop:
+        import uvloop
+
+        uvloop.run(main(arguments))
+    else:
+        asyncio.run(main(arguments))

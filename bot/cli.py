@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 import structlog
 
@@ -51,11 +52,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     configure_logging(json=settings.log_format == LogFormat.JSON, level=settings.log_level)
     try:
-        return asyncio.run(_dispatch(args.command, settings))
+        return _event_loop_runner()(_dispatch(args.command, settings))
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - one clear line instead of a traceback
         return _report_startup_failure(exc)
+
+
+def _event_loop_runner() -> Callable[[Coroutine[Any, Any, int]], int]:
+    """uvloop where it exists (about a fifth more updates a second, see bench/), else asyncio."""
+    try:
+        import uvloop  # noqa: PLC0415
+    except ImportError:
+        return asyncio.run
+    return uvloop.run
 
 
 def _report_startup_failure(exc: Exception) -> int:

@@ -169,7 +169,8 @@ async def test_unexpected_error_apologises_with_an_incident_id(
     assert "Извините" in body
     match = re.search(r"Номер инцидента: <code>([0-9A-F]{8})</code>", body)
     assert match, body
-    logged = [r.msg for r in caplog.records if match.group(1) in str(r.msg)]
+    logged = [r.msg for r in caplog.records if isinstance(r.msg, dict)]
+    logged = [event for event in logged if event.get("incident") == match.group(1)]
     assert logged, "the incident id is in the log"
     assert isinstance(logged[0]["exc_info"], Exception), "with the stack trace"
 
