@@ -34,10 +34,11 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Message, Update, User
 
-from bot.app import KEY_PREFIX, Resources, build_dispatcher, open_resources
+from bot.app import Resources, build_dispatcher, open_resources
 from bot.config import Settings
 from linking.consent import ConsentService
 from storage import migrate
+from storage.redis import KEY_PREFIX
 from storage.repositories import UserRepository
 
 TOKEN = "123456:BENCH-token-0000000000000000000000000"
@@ -127,7 +128,7 @@ async def prepare_users(resources: Resources, users: int) -> None:
     async with resources.session_factory() as session:
         for user_id in range(1, users + 1):
             await UserRepository(session).get_or_create(user_id, locale="ru", time_zone="UTC")
-            await ConsentService(session).accept(user_id, text="bench", locale="ru")
+            await ConsentService(session).accept(user_id, text_hash="0" * 64, locale="ru")
         await session.commit()
 
 

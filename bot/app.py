@@ -16,7 +16,7 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import DisabledEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation
-from aiogram.types import BotCommand
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from aiogram_dialog import setup_dialogs
 from aiogram_i18n.cores import FluentRuntimeCore
 from aiohttp import web
@@ -27,7 +27,6 @@ from bot.config import Settings
 from bot.handlers import build_root_router
 from bot.i18n import SUPPORTED, create_i18n_middleware
 from bot.middlewares.database import DatabaseMiddleware
-from bot.middlewares.isolation import EventIsolationMiddleware
 from bot.middlewares.metrics import MetricsMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.web import create_web_app
@@ -35,12 +34,11 @@ from storage import migrate
 from storage.db import create_engine, create_session_factory
 from storage.fsm import FSMStorage
 from storage.profiles import ProfileStore
-from storage.redis import create_redis
+from storage.redis import KEY_PREFIX, create_redis
 
 log = structlog.get_logger(__name__)
 
-KEY_PREFIX = "cabinet"
-COMMANDS = ("start", "menu", "settings", "help", "cancel")
+COMMANDS = ("start", "menu", "settings", "help", "cancel", "revoke")
 
 
 @dataclass(frozen=True)
@@ -86,20 +84,27 @@ def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
     isolation = RedisEventIsolation(
         resources.redis, key_builder=key_builder, lock_kwargs={"timeout": 60, "sleep": 0.01}
     )
-    # Isolation is ours (EventIsolationMiddleware), after flood control; not aiogram's.
     profiles = ProfileStore(
         resources.redis,
         resources.session_factory,
         prefix=KEY_PREFIX,
         default_time_zone=settings.default_time_zone,
     )
-    dp = Dispatcher(storage=storage, settings=settings, redis=resources.redis, profiles=profiles)
+    # aiogram's FSM middleware comes first of all and takes the user's Redis lock (isolation
+    # across replicas) before reading the state; everything below runs under that lock.
+    dp = Dispatcher(
+        storage=storage,
+        events_isolation=isolation,
+        settings=settings,
+        redis=resources.redis,
+        profiles=profiles,
+        session_factory=resources.session_factory,
+    )
     i18n = create_i18n_middleware(settings.default_locale.value)
     updates = MetricsMiddleware()
-    # First shutdown hook: finish the updates in flight before anything closes.
+    # Before the other shutdown hooks (FSMStorage.close is a no-op: open_resources owns Redis).
     dp.shutdown.register(updates.drain)
     dp.update.outer_middleware(updates)
-    dp.update.outer_middleware(EventIsolationMiddleware(isolation, dp.fsm))
     dp.update.outer_middleware(
         UserMiddleware(
             resources.redis,
@@ -113,8 +118,7 @@ def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
     dp.update.outer_middleware(DatabaseMiddleware(resources.session_factory))
     i18n.setup(dp)
     dp.include_router(build_root_router(support_chat_id=settings.support_chat_id))
-    # No second lock for the dialog stack: EventIsolationMiddleware already holds the user's
-    # Redis lock around every update, across replicas.
+    # No second lock for the dialog stack: the user's Redis lock is held around every update.
     setup_dialogs(dp, events_isolation=DisabledEventIsolation())
     dp.startup.register(_set_commands)
     return dp
@@ -130,7 +134,9 @@ async def _set_commands(bot: Bot, i18n_middleware: object, settings: Settings) -
             )
             for name in COMMANDS
         ]
-        await bot.set_my_commands(commands, language_code=locale)
+        await bot.set_my_commands(
+            commands, scope=BotCommandScopeAllPrivateChats(), language_code=locale
+        )
 
 
 async def run(settings: Settings) -> None:

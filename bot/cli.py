@@ -11,7 +11,7 @@ from typing import Any
 import structlog
 
 from bot.config import ConfigError, LogFormat, Settings, load_settings
-from bot.logging import configure_logging
+from bot.logging import configure_logging, scrub
 
 PROG = "cabinet-bot"
 
@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    print(f"{PROG}: {scrub(message)}", file=sys.stderr)
     return code
 
 
@@ -79,8 +79,8 @@ def _report_startup_failure(exc: Exception) -> int:
         return _fail("configuration error: TELEGRAM_BOT_TOKEN: rejected by Telegram", 2)
     if isinstance(exc, TelegramNetworkError):
         return _fail(f"cannot reach the Telegram Bot API: {exc}", 1)
-    structlog.get_logger(PROG).error("startup_failed", exc_info=exc)
-    return _fail(f"cannot start: {type(exc).__name__}: {exc}", 1)
+    structlog.get_logger(PROG).error("stopped_by_error", exc_info=exc)
+    return _fail(f"stopped by an error: {type(exc).__name__}: {exc}", 1)
 
 
 async def _dispatch(command: str, settings: Settings) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -54,8 +55,9 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
 
-    database_url: str = "sqlite+aiosqlite:///var/cabinet-bot.db"
-    redis_url: str | None = None
+    # repr=False: the URLs may carry passwords.
+    database_url: str = Field(default="sqlite+aiosqlite:///var/cabinet-bot.db", repr=False)
+    redis_url: str | None = Field(default=None, repr=False)
 
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     support_chat_id: int | None = None
@@ -98,6 +100,15 @@ class Settings(BaseSettings):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value or None
 
+    @field_validator("default_time_zone")
+    @classmethod
+    def _time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as Europe/Moscow") from None
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _log_level(cls, value: str) -> str:
@@ -120,6 +131,8 @@ def load_settings(**overrides: object) -> Settings:
     """Read the settings, turning pydantic's report into one line that names the variable."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f".env: cannot be read ({type(exc).__name__})") from None
     except ValidationError as exc:
         error = exc.errors()[0]
         name = str(error["loc"][0]).upper() if error["loc"] else "settings"

@@ -49,7 +49,7 @@ class UserLocaleManager(BaseManager):
     ) -> None:
         await UserRepository(session).set_locale(profile.user_id, locale)
         await session.commit()
-        await profiles.forget(profile.user_id)
+        await profiles.refresh(profile.user_id, locale=locale)
 
 
 def create_core(default_locale: str) -> FluentRuntimeCore:

@@ -17,36 +17,36 @@ import structlog
 
 REDACTED = "[redacted]"
 
-SENSITIVE_KEYS = frozenset(
-    {
-        "token",
-        "access_token",
-        "id_token",
-        "refresh_token",
-        "password",
-        "secret",
-        "authorization",
-        "snils",
-        "passport",
-        "inn",
-        "phone",
-        "email",
-        "full_name",
-        "first_name",
-        "last_name",
-        "middle_name",
-        "birth_date",
-        "address",
-    }
+#: A key containing any of these is masked whole (`bot_token`, `client_secret`, `fio`...).
+SENSITIVE_KEY_PARTS = (
+    "token",
+    "secret",
+    "password",
+    "authorization",
+    "cookie",
+    "snils",
+    "passport",
+    "inn",
+    "phone",
+    "email",
+    "name",
+    "fio",
+    "birth",
+    "address",
 )
 
 _PATTERNS = (
-    re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}"),  # Telegram bot token
-    re.compile(r"(?i)bearer\s+[A-Za-z0-9._~+/=-]+"),  # bearer tokens
-    re.compile(r"\b\d{3}-\d{3}-\d{3}[ -]\d{2}\b"),  # SNILS
-    re.compile(r"(?<!\d)(?:\+7|8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?!\d)"),  # phone
-    re.compile(r"\b\d{2}\s?\d{2}\s№?\s?\d{6}\b"),  # passport series and number
+    re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}"),  # Telegram bot token, in URLs too
+    re.compile(r"(?i)\b(?:bearer|basic)\s+[A-Za-z0-9._~+/=-]+"),  # authorization headers
+    re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"),  # JWT
+    re.compile(r"(?<=://)[^:/@\s]+:[^@\s]+@"),  # user:password@ in URLs
     re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),  # e-mail
+    re.compile(r"(?<!\d)\d{3}[- ]?\d{3}[- ]?\d{3}[- ]?\d{2}(?!\d)"),  # SNILS (11 digits)
+    re.compile(r"(?<![\d\w])\+?[78][\s().-]*\d{3}[\s().-]*\d{3}[\s.-]*\d{2}[\s.-]*\d{2}(?!\d)"),
+    re.compile(r"(?<![\d\w])\+\d[\d\s().-]{8,}\d(?!\d)"),  # other international phones
+    # Passport series and number; ten bare digits are left alone: they are Telegram ids.
+    re.compile(r"(?<!\d)\d{2}\s?\d{2}(?:\s?№\s?|[\s-])\d{3}\s?\d{3}(?!\d)"),
+    re.compile(r"(?<!\d)\d{12}(?!\d)"),  # INN of a person
 )
 
 
@@ -56,24 +56,33 @@ def scrub(text: str) -> str:
     return text
 
 
+def _sensitive(key: object) -> bool:
+    lowered = str(key).lower()
+    return any(part in lowered for part in SENSITIVE_KEY_PARTS)
+
+
 def _redact(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
     if isinstance(value, str):
         return scrub(value)
     if isinstance(value, Mapping):
-        return {
-            key: REDACTED if str(key).lower() in SENSITIVE_KEYS else _redact(item)
-            for key, item in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return type(value)(_redact(item) for item in value)
-    return value
+        return {k: REDACTED if _sensitive(k) else _redact(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_redact(item) for item in value]
+    # Exceptions, bytes, objects: the renderer would print their repr; scrub that instead.
+    return scrub(repr(value) if not isinstance(value, BaseException) else str(value))
+
+
+# Keys the logging machinery itself sets; their values are still scrubbed.
+_STRUCTURAL_KEYS = frozenset({"event", "logger", "logger_name", "level", "timestamp"})
 
 
 def redact_personal_data(
     _: Any, __: str, event_dict: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
     for key, value in list(event_dict.items()):
-        if key.lower() in SENSITIVE_KEYS:
+        if key not in _STRUCTURAL_KEYS and _sensitive(key):
             event_dict[key] = REDACTED
         else:
             event_dict[key] = _redact(value)

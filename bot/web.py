@@ -25,18 +25,17 @@ async def healthz(_: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    checks = {
-        "database": ping(request.app[ENGINE]),
-        "redis": request.app[REDIS].ping(),
-    }
+    names = ("database", "redis")
+    results = await asyncio.gather(
+        asyncio.wait_for(ping(request.app[ENGINE]), READY_TIMEOUT),
+        asyncio.wait_for(request.app[REDIS].ping(), READY_TIMEOUT),
+        return_exceptions=True,
+    )
     report: dict[str, str] = {}
-    for name, check in checks.items():
-        try:
-            await asyncio.wait_for(check, READY_TIMEOUT)
-            report[name] = "ok"
-        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
-            log.warning("readiness_check_failed", check=name, error=type(exc).__name__)
-            report[name] = "unavailable"
+    for name, result in zip(names, results, strict=True):
+        report[name] = "unavailable" if isinstance(result, BaseException) else "ok"
+        if isinstance(result, BaseException):
+            log.warning("readiness_check_failed", check=name, error=type(result).__name__)
     ready = all(value == "ok" for value in report.values())
     return web.json_response(
         {"status": "ok" if ready else "unavailable", "checks": report},

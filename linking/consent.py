@@ -7,14 +7,29 @@ SHA-256 of the exact text the user saw, its language and the time.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Consent
-from storage.repositories import AuditRepository, ConsentRepository
+from storage.repositories import AuditRepository, ConsentRepository, UserRepository
 
 #: Bump when the consent text changes in substance: every user is asked again.
 CONSENT_VERSION = "2026-11-01"
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """What `/revoke` deleted."""
+
+    settings: bool
+    consents: int
+    audit_records_anonymized: int
+
+
+def is_current(consent_version: str | None) -> bool:
+    """Whether a user who accepted `consent_version` (None: never) has today's consent."""
+    return consent_version == CONSENT_VERSION
 
 
 def text_sha256(text: str) -> str:
@@ -23,19 +38,30 @@ def text_sha256(text: str) -> str:
 
 class ConsentService:
     def __init__(self, session: AsyncSession) -> None:
+        self.users = UserRepository(session)
         self.consents = ConsentRepository(session)
         self.audit = AuditRepository(session)
 
-    async def has_current(self, user_id: int) -> bool:
-        consent = await self.consents.current(user_id)
-        return consent is not None and consent.version == CONSENT_VERSION
-
-    async def accept(self, user_id: int, *, text: str, locale: str) -> Consent:
+    async def accept(self, user_id: int, *, text_hash: str, locale: str) -> Consent:
         consent = await self.consents.accept(
-            user_id, version=CONSENT_VERSION, text_sha256=text_sha256(text), locale=locale
+            user_id, version=CONSENT_VERSION, text_sha256=text_hash, locale=locale
         )
         await self.audit.record("consent.accepted", actor_id=user_id, version=CONSENT_VERSION)
         return consent
 
     async def decline(self, user_id: int) -> None:
         await self.audit.record("consent.declined", actor_id=user_id, version=CONSENT_VERSION)
+
+    async def withdraw(self, user_id: int) -> Withdrawal:
+        """Withdraw consent and delete what the bot keeps about the person.
+
+        Deleted: the user's row (language, time zone) and their consent records. Kept: audit
+        records, detached from the person, and one record that a consent was withdrawn.
+        """
+        versions = await self.consents.versions(user_id)
+        deleted_user = await self.users.delete(user_id)
+        anonymized = await self.audit.anonymize(user_id)
+        await self.audit.record("consent.withdrawn", actor_id=None, versions=versions)
+        return Withdrawal(
+            settings=deleted_user, consents=len(versions), audit_records_anonymized=anonymized
+        )

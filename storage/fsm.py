@@ -17,8 +17,9 @@ class FSMStorage(RedisStorage):
 
     aiogram-dialog reads the user's dialog stack on every update and writes it back at the
     end, which for an empty stack is a DEL of a key that does not exist: one wasted round
-    trip per update outside a dialog. Every update of a user runs under that user's lock
-    (EventIsolationMiddleware), so "read as empty" still holds when the write comes.
+    trip per update outside a dialog. A handler runs under its user's lock (aiogram's
+    RedisEventIsolation), so "read as empty" still holds when the write comes; any read
+    that finds data clears the memo.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -27,8 +28,10 @@ class FSMStorage(RedisStorage):
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         data = await super().get_data(key)
-        if not data:
-            redis_key = self.key_builder.build(key, "data")
+        redis_key = self.key_builder.build(key, "data")
+        if data:
+            self._read_empty.pop(redis_key, None)
+        else:
             self._read_empty[redis_key] = None
             if len(self._read_empty) > _REMEMBERED:
                 self._read_empty.popitem(last=False)
@@ -40,3 +43,7 @@ class FSMStorage(RedisStorage):
         if not data and was_empty:
             return
         await super().set_data(key, data)
+
+    async def close(self) -> None:
+        """Not ours to close: the Redis client belongs to `bot.app.open_resources`, and
+        updates still finishing at shutdown need it."""

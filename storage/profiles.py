@@ -41,17 +41,31 @@ class ProfileStore:
         self.default_time_zone = default_time_zone
 
     def key(self, user_id: int) -> str:
-        return f"{self.prefix}:profile:{user_id}"
+        return f"{self.prefix}:profile:v1:{user_id}"
 
     @staticmethod
-    def parse(raw: bytes | str) -> Profile:
-        return Profile(**json.loads(raw))
+    def parse(raw: bytes | str | None) -> Profile | None:
+        """A cached profile, or None when absent or written by another release."""
+        if raw is None:
+            return None
+        try:
+            return Profile(**json.loads(raw))
+        except (TypeError, ValueError):
+            return None
 
     async def load(self, user_id: int, *, locale: str) -> Profile:
         """The user's profile; a first-time user is created with `locale`."""
-        cached = await self.redis.get(self.key(user_id))
+        cached = self.parse(await self.redis.get(self.key(user_id)))
         if cached is not None:
-            return self.parse(cached)
+            return cached
+        return await self.refresh(user_id, locale=locale)
+
+    async def refresh(self, user_id: int, *, locale: str) -> Profile:
+        """Rebuild the profile from the database (creating the user) and cache it.
+
+        Call it after committing a change: the new value is written, not just dropped, so
+        an update that reads the cache next sees it.
+        """
         async with self.session_factory() as session:
             user = await UserRepository(session).get_or_create(
                 user_id, locale=locale, time_zone=self.default_time_zone
@@ -66,11 +80,6 @@ class ProfileStore:
         )
         await self.redis.set(self.key(user_id), json.dumps(asdict(profile)), ex=PROFILE_TTL_SECONDS)
         return profile
-
-    async def peek(self, user_id: int) -> Profile | None:
-        """The cached profile, if any; never touches the database."""
-        cached = await self.redis.get(self.key(user_id))
-        return self.parse(cached) if cached is not None else None
 
     async def forget(self, user_id: int) -> None:
         await self.redis.delete(self.key(user_id))

@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import socket
+
 from redis.asyncio import Redis
+
+#: Every key this project writes starts with it.
+KEY_PREFIX = "cabinet"
+
+# Find a dead peer within about a minute instead of the system's two hours.
+_KEEPALIVE = {
+    option: value
+    for option, value in (
+        (getattr(socket, "TCP_KEEPIDLE", None), 30),
+        (getattr(socket, "TCP_KEEPINTVL", None), 10),
+        (getattr(socket, "TCP_KEEPCNT", None), 3),
+    )
+    if option is not None
+}
 
 
 def create_redis(url: str | None) -> Redis:
@@ -15,5 +31,9 @@ def create_redis(url: str | None) -> Redis:
     # command (a third of the bot's CPU per update). Dead peers are found by the connect
     # timeout, TCP keepalive and the idle health check instead.
     return Redis.from_url(
-        url, health_check_interval=30, socket_connect_timeout=5, socket_keepalive=True
+        url,
+        health_check_interval=30,
+        socket_connect_timeout=5,
+        socket_keepalive=True,
+        socket_keepalive_options=_KEEPALIVE,
     )

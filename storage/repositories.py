@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditRecord, Consent, User, utcnow
@@ -25,6 +24,17 @@ class UserRepository:
             self.session.add(user)
             await self.session.flush()
         return user
+
+    async def delete(self, user_id: int) -> bool:
+        """Delete the user and, by cascade, their consents."""
+        result = await self.session.execute(delete(User).where(User.id == user_id))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def set_active(self, user_id: int, *, active: bool) -> None:
+        """Whether the user's private chat is open to the bot (False after a block)."""
+        await self.session.execute(
+            update(User).where(User.id == user_id).values(is_active=active, updated_at=utcnow())
+        )
 
     async def set_locale(self, user_id: int, locale: str) -> None:
         await self.session.execute(
@@ -52,13 +62,12 @@ class ConsentRepository:
         await self.session.flush()
         return consent
 
-    async def withdraw_all(self, user_id: int, at: datetime | None = None) -> int:
+    async def versions(self, user_id: int) -> list[str]:
+        """Versions of every consent the user gave, oldest first."""
         result = await self.session.execute(
-            update(Consent)
-            .where(Consent.user_id == user_id, Consent.withdrawn_at.is_(None))
-            .values(withdrawn_at=at or utcnow())
+            select(Consent.version).where(Consent.user_id == user_id).order_by(Consent.id)
         )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return list(result.scalars())
 
 
 class AuditRepository:
@@ -69,8 +78,9 @@ class AuditRepository:
         self.session.add(AuditRecord(action=action, actor_id=actor_id, details=details))
         await self.session.flush()
 
-    async def for_actor(self, actor_id: int) -> list[AuditRecord]:
+    async def anonymize(self, actor_id: int) -> int:
+        """Detach a person from their audit records (the records stay, without them)."""
         result = await self.session.execute(
-            select(AuditRecord).where(AuditRecord.actor_id == actor_id).order_by(AuditRecord.id)
+            update(AuditRecord).where(AuditRecord.actor_id == actor_id).values(actor_id=None)
         )
-        return list(result.scalars())
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from linking.consent import CONSENT_VERSION, text_sha256
 from storage.models import AuditRecord, Consent, User
+from storage.profiles import ProfileStore
 from tests.conftest import Backend
 from tests.harness import RunningBot, running_bot
 
@@ -210,3 +211,94 @@ async def test_forged_callback_data_is_harmless(app: RunningBot) -> None:
     await asyncio.sleep(1.1)  # four presses in a second: stay under flood control
     reply = await app.say(ALICE, "/menu")
     assert "Главное меню" in (reply.text or ""), "the bot still works"
+
+
+async def test_revoke_deletes_what_the_bot_keeps_and_asks_consent_again(app: RunningBot) -> None:
+    await consent(app)
+    await app.tg.wait_for("editMessageText", lambda c: "Главное меню" in (c.text or ""))
+    confirm = await app.say(ALICE, "/revoke")
+    assert "Отозвать согласие" in (confirm.text or "")
+    done = await app.press(ALICE, confirm, "Отозвать согласие")
+    assert "Согласие отозвано" in (done.text or "")
+    assert "записи о согласии — 1" in (done.text or "")
+
+    async with app.resources.session_factory() as session:
+        assert await session.get(User, ALICE) is None
+        assert (await session.execute(select(Consent))).first() is None
+        audit = (await session.execute(select(AuditRecord))).scalars().all()
+    assert {record.actor_id for record in audit} == {None}, "the log keeps no one's id"
+    assert "consent.withdrawn" in {record.action for record in audit}
+
+    await asyncio.sleep(0.2)
+    greeting = await app.say(ALICE, "/start")
+    assert "Здравствуйте" in (greeting.text or ""), "a new start, with consent asked again"
+
+
+async def test_keeping_consent_at_revoke_changes_nothing(app: RunningBot) -> None:
+    await consent(app)
+    await app.tg.wait_for("editMessageText", lambda c: "Главное меню" in (c.text or ""))
+    confirm = await app.say(ALICE, "/revoke")
+    home = await app.press(ALICE, confirm, "Не отзывать")
+    assert "Главное меню" in (home.text or "")
+    async with app.resources.session_factory() as session:
+        assert (await session.execute(select(Consent))).scalar_one().user_id == ALICE
+
+
+async def test_a_new_consent_version_is_asked_again(app: RunningBot) -> None:
+    await consent(app)
+    await app.tg.wait_for("editMessageText", lambda c: "Главное меню" in (c.text or ""))
+    async with app.resources.session_factory() as session:
+        await session.execute(update(Consent).values(version="2020-01-01"))
+        await session.commit()
+    profiles: ProfileStore = app.dp["profiles"]
+    await profiles.forget(ALICE)  # what the cache TTL does after a release
+
+    mark = app.tg.mark()
+    app.tg.user_message(ALICE, "/menu")
+    screen = await app.tg.wait_for("sendMessage", lambda c: "152-ФЗ" in (c.text or ""), after=mark)
+    assert "✅ Согласен" in [b["text"] for b in app.tg.buttons(screen)]
+    assert not any("Главное меню" in (c.text or "") for c in app.tg.calls[mark:])
+
+
+async def test_flood_from_a_user_who_blocked_the_bot_is_not_an_incident(
+    migrated: Backend, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running_bot(migrated, flood_rate=2) as app:
+        app.tg.blocked_chats.add(ALICE)
+        for _ in range(8):
+            app.tg.user_message(ALICE, "/help")
+        await app.tg.drain()
+        await asyncio.sleep(0.5)
+        assert app.tg.calls_of("sendMessage", ok=False), "Telegram refused the sends (403)"
+        async with app.resources.session_factory() as session:
+            user = await session.get(User, ALICE)
+            assert user is not None
+            assert not user.is_active, "remembered as blocked"
+    incidents = [r for r in caplog.records if "unhandled_error" in str(r.msg)]
+    assert incidents == []
+
+
+async def test_support_contacts_are_text_not_markup(migrated: Backend) -> None:
+    async with running_bot(migrated, support_contacts="Поддержка <help@insurer.ru> & Co") as app:
+        reply = await app.say(ALICE, "/help")
+        assert reply.ok
+        assert "<help@insurer.ru> & Co" in app.tg.sent_texts(ALICE)[-1]
+
+
+async def test_blocking_and_unblocking_the_bot_is_remembered(app: RunningBot) -> None:
+    await app.say(ALICE, "/help")
+
+    async def active() -> bool:
+        async with app.resources.session_factory() as session:
+            user = await session.get(User, ALICE)
+            assert user is not None
+            return user.is_active
+
+    app.tg.my_chat_member(ALICE, "private", "kicked", user_id=ALICE, old_status="member")
+    await app.tg.drain()
+    await asyncio.sleep(0.3)
+    assert not await active()
+    app.tg.my_chat_member(ALICE, "private", "member", user_id=ALICE, old_status="kicked")
+    await app.tg.drain()
+    await asyncio.sleep(0.3)
+    assert await active()

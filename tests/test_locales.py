@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fluent.syntax import FluentParser, FluentSerializer, ast
 
+from bot.app import COMMANDS
 from bot.i18n import LOCALES_DIR, SUPPORTED, create_core
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +52,7 @@ def test_every_key_used_in_code_exists() -> None:
     for folder in CODE_DIRS:
         for path in (ROOT / folder).rglob("*.py"):
             used |= set(KEY_USE.findall(path.read_text("utf-8")))
-    command_keys = {f"command-{name}" for name in ("start", "menu", "settings", "help", "cancel")}
+    command_keys = {f"command-{name}" for name in COMMANDS}
     assert used, "the scan found no keys: the pattern is broken"
     assert sorted((used | command_keys) - known) == []
 

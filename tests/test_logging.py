@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
-from bot.logging import configure_logging
+from bot.logging import configure_logging, scrub
 
 
 class Captured(io.StringIO):
@@ -70,3 +70,41 @@ def test_stdlib_and_tracebacks_are_scrubbed(json_logs: Captured) -> None:
     assert "+79123456789" not in output
     assert "123-456-789 01" not in output
     assert "ValueError" in output
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://api.telegram.org/bot1234567:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe",
+        "12345678901",
+        "123 456 789 01",
+        "79123456789",
+        "+7.912.345.67.89",
+        "+375 29 123 45 67",
+        "4510-123456",
+        "45 10 № 123456",
+        "postgresql+asyncpg://cabinet:S3cret@db/cabinet",
+        "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln",
+        "Basic dXNlcjpwYXNz",
+        "500100732259",
+    ],
+)
+def test_other_notations_are_scrubbed(value: str) -> None:
+    assert value not in scrub(f"got {value} here")
+    assert "S3cret" not in scrub(f"got {value} here")
+
+
+def test_non_string_values_and_key_variants(json_logs: Captured) -> None:
+    structlog.get_logger("test").info(
+        "x",
+        error=ValueError("+79123456789"),
+        numbers={"+79123456789"},
+        bot_token="1:abc",
+        client_secret="s",
+        username="ivan_petrov",
+        update_id=123456789,
+    )
+    output = json_logs.err
+    for leaked in ("+79123456789", "1:abc", '"s"', "ivan_petrov"):
+        assert leaked not in output
+    assert '"update_id": 123456789' in output, "ids stay for debugging"

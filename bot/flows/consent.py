@@ -11,25 +11,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.states import ConsentSG, MenuSG
 from bot.flows.widgets import T, i18n_of
-from linking.consent import CONSENT_VERSION, ConsentService
+from linking.consent import CONSENT_VERSION, ConsentService, text_sha256
 from storage.profiles import Profile, ProfileStore
 
 
-async def consent_getter(**_: Any) -> dict[str, Any]:
+async def consent_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    i18n = i18n_of(dialog_manager)
+    # Remember the hash of exactly the text on the screen: that is what the user accepts,
+    # even if a new release changes the catalogue before they press the button.
+    shown = i18n.get("consent-text", version=CONSENT_VERSION)
+    dialog_manager.dialog_data["shown"] = {"sha256": text_sha256(shown), "locale": i18n.locale}
     return {"version": CONSENT_VERSION}
 
 
-async def on_accept(callback: CallbackQuery, _: Button, manager: DialogManager) -> None:
-    i18n = i18n_of(manager)
+async def on_accept(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
     session: AsyncSession = manager.middleware_data["session"]
     profile: Profile = manager.middleware_data["profile"]
     profiles: ProfileStore = manager.middleware_data["profiles"]
-    # Hash exactly the text the window shows.
-    text = i18n.get("consent-text", version=CONSENT_VERSION)
-    await ConsentService(session).accept(profile.user_id, text=text, locale=i18n.locale)
+    shown = manager.dialog_data["shown"]
+    await ConsentService(session).accept(
+        profile.user_id, text_hash=shown["sha256"], locale=shown["locale"]
+    )
     await session.commit()  # stored before the menu shows, not after
-    await profiles.forget(profile.user_id)
-    await callback.answer(i18n.get("consent-accepted"))
+    await profiles.refresh(profile.user_id, locale=profile.locale)
     await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
 
 

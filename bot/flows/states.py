@@ -13,3 +13,7 @@ class MenuSG(StatesGroup):
 
 class SettingsSG(StatesGroup):
     main = State()
+
+
+class RevokeSG(StatesGroup):
+    confirm = State()

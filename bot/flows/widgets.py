@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -31,7 +32,12 @@ class T(Text):
         self.key = key
 
     async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
-        variables = {k: v for k, v in data.items() if isinstance(v, _FLUENT_TYPES)}
+        # Messages are HTML: a value is text, never markup.
+        variables = {
+            k: html.escape(v) if isinstance(v, str) else v
+            for k, v in data.items()
+            if isinstance(v, _FLUENT_TYPES)
+        }
         return i18n_of(manager).get(self.key, **variables)
 
 

@@ -4,7 +4,7 @@ root
 ├── errors                      every unhandled exception (incident id), stale buttons
 ├── groups                      groups and channels: "private chats only", once
 └── private                     private chats only
-    ├── start, consent dialog   /start, /help, /cancel, the consent screen
+    ├── commands, dialogs       /start, /help, /cancel, /revoke; consent and revoke screens
     ├── consented               HasConsent: the menu, settings and every later section
     └── fallback                anything else
 """
@@ -15,7 +15,7 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 
 from bot.filters import HasConsent
-from bot.flows import consent_dialog, menu_dialog, settings_dialog
+from bot.flows import consent_dialog, menu_dialog, revoke_dialog, settings_dialog
 from bot.handlers import commands, errors, fallback, groups
 
 
@@ -30,11 +30,18 @@ def build_root_router(*, support_chat_id: int | None) -> Router:
     consented.include_routers(commands.build_consented_router(), menu_dialog(), settings_dialog())
 
     private.include_routers(
-        commands.build_router(), consent_dialog(), consented, fallback.build_router()
+        commands.build_router(),
+        consent_dialog(),
+        revoke_dialog(),
+        consented,
+        fallback.build_router(),
     )
 
     root = Router(name="root")
     root.include_routers(
-        errors.build_router(), groups.build_router(support_chat_id=support_chat_id), private
+        errors.build_router(),
+        groups.build_router(support_chat_id=support_chat_id),
+        groups.build_private_membership_router(),
+        private,
     )
     return root

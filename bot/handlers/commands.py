@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
@@ -11,7 +13,7 @@ from aiogram_i18n import I18nContext
 
 from bot.config import Settings
 from bot.flows.home import has_consent, open_home
-from bot.flows.states import MenuSG, SettingsSG
+from bot.flows.states import MenuSG, RevokeSG, SettingsSG
 
 
 def build_router() -> Router:
@@ -19,6 +21,7 @@ def build_router() -> Router:
     router.message.register(start, CommandStart())
     router.message.register(help_, Command("help"))
     router.message.register(cancel, Command("cancel"))
+    router.message.register(revoke, Command("revoke"))
     return router
 
 
@@ -37,7 +40,7 @@ async def start(message: Message, dialog_manager: DialogManager, i18n: I18nConte
 
 
 async def help_(message: Message, i18n: I18nContext, settings: Settings) -> None:
-    await message.answer(i18n.get("help-text", contacts=settings.support_contacts))
+    await message.answer(i18n.get("help-text", contacts=html.escape(settings.support_contacts)))
 
 
 async def cancel(
@@ -46,6 +49,10 @@ async def cancel(
     await state.clear()
     await message.answer(i18n.get("cancel-done"))
     await open_home(dialog_manager)
+
+
+async def revoke(_: Message, dialog_manager: DialogManager) -> None:
+    await dialog_manager.start(RevokeSG.confirm, mode=StartMode.RESET_STACK)
 
 
 async def menu(_: Message, dialog_manager: DialogManager) -> None:

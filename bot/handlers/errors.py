@@ -10,18 +10,22 @@ import secrets
 
 import structlog
 from aiogram import Bot, Router
+from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, User
 from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 from aiogram_i18n import I18nContext, I18nMiddleware
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
 from bot.config import Settings
 from bot.flows.home import open_home
 from bot.i18n import locale_for
-from linking.consent import CONSENT_VERSION
-from storage.profiles import ProfileStore
+from linking.consent import is_current
+from storage.profiles import Profile
+from storage.repositories import UserRepository
 
 log = structlog.get_logger(__name__)
 
@@ -31,23 +35,49 @@ def build_router() -> Router:
     router.errors.register(
         stale_dialog, ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState)
     )
+    router.errors.register(blocked, ExceptionTypeFilter(TelegramForbiddenError))
     router.errors.register(unexpected)
     return router
 
 
+async def blocked(
+    event: ErrorEvent,
+    session_factory: async_sessionmaker[AsyncSession],
+    event_from_user: User | None = None,
+) -> None:
+    """The user blocked the bot: nothing to apologise for (and no way to); remember it."""
+    log.info("chat_blocked_the_bot", update_type=event.update.event_type)
+    if event_from_user is None:
+        return
+    async with session_factory() as session:
+        await UserRepository(session).set_active(event_from_user.id, active=False)
+        await session.commit()
+
+
 async def stale_dialog(
     event: ErrorEvent,
+    *,
     dialog_manager: DialogManager,
     i18n: I18nContext,
-    profiles: ProfileStore,
-    event_from_user: User,
+    bot: Bot,
+    i18n_middleware: I18nMiddleware,
+    settings: Settings,
+    profile: Profile | None = None,
 ) -> None:
     log.info("stale_dialog_button", error=type(event.exception).__name__)
-    if event.update.callback_query is not None:
-        await event.update.callback_query.answer(i18n.get("stale-button"))
-    profile = await profiles.peek(event_from_user.id)
-    consented = profile is not None and profile.consent_version == CONSENT_VERSION
-    await open_home(dialog_manager, show_mode=ShowMode.SEND, consented=consented)
+    try:
+        if event.update.callback_query is not None:
+            await event.update.callback_query.answer(i18n.get("stale-button"))
+        consented = profile is not None and is_current(profile.consent_version)
+        await open_home(dialog_manager, show_mode=ShowMode.SEND, consented=consented)
+    except Exception as exc:  # noqa: BLE001 - going home failed: that is an incident
+        await unexpected(
+            ErrorEvent(update=event.update, exception=exc),
+            bot=bot,
+            i18n_middleware=i18n_middleware,
+            settings=settings,
+            i18n=i18n,
+        )
 
 
 async def unexpected(
@@ -71,7 +101,7 @@ async def unexpected(
     chat_id = _private_chat_id(event)
     if chat_id is None:
         return
-    # The failure may have come before the i18n middleware ran (e.g. the database is down).
+    # The failure may have come before the i18n middleware ran (e.g. Redis is down).
     locale = (
         i18n.locale
         if i18n
@@ -82,6 +112,8 @@ async def unexpected(
     )
     text = i18n_middleware.core.get("error-incident", locale, incident=incident)
     try:
+        if event.update.callback_query is not None:
+            await event.update.callback_query.answer()  # stop the button's spinner
         await bot.send_message(chat_id, text)
     except Exception:  # noqa: BLE001 - the apology must never raise a second error
         log.warning("incident_reply_failed", incident=incident)
@@ -92,6 +124,6 @@ def _private_chat_id(event: ErrorEvent) -> int | None:
     message = update.message or (
         update.callback_query.message if update.callback_query is not None else None
     )
-    if message is not None and message.chat.type == "private":
+    if message is not None and message.chat.type == ChatType.PRIVATE:
         return message.chat.id
     return None

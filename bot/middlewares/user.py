@@ -13,9 +13,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import structlog
 from aiogram import BaseMiddleware, Bot
 from aiogram.enums import ChatType
-from aiogram.types import Chat, TelegramObject
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import Chat, TelegramObject, Update
 from aiogram.types import User as TelegramUser
 from aiogram_i18n.cores import BaseCore
 from redis.asyncio import Redis
@@ -25,6 +27,7 @@ from bot.i18n import locale_for
 from storage.profiles import ProfileStore
 
 NOTICE_SECONDS = 10
+log = structlog.get_logger(__name__)
 
 
 class UserMiddleware(BaseMiddleware):
@@ -63,22 +66,30 @@ class UserMiddleware(BaseMiddleware):
             if private:
                 pipe.get(self.profiles.key(user.id))
             count, _, *cached = await pipe.execute()
-        profile = ProfileStore.parse(cached[0]) if cached and cached[0] is not None else None
+        profile = ProfileStore.parse(cached[0]) if cached else None
         locale = locale_for(user.language_code, self.default_locale)
 
         if int(count) > self.flood_rate:
             metrics.FLOOD_DROPPED.inc()
-            await self._notice_once(data["bot"], user.id, profile.locale if profile else locale)
+            text = self.core.get("flood-notice", profile.locale if profile else locale)
+            await self._slow_down(event, data["bot"], user.id, text)
             return None
         if private:
             data["profile"] = profile or await self.profiles.load(user.id, locale=locale)
         return await handler(event, data)
 
-    async def _notice_once(self, bot: Bot, user_id: int, locale: str) -> None:
-        if await self.redis.set(
+    async def _slow_down(self, event: TelegramObject, bot: Bot, user_id: int, text: str) -> None:
+        """One notice per NOTICE_SECONDS; a dropped button press gets its spinner stopped."""
+        first = await self.redis.set(
             f"{self.prefix}:flood-notice:{user_id}", 1, ex=NOTICE_SECONDS, nx=True
-        ):
-            await bot.send_message(user_id, self.core.get("flood-notice", locale))
+        )
+        try:
+            if isinstance(event, Update) and event.callback_query is not None:
+                await event.callback_query.answer(text if first else None)
+            elif first:
+                await bot.send_message(user_id, text)
+        except TelegramAPIError as exc:  # e.g. a group member with no private chat
+            log.info("flood_notice_not_sent", error=type(exc).__name__)
 
 
 def _is_private(chat: Chat | None, user: TelegramUser) -> bool:

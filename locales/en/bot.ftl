@@ -8,6 +8,7 @@ command-menu = Main menu
 command-settings = Settings
 command-help = Help and contacts
 command-cancel = Cancel the current action
+command-revoke = Withdraw consent and delete data
 
 ## Greeting and consent (152-FZ)
 start-greeting =
@@ -21,11 +22,25 @@ consent-text =
     The data is stored on servers in Russia and used only to work with your contracts in this chat. The consent is valid until you withdraw it: /revoke at any time disconnects your account and deletes the data the bot keeps about you.
 consent-accept = ✅ I agree
 consent-decline = I do not agree
-consent-accepted = Thank you, your consent is saved.
 consent-declined =
     Without consent to personal data processing the bot cannot connect your Gosuslugi account or show your policies, claims, certificates and payouts.
 
     If you change your mind, send /start. Help and support contacts: /help.
+
+## Withdrawing consent (/revoke)
+revoke-confirm =
+    <b>Withdraw your consent to personal data processing?</b>
+
+    The bot will delete your settings (language, time zone) and consent records, and anonymise its activity log. You can use the bot again by giving consent anew with /start.
+revoke-yes = Withdraw consent
+revoke-no = Keep it
+revoke-done =
+    Consent withdrawn.
+
+    Deleted: settings (language, time zone), consent records — { $consents }, conversation state.
+    Activity log records anonymised: { $audit }. One record that a consent was withdrawn remains, without personal data.
+
+    To use the bot again, send /start.
 
 ## Main menu
 menu-title = <b>Main menu</b>
@@ -41,6 +56,7 @@ help-text =
     /start — main menu
     /settings — language and settings
     /cancel — cancel the current action
+    /revoke — withdraw consent and delete data
 
     Support: { $contacts }
 
@@ -55,7 +71,7 @@ settings-language-en = 🇬🇧 English
 ## Service replies
 cancel-done = Cancelled.
 unknown-message = I did not understand that. Choose a section in the menu.
-stale-button = This button is outdated — opening the main menu.
+stale-button = This button is outdated.
 private-only = I work in private chats only. Write to me: @{ $bot_username }
 flood-notice = Too many messages in a row. Wait a couple of seconds and I will answer again.
 error-incident =

@@ -1,0 +1,51 @@
+"""/revoke: withdraw the personal-data consent (152-ФЗ, ст. 9 ч. 2) after a confirmation."""
+
+from __future__ import annotations
+
+from aiogram.types import CallbackQuery
+from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
+from aiogram_dialog.widgets.kbd import Button, Row
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.flows.home import open_home
+from bot.flows.states import RevokeSG
+from bot.flows.widgets import T, i18n_of
+from linking.consent import ConsentService
+from storage.profiles import Profile, ProfileStore
+
+
+async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager) -> None:
+    session: AsyncSession = manager.middleware_data["session"]
+    profile: Profile = manager.middleware_data["profile"]
+    profiles: ProfileStore = manager.middleware_data["profiles"]
+    i18n = i18n_of(manager)
+    withdrawal = await ConsentService(session).withdraw(profile.user_id)
+    await session.commit()
+    await profiles.forget(profile.user_id)
+    await manager.reset_stack()
+    await manager.middleware_data["state"].clear()
+    if callback.message is not None:
+        await callback.message.answer(
+            i18n.get(
+                "revoke-done",
+                consents=withdrawal.consents,
+                audit=withdrawal.audit_records_anonymized,
+            )
+        )
+
+
+async def on_keep(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    await open_home(manager, show_mode=ShowMode.EDIT)
+
+
+def revoke_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            T("revoke-confirm"),
+            Row(
+                Button(T("revoke-yes"), id="revoke", on_click=on_confirm),
+                Button(T("revoke-no"), id="keep", on_click=on_keep),
+            ),
+            state=RevokeSG.confirm,
+        ),
+    )
