@@ -6,7 +6,7 @@ the figure is the dispatcher's own cost, not HTTP. The full stack adds what ever
 the real bot goes through: metrics, flood control, event isolation, a database session with
 the user lookup, i18n, aiogram-dialog, the consent filter and the handler's own reply.
 
-    ./dev bench                                   # PostgreSQL + Redis on this machine
+    ./dev bench                                   # PostgreSQL (db cabinet_bench) + Redis db 14
     ./dev bench --embedded                        # SQLite + fakeredis
     ./dev bench --updates 5000 --users 500 --concurrency 100
 
@@ -103,6 +103,21 @@ def message_update(update_id: int, user_id: int, text: str) -> Update:
     )
 
 
+async def ensure_bench_database() -> str:
+    """A database of its own on the local server (the bench drops its tables)."""
+    import asyncpg  # noqa: PLC0415
+
+    connection = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+    try:
+        if not await connection.fetchval(
+            "SELECT 1 FROM pg_database WHERE datname = 'cabinet_bench'"
+        ):
+            await connection.execute("CREATE DATABASE cabinet_bench")
+    finally:
+        await connection.close()
+    return "postgresql+asyncpg://postgres@127.0.0.1:5432/cabinet_bench"
+
+
 def bare_dispatcher(resources: Resources) -> Dispatcher:
     key_builder = DefaultKeyBuilder(
         prefix=KEY_PREFIX + "-bare", with_bot_id=True, with_destiny=True
@@ -165,9 +180,7 @@ async def main(args: argparse.Namespace) -> None:
         database_url = f"sqlite+aiosqlite:///{workdir}/bench.db"
         redis_url = None
     else:
-        database_url = os.environ.get(
-            "BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-        )
+        database_url = os.environ.get("BENCH_DATABASE_URL") or await ensure_bench_database()
         redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     settings = Settings(
         telegram_bot_token=TOKEN,
@@ -182,7 +195,7 @@ async def main(args: argparse.Namespace) -> None:
 
     async with open_resources(settings) as resources:
         await resources.redis.flushdb()
-        await prepare_users(resources, args.users)
+        await prepare_users(resources, max(args.users, args.updates))
         bot = Bot(TOKEN, session=MemorySession())
         full = build_dispatcher(settings, resources)
         bare = bare_dispatcher(resources)
@@ -198,7 +211,7 @@ async def main(args: argparse.Namespace) -> None:
                 concurrency=args.concurrency,
                 offset=10**6,
             )
-        rates: dict[str, list[float]] = {"bare": [], "full": []}
+        rates: dict[str, list[float]] = {"bare": [], "full": [], "full_cold": []}
         offset = 0
         for _ in range(args.rounds):
             for name, dp in (("bare", bare), ("full", full)):
@@ -213,11 +226,27 @@ async def main(args: argparse.Namespace) -> None:
                         offset=offset,
                     )
                 )
+            # Cold: every update from a user whose profile is not cached, so each one reads
+            # the database (a user's first update, or their first after an hour of silence).
+            for key in await resources.redis.keys(f"{KEY_PREFIX}:profile:*"):
+                await resources.redis.delete(key)
+            offset += args.updates
+            rates["full_cold"].append(
+                await measure(
+                    full,
+                    bot,
+                    updates=args.updates,
+                    users=args.updates,
+                    concurrency=args.concurrency,
+                    offset=offset,
+                )
+            )
         await full.emit_shutdown(bot=bot, dispatcher=full, **full.workflow_data)
         backend = f"{resources.engine.dialect.name} + {'redis' if redis_url else 'fakeredis'}"
 
     bare_rate = statistics.median(rates["bare"])
     full_rate = statistics.median(rates["full"])
+    cold_rate = statistics.median(rates["full_cold"])
     result = {
         "backend": backend,
         "updates": args.updates,
@@ -226,6 +255,8 @@ async def main(args: argparse.Namespace) -> None:
         "bare_updates_per_s": round(bare_rate),
         "full_updates_per_s": round(full_rate),
         "ratio": round(full_rate / bare_rate, 3),
+        "full_cold_updates_per_s": round(cold_rate),
+        "cold_ratio": round(cold_rate / bare_rate, 3),
         "target_ratio": 0.5,
         "loop": "uvloop" if args.uvloop else "asyncio",
     }
@@ -239,6 +270,8 @@ async def main(args: argparse.Namespace) -> None:
     print(f"bare aiogram + RedisStorage : {bare_rate:8.0f} updates/s")
     print(f"full cabinet-bot stack      : {full_rate:8.0f} updates/s")
     print(f"ratio                       : {full_rate / bare_rate:8.2f} (target >= 0.50)")
+    print(f"full stack, profiles cold   : {cold_rate:8.0f} updates/s (every update reads the DB)")
+    print(f"ratio, cold                 : {cold_rate / bare_rate:8.2f}")
 
 
 if __name__ == "__main__":

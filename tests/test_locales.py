@@ -10,6 +10,7 @@ from fluent.syntax import FluentParser, FluentSerializer, ast
 
 from bot.app import COMMANDS
 from bot.i18n import LOCALES_DIR, SUPPORTED, create_core
+from tests.fake_telegram import check_markup
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE_DIRS = ("bot", "linking")
@@ -64,3 +65,5 @@ async def test_every_message_formats(locale: str) -> None:
     for key, variables in messages(locale).items():
         text = core.get(key, locale, **dict.fromkeys(variables, "1"))
         assert text.strip(), key
+        # Messages are sent as HTML: Telegram must accept the markup.
+        assert check_markup(text, "HTML") is None, f"{locale}:{key}: {check_markup(text, 'HTML')}"
