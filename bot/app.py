@@ -18,7 +18,7 @@ from aiogram.fsm.storage.memory import DisabledEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from aiogram_dialog import setup_dialogs
-from aiogram_i18n.cores import FluentRuntimeCore
+from aiogram_i18n import I18nMiddleware
 from aiohttp import web
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -124,8 +124,8 @@ def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
     return dp
 
 
-async def _set_commands(bot: Bot, i18n_middleware: object, settings: Settings) -> None:
-    core: FluentRuntimeCore = i18n_middleware.core  # type: ignore[attr-defined]
+async def _set_commands(bot: Bot, i18n_middleware: I18nMiddleware, settings: Settings) -> None:
+    core = i18n_middleware.core
     for locale in (None, *SUPPORTED):
         commands = [
             BotCommand(
