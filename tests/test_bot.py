@@ -296,3 +296,16 @@ async def test_blocking_and_unblocking_the_bot_is_remembered(app: RunningBot) ->
     await app.tg.drain()
     await asyncio.sleep(0.3)
     assert await active()
+
+
+async def test_channels_get_one_notice(app: RunningBot) -> None:
+    channel = -1009000
+    mark = app.tg.mark()
+    app.tg.channel_post(channel, "новости")
+    notice = await app.tg.wait_for("sendMessage", after=mark)
+    assert notice.params["chat_id"] == channel
+    assert "личных сообщениях" in (notice.text or "")
+    mark = app.tg.mark()
+    app.tg.channel_post(channel, "ещё новости")
+    await app.tg.drain()
+    await app.tg.assert_no_call("sendMessage", within=0.5, after=mark)
