@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
-from linking.consent import is_current
+from linking.consent import has_current_consent
 from storage.profiles import Profile
 
 
@@ -13,4 +13,4 @@ class HasConsent(Filter):
     """The user gave the current personal-data consent."""
 
     async def __call__(self, _: TelegramObject, profile: Profile | None = None) -> bool:
-        return profile is not None and is_current(profile.consent_version)
+        return has_current_consent(profile)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Consent
+from storage.profiles import Profile
 from storage.repositories import AuditRepository, ConsentRepository, UserRepository
 
 #: Bump when the consent text changes in substance: every user is asked again.
@@ -27,9 +28,9 @@ class Withdrawal:
     audit_records_anonymized: int
 
 
-def is_current(consent_version: str | None) -> bool:
-    """Whether a user who accepted `consent_version` (None: never) has today's consent."""
-    return consent_version == CONSENT_VERSION
+def has_current_consent(profile: Profile | None) -> bool:
+    """Whether the user (None: not known) gave today's version of the consent."""
+    return profile is not None and profile.consent_version == CONSENT_VERSION
 
 
 def text_sha256(text: str) -> str:

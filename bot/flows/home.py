@@ -5,13 +5,13 @@ from __future__ import annotations
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.flows.states import ConsentSG, MenuSG
-from linking.consent import is_current
+from linking.consent import has_current_consent
 from storage.profiles import Profile
 
 
 def has_consent(manager: DialogManager) -> bool:
     profile: Profile | None = manager.middleware_data.get("profile")
-    return profile is not None and is_current(profile.consent_version)
+    return has_current_consent(profile)
 
 
 async def open_home(

@@ -23,7 +23,7 @@ from bot import metrics
 from bot.config import Settings
 from bot.flows.home import open_home
 from bot.i18n import locale_for
-from linking.consent import is_current
+from linking.consent import has_current_consent
 from storage.profiles import Profile
 from storage.repositories import UserRepository
 
@@ -68,8 +68,9 @@ async def stale_dialog(
     try:
         if event.update.callback_query is not None:
             await event.update.callback_query.answer(i18n.get("stale-button"))
-        consented = profile is not None and is_current(profile.consent_version)
-        await open_home(dialog_manager, show_mode=ShowMode.SEND, consented=consented)
+        await open_home(
+            dialog_manager, show_mode=ShowMode.SEND, consented=has_current_consent(profile)
+        )
     except Exception as exc:  # noqa: BLE001 - going home failed: that is an incident
         await unexpected(
             ErrorEvent(update=event.update, exception=exc),
