@@ -309,3 +309,17 @@ async def test_channels_get_one_notice(app: RunningBot) -> None:
     app.tg.channel_post(channel, "ещё новости")
     await app.tg.drain()
     await app.tg.assert_no_call("sendMessage", within=0.5, after=mark)
+
+
+async def test_a_403_in_a_group_does_not_mark_the_member_as_blocked(app: RunningBot) -> None:
+    await app.say(ALICE, "/help")
+    app.tg.fail("sendMessage", 403, description="Forbidden: bot was kicked from the group chat")
+    mark = app.tg.mark()
+    app.tg.user_message(ALICE, "hi", chat_id=-777, chat_type="supergroup")
+    await app.tg.wait_for("sendMessage", after=mark)
+    await app.tg.drain()
+    await asyncio.sleep(0.3)
+    async with app.resources.session_factory() as session:
+        user = await session.get(User, ALICE)
+        assert user is not None
+        assert user.is_active, "Alice's private chat is still open"

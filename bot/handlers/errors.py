@@ -40,17 +40,15 @@ def build_router() -> Router:
     return router
 
 
-async def blocked(
-    event: ErrorEvent,
-    session_factory: async_sessionmaker[AsyncSession],
-    event_from_user: User | None = None,
-) -> None:
-    """The user blocked the bot: nothing to apologise for (and no way to); remember it."""
+async def blocked(event: ErrorEvent, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    """Telegram refused a send (403): nothing to apologise for, and no way to. A private chat
+    is remembered as blocked; a group member whose group removed the bot is not."""
     log.info("chat_blocked_the_bot", update_type=event.update.event_type)
-    if event_from_user is None:
+    chat_id = _private_chat_id(event)
+    if chat_id is None:
         return
     async with session_factory() as session:
-        await UserRepository(session).set_active(event_from_user.id, active=False)
+        await UserRepository(session).set_active(chat_id, active=False)
         await session.commit()
 
 
