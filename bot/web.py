@@ -33,8 +33,9 @@ async def readyz(request: web.Request) -> web.Response:
     )
     report: dict[str, str] = {}
     for name, result in zip(names, results, strict=True):
-        report[name] = "unavailable" if isinstance(result, BaseException) else "ok"
+        report[name] = "ok"
         if isinstance(result, BaseException):
+            report[name] = "unavailable"
             log.warning("readiness_check_failed", check=name, error=type(result).__name__)
     ready = all(value == "ok" for value in report.values())
     return web.json_response(

@@ -23,7 +23,6 @@ CONSENT_VERSION = "2026-11-01"
 class Withdrawal:
     """What `/revoke` deleted."""
 
-    settings: bool
     consents: int
     audit_records_anonymized: int
 
@@ -60,9 +59,7 @@ class ConsentService:
         records, detached from the person, and one record that a consent was withdrawn.
         """
         versions = await self.consents.versions(user_id)
-        deleted_user = await self.users.delete(user_id)
+        await self.users.delete(user_id)
         anonymized = await self.audit.anonymize(user_id)
         await self.audit.record("consent.withdrawn", actor_id=None, versions=versions)
-        return Withdrawal(
-            settings=deleted_user, consents=len(versions), audit_records_anonymized=anonymized
-        )
+        return Withdrawal(consents=len(versions), audit_records_anonymized=anonymized)

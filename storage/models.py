@@ -81,7 +81,6 @@ class Consent(Base):
     text_sha256: Mapped[str] = mapped_column(String(64))
     locale: Mapped[str] = mapped_column(String(8))
     accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
-    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
 
     user: Mapped[User] = relationship(back_populates="consents")
 

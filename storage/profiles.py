@@ -1,8 +1,9 @@
 """The few facts every update needs about its user, cached in Redis.
 
 The database is the truth; a profile is read from Redis (one GET) and rebuilt from the
-database only when missing. Whoever changes a fact commits first, then calls `forget`, so
-the next update reads the new value from every replica.
+database only when missing. Whoever changes a fact commits first, then calls `refresh`
+(or `forget`, when the user is deleted), so the next update reads the new value on every
+replica.
 """
 
 from __future__ import annotations

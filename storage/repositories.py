@@ -25,10 +25,9 @@ class UserRepository:
             await self.session.flush()
         return user
 
-    async def delete(self, user_id: int) -> bool:
+    async def delete(self, user_id: int) -> None:
         """Delete the user and, by cascade, their consents."""
-        result = await self.session.execute(delete(User).where(User.id == user_id))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        await self.session.execute(delete(User).where(User.id == user_id))
 
     async def set_active(self, user_id: int, *, active: bool) -> None:
         """Whether the user's private chat is open to the bot (False after a block)."""
@@ -47,10 +46,10 @@ class ConsentRepository:
         self.session = session
 
     async def current(self, user_id: int) -> Consent | None:
-        """The newest consent that was not withdrawn, in any version."""
+        """The newest consent, in any version (a withdrawn one is deleted, see /revoke)."""
         result = await self.session.execute(
             select(Consent)
-            .where(Consent.user_id == user_id, Consent.withdrawn_at.is_(None))
+            .where(Consent.user_id == user_id)
             .order_by(Consent.accepted_at.desc(), Consent.id.desc())
             .limit(1)
         )

@@ -38,7 +38,6 @@ def upgrade() -> None:
         sa.Column("text_sha256", sa.String(length=64), nullable=False),
         sa.Column("locale", sa.String(length=8), nullable=False),
         sa.Column("accepted_at", TIMESTAMP, nullable=False),
-        sa.Column("withdrawn_at", TIMESTAMP, nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_consents_user_id_users"), ondelete="CASCADE"
         ),
