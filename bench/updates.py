@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import statistics
 import tempfile
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable
 from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
@@ -147,14 +148,17 @@ async def prepare_users(resources: Resources, users: int) -> None:
         await session.commit()
 
 
-async def measure(
-    dp: Dispatcher, bot: Bot, *, updates: int, users: int, concurrency: int, offset: int
-) -> float:
+_update_ids = itertools.count(1)
+
+
+async def measure(dp: Dispatcher, bot: Bot, *, updates: int, users: int, concurrency: int) -> float:
+    """Updates a second for `updates` /help messages from `users` users, `concurrency` at once."""
     semaphore = asyncio.Semaphore(concurrency)
 
     async def one(i: int) -> None:
         async with semaphore:
-            await dp.feed_update(bot, message_update(offset + i, i % users + 1, "/help"))
+            update = message_update(next(_update_ids), i % users + 1, "/help")
+            await dp.feed_update(bot, update)
 
     started = time.perf_counter()
     await asyncio.gather(*(one(i) for i in range(updates)))
@@ -200,47 +204,23 @@ async def main(args: argparse.Namespace) -> None:
         full = build_dispatcher(settings, resources)
         bare = bare_dispatcher(resources)
         await full.emit_startup(bot=bot, dispatcher=full, **full.workflow_data)
+
+        def rate(dp: Dispatcher, *, updates: int, users: int) -> Awaitable[float]:
+            return measure(dp, bot, updates=updates, users=users, concurrency=args.concurrency)
+
         # Warm up both: imports, connection pools, and every user's cached profile (steady
         # state; a user's first update after an hour of silence also reads the database).
         for dp in (bare, full):
-            await measure(
-                dp,
-                bot,
-                updates=max(200, args.users * 2),
-                users=args.users,
-                concurrency=args.concurrency,
-                offset=10**6,
-            )
+            await rate(dp, updates=max(200, args.users * 2), users=args.users)
         rates: dict[str, list[float]] = {"bare": [], "full": [], "full_cold": []}
-        offset = 0
         for _ in range(args.rounds):
-            for name, dp in (("bare", bare), ("full", full)):
-                offset += args.updates
-                rates[name].append(
-                    await measure(
-                        dp,
-                        bot,
-                        updates=args.updates,
-                        users=args.users,
-                        concurrency=args.concurrency,
-                        offset=offset,
-                    )
-                )
+            rates["bare"].append(await rate(bare, updates=args.updates, users=args.users))
+            rates["full"].append(await rate(full, updates=args.updates, users=args.users))
             # Cold: every update from a user whose profile is not cached, so each one reads
             # the database (a user's first update, or their first after an hour of silence).
             for key in await resources.redis.keys(f"{KEY_PREFIX}:profile:*"):
                 await resources.redis.delete(key)
-            offset += args.updates
-            rates["full_cold"].append(
-                await measure(
-                    full,
-                    bot,
-                    updates=args.updates,
-                    users=args.updates,
-                    concurrency=args.concurrency,
-                    offset=offset,
-                )
-            )
+            rates["full_cold"].append(await rate(full, updates=args.updates, users=args.updates))
         await full.emit_shutdown(bot=bot, dispatcher=full, **full.workflow_data)
         backend = f"{resources.engine.dialect.name} + {'redis' if redis_url else 'fakeredis'}"
 
