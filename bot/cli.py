@@ -1,4 +1,4 @@
-"""`cabinet-bot` (same as `python -m bot`): run, migrate."""
+"""`cabinet-bot` (same as `python -m bot`): run, web, worker, sandbox, broadcast, migrate."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -29,6 +30,47 @@ def _parser() -> argparse.ArgumentParser:
         description="Migrate the database, start the web server and long polling.",
     )
     commands.add_parser(
+        "web",
+        help="one web replica: Telegram updates by webhook, the linking pages, /events, health",
+        description=(
+            "Serve TELEGRAM_WEBHOOK_URL's path, the linking pages, /events, /admin, /healthz, "
+            "/readyz and /metrics on WEB_HOST:WEB_PORT; several replicas share PostgreSQL and "
+            "Redis. Run `cabinet-bot migrate` first and `cabinet-bot worker` to send."
+        ),
+    )
+    commands.add_parser(
+        "sandbox",
+        help="the sandbox cabinet alone on SANDBOX_HOST:SANDBOX_PORT (demo data, operator page)",
+        description=(
+            "Serve the sandbox cabinet at http://SANDBOX_HOST:SANDBOX_PORT/sandbox/cabinet for a "
+            "bot in another process (CABINET_URL). Requires CABINET_TOKEN and EVENTS_SECRET."
+        ),
+    )
+    commands.add_parser(
+        "worker",
+        help="delivery workers only: send the outbox (alerts, broadcasts) until stopped",
+        description=(
+            "Send outbox messages with WORKER_CONCURRENCY concurrent sends, sharing the rate "
+            "limit (TELEGRAM_RATE_LIMIT) with every other process through REDIS_URL."
+        ),
+    )
+    broadcast = commands.add_parser(
+        "broadcast",
+        help="send a broadcast (an HTML text file) and show its progress",
+        description=(
+            "Create a broadcast and follow it until it is done; the workers of a running "
+            "`cabinet-bot run` or `cabinet-bot worker` send it."
+        ),
+    )
+    broadcast.add_argument("--text-file", required=True, type=Path, help="the message, HTML")
+    broadcast.add_argument(
+        "--audience", default="all", help="all (default), product:osago, locale:en…"
+    )
+    broadcast.add_argument("--category", choices=("service", "marketing"), default="service")
+    broadcast.add_argument("--button-text")
+    broadcast.add_argument("--button-url")
+    broadcast.add_argument("--no-wait", action="store_true", help="create it and exit")
+    commands.add_parser(
         "migrate",
         help="apply database migrations (DATABASE_URL) and exit",
         description="Apply every pending Alembic migration to DATABASE_URL.",
@@ -45,14 +87,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        if args.command == "run":
+        if args.command in {"run", "web", "worker"}:
             settings.require_token()
+        if args.command == "web":
+            settings.require_web()
+        if args.command == "sandbox":
+            settings.require_sandbox_secrets()
     except ConfigError as exc:
         return _fail(f"configuration error: {exc}", 2)
 
     configure_logging(json=settings.log_format == LogFormat.JSON, level=settings.log_level)
     try:
-        return _event_loop_runner()(_dispatch(args.command, settings))
+        return _event_loop_runner()(_dispatch(args, settings))
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - one clear line instead of a traceback
@@ -83,14 +129,45 @@ def _report_startup_failure(exc: Exception) -> int:
     return _fail(f"stopped by an error: {type(exc).__name__}: {exc}", 1)
 
 
-async def _dispatch(command: str, settings: Settings) -> int:
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    command = args.command
     if command == "migrate":
         from storage import migrate  # noqa: PLC0415
 
         await asyncio.to_thread(migrate.upgrade, settings.database_url)
         print("database is up to date")
         return 0
-    from bot.app import run  # noqa: PLC0415 - keep `--help` and config errors fast
+    if command == "broadcast":
+        return await _broadcast(args, settings)
+    if command == "worker":
+        from bot.app import run_worker  # noqa: PLC0415
 
-    await run(settings)
+        await run_worker(settings)
+        return 0
+    from bot.app import run, run_sandbox, run_web  # noqa: PLC0415 - keep `--help` fast
+
+    await {"sandbox": run_sandbox, "web": run_web}.get(command, run)(settings)
     return 0
+
+
+async def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import open_resources  # noqa: PLC0415
+    from notify.admin_api import run_broadcast_command  # noqa: PLC0415
+    from notify.broadcasts import AudienceError  # noqa: PLC0415
+    from storage import migrate  # noqa: PLC0415
+
+    await asyncio.to_thread(migrate.upgrade, settings.database_url)
+    async with open_resources(settings) as resources:
+        try:
+            return await run_broadcast_command(
+                resources.session_factory,
+                text_file=args.text_file,
+                audience=args.audience,
+                category=args.category,
+                button_text=args.button_text,
+                button_url=args.button_url,
+                wait=not args.no_wait,
+                policies=resources.cabinet,
+            )
+        except AudienceError as exc:
+            return _fail(str(exc), 2)

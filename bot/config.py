@@ -7,11 +7,16 @@ secrets are `SecretStr`, so they never show up in a repr or a log line.
 from __future__ import annotations
 
 import enum
+import re
+from ipaddress import ip_network
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from linking.esia.secret import parse_signer
 
 
 class PrivacyMode(enum.StrEnum):
@@ -27,6 +32,12 @@ class LogFormat(enum.StrEnum):
 class Locale(enum.StrEnum):
     RU = "ru"
     EN = "en"
+
+
+class IdpKind(enum.StrEnum):
+    SANDBOX = "sandbox"
+    ESIA = "esia"
+    OIDC = "oidc"
 
 
 class ConfigError(Exception):
@@ -50,16 +61,60 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str | None = None
+    # `cabinet-bot web`: where Telegram POSTs updates (the replicas listen on its path), and
+    # the secret it sends back in X-Telegram-Bot-Api-Secret-Token.
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_max_connections: int = Field(default=40, ge=1, le=100)
 
     public_url: str = "http://127.0.0.1:8080"
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=0, le=65535)
+    # Per client IP and minute, shared by every replica; the IP is the peer's, or the one a
+    # proxy in TRUSTED_PROXIES puts in X-Forwarded-For.
+    rate_limit_link: int = Field(default=30, ge=1)
+    rate_limit_events: int = Field(default=600, ge=1)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # repr=False: the URLs may carry passwords.
     database_url: str = Field(default="sqlite+aiosqlite:///var/cabinet-bot.db", repr=False)
     redis_url: str | None = Field(default=None, repr=False)
 
+    # The insurer's cabinet API (cabinet/openapi.yaml). Unset: the sandbox cabinet, mounted on
+    # this app's web server at {PUBLIC_URL}/sandbox/cabinet.
+    cabinet_url: str | None = None
+    cabinet_token: SecretStr | None = None
+    # The HMAC key of the events the cabinet sends to {PUBLIC_URL}/events. Unset with the
+    # embedded sandbox: a random key for this process.
+    events_secret: SecretStr | None = None
+    # The sandbox only: where its signed events go (default {PUBLIC_URL}/events); where
+    # `cabinet-bot sandbox` listens, and the address browsers reach it at (its pay pages).
+    cabinet_events_url: str | None = None
+    sandbox_host: str = "127.0.0.1"
+    sandbox_port: int = Field(default=8090, ge=1, le=65535)
+    sandbox_public_url: str | None = None
+
+    # Who signs people in: the sandbox ESIA (default), the real ESIA, or an OIDC provider.
+    idp: IdpKind = IdpKind.SANDBOX
+    # ESIA's base URL: required with IDP=esia (e.g. https://esia.gosuslugi.ru); with IDP=sandbox,
+    # unset means the sandbox ESIA mounted at {PUBLIC_URL}/sandbox/esia, set means a
+    # `cabinet-bot sandbox` elsewhere (e.g. http://127.0.0.1:8090/sandbox/esia).
+    esia_url: str | None = None
+    esia_client_id: str | None = None
+    esia_scopes: str = "openid fullname birthdate snils"
+    esia_signer: str | None = Field(default=None, repr=False)
+    esia_cert_hash: str | None = None
+    esia_token_key: str | None = Field(default=None, repr=False)
+    esia_issuer: str | None = None  # the ID tokens' `iss`; default: ESIA's own convention
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = "openid profile"
+    oidc_require_claim: str | None = None
+
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # The bearer token of the broadcasts API at {PUBLIC_URL}/admin; unset: no such API.
+    admin_api_token: SecretStr | None = None
     support_chat_id: int | None = None
     support_contacts: str = "support@example.com"
 
@@ -70,14 +125,51 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
 
     flood_rate: int = Field(default=5, ge=1, description="updates per second per user")
+
+    # The delivery engine (notify/): messages/s to Telegram shared by every process (and at
+    # most 1/s per chat); paid broadcasts (allow_paid_broadcast) at their own rate.
+    telegram_rate_limit: float = Field(default=30.0, gt=0)
+    telegram_paid_broadcast: bool = False
+    telegram_paid_rate: float = Field(default=1000.0, gt=0)
+    worker_concurrency: int = Field(default=8, ge=1, le=512)
+    worker_lease_seconds: float = Field(default=60.0, ge=1)
     fsm_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("admin_ids", "trusted_proxies", mode="before")
     @classmethod
-    def _admin_ids(cls, value: object) -> object:
+    def _csv(cls, value: object) -> object:
         return _split_csv(value)
 
-    @field_validator("public_url", "telegram_api_url")
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                network = ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or network") from None
+            if network.prefixlen == 0:  # every client could name its own address
+                raise ValueError(f"{item!r} would trust everyone; list your proxies")
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        secret = value.get_secret_value() if value is not None else None
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+            raise ValueError("must be 16-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator(
+        "public_url",
+        "telegram_api_url",
+        "telegram_webhook_url",
+        "cabinet_url",
+        "cabinet_events_url",
+        "sandbox_public_url",
+        "esia_url",
+        "oidc_issuer",
+    )
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         if value is None:
@@ -117,6 +209,44 @@ class Settings(BaseSettings):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value
 
+    def require_sandbox_secrets(self) -> tuple[str, bytes]:
+        """`cabinet-bot sandbox` runs apart from the bot: both must know the same secrets."""
+        token, secret = self.cabinet_token, self.events_secret
+        if token is None or not token.get_secret_value():
+            raise ConfigError("CABINET_TOKEN: is required by the sandbox (the bot must use it too)")
+        if secret is None or not secret.get_secret_value():
+            raise ConfigError("EVENTS_SECRET: is required by the sandbox (it signs the events)")
+        return token.get_secret_value(), secret.get_secret_value().encode()
+
+    def require_web(self) -> tuple[str, str]:
+        """`cabinet-bot web` runs as one of several replicas: the webhook and everything the
+        replicas must share are configured, not made up per process. Returns (url, secret)."""
+        url, secret = self.telegram_webhook_url, self.telegram_webhook_secret
+        if not url:
+            raise ConfigError(
+                "TELEGRAM_WEBHOOK_URL: is required by `cabinet-bot web` (the public https URL "
+                "Telegram sends updates to)"
+            )
+        if secret is None:
+            raise ConfigError(
+                "TELEGRAM_WEBHOOK_SECRET: is required by `cabinet-bot web` (16-256 characters "
+                "of A-Z, a-z, 0-9, _ and -)"
+            )
+        shared = (
+            ("cabinet_url", "replicas share one cabinet; to try it, run `cabinet-bot sandbox`"),
+            ("cabinet_token", "the cabinet's bearer token"),
+            ("events_secret", "every replica checks the cabinet's events with the same key"),
+        )
+        for name, why in shared:
+            if not getattr(self, name):
+                raise ConfigError(f"{name.upper()}: is required by `cabinet-bot web` ({why})")
+        if self.idp is IdpKind.SANDBOX and not self.esia_url:
+            raise ConfigError(
+                "ESIA_URL: is required by `cabinet-bot web` with IDP=sandbox (the sandbox ESIA "
+                "of `cabinet-bot sandbox`, e.g. http://127.0.0.1:8090/sandbox/esia)"
+            )
+        return url, secret.get_secret_value()
+
     def require_token(self) -> SecretStr:
         if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
             raise ConfigError("TELEGRAM_BOT_TOKEN: is required (the token from @BotFather)")
@@ -130,7 +260,7 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Read the settings, turning pydantic's report into one line that names the variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f".env: cannot be read ({type(exc).__name__})") from None
     except ValidationError as exc:
@@ -138,3 +268,49 @@ def load_settings(**overrides: object) -> Settings:
         name = str(error["loc"][0]).upper() if error["loc"] else "settings"
         message = error["msg"].removeprefix("Value error, ")
         raise ConfigError(f"{name}: {message}") from None
+    if settings.cabinet_url and not settings.cabinet_token:
+        raise ConfigError("CABINET_TOKEN: is required when CABINET_URL is set")
+    for name in _REQUIRED_BY_IDP.get(settings.idp, ()):
+        if not getattr(settings, name):
+            raise ConfigError(f"{name.upper()}: is required with IDP={settings.idp.value}")
+    if settings.idp is IdpKind.SANDBOX:
+        _refuse_sandbox_sign_in_to_real_systems(settings)
+    if settings.idp is IdpKind.ESIA and settings.esia_signer and settings.esia_url:
+        try:
+            parse_signer(settings.esia_signer)
+        except ValueError as exc:
+            raise ConfigError(f"ESIA_SIGNER: {exc}") from None
+    if settings.oidc_require_claim and "=" not in settings.oidc_require_claim:
+        raise ConfigError("OIDC_REQUIRE_CLAIM: must look like name=value, e.g. trusted=true")
+    return settings
+
+
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+#: Where `cabinet-bot sandbox` serves its cabinet: a CABINET_URL ending so is a sandbox.
+SANDBOX_CABINET_PATH = "/sandbox/cabinet"
+
+
+def _refuse_sandbox_sign_in_to_real_systems(settings: Settings) -> None:
+    """The sandbox ESIA lets anyone pick a test citizen: never in front of a real cabinet, and
+    its public dev signer never towards the real ESIA."""
+    cabinet = urlsplit(settings.cabinet_url) if settings.cabinet_url else None
+    if (
+        cabinet is not None
+        and cabinet.hostname not in _LOOPBACK
+        and not cabinet.path.rstrip("/").endswith(SANDBOX_CABINET_PATH)
+    ):
+        raise ConfigError(
+            "IDP: the sandbox's test citizens cannot sign in to a real cabinet (CABINET_URL is "
+            "set); set IDP=esia or IDP=oidc"
+        )
+    esia_host = urlsplit(settings.esia_url).hostname if settings.esia_url else None
+    if esia_host is not None and (
+        esia_host == "gosuslugi.ru" or esia_host.endswith(".gosuslugi.ru")
+    ):
+        raise ConfigError("ESIA_URL: IDP=sandbox cannot sign in at the real ESIA; set IDP=esia")
+
+
+_REQUIRED_BY_IDP = {
+    IdpKind.ESIA: ("esia_url", "esia_client_id", "esia_signer", "esia_cert_hash", "esia_token_key"),
+    IdpKind.OIDC: ("oidc_issuer", "oidc_client_id", "oidc_client_secret"),
+}

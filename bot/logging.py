@@ -1,8 +1,9 @@
 """structlog for the bot and for the libraries' stdlib logging, with personal data redacted.
 
 Redaction is a processor every record passes through, ours and aiogram's/aiohttp's alike:
-sensitive keys are masked whole, and strings are scrubbed of SNILS, passport and phone
-numbers, e-mail addresses, bot tokens and bearer tokens.
+sensitive keys are masked whole, and strings (messages, exception texts, tracebacks) are
+scrubbed of SNILS, passport and phone numbers, e-mail addresses, full names, bot tokens,
+bearer tokens, and the one-time codes and tokens carried by URLs and deep links.
 """
 
 from __future__ import annotations
@@ -17,48 +18,85 @@ import structlog
 
 REDACTED = "[redacted]"
 
-#: A key containing any of these is masked whole (`bot_token`, `client_secret`, `fio`...).
-SENSITIVE_KEY_PARTS = (
-    "token",
-    "secret",
-    "password",
-    "authorization",
-    "cookie",
-    "snils",
-    "passport",
-    "inn",
-    "phone",
-    "email",
-    "name",
-    "fio",
-    "birth",
-    "address",
+#: A key containing any of these is masked whole (`bot_token`, `client_secret`, `Cookie`).
+SECRET_KEY_PARTS = ("token", "secret", "password", "authorization", "cookie")
+#: A key with one of these among its words is masked whole (`full_name`, `birthDate`, `inn`),
+#: and so is any word ending in "name" but the technical ones below: `filename` and
+#: `hostname` stay readable, and so do `pinned` and `beginning`.
+PERSONAL_KEY_WORDS = frozenset(
+    {"snils", "passport", "inn", "phone", "email", "mail", "fio", "birth", "birthday"}
+    | {"birthdate", "address", "name"}
 )
+TECHNICAL_NAMES = frozenset({"filename", "hostname", "pathname", "dirname", "basename"})
 
+
+def _word(upper: str, lower: str) -> str:
+    """A capitalised or upper-case word, hyphenated too: Иванов, ИВАНОВ, Римский-Корсаков."""
+    part = rf"[{upper}](?:[{lower}]+|[{upper}]+)"
+    return rf"{part}(?:-{part})?"
+
+
+def _full_name(upper: str, lower: str, patronymic_suffix: str) -> re.Pattern[str]:
+    """Surname Name Patronymic (and a capitalised word after it: "Клиент Иван Иванович
+    Петров"), or Name Patronymic Surname; the patronymic tells a name from a title."""
+    word = _word(upper, lower)
+    patronymic = (
+        rf"[{upper}](?:[{lower}]*(?:{patronymic_suffix})"
+        rf"|[{upper}]*(?:{patronymic_suffix.upper()}))"
+    )
+    return re.compile(
+        rf"\b(?:{word}\s+{word}\s+{patronymic}(?:\s+{word})?|{word}\s+{patronymic}\s+{word})\b"
+    )
+
+
+_SURNAME = _word("А-ЯЁ", "а-яё")
+
+#: What each pattern matches is replaced with REDACTED, except the pattern's capturing
+#: group, if it has one: that part (a parameter's name, a route) stays readable.
 _PATTERNS = (
     re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}"),  # Telegram bot token, in URLs too
     re.compile(r"(?i)\b(?:bearer|basic)\s+[A-Za-z0-9._~+/=-]+"),  # authorization headers
     re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"),  # JWT
     re.compile(r"(?<=://)[^:/@\s]+:[^@\s]+@"),  # user:password@ in URLs
-    re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),  # e-mail
+    # Codes and tokens in query strings, fragments and form bodies, percent-encoded too.
+    re.compile(
+        r"(?i)((?:[?&#;]|%3F|%26)(?:code|code_verifier|state|nonce|start(?:group|app)?"
+        r"|\w*token|\w*secret)(?:=|%3D))[^&#\s\"'<>]+"
+    ),
+    re.compile(r"(/link/)(?!callback(?![\w-]))[\w-]+"),  # /link/<code>, not /link/callback
+    re.compile(r"(/d/)[\w-]+"),  # /d/<token>: a one-time document link
+    re.compile(r"(/start(?:@\w+)?\s+)[A-Za-z]_[\w-]+"),  # "/start b_<code>" deep-link payload
+    re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+"),  # e-mail (anchored: linear time)
     re.compile(r"(?<!\d)\d{3}[- ]?\d{3}[- ]?\d{3}[- ]?\d{2}(?!\d)"),  # SNILS (11 digits)
     re.compile(r"(?<![\d\w])\+?[78][\s().-]*\d{3}[\s().-]*\d{3}[\s.-]*\d{2}[\s.-]*\d{2}(?!\d)"),
     re.compile(r"(?<![\d\w])\+\d[\d\s().-]{8,}\d(?!\d)"),  # other international phones
     # Passport series and number; ten bare digits are left alone: they are Telegram ids.
     re.compile(r"(?<!\d)\d{2}\s?\d{2}(?:\s?№\s?|[\s-])\d{3}\s?\d{3}(?!\d)"),
     re.compile(r"(?<!\d)\d{12}(?!\d)"),  # INN of a person
+    # Иванов Иван Иванович, Анна Ильинична Петрова, ИВАНОВ ИВАН ИВАНОВИЧ, declined: Ивана Ивановича
+    _full_name("А-ЯЁ", "а-яё", "(?:ович|евич|ич)(?:а|у|ем|е)?|(?:овн|евн|ичн|иничн)(?:а|ы|е|у|ой)"),
+    # Ivanov Ivan Ivanovich, Anna Ivanovna Petrova; no bare -ich: Which, Zurich, Sandwich.
+    _full_name("A-Z", "a-z", "ovich|evich|ovych|evych|yich|ovna|evna|ichna|inichna"),
+    re.compile(rf"\b{_SURNAME}\s+[А-ЯЁ]\.\s?[А-ЯЁ]\."),  # Иванов И. И., Иванов И.И.
+    re.compile(rf"\b[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?{_SURNAME}\b"),  # И. И. Иванов, И.И. Иванов
 )
 
 
 def scrub(text: str) -> str:
     for pattern in _PATTERNS:
-        text = pattern.sub(REDACTED, text)
+        text = pattern.sub(rf"\1{REDACTED}" if pattern.groups else REDACTED, text)
     return text
 
 
 def _sensitive(key: object) -> bool:
-    lowered = str(key).lower()
-    return any(part in lowered for part in SENSITIVE_KEY_PARTS)
+    text = str(key)
+    if any(part in text.lower() for part in SECRET_KEY_PARTS):
+        return True
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", text).lower()
+    return any(
+        word in PERSONAL_KEY_WORDS or (word.endswith("name") and word not in TECHNICAL_NAMES)
+        for word in re.split(r"[^a-z0-9]+", words)
+    )
 
 
 def _redact(value: Any) -> Any:

@@ -24,6 +24,7 @@ class Withdrawal:
     """What `/revoke` deleted."""
 
     consents: int
+    messages: int
     audit_records_anonymized: int
 
 
@@ -55,11 +56,14 @@ class ConsentService:
     async def withdraw(self, user_id: int) -> Withdrawal:
         """Withdraw consent and delete what the bot keeps about the person.
 
-        Deleted: the user's row (language, time zone) and their consent records. Kept: audit
-        records, detached from the person, and one record that a consent was withdrawn.
+        Deleted: the user's row (language, time zone), their consent records, and the bot's
+        messages to them in the outbox. Kept: audit records, detached from the person, and one
+        record that a consent was withdrawn.
         """
         versions = await self.consents.versions(user_id)
-        await self.users.delete(user_id)
+        messages = await self.users.delete(user_id)
         anonymized = await self.audit.anonymize(user_id)
         await self.audit.record("consent.withdrawn", actor_id=None, versions=versions)
-        return Withdrawal(consents=len(versions), audit_records_anonymized=anonymized)
+        return Withdrawal(
+            consents=len(versions), messages=messages, audit_records_anonymized=anonymized
+        )

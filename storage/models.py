@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, MetaData, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -61,6 +71,12 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(8))
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Alerts: the categories switched off (notify.alerts.CATEGORIES), quiet hours in the
+    # user's time zone ("22:00"–"09:00"; equal: none), and consent to marketing (38-ФЗ).
+    alerts_off: Mapped[list[str]] = mapped_column(JSON, default=list)
+    quiet_from: Mapped[str] = mapped_column(String(5), default="22:00")
+    quiet_to: Mapped[str] = mapped_column(String(5), default="09:00")
+    marketing: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -85,6 +101,25 @@ class Consent(Base):
     user: Mapped[User] = relationship(back_populates="consents")
 
 
+class Link(Base):
+    """A Telegram user's chat linked to a verified person: the provider's subject and the
+    cabinet's customer id. No tokens, no names beyond the masked display name ("Иван И.").
+    One link per Telegram user and one per provider identity (linking again moves it)."""
+
+    __tablename__ = "links"
+    __table_args__ = (UniqueConstraint("provider", "subject"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    provider: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(255))
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    level: Mapped[str] = mapped_column(String(32))
+    display_name: Mapped[str] = mapped_column(String(100))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class AuditRecord(Base):
     """What happened, by whom (Telegram id or a system actor), on what — never personal data."""
 
@@ -96,3 +131,104 @@ class AuditRecord(Base):
     actor_id: Mapped[int | None] = mapped_column(default=None)
     action: Mapped[str] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class RenewalOrder(Base):
+    """A renewal the user confirmed in the chat, waiting for payment. The cabinet's
+    `payment.succeeded` / `policy.renewed` events find the chat to tell through it."""
+
+    __tablename__ = "renewal_orders"
+
+    order_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    customer_id: Mapped[str] = mapped_column(String(64))
+    policy_id: Mapped[str] = mapped_column(String(64), index=True)
+    term_months: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(32), default="awaiting_payment")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    paid_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Feedback(Base):
+    """Feedback a user left: its cabinet number and where it was posted in the staff chat, so
+    a staff reply finds its author. The text itself lives in the cabinet and the staff chat."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        Index("ix_feedback_answered_at_created_at", "answered_at", "created_at"),
+        Index("ix_feedback_staff_post", "staff_chat_id", "staff_message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    topic: Mapped[str] = mapped_column(String(32))
+    rating: Mapped[int] = mapped_column(Integer)
+    linked: Mapped[bool] = mapped_column(default=False)
+    staff_chat_id: Mapped[int | None] = mapped_column(default=None)
+    staff_message_id: Mapped[int | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    answered_by: Mapped[int | None] = mapped_column(default=None)
+
+
+class Event(Base):
+    """An event the cabinet sent to `/events`, once (its id is the cabinet's). `recipients`
+    is how many alert rows it made: 0 means no linked chat (counted in the metrics too)."""
+
+    __tablename__ = "events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    type: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[str] = mapped_column(String(64), index=True)
+    occurred_at: Mapped[datetime] = mapped_column()
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Broadcast(Base):
+    """A message from the staff to many users: what, to whom, and how it went."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    created_by: Mapped[int | None] = mapped_column(default=None)  # a Telegram id; None: API/CLI
+    category: Mapped[str] = mapped_column(String(16))  # service | marketing
+    audience: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"kind": ..., "value": ...}
+    message: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the outbox payload
+    status: Mapped[str] = mapped_column(String(16), default="sending")  # sending|done|cancelled
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class OutboxMessage(Base):
+    """One message to one chat, sent by the delivery workers (notify/).
+
+    `payload` says what to send (`notify.payload`); `not_before` holds it back (quiet hours,
+    retry backoff, a 429); a worker that takes it sets `claimed_until` (a lease: a crashed
+    worker's rows are taken again when it ends). Ends as sent, blocked (403), dead (gave up,
+    `last_error` says why) or cancelled (its broadcast was)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_status_not_before", "status", "not_before"),
+        Index("ix_outbox_broadcast_id_status", "broadcast_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # alert | broadcast | reply | notice
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), default=None
+    )
+    event_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_until: Mapped[datetime | None] = mapped_column(default=None)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    last_error: Mapped[str | None] = mapped_column(String(255), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -1,9 +1,9 @@
 """The few facts every update needs about its user, cached in Redis.
 
-The database is the truth; a profile is read from Redis (one GET) and rebuilt from the
-database only when missing. Whoever changes a fact commits first, then calls `refresh`
-(or `forget`, when the user is deleted), so the next update reads the new value on every
-replica.
+The database is the truth; a profile is read from Redis (in the user middleware's pipeline)
+and rebuilt from the database only when missing. Whoever changes a fact commits first, then
+calls `refresh` (or `forget`, when the user is deleted), so the next update reads the new
+value on every replica.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.repositories import ConsentRepository, UserRepository
+from storage.repositories import ConsentRepository, LinkRepository, UserRepository
 
 PROFILE_TTL_SECONDS = 3600
 
@@ -25,6 +25,12 @@ class Profile:
     locale: str
     time_zone: str
     consent_version: str | None
+    customer_id: str | None = None  # linked: the cabinet customer this chat acts for
+    display_name: str | None = None  # linked: "Иван И."
+
+    @property
+    def linked(self) -> bool:
+        return self.customer_id is not None
 
 
 class ProfileStore:
@@ -42,7 +48,7 @@ class ProfileStore:
         self.default_time_zone = default_time_zone
 
     def key(self, user_id: int) -> str:
-        return f"{self.prefix}:profile:v1:{user_id}"
+        return f"{self.prefix}:profile:v2:{user_id}"
 
     @staticmethod
     def parse(raw: bytes | str | None) -> Profile | None:
@@ -53,13 +59,6 @@ class ProfileStore:
             return Profile(**json.loads(raw))
         except (TypeError, ValueError):
             return None
-
-    async def load(self, user_id: int, *, locale: str) -> Profile:
-        """The user's profile; a first-time user is created with `locale`."""
-        cached = self.parse(await self.redis.get(self.key(user_id)))
-        if cached is not None:
-            return cached
-        return await self.refresh(user_id, locale=locale)
 
     async def refresh(self, user_id: int, *, locale: str) -> Profile:
         """Rebuild the profile from the database (creating the user) and cache it.
@@ -72,12 +71,15 @@ class ProfileStore:
                 user_id, locale=locale, time_zone=self.default_time_zone
             )
             consent = await ConsentRepository(session).current(user_id)
+            link = await LinkRepository(session).of_user(user_id)
             await session.commit()
         profile = Profile(
             user_id=user.id,
             locale=user.locale,
             time_zone=user.time_zone,
             consent_version=consent.version if consent else None,
+            customer_id=link.customer_id if link else None,
+            display_name=link.display_name if link else None,
         )
         await self.redis.set(self.key(user_id), json.dumps(asdict(profile)), ex=PROFILE_TTL_SECONDS)
         return profile

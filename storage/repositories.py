@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditRecord, Consent, User, utcnow
+from storage.models import AuditRecord, Consent, Link, OutboxMessage, User, utcnow
 
 
 class UserRepository:
@@ -25,9 +25,15 @@ class UserRepository:
             await self.session.flush()
         return user
 
-    async def delete(self, user_id: int) -> None:
-        """Delete the user and, by cascade, their consents."""
+    async def delete(self, user_id: int) -> int:
+        """Delete the user and, by cascade, their consents, feedback and renewal orders; and
+        the messages to their private chat in the outbox (queued or sent: it keeps their text).
+        Returns how many messages."""
+        messages = await self.session.execute(
+            delete(OutboxMessage).where(OutboxMessage.chat_id == user_id)
+        )
         await self.session.execute(delete(User).where(User.id == user_id))
+        return int(getattr(messages, "rowcount", 0) or 0)
 
     async def set_active(self, user_id: int, *, active: bool) -> None:
         """Whether the user's private chat is open to the bot (False after a block)."""
@@ -83,3 +89,32 @@ class AuditRepository:
             update(AuditRecord).where(AuditRecord.actor_id == actor_id).values(actor_id=None)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+class LinkRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def of_user(self, user_id: int) -> Link | None:
+        return await self.session.get(Link, user_id)
+
+    async def of_identity(self, provider: str, subject: str) -> Link | None:
+        result = await self.session.execute(
+            select(Link).where(Link.provider == provider, Link.subject == subject)
+        )
+        return result.scalar_one_or_none()
+
+    async def replace(self, link: Link) -> None:
+        """Make `link` the user's only link and the identity's only link."""
+        await self.session.execute(
+            delete(Link).where(
+                (Link.user_id == link.user_id)
+                | ((Link.provider == link.provider) & (Link.subject == link.subject))
+            )
+        )
+        self.session.add(link)
+        await self.session.flush()
+
+    async def delete(self, user_id: int) -> bool:
+        result = await self.session.execute(delete(Link).where(Link.user_id == user_id))
+        return bool(result.rowcount)  # type: ignore[attr-defined]

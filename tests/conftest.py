@@ -27,6 +27,8 @@ TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+pytest_plugins = ("tests.oidc_mock",)  # the `oidc_issuer` fixture
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_TOKEN = "123456:TEST-token-for-the-fake-bot-api-000000"
 
@@ -137,3 +139,10 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
 async def migrated(backend: Backend) -> Backend:
     await asyncio.to_thread(migrate.upgrade, backend.database_url)
     return backend
+
+
+@pytest.fixture(params=["full", "strict"])
+def privacy(request: pytest.FixtureRequest) -> str:
+    """PRIVACY_MODE: every conversation test runs in both."""
+    param: str = request.param
+    return param

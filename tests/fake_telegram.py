@@ -41,6 +41,17 @@ What it does
   ``allowed_updates`` filters like Telegram: undelivered update types are dropped into
   ``tg.dropped_updates``). A second concurrent poller makes the first one get 409 Conflict;
   an active webhook (``setWebhook``) makes ``getUpdates`` answer 409 as Telegram does.
+* Webhook mode: after ``setWebhook`` (``url``, ``secret_token``, ``max_connections`` = 40,
+  ``allowed_updates``, ``drop_pending_updates``) every queued and fed update is POSTed as JSON to
+  the URL (``X-Telegram-Bot-Api-Secret-Token`` when a secret is set), up to ``max_connections``
+  requests in flight, so one chat's consecutive updates may arrive concurrently. Only a 2xx
+  answer confirms an update; anything else (or a connection error, or ``webhook_timeout`` = 60 s)
+  is retried with a backoff from ``webhook_retry_base`` (0.2 s) doubling to ``webhook_retry_max``
+  (2 s) until it succeeds or ``deleteWebhook``, and shows in ``getWebhookInfo``
+  (``tg.webhook_info``) as ``last_error_*``. Every attempt is a :class:`WebhookDelivery` in
+  ``tg.webhook_deliveries``. A Bot API call in a 2xx answer (aiogram's multipart
+  ``method=...`` or JSON ``{"method": ...}``) is executed and recorded like any call. ``drain``
+  waits for the 2xx of every fed update; closing the fake stops delivery.
 * ``strict=True`` (default) reproduces the Telegram errors a bot most often trips on:
   empty/too long text or caption, HTML/MarkdownV2 that Telegram cannot parse, callback_data
   over 64 bytes, "message is not modified", "message to edit/delete not found", "there is no
@@ -79,6 +90,7 @@ import signal
 import sys
 import time
 import typing
+import urllib.parse
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -87,9 +99,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+import aiohttp
 from aiohttp import web
 
-__all__ = ["Call", "FakeTelegram", "UploadedFile"]
+__all__ = ["Call", "FakeTelegram", "UploadedFile", "WebhookDelivery"]
 
 JSONDict = dict[str, Any]
 ChatKey = int
@@ -143,6 +156,7 @@ _TEXT_KEYS = frozenset(
         "secret_token",
     }
 )
+_SECRET_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 # method -> (parameter holding the file, message field)
@@ -208,6 +222,10 @@ _HTML_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)?>")
 _HTML_STRIP_RE = re.compile(r"<[^<>]*>")
 _MDV2_RESERVED = "#+-={}.!()>"
 
+_WEBHOOK_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
 _NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
@@ -275,6 +293,23 @@ class Call:
         if isinstance(result, dict) and "chat" in result:
             return result
         return None
+
+
+@dataclass(slots=True, frozen=True)
+class WebhookDelivery:
+    """One webhook POST attempt. ``status`` is None for a connection error or a timeout."""
+
+    update_id: int
+    url: str
+    status: int | None
+    at: float
+    """``time.monotonic()`` when the attempt started."""
+    duration: float = 0.0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
 
 
 class TelegramError(Exception):
@@ -477,6 +512,29 @@ def _decode_value(key: str, value: str) -> Any:
         if isinstance(decoded, dict | list):
             return decoded
     return value
+
+
+def _json_params(params: JSONDict, body: Any) -> JSONDict:
+    if isinstance(body, dict):
+        for key, value in body.items():
+            params[key] = _decode_value(key, value) if isinstance(value, str) else value
+    return params
+
+
+def _form_params(params: JSONDict, fields: Iterable[tuple[str, str | UploadedFile]]) -> JSONDict:
+    files: dict[str, UploadedFile] = {}
+    for key, item in fields:
+        if isinstance(item, UploadedFile):
+            files[key] = item
+        else:
+            params[key] = _decode_value(key, item)
+    if files:
+        used: set[str] = set()
+        params = {k: _resolve_attachments(v, files, used) for k, v in params.items()}
+        for key, file in files.items():
+            if key not in used:
+                params[key] = file
+    return params
 
 
 def _resolve_attachments(value: Any, files: dict[str, UploadedFile], used: set[str]) -> Any:
@@ -683,6 +741,14 @@ class FakeTelegram:
         self.downloads: list[str] = []
         self.commands: dict[str, list[JSONDict]] = {}
         self.webhook_url = ""
+        self.webhook_secret: str | None = None
+        self.webhook_max_connections = 40
+        self.webhook_timeout = 60.0
+        self.webhook_retry_base = 0.2
+        self.webhook_retry_max = 2.0
+        self.webhook_last_error_date: int | None = None
+        self.webhook_last_error_message: str | None = None
+        self.webhook_deliveries: list[WebhookDelivery] = []
         self.descriptions: dict[str, str] = {}
 
         self._rate_global = rate_limit_global
@@ -698,6 +764,11 @@ class FakeTelegram:
         self._calls_event: asyncio.Event | None = None
         self._waiters = 0
         self._clear_generation = 0
+        self._queue_generation = 0  # bumped when pending updates are dropped
+        self._webhook_in_flight: set[int] = set()
+        self._webhook_tasks: set[asyncio.Task[None]] = set()
+        self._webhook_event: asyncio.Event | None = None
+        self._http: aiohttp.ClientSession | None = None
 
         self._failures: dict[str, deque[_Failure]] = {}
         self._chats: dict[ChatKey, JSONDict] = {}
@@ -747,9 +818,18 @@ class FakeTelegram:
         return self.base_url
 
     async def stop(self) -> None:
-        """Wake pending long polls (they answer []) and shut the server down."""
+        """Wake pending long polls (they answer []), stop webhook deliveries and shut the
+        server down."""
         self._closing = True
         self._wake_pollers()
+        tasks = list(self._webhook_tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._webhook_in_flight.clear()
+        http, self._http = self._http, None
+        if http is not None:
+            await http.close()
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
@@ -851,13 +931,18 @@ class FakeTelegram:
         return self.counts[name]
 
     async def drain(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
-        """Wait until every fed update was confirmed by the bot (next getUpdates offset)."""
+        """Wait until every fed update was confirmed by the bot (next getUpdates offset, or a 2xx
+        answer of the webhook)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while self._updates:
             remaining = deadline - loop.time()
             if remaining <= 0:
-                raise AssertionError(f"{len(self._updates)} updates still unconfirmed")
+                error = self.webhook_last_error_message
+                raise AssertionError(
+                    f"{len(self._updates)} updates still unconfirmed"
+                    + (f" (last webhook error: {error})" if error else "")
+                )
             await self._wait_calls_changed(remaining)
 
     def sent_messages(self, chat_id: int | None = None) -> list[JSONDict]:
@@ -893,12 +978,18 @@ class FakeTelegram:
             lines.append(f"{len(self._updates)} fed updates not confirmed yet")
         if self.dropped_updates:
             lines.append(f"{len(self.dropped_updates)} updates dropped by allowed_updates")
+        if self.webhook_url:
+            lines.append(
+                f"webhook {self.webhook_url}: {len(self.webhook_deliveries)} deliveries, "
+                f"last error: {self.webhook_last_error_message}"
+            )
         return "\n".join(lines)
 
     def clear(self) -> None:
-        """Forget recorded calls, counts and the rate-limited counter (messages, queued
-        updates, files and failures are kept)."""
+        """Forget recorded calls, webhook deliveries, counts and the rate-limited counter
+        (messages, queued updates, files and failures are kept)."""
         self.calls = []
+        self.webhook_deliveries = []
         self.counts.clear()
         self.rate_limited = 0
         self._clear_generation += 1
@@ -1029,7 +1120,8 @@ class FakeTelegram:
     # -- update builders ---------------------------------------------------------------------
 
     def feed(self, update: JSONDict) -> JSONDict:
-        """Queue an update for getUpdates (assigns ``update_id`` if missing); return it."""
+        """Queue an update for getUpdates or the webhook (assigns ``update_id`` if missing);
+        return it."""
         update_id = update.get("update_id")
         if isinstance(update_id, int):
             self._next_update_id = max(self._next_update_id, update_id + 1)
@@ -1046,6 +1138,8 @@ class FakeTelegram:
                     self._next_message_ids[chat_id] = max(last, msg["message_id"])
         self._updates.append(update)
         self._wake_pollers()
+        if self.webhook_url:
+            self._pump_webhook()
         return update
 
     @property
@@ -1527,29 +1621,21 @@ class FakeTelegram:
             return params
         ctype = request.content_type
         if ctype == "application/json":
-            body = await request.json()
-            if isinstance(body, dict):
-                for key, value in body.items():
-                    params[key] = _decode_value(key, value) if isinstance(value, str) else value
-            return params
+            return _json_params(params, await request.json())
         if ctype not in {"application/x-www-form-urlencoded", "multipart/form-data"}:
             return params
         form = await request.post()
-        files: dict[str, UploadedFile] = {}
+        fields: list[tuple[str, str | UploadedFile]] = []
         for key, item in form.items():
             if isinstance(item, web.FileField):
-                files[key] = UploadedFile(key, item.filename, item.content_type, item.file.read())
+                fields.append(
+                    (key, UploadedFile(key, item.filename, item.content_type, item.file.read()))
+                )
             elif isinstance(item, str):
-                params[key] = _decode_value(key, item)
+                fields.append((key, item))
             else:
-                params[key] = _decode_value(key, bytes(item).decode(errors="replace"))
-        if files:
-            used: set[str] = set()
-            params = {k: _resolve_attachments(v, files, used) for k, v in params.items()}
-            for key, file in files.items():
-                if key not in used:
-                    params[key] = file
-        return params
+                fields.append((key, bytes(item).decode(errors="replace")))
+        return _form_params(params, fields)
 
     async def _handle_api(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]
@@ -1568,6 +1654,14 @@ class FakeTelegram:
             error = None
         if self.latency > 0:
             await asyncio.sleep(self.latency)
+        call, error = await self._execute(method, params, at, error)
+        payload = error.payload() if error else {"ok": True, "result": call.result}
+        return web.json_response(payload, status=call.status)
+
+    async def _execute(
+        self, method: str, params: JSONDict, at: float, error: TelegramError | None = None
+    ) -> tuple[Call, TelegramError | None]:
+        """Run ``method`` (unless it already failed with ``error``) and record it."""
         result: Any = None
         # Handlers other than getUpdates never await, so this list is this request's own.
         touched: list[JSONDict] = []
@@ -1579,14 +1673,12 @@ class FakeTelegram:
                 error = exc
         if error is None:
             call = Call(method, params, at, 200, result, None, touched)
-            payload: JSONDict = {"ok": True, "result": result}
         else:
             call = Call(method, params, at, error.status, None, error.description)
-            payload = error.payload()
         self.calls.append(call)
         self.counts[method] += 1
         self._notify_calls()
-        return web.json_response(payload, status=call.status)
+        return call, error
 
     async def _dispatch(self, method: str, params: JSONDict) -> Any:
         if self._failures:
@@ -1667,11 +1759,7 @@ class FakeTelegram:
 
     async def _get_updates(self, params: JSONDict) -> list[JSONDict]:
         if self.webhook_url:
-            raise TelegramError(
-                409,
-                "Conflict: can't use getUpdates method while webhook is active; "
-                "use deleteWebhook to delete the webhook first",
-            )
+            raise TelegramError(409, _WEBHOOK_CONFLICT)
         offset = _as_int(params.get("offset"), 0)
         limit = min(max(_as_int(params.get("limit"), 100), 1), 100)
         timeout = max(_as_float(params.get("timeout"), 0.0), 0.0)
@@ -1695,6 +1783,8 @@ class FakeTelegram:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
+            if self.webhook_url:
+                raise TelegramError(409, _WEBHOOK_CONFLICT)
             batch = self._collect_updates(limit)
             if batch or self._closing:
                 return batch
@@ -1708,17 +1798,17 @@ class FakeTelegram:
             if generation != self._poll_generation:
                 raise TelegramError(409, _default_description(409))
 
-    def _collect_updates(self, limit: int) -> list[JSONDict]:
+    def _wanted(self, update: JSONDict) -> bool:
+        """Whether ``allowed_updates`` lets this update through."""
+        kind = next((k for k in update if k != "update_id"), "")
         allowed = self._allowed_updates
+        return (kind in allowed) if allowed is not None else (kind not in _DEFAULT_EXCLUDED_UPDATES)
+
+    def _collect_updates(self, limit: int) -> list[JSONDict]:
         batch: list[JSONDict] = []
         dropped = False
         for update in self._updates:
-            kind = next((k for k in update if k != "update_id"), "")
-            if (
-                (kind in allowed)
-                if allowed is not None
-                else (kind not in _DEFAULT_EXCLUDED_UPDATES)
-            ):
+            if self._wanted(update):
                 batch.append(update)
                 if len(batch) >= limit:
                     break
@@ -1727,16 +1817,124 @@ class FakeTelegram:
         if dropped:
             keep: deque[JSONDict] = deque()
             for update in self._updates:
-                kind = next((k for k in update if k != "update_id"), "")
-                ok = (
-                    (kind in allowed)
-                    if allowed is not None
-                    else (kind not in _DEFAULT_EXCLUDED_UPDATES)
-                )
-                (keep if ok else self.dropped_updates).append(update)
+                (keep if self._wanted(update) else self.dropped_updates).append(update)
             self._updates = keep
             self._notify_calls()
         return batch
+
+    # -- internals: webhook delivery ---------------------------------------------------------
+
+    @property
+    def webhook_info(self) -> JSONDict:
+        """What ``getWebhookInfo`` would answer."""
+        return self._m_webhook_info("getWebhookInfo", {})
+
+    def _pump_webhook(self) -> None:
+        """Start delivering queued updates, up to ``max_connections`` at once (oldest first)."""
+        free = self.webhook_max_connections - len(self._webhook_in_flight)
+        if not self.webhook_url or self._closing or free <= 0:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # fed from sync code: delivered on the next pump in the loop
+            return
+        unwanted: list[JSONDict] = []
+        for update in self._updates:  # in-flight ones (<= max_connections) come first
+            if free <= 0:
+                break
+            update_id = update["update_id"]
+            if update_id in self._webhook_in_flight:
+                continue
+            if not self._wanted(update):
+                unwanted.append(update)
+                continue
+            self._webhook_in_flight.add(update_id)
+            task = loop.create_task(self._deliver(update))
+            self._webhook_tasks.add(task)
+            task.add_done_callback(self._webhook_tasks.discard)
+            free -= 1
+        if unwanted:
+            for update in unwanted:
+                self._updates.remove(update)
+            self.dropped_updates += unwanted
+            self._notify_calls()
+
+    async def _deliver(self, update: JSONDict) -> None:
+        """POST one update until a 2xx answer, the webhook's removal or the update's drop."""
+        update_id = int(update["update_id"])
+        generation = self._queue_generation
+        attempt = 0
+        try:
+            while self.webhook_url and generation == self._queue_generation:
+                if await self._post_update(self.webhook_url, update):
+                    with contextlib.suppress(ValueError):  # unless dropped meanwhile
+                        self._updates.remove(update)
+                    self._notify_calls()
+                    return
+                delay = min(self.webhook_retry_base * 2**attempt, self.webhook_retry_max)
+                attempt += 1
+                if self._webhook_event is None:
+                    self._webhook_event = asyncio.Event()
+                with contextlib.suppress(TimeoutError):  # setWebhook/deleteWebhook wake us
+                    await asyncio.wait_for(self._webhook_event.wait(), delay)
+        finally:
+            self._webhook_in_flight.discard(update_id)
+            self._pump_webhook()
+
+    async def _post_update(self, url: str, update: JSONDict) -> bool:
+        """One delivery attempt; True on a 2xx answer (whose method call, if any, is run)."""
+        if self._http is None:
+            self._http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        headers = {"Content-Type": "application/json"}
+        if self.webhook_secret:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
+        started = time.monotonic()
+        status: int | None = None
+        error: str | None = None
+        answer: tuple[str, JSONDict] | None = None
+        try:
+            async with self._http.post(
+                url,
+                data=json.dumps(update, default=str),
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
+                allow_redirects=False,
+            ) as resp:
+                status = resp.status
+                if 200 <= status < 300:
+                    with contextlib.suppress(ValueError, UnicodeDecodeError):
+                        answer = await _webhook_answer(resp)
+                else:
+                    error = f"Wrong response from the webhook: {status} {resp.reason}"
+        except TimeoutError:
+            status, error = None, "Read timeout expired"
+        except aiohttp.ClientConnectorError as exc:
+            status, error = None, f"Connection refused: {exc}"
+        except (aiohttp.ClientError, OSError) as exc:
+            status, error = None, f"Connection failed: {type(exc).__name__}: {exc}"
+        self.webhook_deliveries.append(
+            WebhookDelivery(
+                int(update["update_id"]), url, status, started, time.monotonic() - started, error
+            )
+        )
+        if error is not None:
+            self.webhook_last_error_date = int(time.time())
+            self.webhook_last_error_message = error
+            return False
+        if answer is not None:
+            await self._execute(*answer, time.time())
+        return True
+
+    def _webhook_changed(self) -> None:
+        """Wake deliveries waiting to retry (they retry with the new settings, or stop)."""
+        if self._webhook_event is not None:
+            self._webhook_event.set()
+            self._webhook_event = None
+
+    def _drop_pending(self) -> None:
+        self._updates.clear()
+        self._queue_generation += 1
+        self._notify_calls()
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
         if not _TOKEN_RE.fullmatch(request.match_info["token"]):
@@ -2000,20 +2198,50 @@ class FakeTelegram:
         self.deleted.add(key)
 
     def _m_webhook_info(self, method: str, params: JSONDict) -> JSONDict:
-        return {
+        info: JSONDict = {
             "url": self.webhook_url,
             "has_custom_certificate": False,
             "pending_update_count": 0 if not self.webhook_url else len(self._updates),
         }
+        if self.webhook_url:
+            info["max_connections"] = self.webhook_max_connections
+            if self._allowed_updates is not None:
+                info["allowed_updates"] = sorted(self._allowed_updates)
+        if self.webhook_last_error_date is not None:
+            info["last_error_date"] = self.webhook_last_error_date
+            info["last_error_message"] = self.webhook_last_error_message
+        return info
 
     def _m_set_webhook(self, method: str, params: JSONDict) -> bool:
-        self.webhook_url = str(params.get("url", ""))
+        url = str(params.get("url") or "")
+        if not url:  # "use an empty string to remove webhook integration"
+            return self._m_delete_webhook(method, params)
+        if not url.startswith(("http://", "https://")):
+            raise TelegramError(400, "Bad Request: bad webhook: Wrong HTTP URL specified")
+        secret = str(params.get("secret_token") or "") or None
+        if secret is not None and not _SECRET_TOKEN_RE.fullmatch(secret):
+            raise TelegramError(400, "Bad Request: secret token contains unallowed characters")
+        if _truthy(params.get("drop_pending_updates")):
+            self._drop_pending()
+        if url != self.webhook_url:
+            self.webhook_last_error_date = self.webhook_last_error_message = None
+        self.webhook_url = url
+        self.webhook_secret = secret
+        self.webhook_max_connections = min(max(_as_int(params.get("max_connections"), 40), 1), 100)
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, list):
+            self._allowed_updates = frozenset(str(a) for a in allowed) if allowed else None
+        self._wake_pollers()  # a pending getUpdates now answers 409
+        self._webhook_changed()
+        self._pump_webhook()
         return True
 
     def _m_delete_webhook(self, method: str, params: JSONDict) -> bool:
         self.webhook_url = ""
+        self.webhook_secret = None
         if _truthy(params.get("drop_pending_updates")):
-            self._updates.clear()
+            self._drop_pending()
+        self._webhook_changed()
         return True
 
     def _m_get_file(self, method: str, params: JSONDict) -> JSONDict:
@@ -2188,10 +2416,42 @@ class FakeTelegram:
             "rate_limited": self.rate_limited,
             "pending_updates": len(self._updates),
             "messages": len(self.messages),
+            "webhook_deliveries": len(self.webhook_deliveries),
         }
 
 
 _NOT_FOUND = object()
+
+
+async def _webhook_answer(resp: aiohttp.ClientResponse) -> tuple[str, JSONDict] | None:
+    """The Bot API call a bot made in its webhook answer: (method, params), or None."""
+    ctype = resp.content_type
+    if ctype == "application/json":
+        params = _json_params({}, json.loads(await resp.read() or b"{}"))
+    elif ctype == "application/x-www-form-urlencoded":
+        text = (await resp.read()).decode()
+        params = _form_params({}, urllib.parse.parse_qsl(text, keep_blank_values=True))
+    elif ctype == "multipart/form-data":
+        fields: list[tuple[str, str | UploadedFile]] = []
+        reader = aiohttp.MultipartReader(resp.headers, resp.content)
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, aiohttp.BodyPartReader) or not part.name:
+                continue
+            data = bytes(await part.read(decode=True))
+            if part.filename is None:
+                fields.append((part.name, data.decode()))
+            else:
+                content_type = part.headers.get("Content-Type", "application/octet-stream")
+                fields.append(
+                    (part.name, UploadedFile(part.name, part.filename, content_type, data))
+                )
+        params = _form_params({}, fields)
+    else:
+        return None
+    method = params.pop("method", None)
+    if not isinstance(method, str) or not method:
+        return None
+    return canonical_method(method), params
 
 
 def _call_dict(call: Call) -> JSONDict:

@@ -9,20 +9,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot, Dispatcher
+from aiohttp import web
 
-from bot.app import Resources, build_bot, build_dispatcher, open_resources
+from bot.app import Resources, build_bot, build_dispatcher, create_app, open_resources
 from bot.config import Settings
+from notify.worker import create_worker
 from tests.conftest import Backend
 from tests.fake_telegram import Call, FakeTelegram
+from tests.sandbox_server import free_port
 
 
 @dataclass
-class RunningBot:
+class Chat:
+    """A user's side of the conversation: the fake Bot API and where the bot's pages are."""
+
     tg: FakeTelegram
     settings: Settings
-    resources: Resources
-    bot: Bot
-    dp: Dispatcher
 
     async def say(self, user_id: int, text: str, **kwargs: Any) -> Call:
         """Send a message as the user; return the first thing the bot sent or edited back."""
@@ -31,27 +33,72 @@ class RunningBot:
         chat_id = kwargs.get("chat_id", user_id)
         return await self.tg.wait_for(
             ("sendMessage", "editMessageText"),
-            lambda call: call.params.get("chat_id") == chat_id,
+            lambda call: call.ok and call.params.get("chat_id") == chat_id,
             after=mark,
         )
 
+    async def consent(self, user_id: int, **kwargs: Any) -> Call:
+        """/start and accept the consent: the main menu the bot showed."""
+        mark = self.tg.mark()
+        await self.say(user_id, "/start", **kwargs)
+        screen = await self.tg.wait_for(
+            "sendMessage",
+            lambda c: "152" in (c.text or "") and c.params.get("chat_id") == user_id,
+            after=mark,
+        )
+        menu = await self.press(user_id, screen, "✅")
+        assert "Главное меню" in (menu.text or "") or "Main menu" in (menu.text or "")
+        return menu
+
     async def press(self, user_id: int, on: Call, button_text: str) -> Call:
+        """Press a button; return the screen the bot sent or edited in answer. A refused edit
+        ("message is not modified": a screen redrawn the same) is not an answer."""
         mark = self.tg.mark()
         self.tg.press(user_id, on, button_text)
         return await self.tg.wait_for(
             ("sendMessage", "editMessageText"),
-            lambda call: call.params.get("chat_id") == user_id,
+            lambda call: call.ok and call.params.get("chat_id") == user_id,
             after=mark,
         )
 
 
+@dataclass
+class RunningBot(Chat):
+    """The bot in the test's own process, with what it is made of."""
+
+    resources: Resources
+    bot: Bot
+    dp: Dispatcher
+
+
 @contextlib.asynccontextmanager
-async def running_bot(backend: Backend, **overrides: Any) -> AsyncIterator[RunningBot]:
+async def running_bot(
+    backend: Backend, *, web_server: bool = False, workers: bool = False, **overrides: Any
+) -> AsyncIterator[RunningBot]:
+    """The bot polling a FakeTelegram; with `web_server`, also the process's web server (the
+    linking pages and the sandbox cabinet and ESIA) on a free port, as `cabinet-bot run` has;
+    with `workers`, a delivery worker sending the outbox (support answers, alerts, broadcasts)."""
+    if web_server:
+        port = free_port()
+        overrides = {"web_port": port, "public_url": f"http://127.0.0.1:{port}", **overrides}
     async with FakeTelegram() as tg:
         settings = backend.settings(telegram_api_url=tg.base_url, **overrides)
-        async with open_resources(settings) as resources:
+        async with open_resources(settings) as resources, contextlib.AsyncExitStack() as stack:
             bot = build_bot(settings)
             dp = build_dispatcher(settings, resources)
+            if web_server:
+                me = await bot.me()
+                runner = web.AppRunner(
+                    create_app(settings, resources, bot_username=me.username or ""),
+                    access_log=None,
+                )
+                await runner.setup()
+                stack.push_async_callback(runner.cleanup)
+                await web.TCPSite(runner, "127.0.0.1", settings.web_port).start()
+            if workers:
+                worker = await create_worker(settings, resources, bot)
+                await worker.start()
+                stack.push_async_callback(worker.stop)
             polling = asyncio.create_task(
                 dp.start_polling(bot, handle_signals=False, polling_timeout=1)
             )

@@ -11,13 +11,14 @@ from redis.asyncio import Redis
 from sqlalchemy import select, text, update
 
 from linking.consent import CONSENT_VERSION, text_sha256
-from storage.models import AuditRecord, Consent, User
+from notify import outbox
+from storage.models import AuditRecord, Consent, OutboxMessage, User
 from storage.profiles import ProfileStore
 from tests.conftest import Backend
-from tests.fake_telegram import Call
 from tests.harness import RunningBot, running_bot
 
 ALICE = 1001
+BOB = 1002  # someone else
 STAFF_CHAT = -100500
 
 
@@ -26,15 +27,6 @@ async def app(migrated: Backend) -> AsyncIterator[RunningBot]:
     # Tests click faster than people: flood control has its own test below.
     async with running_bot(migrated, support_chat_id=STAFF_CHAT, flood_rate=50) as running:
         yield running
-
-
-async def consent(app: RunningBot, user_id: int = ALICE, **kwargs: object) -> Call:
-    """Start, accept the consent; return the main menu the bot showed."""
-    await app.say(user_id, "/start", **kwargs)
-    screen = await app.tg.wait_for("sendMessage", lambda c: "152" in (c.text or ""))
-    menu = await app.press(user_id, screen, "✅")
-    assert "Главное меню" in (menu.text or "")
-    return menu
 
 
 async def test_start_shows_greeting_then_a_separate_consent_screen(app: RunningBot) -> None:
@@ -51,7 +43,16 @@ async def test_accepting_consent_stores_it_and_opens_the_menu(app: RunningBot) -
     screen = await app.tg.wait_for("sendMessage", lambda c: "152" in (c.text or ""))
     menu = await app.press(ALICE, screen, "Согласен")
     assert "Главное меню" in (menu.text or "")
-    assert [b["text"] for b in app.tg.buttons(menu)] == ["⚙️ Настройки", "❓ Помощь"]
+    assert [b["text"] for b in app.tg.buttons(menu)] == [
+        "🔑 Войти через Госуслуги",
+        "📄 Полисы",
+        "📋 Обращения",
+        "🧾 Справки",
+        "💰 Выплаты",
+        "✉️ Обратная связь",
+        "⚙️ Настройки",
+        "❓ Помощь",
+    ]
 
     async with app.resources.session_factory() as session:
         stored = (await session.execute(select(Consent))).scalar_one()
@@ -91,7 +92,7 @@ async def test_first_language_comes_from_telegram(app: RunningBot) -> None:
 
 
 async def test_language_switch_changes_every_screen(app: RunningBot) -> None:
-    menu = await consent(app)
+    menu = await app.consent(ALICE)
     settings = await app.press(ALICE, menu, "Настройки")
     assert "Язык: Русский" in (settings.text or "")
     switched = await app.press(ALICE, settings, "English")
@@ -110,7 +111,7 @@ async def test_help_shows_support_contacts(app: RunningBot) -> None:
 
 
 async def test_cancel_returns_to_the_menu(app: RunningBot) -> None:
-    menu = await consent(app)
+    menu = await app.consent(ALICE)
     await app.press(ALICE, menu, "Настройки")
     mark = app.tg.mark()
     app.tg.user_message(ALICE, "/cancel")
@@ -180,7 +181,7 @@ async def test_unexpected_error_apologises_with_an_incident_id(
 
 async def test_stale_button_after_a_restart_leads_home(migrated: Backend) -> None:
     async with running_bot(migrated) as first:
-        menu = await consent(first)
+        menu = await first.consent(ALICE)
         menu_message = menu.message or {}
     if migrated.redis_url:  # a server keeps dialogs across restarts: forget them as a TTL would
         redis = Redis.from_url(migrated.redis_url)
@@ -199,7 +200,7 @@ async def test_stale_button_after_a_restart_leads_home(migrated: Backend) -> Non
 
 
 async def test_forged_callback_data_is_harmless(app: RunningBot) -> None:
-    menu = await consent(app)
+    menu = await app.consent(ALICE)
     for forged in ("../../admin", "x" * 64, "\x1dsettings", "0\x1d"):
         mark = app.tg.mark()
         app.tg.callback(ALICE, menu.message or {}, forged)
@@ -211,16 +212,23 @@ async def test_forged_callback_data_is_harmless(app: RunningBot) -> None:
 
 
 async def test_revoke_deletes_what_the_bot_keeps_and_asks_consent_again(app: RunningBot) -> None:
-    await consent(app)
+    await app.consent(ALICE)
+    async with app.resources.session_factory() as session:  # a support answer and an alert
+        await outbox.enqueue_many(session, [ALICE], {"text": "Ответ по обращению"}, kind="reply")
+        await outbox.enqueue_many(session, [ALICE, BOB], {"text": "Статус"}, kind="alert")
+        await session.commit()
     confirm = await app.say(ALICE, "/revoke")
     assert "Отозвать согласие" in (confirm.text or "")
     done = await app.press(ALICE, confirm, "Отозвать согласие")
     assert "Согласие отозвано" in (done.text or "")
     assert "записи о согласии — 1" in (done.text or "")
+    assert "сообщения бота в очереди отправки и их история — 2" in (done.text or "")
 
     async with app.resources.session_factory() as session:
         assert await session.get(User, ALICE) is None
         assert (await session.execute(select(Consent))).first() is None
+        left = (await session.execute(select(OutboxMessage.chat_id))).scalars().all()
+        assert left == [BOB], "only someone else's message is left"
         audit = (await session.execute(select(AuditRecord))).scalars().all()
     assert {record.actor_id for record in audit} == {None}, "the log keeps no one's id"
     assert "consent.withdrawn" in {record.action for record in audit}
@@ -231,7 +239,7 @@ async def test_revoke_deletes_what_the_bot_keeps_and_asks_consent_again(app: Run
 
 
 async def test_keeping_consent_at_revoke_changes_nothing(app: RunningBot) -> None:
-    await consent(app)
+    await app.consent(ALICE)
     confirm = await app.say(ALICE, "/revoke")
     home = await app.press(ALICE, confirm, "Не отзывать")
     assert "Главное меню" in (home.text or "")
@@ -240,7 +248,7 @@ async def test_keeping_consent_at_revoke_changes_nothing(app: RunningBot) -> Non
 
 
 async def test_a_new_consent_version_is_asked_again(app: RunningBot) -> None:
-    await consent(app)
+    await app.consent(ALICE)
     async with app.resources.session_factory() as session:
         await session.execute(update(Consent).values(version="2020-01-01"))
         await session.commit()

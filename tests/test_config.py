@@ -15,7 +15,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEB_"))}
+    own = (
+        "TELEGRAM_",
+        "WEB_",
+        "CABINET_",
+        "EVENTS_",
+        "SANDBOX_",
+        "IDP",
+        "ESIA_",
+        "OIDC_",
+        "TRUSTED",
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(own)}
     clean.update(env)
     clean["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
@@ -50,6 +61,11 @@ def test_missing_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
         ("DEFAULT_LOCALE", "de"),
         ("PUBLIC_URL", "example.org"),
         ("TELEGRAM_BOT_TOKEN", "not-a-token"),
+        ("CABINET_URL", "cabinet.insurer.example"),
+        ("SANDBOX_PORT", "0"),
+        ("TRUSTED_PROXIES", "10.0.0.0/8,proxy.local"),
+        ("TRUSTED_PROXIES", "0.0.0.0/0"),
+        ("TELEGRAM_WEBHOOK_URL", "bot.example.com/telegram"),
     ],
 )
 def test_malformed_value_names_the_variable(tmp_path: Path, variable: str, value: str) -> None:
@@ -71,8 +87,62 @@ def test_secret_is_not_echoed_in_the_error(tmp_path: Path) -> None:
 def test_help_lists_the_commands(tmp_path: Path) -> None:
     result = run_cli("--help", env={}, cwd=tmp_path)
     assert result.returncode == 0
-    assert "run" in result.stdout
-    assert "migrate" in result.stdout
+    for command in ("run", "web", "worker", "sandbox", "broadcast", "migrate"):
+        assert command in result.stdout
+
+
+def test_a_real_cabinet_needs_its_token(tmp_path: Path) -> None:
+    env = {"TELEGRAM_BOT_TOKEN": "123:abc", "CABINET_URL": "https://cabinet.insurer.example"}
+    result = run_cli("run", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "cabinet-bot: configuration error: CABINET_TOKEN: is required when CABINET_URL is set"
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "missing"),
+    [({}, "CABINET_TOKEN"), ({"CABINET_TOKEN": "t0ken-value"}, "EVENTS_SECRET")],
+)
+def test_the_standalone_sandbox_needs_the_shared_secrets(
+    tmp_path: Path, env: dict[str, str], missing: str
+) -> None:
+    result = run_cli("sandbox", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert missing in lines[0]
+    assert "t0ken-value" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"CABINET_URL": "https://cabinet.insurer.example", "CABINET_TOKEN": "t"}, "IDP"),
+        ({"ESIA_URL": "https://esia.gosuslugi.ru"}, "ESIA_URL"),
+        ({"IDP": "esia"}, "ESIA_URL"),
+        ({"IDP": "oidc", "OIDC_ISSUER": "https://id.insurer.example"}, "OIDC_CLIENT_ID"),
+        (
+            {
+                "IDP": "esia",
+                "ESIA_URL": "https://esia.gosuslugi.ru",
+                "ESIA_CLIENT_ID": "INSURER",
+                "ESIA_SIGNER": "dev",
+                "ESIA_CERT_HASH": "hash",
+                "ESIA_TOKEN_KEY": "https://esia.gosuslugi.ru/jwks",
+            },
+            "ESIA_SIGNER",
+        ),
+    ],
+)
+def test_sign_in_settings_that_cannot_work_are_refused(
+    tmp_path: Path, env: dict[str, str], variable: str
+) -> None:
+    result = run_cli("run", env={"TELEGRAM_BOT_TOKEN": "123:abc", **env}, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert variable in lines[0]
 
 
 def test_migrate_needs_no_token(tmp_path: Path) -> None:
@@ -90,9 +160,54 @@ def test_lists_and_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.public_url == "https://bot.example.ru"
     assert settings.database_url == "sqlite+aiosqlite:///var/cabinet-bot.db"
     assert settings.redis_url is None
-    assert "secret" not in repr(load_settings(_env_file=None, telegram_bot_token="1:secret"))
+    assert "s3cr3t" not in repr(load_settings(_env_file=None, telegram_bot_token="1:s3cr3t"))
 
 
 def test_require_token_message() -> None:
     with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
         load_settings(_env_file=None, telegram_bot_token="").require_token()
+
+
+WEB = {
+    "TELEGRAM_BOT_TOKEN": "123:abc",
+    "TELEGRAM_WEBHOOK_URL": "https://bot.example.com/telegram/webhook",
+    "TELEGRAM_WEBHOOK_SECRET": "wh-s3cr3t-long-enough",
+    "CABINET_URL": "http://cabinet:8090/sandbox/cabinet",
+    "CABINET_TOKEN": "t0ken-value",
+    "EVENTS_SECRET": "ev-s3cr3t",
+    "ESIA_URL": "http://cabinet:8090/sandbox/esia",
+}
+
+
+@pytest.mark.parametrize(
+    ("unset", "replaced"),
+    [
+        ("TELEGRAM_WEBHOOK_URL", {}),
+        ("TELEGRAM_WEBHOOK_SECRET", {}),
+        ("TELEGRAM_WEBHOOK_SECRET", {"TELEGRAM_WEBHOOK_SECRET": "has spaces in it, so no"}),
+        ("TELEGRAM_WEBHOOK_SECRET", {"TELEGRAM_WEBHOOK_SECRET": "short"}),
+        ("CABINET_URL", {}),
+        ("EVENTS_SECRET", {}),
+        ("ESIA_URL", {}),
+    ],
+)
+def test_a_web_replica_needs_what_replicas_share(
+    tmp_path: Path, unset: str, replaced: dict[str, str]
+) -> None:
+    env = {k: v for k, v in WEB.items() if k != unset or replaced} | replaced
+    result = run_cli("web", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert unset in lines[0]
+    for secret in ("wh-s3cr3t", "t0ken-value", "ev-s3cr3t", "has spaces", "short"):
+        assert secret not in result.stderr
+
+
+def test_the_sandbox_cabinet_may_be_another_host_of_the_deployment() -> None:
+    settings = load_settings(
+        _env_file=None, cabinet_url="http://sandbox:8090/sandbox/cabinet", cabinet_token="t"
+    )
+    assert settings.cabinet_url == "http://sandbox:8090/sandbox/cabinet"
+    with pytest.raises(ConfigError, match="IDP"):
+        load_settings(_env_file=None, cabinet_url="http://cabinet:8090/api", cabinet_token="t")

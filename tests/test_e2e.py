@@ -4,28 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
+import httpx
 import pytest
 
 from tests.conftest import TEST_TOKEN, Backend
+from tests.esia_browser import through_esia
 from tests.fake_telegram import FakeTelegram
+from tests.sandbox_server import free_port
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parent.parent
 USER = 4242
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+CABINET_TOKEN = "e2e-cabinet-token"
 
 
 @dataclass
@@ -50,8 +48,10 @@ async def bot_process(backend: Backend, tg: FakeTelegram, tmp_path: Path) -> Asy
         TELEGRAM_API_URL=tg.base_url,
         DATABASE_URL=backend.database_url,
         WEB_PORT=str(port),
+        PUBLIC_URL=f"http://127.0.0.1:{port}",
         LOG_FORMAT="json",
         SUPPORT_CONTACTS="help@insurer.example",
+        CABINET_TOKEN=CABINET_TOKEN,
         PYTHONPATH=str(ROOT),
     )
     if backend.redis_url:
@@ -105,7 +105,16 @@ async def test_start_consent_menu_language_cancel(bot_process: Process, tg: Fake
     cancelled = await tg.wait_for("sendMessage", to_user, after=mark)
     assert cancelled.text == "Cancelled."
     home = await tg.wait_for("sendMessage", lambda c: "Main menu" in (c.text or ""), after=mark)
-    assert [b["text"] for b in tg.buttons(home)] == ["⚙️ Settings", "❓ Help"]
+    assert [b["text"] for b in tg.buttons(home)] == [
+        "🔑 Sign in with Gosuslugi",
+        "📄 Policies",
+        "📋 Claims",
+        "🧾 Certificates",
+        "💰 Payouts",
+        "✉️ Feedback",
+        "⚙️ Settings",
+        "❓ Help",
+    ]
 
     commands = tg.calls_of("setMyCommands")
     assert {c.params.get("language_code") for c in commands} >= {"ru", "en"}
@@ -125,9 +134,62 @@ async def test_health_readiness_metrics_and_clean_shutdown(
         async with http.get(f"{bot_process.web}/metrics") as response:
             body = await response.text()
     assert 'cabinet_updates_total{type="message"}' in body
+    assert "cabinet_breaker_state 0.0" in body
 
     bot_process.proc.send_signal(signal.SIGTERM)
     assert await asyncio.wait_for(bot_process.proc.wait(), 20) == 0
     log = bot_process.log.read_text("utf-8")
     assert TEST_TOKEN not in log
+    assert CABINET_TOKEN not in log
     assert "Traceback" not in log
+
+
+async def test_the_sandbox_cabinet_is_served_when_no_cabinet_is_configured(
+    bot_process: Process,
+) -> None:
+    cabinet = f"{bot_process.web}/sandbox/cabinet"
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{cabinet}/v1/certificate-types") as response:
+            assert response.status == 401, "the sandbox wants the bot's token too"
+        headers = {"Authorization": f"Bearer {CABINET_TOKEN}"}
+        async with http.get(f"{cabinet}/v1/certificate-types", headers=headers) as response:
+            assert response.status == 200
+            types = {item["id"] for item in (await response.json())["items"]}
+        assert {"tax_deduction", "no_claims", "payouts_statement"} <= types
+        async with http.get(f"{cabinet}/operator") as response:
+            assert response.status == 200
+            assert "text/html" in response.headers["Content-Type"]
+
+
+async def test_signing_in_and_seeing_policies_through_the_running_process(
+    bot_process: Process, tg: FakeTelegram
+) -> None:
+    """`cabinet-bot run` as shipped: its own linking pages, sandbox ESIA and sandbox cabinet."""
+    mark = tg.mark()
+    tg.user_message(USER, "/start", language_code="ru")
+    screen = await tg.wait_for("sendMessage", lambda c: "152-ФЗ" in (c.text or ""), after=mark)
+    mark = tg.mark()
+    tg.press(USER, screen, "Согласен")
+    menu = await tg.wait_for(
+        "editMessageText", lambda c: "Главное меню" in (c.text or ""), after=mark
+    )
+    url = next(b["url"] for b in tg.buttons(menu) if b["text"] == "🔑 Войти через Госуслуги")
+    async with httpx.AsyncClient(timeout=10) as browser:
+        started = await browser.get(url)
+        back = await through_esia(browser, started.headers["location"], oid="1000299654")
+        page = await browser.get(back)
+    command = re.search(r"<code>(/start b_[A-Za-z0-9_-]+)</code>", page.text)
+    assert command, page.text
+    mark = tg.mark()
+    tg.user_message(USER, command[1])
+    linked = await tg.wait_for(
+        "sendMessage", lambda c: "Вы вошли как" in (c.text or ""), after=mark
+    )
+    assert linked.text == "✅ Вы вошли как Иван И."
+    home = await tg.wait_for("sendMessage", lambda c: "Главное меню" in (c.text or ""), after=mark)
+    mark = tg.mark()
+    tg.press(USER, home, "📄 Полисы")
+    listing = await tg.wait_for(
+        "editMessageText", lambda c: "Ваши полисы" in (c.text or ""), after=mark
+    )
+    assert any(b["text"].startswith("ОСАГО") for b in tg.buttons(listing))

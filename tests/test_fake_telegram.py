@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -14,8 +16,14 @@ import pytest_asyncio
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+)
 from aiogram.filters import CommandStart
+from aiogram.methods import SendMessage
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
@@ -23,7 +31,10 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
 
+from tests.balancer import Balancer
 from tests.fake_telegram import Call, FakeTelegram, UploadedFile
 
 TOKEN = "42:TEST"
@@ -369,3 +380,346 @@ def test_call_helpers() -> None:
     assert call.chat_id == 1
     assert call.text == "hi"
     assert call.message is None  # a MessageId, not a Message
+
+
+# --------------------------------------------------------------------------------------------
+# Webhook mode
+# --------------------------------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[str]:
+    """Serve ``app`` on 127.0.0.1 and a free port; yield its base URL."""
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = next(a[1] for a in runner.addresses if isinstance(a, tuple))
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+def hook_app(handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.Application:
+    app = web.Application()
+    app.router.add_post("/hook", handler)
+    return app
+
+
+async def eventually(predicate: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
+@pytest.mark.asyncio
+async def test_webhook_delivers_queued_and_fed_updates(tg: FakeTelegram, bot: Bot) -> None:
+    received: list[tuple[dict[str, Any], str | None, str]] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        received.append(
+            (
+                await request.json(),
+                request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
+                request.content_type,
+            )
+        )
+        return web.json_response({})
+
+    async with serving(hook_app(hook)) as base:
+        early = tg.user_message(1001, "queued before setWebhook")
+        assert await bot.set_webhook(
+            f"{base}/hook", secret_token="s3cret", max_connections=5, allowed_updates=["message"]
+        )
+        tg.user_message(1001, "one")
+        tg.callback(1001, early["message"]["message_id"], "not allowed")  # filtered out
+        async with aiohttp.ClientSession() as http:  # the control API feeds as well
+            resp = await http.post(
+                f"{tg.base_url}/_fake/user_message", json={"user_id": 7, "text": "two"}
+            )
+            assert resp.status == 200
+        await tg.drain(timeout=5)
+
+        assert [u["message"]["text"] for u, _, _ in received] == [
+            "queued before setWebhook",
+            "one",
+            "two",
+        ]
+        assert {(secret, ctype) for _, secret, ctype in received} == {
+            ("s3cret", "application/json")
+        }
+        assert [d.status for d in tg.webhook_deliveries] == [200, 200, 200]
+        assert len(tg.dropped_updates) == 1
+        info = await bot.get_webhook_info()
+        assert info.url == f"{base}/hook"
+        assert info.pending_update_count == 0
+        assert info.max_connections == 5
+        assert info.allowed_updates == ["message"]
+        assert info.last_error_date is None
+        assert tg.webhook_info["url"] == info.url
+        with pytest.raises(TelegramConflictError):
+            await bot.get_updates(timeout=0)
+
+        assert await bot.delete_webhook()
+        tg.user_message(1001, "after deleteWebhook")
+        await asyncio.sleep(0.2)
+        assert len(received) == 3
+        updates = await bot.get_updates(timeout=0)
+        assert [u.message.text for u in updates if u.message] == ["after deleteWebhook"]
+
+
+@pytest.mark.asyncio
+async def test_webhook_retries_until_2xx(tg: FakeTelegram, bot: Bot) -> None:
+    tg.webhook_retry_base = 0.05
+    answers = [500, 500, 200]
+
+    async def hook(request: web.Request) -> web.Response:
+        return web.json_response({}, status=answers.pop(0))
+
+    async with serving(hook_app(hook)) as base:
+        await bot.set_webhook(f"{base}/hook")
+        update = tg.user_message(1001, "hi")
+        await tg.drain(timeout=5)  # returns only after the 200
+
+    deliveries = tg.webhook_deliveries
+    assert [(d.update_id, d.status) for d in deliveries] == [
+        (update["update_id"], s) for s in (500, 500, 200)
+    ]
+    assert deliveries[1].at - deliveries[0].at >= 0.05
+    assert deliveries[2].at - deliveries[1].at >= 0.1  # doubling backoff
+    info = tg.webhook_info
+    assert (
+        info["last_error_message"] == "Wrong response from the webhook: 500 Internal Server Error"
+    )
+    assert isinstance(info["last_error_date"], int)
+
+    # The receiver is gone now: connection errors are retried too, until deleteWebhook.
+    tg.user_message(1001, "nobody listens")
+    await eventually(lambda: len(tg.webhook_deliveries) >= 5)
+    assert {d.status for d in tg.webhook_deliveries[3:]} == {None}
+    assert tg.webhook_info["pending_update_count"] == 1
+    assert "Connection refused" in str(tg.webhook_info["last_error_message"])
+    with pytest.raises(AssertionError, match="last webhook error: Connection refused"):
+        await tg.drain(timeout=0.05)
+    await bot.delete_webhook(drop_pending_updates=True)
+    await tg.drain(timeout=1)
+    attempts = len(tg.webhook_deliveries)
+    await asyncio.sleep(0.2)
+    assert len(tg.webhook_deliveries) == attempts
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("max_connections", [1, 5])
+async def test_webhook_max_connections(tg: FakeTelegram, bot: Bot, max_connections: int) -> None:
+    active = peak = 0
+    order: list[int] = []
+    all_in = asyncio.Event()
+
+    async def hook(request: web.Request) -> web.Response:
+        nonlocal active, peak
+        active += 1
+        peak = max(peak, active)
+        order.append((await request.json())["update_id"])
+        if active == 5:
+            all_in.set()
+        with contextlib.suppress(TimeoutError):  # 5 at once is possible only if allowed
+            await asyncio.wait_for(all_in.wait(), 0.05)
+        active -= 1
+        return web.json_response({})
+
+    async with serving(hook_app(hook)) as base:
+        await bot.set_webhook(f"{base}/hook", max_connections=max_connections)
+        ids = [tg.user_message(1001, f"m{i}")["update_id"] for i in range(5)]  # one user
+        await tg.drain(timeout=5)
+
+    assert peak == max_connections
+    assert sorted(order) == ids
+    if max_connections == 1:
+        assert order == ids
+
+
+@pytest.mark.asyncio
+async def test_webhook_answer_with_a_method_is_executed(tg: FakeTelegram, bot: Bot) -> None:
+    writer = SimpleRequestHandler(Dispatcher(), bot)  # only for its multipart answer builder
+    answers: list[web.Response] = [
+        web.Response(
+            body=writer._build_response_writer(
+                bot,
+                SendMessage(
+                    chat_id=1001,
+                    text="<b>multipart</b>",
+                    parse_mode="HTML",
+                    reply_markup=keyboard(),
+                ),
+            )
+        ),
+        web.json_response({"method": "sendMessage", "chat_id": 1001, "text": "json"}),
+        web.json_response({}),
+    ]
+
+    async def hook(request: web.Request) -> web.Response:
+        return answers.pop(0)
+
+    async with serving(hook_app(hook)) as base:
+        await bot.set_webhook(f"{base}/hook")
+        mark = tg.mark()
+        for text in ("a", "b", "c"):
+            tg.user_message(1001, text)
+        await tg.drain(timeout=5)
+
+    sends = tg.calls_of("sendMessage")
+    assert [c.text for c in sends] == ["<b>multipart</b>", "json"]
+    assert sends[0].params["chat_id"] == 1001
+    assert sends[0].params["parse_mode"] == "HTML"
+    assert tg.buttons(sends[0])[0]["callback_data"] == "menu:settings"
+    assert tg.sent_texts(1001) == ["multipart", "json"]
+    assert [c.method for c in tg.calls[mark:]] == ["sendMessage", "sendMessage"]
+
+
+@pytest.mark.asyncio
+async def test_webhook_end_to_end_with_aiogram(tg: FakeTelegram, bot: Bot) -> None:
+    tg.webhook_retry_base = 0.05
+    router = Router()
+
+    @router.message(CommandStart())
+    async def start(message: Message) -> None:
+        await message.answer("Welcome!")  # a real API call
+
+    @router.message()
+    async def echo(message: Message) -> SendMessage:
+        return message.answer(f"echo: {message.text}")  # answered in the webhook response
+
+    dp = Dispatcher()
+    dp.include_router(router)
+    app = web.Application()
+    SimpleRequestHandler(dp, bot, secret_token="right", handle_in_background=False).register(
+        app, path="/hook"
+    )
+    async with serving(app) as base:
+        await bot.set_webhook(f"{base}/hook", secret_token="wrong")
+        mark = tg.mark()
+        tg.user_message(1001, "/start")
+        await eventually(lambda: any(d.status == 401 for d in tg.webhook_deliveries))
+        assert "401" in str((await bot.get_webhook_info()).last_error_message)
+        assert tg.pending_updates == 1
+
+        await bot.set_webhook(f"{base}/hook", secret_token="right")
+        reply = await tg.wait_for("sendMessage", after=mark, timeout=5)
+        assert reply.text == "Welcome!"
+        tg.user_message(1001, "ping")
+        echo_call = await tg.wait_for("sendMessage", lambda c: c.text == "echo: ping", timeout=5)
+        assert echo_call.params["chat_id"] == 1001
+        await tg.drain(timeout=5)
+
+    statuses = [d.status for d in tg.webhook_deliveries]
+    assert statuses[-2:] == [200, 200]
+    assert set(statuses[:-2]) == {401}
+
+
+@pytest.mark.asyncio
+async def test_webhook_delivery_stops_when_closed(tg: FakeTelegram, bot: Bot) -> None:
+    arrived = asyncio.Event()
+
+    async def hook(request: web.Request) -> web.Response:
+        arrived.set()
+        await asyncio.sleep(30)  # never answers in time
+        return web.json_response({})
+
+    async with serving(hook_app(hook)) as base:
+        await bot.set_webhook(f"{base}/hook")
+        tg.user_message(1001, "hi")
+        tg.feed({"message": {"message_id": 99, "date": 0, "chat": {"id": 5, "type": "private"}}})
+        await asyncio.wait_for(arrived.wait(), 5)
+        await asyncio.wait_for(tg.stop(), 2)  # cancels the requests in flight
+    assert tg.pending_updates == 2
+    assert tg.webhook_deliveries == []
+
+
+# --------------------------------------------------------------------------------------------
+# The load balancer
+# --------------------------------------------------------------------------------------------
+
+
+def replica(name: str) -> web.Application:
+    async def echo(request: web.Request) -> web.Response:
+        return web.json_response(
+            {
+                "name": name,
+                "method": request.method,
+                "path": request.path,
+                "query": dict(request.query),
+                "body": (await request.read()).decode(),
+                "forwarded_for": request.headers.get("X-Forwarded-For"),
+                "custom": request.headers.get("X-Custom"),
+            },
+            status=201 if request.method == "POST" else 200,
+            headers={"X-Replica": name, "Set-Cookie": f"r={name}"},
+        )
+
+    async def redirect(request: web.Request) -> web.Response:
+        raise web.HTTPFound("/elsewhere?x=1")
+
+    async def big(request: web.Request) -> web.Response:
+        resp = web.Response(text="z" * 10_000)
+        resp.enable_compression()
+        return resp
+
+    app = web.Application()
+    app.router.add_get("/redirect", redirect)
+    app.router.add_get("/big", big)
+    app.router.add_route("*", "/{tail:.*}", echo)
+    return app
+
+
+@pytest.mark.asyncio
+async def test_balancer_round_robin_and_failover() -> None:
+    async with (
+        serving(replica("a")) as url_a,
+        contextlib.AsyncExitStack() as stack,
+        aiohttp.ClientSession() as http,
+    ):
+        url_b = await stack.enter_async_context(serving(replica("b")))
+        async with Balancer([url_a, url_b]) as lb:
+            names = []
+            for _ in range(4):
+                async with http.get(f"{lb.base_url}/echo/x?q=1") as resp:
+                    names.append((await resp.json())["name"])
+            assert names == ["a", "b", "a", "b"]
+            assert lb.hits_on("/echo") == {url_a: 2, url_b: 2}
+
+            async with http.post(
+                f"{lb.base_url}/form?k=v",
+                data=b"payload",
+                headers={"X-Custom": "1", "X-Forwarded-For": "10.0.0.1"},
+            ) as resp:
+                assert resp.status == 201
+                assert resp.headers["X-Replica"] == "a"
+                assert resp.cookies["r"].value == "a"
+                assert await resp.json() == {
+                    "name": "a",
+                    "method": "POST",
+                    "path": "/form",
+                    "query": {"k": "v"},
+                    "body": "payload",
+                    "forwarded_for": "10.0.0.1, 127.0.0.1",
+                    "custom": "1",
+                }
+            async with http.get(f"{lb.base_url}/redirect", allow_redirects=False) as resp:
+                assert resp.status == 302
+                assert resp.headers["Location"] == "/elsewhere?x=1"
+            async with http.get(f"{lb.base_url}/big") as resp:
+                assert await resp.text() == "z" * 10_000
+
+            await stack.aclose()  # replica b goes down: a answers everything
+            for _ in range(3):
+                async with http.get(f"{lb.base_url}/after") as resp:
+                    assert (await resp.json())["name"] == "a"
+            assert lb.hits_on("/after") == {url_a: 3}
+
+            lb.upstreams = [url_b]  # only a dead one
+            async with http.get(f"{lb.base_url}/after") as resp:
+                assert resp.status == 502
+            assert lb.hits[-1][2] == "/after"
+            assert len(lb.hits_on("/after")) == 1

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Dispatcher
+from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import TelegramObject, Update
 
 from bot.app import build_bot, build_dispatcher, open_resources
@@ -80,3 +81,34 @@ async def test_one_user_is_handled_one_update_at_a_time(migrated: Backend) -> No
     assert peak[USER] == 1, "two updates of one user overlapped"
     assert elapsed >= 10 * 0.05, "they ran one after another"
     assert len(tg.calls_of("sendMessage")) == 11, "and every one was answered"
+
+
+async def test_shutdown_waits_for_an_update_queued_behind_its_users_lock(
+    migrated: Backend,
+) -> None:
+    """SIGTERM while an update waits for its user's lock (held by the user's previous update,
+    here by the test): the update is still handled, on a stack that is still up."""
+    async with FakeTelegram() as tg:
+        settings = migrated.settings(telegram_api_url=tg.base_url)
+        async with open_resources(settings) as resources:
+            dp = build_dispatcher(settings, resources)
+            bot = build_bot(settings)
+            workflow = {"dispatcher": dp, **dp.workflow_data}
+            await dp.emit_startup(bot=bot, **workflow)
+            update = Update.model_validate(
+                tg.user_message(USER, "/help", feed=False) | {"update_id": 1}
+            )
+            key = StorageKey(bot_id=bot.id, chat_id=USER, user_id=USER)
+            try:
+                async with dp.fsm.events_isolation.lock(key):
+                    queued = asyncio.create_task(dp.feed_update(bot, update))
+                    await asyncio.sleep(0.2)  # it waits for the lock
+                    stopping = asyncio.create_task(dp.emit_shutdown(bot=bot, **workflow))
+                    await asyncio.sleep(0.2)
+                    assert not stopping.done(), "the shutdown waits for the queued update"
+                await asyncio.wait_for(asyncio.gather(queued, stopping), 10)
+            finally:
+                await bot.session.close()
+    answers = tg.calls_of("sendMessage")
+    assert answers, "the update was answered"
+    assert all(a.ok and "инцидент" not in (a.text or "") for a in answers), answers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -14,9 +15,12 @@ from tests.fake_telegram import check_markup
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE_DIRS = ("bot", "linking")
-VARIABLE = re.compile(r"\{\s*\$([a-z_][a-z0-9_-]*)")
+VARIABLE = re.compile(r"\$([a-z_][a-z0-9_-]*)")  # in placeables, selectors and NUMBER()
+DATED = re.compile(r"DATETIME\(\s*\$([a-z_][a-z0-9_-]*)")  # variables that must be dates
 serializer = FluentSerializer()
-KEY_USE = re.compile(r"""(?:\bT|\bi18n\.get|core\.get)\(\s*f?["']([a-z][a-z0-9-]*)["']""")
+KEY_USE = re.compile(r"""(?:\bT|\bi18n\.get|core\.get|\.text)\(\s*f?["']([a-z][a-z0-9-]*)["']""")
+# The linking pages name their keys in tables and `t(locale, ...)` calls: every literal there.
+PAGE_KEYS = re.compile(r"""["'](link-[a-z0-9-]+)["']""")
 
 
 def messages(locale: str) -> dict[str, set[str]]:
@@ -53,6 +57,9 @@ def test_every_key_used_in_code_exists() -> None:
     for folder in CODE_DIRS:
         for path in (ROOT / folder).rglob("*.py"):
             used |= set(KEY_USE.findall(path.read_text("utf-8")))
+    pages = set(PAGE_KEYS.findall((ROOT / "linking" / "web.py").read_text("utf-8")))
+    assert {"link-done-title", "link-expired-text", "link-advice-setup"} <= pages
+    used |= pages
     command_keys = {f"command-{name}" for name in COMMANDS}
     assert used, "the scan found no keys: the pattern is broken"
     assert sorted((used | command_keys) - known) == []
@@ -62,8 +69,15 @@ def test_every_key_used_in_code_exists() -> None:
 async def test_every_message_formats(locale: str) -> None:
     core = create_core("ru")
     await core.startup()
+    dated = {
+        name
+        for folder in SUPPORTED
+        for path in (LOCALES_DIR / folder).glob("*.ftl")
+        for name in DATED.findall(path.read_text("utf-8"))
+    }
     for key, variables in messages(locale).items():
-        text = core.get(key, locale, **dict.fromkeys(variables, "1"))
+        sample = {name: dt.date(2026, 1, 2) if name in dated else 1 for name in variables}
+        text = core.get(key, locale, **sample)
         assert text.strip(), key
         # Messages are sent as HTML: Telegram must accept the markup.
         assert check_markup(text, "HTML") is None, f"{locale}:{key}: {check_markup(text, 'HTML')}"

@@ -1,8 +1,25 @@
 """Conversations built with aiogram-dialog: one module per flow, states in `states.py`."""
 
+from bot.flows.certificates import certificates_dialog
+from bot.flows.claims import claims_dialog
 from bot.flows.consent import consent_dialog
+from bot.flows.feedback import feedback_dialog
+from bot.flows.logout import logout_dialog
 from bot.flows.menu import menu_dialog
+from bot.flows.payouts import payouts_dialog
+from bot.flows.policies import policies_dialog
 from bot.flows.revoke import revoke_dialog
 from bot.flows.settings import settings_dialog
 
-__all__ = ["consent_dialog", "menu_dialog", "revoke_dialog", "settings_dialog"]
+__all__ = [
+    "certificates_dialog",
+    "claims_dialog",
+    "consent_dialog",
+    "feedback_dialog",
+    "logout_dialog",
+    "menu_dialog",
+    "payouts_dialog",
+    "policies_dialog",
+    "revoke_dialog",
+    "settings_dialog",
+]

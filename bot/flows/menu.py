@@ -1,35 +1,73 @@
-"""The main menu. Entries appear only when they work (later issues add theirs here)."""
+"""The main menu: every section for everyone who consented; the linked-only ones ask an
+unlinked user to sign in first (`bot/flows/sections.py`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aiogram_dialog import Dialog, Window
-from aiogram_dialog.widgets.kbd import Row, Start, SwitchTo
+from aiogram import F
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.kbd import Row, Start, SwitchTo, Url
+from aiogram_dialog.widgets.text import Format
 
 from bot.config import Settings
+from bot.flows.sections import section_button
 from bot.flows.states import MenuSG, SettingsSG
-from bot.flows.widgets import T
+from bot.flows.widgets import T, back_to_menu
+from bot.privacy import is_strict
+from linking.flow import LinkFlow
+from storage.profiles import Profile
 
 
 async def help_getter(settings: Settings, **_: Any) -> dict[str, Any]:
     return {"contacts": settings.support_contacts}
 
 
+async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    """Linked: who the chat is signed in as. Not linked: a fresh sign-in link (10 min)."""
+    profile: Profile = dialog_manager.middleware_data["profile"]
+    if profile.linked:  # strict privacy: no name in the chat, not even "Иван И."
+        named = not is_strict(dialog_manager)
+        return {"linked": True, "named": named, "name": profile.display_name, "login_url": ""}
+    flow: LinkFlow = dialog_manager.middleware_data["link_flow"]
+    chat = dialog_manager.middleware_data["event_chat"]
+    url = await flow.login_url(user_id=profile.user_id, chat_id=chat.id, locale=profile.locale)
+    return {"linked": False, "named": False, "name": "", "login_url": url}
+
+
+def _login_button() -> Url:
+    return Url(T("menu-login"), Format("{login_url}"), id="login", when=~F["linked"])
+
+
 def menu_dialog() -> Dialog:
     return Dialog(
         Window(
             T("menu-title"),
+            T("menu-linked-as", when="named"),
+            T("menu-linked", when=F["linked"] & ~F["named"]),
+            T("link-prompt", when=~F["linked"]),
+            _login_button(),
+            Row(section_button("policies"), section_button("claims")),
+            Row(section_button("certificates"), section_button("payouts")),
+            section_button("feedback"),
             Row(
                 Start(T("menu-settings"), id="settings", state=SettingsSG.main),
                 SwitchTo(T("menu-help"), id="help", state=MenuSG.help),
             ),
             state=MenuSG.main,
+            getter=menu_getter,
         ),
         Window(
             T("help-text"),
             SwitchTo(T("button-back"), id="back", state=MenuSG.main),
             state=MenuSG.help,
             getter=help_getter,
+        ),
+        Window(  # a linked-only section was opened by an unlinked user
+            T("link-needed"),
+            _login_button(),
+            back_to_menu(),
+            state=MenuSG.sign_in,
+            getter=menu_getter,
         ),
     )

@@ -11,6 +11,7 @@ from bot.flows.home import open_home
 from bot.flows.states import RevokeSG
 from bot.flows.widgets import T, i18n_of
 from linking.consent import ConsentService
+from linking.flow import LinkFlow
 from storage.profiles import Profile, ProfileStore
 
 
@@ -18,9 +19,11 @@ async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager)
     session: AsyncSession = manager.middleware_data["session"]
     profile: Profile = manager.middleware_data["profile"]
     profiles: ProfileStore = manager.middleware_data["profiles"]
+    flow: LinkFlow = manager.middleware_data["link_flow"]
     i18n = i18n_of(manager)
-    withdrawal = await ConsentService(session).withdraw(profile.user_id)
+    withdrawal = await ConsentService(session).withdraw(profile.user_id)  # the link too
     await session.commit()
+    await flow.forget_user(profile.user_id, profile.customer_id)
     await profiles.forget(profile.user_id)
     await manager.reset_stack()
     await manager.middleware_data["state"].clear()
@@ -29,6 +32,8 @@ async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager)
             i18n.get(
                 "revoke-done",
                 consents=withdrawal.consents,
+                messages=withdrawal.messages,
+                linked=1 if profile.linked else 0,
                 audit=withdrawal.audit_records_anonymized,
             )
         )

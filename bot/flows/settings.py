@@ -1,4 +1,10 @@
-"""Settings: the interface language (more sections join as later issues add them)."""
+"""Settings: the interface language, and «🔔 Уведомления»: which alert categories come, the
+quiet hours and the time zone they are counted in, and marketing (38-ФЗ: only by opt-in).
+
+Preferences live on the user's row (`User.alerts_off`, `quiet_from`/`quiet_to`,
+`time_zone`, `marketing`); the time zone is also in the cached profile, refreshed after a
+change. Every id a button carries is user input: only the known ones are taken.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +12,155 @@ from typing import Any
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Row
+from aiogram_dialog.widgets.kbd import Button, Column, Row, Start, SwitchTo
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.flows.states import SettingsSG
-from bot.flows.widgets import T, back_to_menu, i18n_of
+from bot.flows.states import LogoutSG, SettingsSG
+from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of
+from notify.alerts import CATEGORIES
+from storage.models import User, utcnow
+from storage.profiles import ProfileStore
+from storage.repositories import UserRepository
+
+MARKETING = "marketing"
+# Quiet-hour presets: id → (from, to); equal times mean none.
+QUIET_PRESETS: dict[str, tuple[str, str]] = {
+    "22-09": ("22:00", "09:00"),
+    "23-08": ("23:00", "08:00"),
+    "00-07": ("00:00", "07:00"),
+    "off": ("00:00", "00:00"),
+}
+# A few Russian time zones: IANA name → the label's key suffix.
+ZONES: dict[str, str] = {
+    "Europe/Kaliningrad": "kaliningrad",
+    "Europe/Moscow": "moscow",
+    "Europe/Samara": "samara",
+    "Asia/Yekaterinburg": "yekaterinburg",
+    "Asia/Omsk": "omsk",
+    "Asia/Krasnoyarsk": "krasnoyarsk",
+    "Asia/Irkutsk": "irkutsk",
+    "Asia/Yakutsk": "yakutsk",
+    "Asia/Vladivostok": "vladivostok",
+    "Asia/Magadan": "magadan",
+    "Asia/Kamchatka": "kamchatka",
+}
 
 
 async def settings_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     i18n = i18n_of(dialog_manager)
-    return {"language": i18n.get("language-name")}
+    return {"language": i18n.get("language-name"), "linked": profile_of(dialog_manager).linked}
 
 
 async def on_language(_: CallbackQuery, button: Button, manager: DialogManager) -> None:
     locale = (button.widget_id or "").removeprefix("lang_")
     await i18n_of(manager).set_locale(locale)
+
+
+# ----------------------------------------------------------------------------- notifications
+
+
+async def _user(manager: DialogManager) -> User:
+    session: AsyncSession = manager.middleware_data["session"]
+    profile = profile_of(manager)
+    return await UserRepository(session).get_or_create(
+        profile.user_id, locale=profile.locale, time_zone=profile.time_zone
+    )
+
+
+async def _save(manager: DialogManager, user: User) -> None:
+    session: AsyncSession = manager.middleware_data["session"]
+    user.updated_at = utcnow()
+    await session.commit()
+
+
+def _zone_label(manager: DialogManager, zone: str) -> str:
+    suffix = ZONES.get(zone)
+    return i18n_of(manager).get(f"alerts-zone-{suffix}") if suffix else zone
+
+
+async def alerts_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    i18n = i18n_of(dialog_manager)
+    user = await _user(dialog_manager)
+    off = set(user.alerts_off or ())
+    categories = [
+        (
+            name,
+            i18n.get(
+                "alerts-off" if name in off else "alerts-on",
+                name=i18n.get(f"alerts-category-{name}"),
+            ),
+        )
+        for name in CATEGORIES
+    ]
+    categories.append(
+        (
+            MARKETING,
+            i18n.get(
+                "alerts-on" if user.marketing else "alerts-off",
+                name=i18n.get("alerts-category-marketing"),
+            ),
+        )
+    )
+    if user.quiet_from == user.quiet_to:
+        quiet = i18n.get("alerts-quiet-none")
+    else:
+        quiet = i18n.get("alerts-quiet-range", **{"from": user.quiet_from, "to": user.quiet_to})
+    return {
+        "categories": categories,
+        "quiet": quiet,
+        "zone": _zone_label(dialog_manager, user.time_zone),
+        "marketing": i18n.get("alerts-marketing-yes" if user.marketing else "alerts-marketing-no"),
+    }
+
+
+async def on_category(_: CallbackQuery, __: Any, manager: DialogManager, name: str) -> None:
+    if name != MARKETING and name not in CATEGORIES:
+        return  # not a category: a forged button
+    user = await _user(manager)
+    if name == MARKETING:
+        user.marketing = not user.marketing
+    else:
+        off = list(user.alerts_off or ())
+        user.alerts_off = [c for c in off if c != name] if name in off else [*off, name]
+    await _save(manager, user)
+
+
+async def quiet_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    i18n = i18n_of(dialog_manager)
+    presets = [
+        (
+            key,
+            i18n.get("alerts-quiet-none-button")
+            if start == end
+            else i18n.get("alerts-quiet-range", **{"from": start, "to": end}),
+        )
+        for key, (start, end) in QUIET_PRESETS.items()
+    ]
+    return {"presets": presets}
+
+
+async def on_quiet(_: CallbackQuery, __: Any, manager: DialogManager, preset: str) -> None:
+    if preset not in QUIET_PRESETS:
+        return
+    user = await _user(manager)
+    user.quiet_from, user.quiet_to = QUIET_PRESETS[preset]
+    await _save(manager, user)
+    await manager.switch_to(SettingsSG.alerts)
+
+
+async def zone_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    return {"zones": [(zone, _zone_label(dialog_manager, zone)) for zone in ZONES]}
+
+
+async def on_zone(_: CallbackQuery, __: Any, manager: DialogManager, zone: str) -> None:
+    if zone not in ZONES:
+        return
+    user = await _user(manager)
+    user.time_zone = zone
+    await _save(manager, user)
+    profiles: ProfileStore = manager.middleware_data["profiles"]
+    await profiles.refresh(user.id, locale=user.locale)
+    await manager.switch_to(SettingsSG.alerts)
 
 
 def settings_dialog() -> Dialog:
@@ -30,8 +171,36 @@ def settings_dialog() -> Dialog:
                 Button(T("settings-language-ru"), id="lang_ru", on_click=on_language),
                 Button(T("settings-language-en"), id="lang_en", on_click=on_language),
             ),
+            SwitchTo(T("settings-alerts"), id="alerts", state=SettingsSG.alerts),
+            Start(T("settings-logout"), id="logout", state=LogoutSG.confirm, when="linked"),
             back_to_menu(),
             state=SettingsSG.main,
             getter=settings_getter,
+        ),
+        Window(
+            T("alerts-settings"),
+            T("alerts-settings-note"),
+            Column(choices("category", "categories", on_category)),
+            Row(
+                SwitchTo(T("alerts-quiet-button"), id="quiet", state=SettingsSG.quiet),
+                SwitchTo(T("alerts-zone-button"), id="zone", state=SettingsSG.zone),
+            ),
+            SwitchTo(T("button-back"), id="back", state=SettingsSG.main),
+            state=SettingsSG.alerts,
+            getter=alerts_getter,
+        ),
+        Window(
+            T("alerts-quiet-title"),
+            Column(choices("quiet", "presets", on_quiet)),
+            SwitchTo(T("button-back"), id="back", state=SettingsSG.alerts),
+            state=SettingsSG.quiet,
+            getter=quiet_getter,
+        ),
+        Window(
+            T("alerts-zone-title"),
+            Column(choices("zone", "zones", on_zone)),
+            SwitchTo(T("button-back"), id="back", state=SettingsSG.alerts),
+            state=SettingsSG.zone,
+            getter=zone_getter,
         ),
     )

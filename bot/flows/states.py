@@ -9,11 +9,70 @@ class ConsentSG(StatesGroup):
 class MenuSG(StatesGroup):
     main = State()
     help = State()
+    sign_in = State()
 
 
 class SettingsSG(StatesGroup):
     main = State()
+    alerts = State()
+    quiet = State()
+    zone = State()
 
 
 class RevokeSG(StatesGroup):
+    confirm = State()
+
+
+class LogoutSG(StatesGroup):
+    confirm = State()
+
+
+class PoliciesSG(StatesGroup):
+    list = State()
+    detail = State()
+    renew_term = State()
+    renew_quote = State()
+    renew_pay = State()
+
+
+class ClaimsSG(StatesGroup):
+    list = State()
+    detail = State()
+    message = State()
+    upload = State()
+
+
+class CertificatesSG(StatesGroup):
+    menu = State()
+    type = State()
+    period = State()
+    custom_from = State()
+    custom_to = State()
+    purpose = State()
+    confirm = State()
+    done = State()
+    orders = State()
+    order = State()
+
+
+class PayoutsSG(StatesGroup):
+    list = State()
+
+
+class FeedbackSG(StatesGroup):
+    topic = State()
+    rating = State()
+    text = State()
+    screenshot = State()
+    confirm = State()
+    done = State()
+
+
+class BroadcastSG(StatesGroup):
+    compose = State()
+    button = State()
+    audience = State()
+    product = State()
+    locale = State()
+    category = State()
     confirm = State()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import operator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -10,11 +11,13 @@ from typing import Any
 from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager, StartMode
 from aiogram_dialog.widgets.common import WhenCondition
-from aiogram_dialog.widgets.kbd import Button
-from aiogram_dialog.widgets.text import Text
+from aiogram_dialog.widgets.kbd import Button, Select
+from aiogram_dialog.widgets.kbd.select import OnItemClick
+from aiogram_dialog.widgets.text import Format, Text
 from aiogram_i18n import I18nContext
 
 from bot.flows.states import MenuSG
+from storage.profiles import Profile
 
 _FLUENT_TYPES = (str, int, float, Decimal, date)
 
@@ -51,3 +54,20 @@ async def _back_to_menu(_: CallbackQuery, __: Button, manager: DialogManager) ->
 def back_to_menu() -> Button:
     """The "Назад" of a top-level section: the main menu, however the section was opened."""
     return Button(T("button-back"), id="back", on_click=_back_to_menu)
+
+
+def choices(widget_id: str, items: str, on_click: OnItemClick[Any, str]) -> Select[str]:
+    """Buttons for a getter's list of `(id, label)` pairs; `on_click` gets the id, which is
+    user input (a forged callback can carry any id)."""
+    return Select(
+        Format("{item[1]}"),
+        id=widget_id,
+        item_id_getter=operator.itemgetter(0),
+        items=items,
+        on_click=on_click,
+    )
+
+
+def profile_of(manager: DialogManager) -> Profile:
+    profile: Profile = manager.middleware_data["profile"]
+    return profile

@@ -2,10 +2,14 @@
 
 root
 ├── errors                      every unhandled exception (incident id), stale buttons
+├── linking                     /start b_{code} in any chat: binds in the right private chat only
+├── staff                       the staff chat (SUPPORT_CHAT_ID): answers to feedback, /overdue
 ├── groups                      groups and channels: "private chats only", once
 └── private                     private chats only
     ├── commands, dialogs       /start, /help, /cancel, /revoke; consent and revoke screens
-    ├── consented               HasConsent: the menu, settings and every later section
+    ├── broadcast               ADMIN_IDS: /broadcast and its buttons (composer: after consented)
+    ├── consented               HasConsent: the menu, settings, /logout, alert buttons, and
+    │                           the sections: policies, claims, certificates, payouts, feedback
     └── fallback                anything else
 """
 
@@ -15,8 +19,20 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 
 from bot.filters import HasConsent
-from bot.flows import consent_dialog, menu_dialog, revoke_dialog, settings_dialog
-from bot.handlers import commands, errors, fallback, groups
+from bot.flows import (
+    certificates_dialog,
+    claims_dialog,
+    consent_dialog,
+    feedback_dialog,
+    logout_dialog,
+    menu_dialog,
+    payouts_dialog,
+    policies_dialog,
+    revoke_dialog,
+    settings_dialog,
+)
+from bot.flows.broadcast import broadcast_routers
+from bot.handlers import alerts, commands, errors, fallback, groups, linking, staff
 
 
 def build_root_router(*, support_chat_id: int | None) -> Router:
@@ -27,19 +43,37 @@ def build_root_router(*, support_chat_id: int | None) -> Router:
     consented = Router(name="consented")
     consented.message.filter(HasConsent())
     consented.callback_query.filter(HasConsent())
-    consented.include_routers(commands.build_consented_router(), menu_dialog(), settings_dialog())
+    consented.include_routers(
+        commands.build_consented_router(),
+        linking.build_consented_router(),
+        alerts.build_router(),
+        menu_dialog(),
+        settings_dialog(),
+        logout_dialog(),
+        policies_dialog(),
+        claims_dialog(),
+        certificates_dialog(),
+        payouts_dialog(),
+        feedback_dialog(),
+    )
 
+    # ADMIN_IDS only (router-level IsAdmin): /broadcast before the dialogs, its composer after.
+    broadcast_commands, broadcast_composer = broadcast_routers()
     private.include_routers(
         commands.build_router(),
+        broadcast_commands,
         consent_dialog(),
         revoke_dialog(),
         consented,
+        broadcast_composer,
         fallback.build_router(),
     )
 
     root = Router(name="root")
     root.include_routers(
         errors.build_router(),
+        linking.build_router(),
+        staff.build_router(support_chat_id=support_chat_id),
         groups.build_router(support_chat_id=support_chat_id),
         groups.build_private_membership_router(),
         private,

@@ -1,7 +1,8 @@
 """Unhandled errors: a translated apology with an incident id, and the trace in the log.
 
 A button from a dialog this process no longer knows (e.g. after a restart) is not an
-error for the user: they are brought back home.
+error for the user: they are brought back home. The cabinet being unavailable, or not having
+what was asked for, is not an incident either: the user gets a message that says so.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
 from bot.config import Settings
+from bot.flows.access import NotLinked, Refused
 from bot.flows.home import open_home
 from bot.i18n import locale_for
+from cabinet import CabinetNotFound, CabinetRejected, CabinetUnavailable
 from linking.consent import has_current_consent
 from storage.profiles import Profile
 from storage.repositories import UserRepository
@@ -35,7 +38,12 @@ def build_router() -> Router:
     router.errors.register(
         stale_dialog, ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState)
     )
+    router.errors.register(refused, ExceptionTypeFilter(Refused, NotLinked))
     router.errors.register(blocked, ExceptionTypeFilter(TelegramForbiddenError))
+    router.errors.register(
+        cabinet_failed,
+        ExceptionTypeFilter(CabinetUnavailable, CabinetNotFound, CabinetRejected),
+    )
     router.errors.register(unexpected)
     return router
 
@@ -50,6 +58,31 @@ async def blocked(event: ErrorEvent, session_factory: async_sessionmaker[AsyncSe
     async with session_factory() as session:
         await UserRepository(session).set_active(chat_id, active=False)
         await session.commit()
+
+
+_CABINET_MESSAGES = (
+    (CabinetUnavailable, "cabinet-unavailable"),
+    (CabinetNotFound, "cabinet-not-found"),
+    (CabinetRejected, "cabinet-rejected"),
+)
+
+
+async def cabinet_failed(event: ErrorEvent, *, bot: Bot, i18n: I18nContext) -> None:
+    """A flow did not handle a cabinet failure itself: say what happened in plain words."""
+    exc = event.exception
+    log.info("cabinet_call_not_handled", error=type(exc).__name__, code=getattr(exc, "code", None))
+    key = next(key for kind, key in _CABINET_MESSAGES if isinstance(exc, kind))
+    await _reply(event, bot, i18n.get(key))
+
+
+async def refused(
+    event: ErrorEvent, *, dialog_manager: DialogManager, i18n: I18nContext, bot: Bot
+) -> None:
+    """Someone else's object (audited by `owned()`), or a linked-only screen after logging
+    out: say so and go home, as for any stale button."""
+    key = "section-refused" if isinstance(event.exception, Refused) else "link-needed"
+    await _reply(event, bot, i18n.get(key))
+    await open_home(dialog_manager, show_mode=ShowMode.SEND)
 
 
 async def stale_dialog(
@@ -97,9 +130,6 @@ async def unexpected(
         update_type=event.update.event_type,
         exc_info=event.exception,
     )
-    chat_id = _private_chat_id(event)
-    if chat_id is None:
-        return
     # The failure may have come before the i18n middleware ran (e.g. Redis is down).
     locale = (
         i18n.locale
@@ -110,12 +140,20 @@ async def unexpected(
         )
     )
     text = i18n_middleware.core.get("error-incident", locale, incident=incident)
+    await _reply(event, bot, text)
+
+
+async def _reply(event: ErrorEvent, bot: Bot, text: str) -> None:
+    """Stop the button's spinner and explain, in a private chat; never raise a second error."""
+    chat_id = _private_chat_id(event)
+    if chat_id is None:
+        return
     try:
         if event.update.callback_query is not None:
-            await event.update.callback_query.answer()  # stop the button's spinner
+            await event.update.callback_query.answer()
         await bot.send_message(chat_id, text)
-    except Exception:  # noqa: BLE001 - the apology must never raise a second error
-        log.warning("incident_reply_failed", incident=incident)
+    except Exception:  # noqa: BLE001
+        log.warning("error_reply_failed", update_id=event.update.update_id)
 
 
 def _private_chat_id(event: ErrorEvent) -> int | None:

@@ -1,7 +1,7 @@
 """Chat membership. Groups and channels: one short notice that the bot works in private chats
 only. Private chats: a user blocking or unblocking the bot.
 
-The staff chat (SUPPORT_CHAT_ID) is excluded here: later issues give it its own router.
+The staff chat (SUPPORT_CHAT_ID) is excluded here: it has its own router (`staff.py`).
 """
 
 from __future__ import annotations

@@ -75,7 +75,8 @@ class UserMiddleware(BaseMiddleware):
             await self._slow_down(event, data["bot"], user.id, text)
             return None
         if private:
-            data["profile"] = profile or await self.profiles.load(user.id, locale=locale)
+            # A miss rebuilds from the database (the pipeline has already read the cache).
+            data["profile"] = profile or await self.profiles.refresh(user.id, locale=locale)
         return await handler(event, data)
 
     async def _slow_down(self, event: TelegramObject, bot: Bot, user_id: int, text: str) -> None:

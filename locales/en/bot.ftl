@@ -37,7 +37,10 @@ revoke-no = Keep it
 revoke-done =
     Consent withdrawn.
 
-    Deleted: settings (language, time zone), consent records — { $consents }, conversation state.
+    Deleted: settings (language, time zone), consent records — { $consents }, the bot's messages queued or sent to you — { $messages }, conversation state{ $linked ->
+        [0] {""}
+       *[other] , the link to your Gosuslugi account and the cached cabinet data
+    }.
     Activity log records anonymised: { $audit }. One record that a consent was withdrawn remains, without personal data.
 
     To use the bot again, send /start.
@@ -48,6 +51,7 @@ menu-title = <b>Main menu</b>
 menu-settings = ⚙️ Settings
 menu-help = ❓ Help
 button-back = ⬅️ Back
+button-more = 🔎 Details
 
 ## Help
 help-text =
@@ -77,3 +81,56 @@ flood-notice = Too many messages in a row. Wait a couple of seconds and I will a
 error-incident =
     Sorry, something went wrong. We are looking into it.
     Incident number: <code>{ $incident }</code> — tell it to support if the problem repeats.
+
+## The insurer's cabinet
+cabinet-unavailable = The insurer's personal cabinet is temporarily unavailable. Please try again in a few minutes — everything you entered is kept.
+# $time: when the data shown was fetched, in the user's time zone ("12:40" or "21.11 12:40")
+cabinet-stale = ⚠️ The cabinet is temporarily unavailable; data as of { $time }.
+cabinet-not-found = I could not find this in your cabinet — the data may have changed. Please open the list again.
+cabinet-rejected = The cabinet did not accept the request. Check the details and try again, or contact support.
+
+## Linking with Gosuslugi
+menu-login = 🔑 Sign in with Gosuslugi
+link-prompt = To see your policies, claims and payouts, sign in with Gosuslugi. The link works for 10 minutes.
+menu-linked-as = Signed in as { $name }
+link-linked = ✅ Signed in as { $name }
+menu-linked = Signed in with Gosuslugi.
+link-linked-strict = ✅ Signed in with Gosuslugi.
+link-code-expired = This sign-in link has expired or was already used. Press “Sign in with Gosuslugi” again.
+link-foreign = This sign-in link was opened from another Telegram account, so nothing was linked. Start signing in from the Telegram account you will use the bot in.
+link-private-only = A sign-in link must be opened in the private chat with the bot. Nothing was linked — start again in the private chat.
+link-moved-away =
+    Your Gosuslugi account has been connected to another Telegram account, so you are signed out here.
+    If it was not you, change your Gosuslugi password and contact support: { $contacts }
+command-logout = Sign out of Gosuslugi
+settings-logout = 🚪 Sign out of Gosuslugi
+logout-confirm = Sign out of your Gosuslugi account? The bot will stop showing your policies and sending alerts until you sign in again.
+logout-not-linked = You have not signed in with Gosuslugi.
+logout-yes = Sign out
+logout-no = Stay
+logout-done = You have signed out of Gosuslugi. Sign in again to see your policies.
+
+## Sections of the menu
+menu-policies = 📄 Policies
+menu-claims = 📋 Claims
+menu-certificates = 🧾 Certificates
+menu-payouts = 💰 Payouts
+menu-feedback = ✉️ Feedback
+link-needed = This section is available after you sign in with Gosuslugi. Sign in and we will open it right away. The link works for 10 minutes.
+section-refused = That is not among your data. Back to the main menu.
+
+## Documents and details in strict privacy mode
+document-open = 🔗 Open
+document-link = Open it with this link: it works for { $minutes } minutes and opens once. Do not forward it to anyone.
+document-expired-title = The link has expired or has been used
+document-expired-text = The link works for 10 minutes and opens once. Go back to Telegram and ask for the document again.
+document-unavailable-title = The cabinet is temporarily unavailable
+document-unavailable-text = We could not get the data from your personal cabinet. Try again in a few minutes: go back to Telegram and ask for the document again.
+
+## Products
+product-osago = OSAGO
+product-kasko = KASKO
+product-dms = Health (DMS)
+product-property = Property
+product-travel = Travel
+product-life = Life

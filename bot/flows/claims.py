@@ -1,0 +1,227 @@
+"""Обращения: the list with status badges, a claim's details (timeline and the next step), a
+clarification, a document, and the claim's history as a PDF.
+
+Every id a button carries is user input: a claim is always loaded for the chat's own customer
+through `owned()`. In strict privacy mode the chat shows the masked number, the type, the
+statuses and dates, and the next step; amounts, the policy, the handlers' comments and the
+documents' names open through a one-time link ("Подробнее"), as does the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.types import CallbackQuery
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, SwitchTo
+from aiogram_dialog.widgets.text import Format
+
+from bot.flows.access import owned
+from bot.flows.claims_input import SECTION, claim_id_of, input_windows, on_add_document, on_ask
+from bot.flows.documents import File, Page, Ref, Viewer, deliver, renderer, viewer_of
+from bot.flows.readings import stale_note
+from bot.flows.states import ClaimsSG
+from bot.flows.widgets import T, back_to_menu, choices, i18n_of
+from bot.privacy import is_strict, number_for
+from bot.reports import ReportPdf
+from cabinet.models import ClaimDetail, ClaimHistoryEntry, ClaimStatus
+
+PAGE_HEIGHT = 6
+BADGES = {
+    ClaimStatus.REGISTERED: "🆕",
+    ClaimStatus.IN_REVIEW: "🔍",
+    ClaimStatus.AWAITING_DOCUMENTS: "📥",
+    ClaimStatus.APPROVED: "✅",
+    ClaimStatus.REJECTED: "❌",
+    ClaimStatus.PAID: "💸",
+    ClaimStatus.READY_FOR_PICKUP: "📦",
+    ClaimStatus.CLOSED: "🗂",
+    ClaimStatus.WITHDRAWN: "↩️",
+}
+
+
+def when(viewer: Viewer, at: dt.datetime) -> str:
+    local = at.astimezone(ZoneInfo(viewer.time_zone))
+    return viewer.plain("claim-when", on=local.date(), time=local.strftime("%H:%M"))
+
+
+def status_of(viewer: Viewer, status: ClaimStatus) -> str:
+    return viewer.plain(f"claim-status-{status.value}")
+
+
+async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    viewer = viewer_of(dialog_manager)
+    reading = await viewer.cabinet.claims(viewer.customer_id, page_size=100, locale=viewer.locale)
+    claims = [
+        (
+            claim.id,
+            viewer.plain(
+                "claim-button",
+                badge=BADGES[claim.status],
+                number=number_for(dialog_manager, claim.number),
+                type=viewer.plain(f"claim-type-{claim.type.value}"),
+                on=claim.reported_on,
+            ),
+        )
+        for claim in reading.value.items
+    ]
+    return {
+        "claims": claims,
+        "empty": not claims,
+        "note": stale_note(reading, i18n_of(dialog_manager), viewer.time_zone),
+    }
+
+
+async def on_claim(_: CallbackQuery, __: Any, manager: DialogManager, claim_id: str) -> None:
+    manager.dialog_data["claim_id"] = claim_id
+    await manager.switch_to(ClaimsSG.detail)
+
+
+def facts(viewer: Viewer, claim: ClaimDetail, *, full: bool) -> list[str]:
+    lines = [viewer.plain("claim-reported", on=claim.reported_on)]
+    if full and claim.policy_number:
+        lines.append(viewer.plain("claim-policy", number=claim.policy_number))
+    if full and claim.amount_claimed:
+        lines.append(viewer.plain("claim-amount-claimed", amount=claim.amount_claimed.amount))
+    if full and claim.amount_approved:
+        lines.append(viewer.plain("claim-amount-approved", amount=claim.amount_approved.amount))
+    return lines
+
+
+def next_step(viewer: Viewer, claim: ClaimDetail, *, full: bool) -> list[str]:
+    lines = [viewer.plain(f"claim-next-{claim.status.value}")]
+    if full and claim.requested_documents:
+        documents = "; ".join(claim.requested_documents)
+        lines.append(viewer.plain("claim-requested", documents=documents))
+    if full and claim.documents:
+        names = ", ".join(document.name for document in claim.documents)
+        lines.append(viewer.plain("claim-documents", names=names))
+    elif claim.documents:
+        lines.append(viewer.plain("claim-documents-count", count=len(claim.documents)))
+    return lines
+
+
+def timeline(viewer: Viewer, history: list[ClaimHistoryEntry], *, full: bool) -> list[str]:
+    lines = []
+    for entry in history:
+        status = status_of(viewer, entry.status)
+        at = when(viewer, entry.at)
+        lines.append(
+            viewer.plain("claim-history-entry", badge=BADGES[entry.status], when=at, status=status)
+        )
+        if full and entry.comment:
+            lines.append(f"      {entry.comment}")
+    return lines
+
+
+def claim_variables(
+    viewer: Viewer, claim: ClaimDetail, *, number: str, full: bool
+) -> dict[str, Any]:
+    """What the details show: all of it in a `full` chat and on the one-time page; in a
+    `strict` chat, no amounts, policy, comments or document names."""
+    return {
+        "number": number,
+        "type": viewer.plain(f"claim-type-{claim.type.value}"),
+        "badge": BADGES[claim.status],
+        "status": status_of(viewer, claim.status),
+        "facts": "\n".join(facts(viewer, claim, full=full)),
+        "history": "\n".join(timeline(viewer, claim.history, full=full)),
+        "next_step": "\n".join(next_step(viewer, claim, full=full)),
+    }
+
+
+async def detail_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    viewer = viewer_of(dialog_manager)
+    reading = await owned(
+        dialog_manager,
+        SECTION,
+        viewer.cabinet.claim(viewer.customer_id, claim_id_of(dialog_manager), locale=viewer.locale),
+    )
+    claim: ClaimDetail = reading.value
+    strict = is_strict(dialog_manager)
+    number = number_for(dialog_manager, claim.number)
+    return {
+        **claim_variables(viewer, claim, number=number, full=not strict),
+        "note": stale_note(reading, i18n_of(dialog_manager), viewer.time_zone),
+        "strict": strict,
+        "open": not claim.status.is_final,
+    }
+
+
+async def _claim(viewer: Viewer, ref: Ref) -> ClaimDetail:
+    reading = await viewer.cabinet.claim(viewer.customer_id, ref["claim_id"], locale=viewer.locale)
+    return reading.value
+
+
+@renderer("claim-details")
+async def claim_details(viewer: Viewer, ref: Ref) -> Page:
+    claim = await _claim(viewer, ref)
+    variables = claim_variables(viewer, claim, number=claim.number, full=True)
+    return Page(
+        viewer.plain("claim-title", number=claim.number), viewer.text("claim-detail", **variables)
+    )
+
+
+@renderer("claim-report")
+async def claim_report(viewer: Viewer, ref: Ref) -> File:
+    claim = await _claim(viewer, ref)
+    pdf = ReportPdf(viewer.plain("claim-report-title", number=claim.number))
+    pdf.paragraph(viewer.plain(f"claim-type-{claim.type.value}"), bold=True)
+    pdf.paragraph(viewer.plain("claim-report-status", status=status_of(viewer, claim.status)))
+    pdf.paragraph("\n".join(facts(viewer, claim, full=True)))
+    pdf.paragraph(viewer.plain("claim-report-history"), bold=True)
+    pdf.table(
+        (
+            viewer.plain("claim-report-when"),
+            viewer.plain("claim-report-state"),
+            viewer.plain("claim-report-comment"),
+        ),
+        [(when(viewer, e.at), status_of(viewer, e.status), e.comment or "") for e in claim.history],
+        widths=(35, 45, 110),
+    )
+    pdf.paragraph(viewer.plain("claim-report-next"), bold=True)
+    pdf.paragraph("\n".join(next_step(viewer, claim, full=True)))
+    pdf.paragraph(viewer.plain("claim-report-made", when=when(viewer, dt.datetime.now(dt.UTC))))
+    return File(f"claim-{claim.id}.pdf", pdf.output(), "application/pdf")
+
+
+async def on_more(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    await deliver(manager, "claim-details", claim_id=claim_id_of(manager))
+
+
+async def on_report(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    await deliver(manager, "claim-report", claim_id=claim_id_of(manager))
+
+
+def claims_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            Format("{note}", when="note"),
+            T("claims-title"),
+            T("claims-empty", when="empty"),
+            ScrollingGroup(
+                choices("claim", "claims", on_claim),
+                id="claims",
+                width=1,
+                height=PAGE_HEIGHT,
+                hide_on_single_page=True,
+            ),
+            back_to_menu(),
+            state=ClaimsSG.list,
+            getter=list_getter,
+        ),
+        Window(
+            Format("{note}", when="note"),
+            T("claim-detail"),
+            Button(T("button-more"), id="more", on_click=on_more, when="strict"),
+            Button(T("claim-ask"), id="ask", on_click=on_ask, when="open"),
+            Button(T("claim-add-document"), id="add", on_click=on_add_document, when="open"),
+            Button(T("claim-report"), id="report", on_click=on_report),
+            SwitchTo(T("button-back"), id="back", state=ClaimsSG.list),
+            state=ClaimsSG.detail,
+            getter=detail_getter,
+        ),
+        *input_windows(),
+    )

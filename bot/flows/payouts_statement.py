@@ -1,0 +1,222 @@
+"""A period's payouts: the presets, every payout of the period (the cabinet's API is paged),
+the lines the chat shows, and the statement as XLSX, PDF and (strict mode) a details page.
+
+Everything here is made for one `Viewer`, so the chat (`bot/flows/payouts.py`), the documents
+sent to it and the one-time `/d/{token}` pages show the same payouts, lines and total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from bot.flows.documents import File, Page, Ref, Viewer, renderer
+from bot.reports import ReportPdf
+from cabinet import Reading
+from cabinet.models import Payout, PayoutStatus
+
+CABINET_PAGE_SIZE = 100  # the most the contract allows
+CABINET_PAGES = 20  # 2000 payouts: far more than a person's period holds
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COLUMNS = ("date", "amount", "status", "recipient", "claim")
+XLSX_WIDTHS = (12, 14, 16, 14, 20)
+PDF_WIDTHS = (22, 30, 28, 28, 42)
+AMOUNT_FORMAT = "#,##0.00"
+
+
+@dataclass(frozen=True)
+class Period:
+    date_from: dt.date
+    date_to: dt.date
+
+    @classmethod
+    def of(cls, ref: Ref) -> Period:
+        return cls(dt.date.fromisoformat(ref["date_from"]), dt.date.fromisoformat(ref["date_to"]))
+
+    def ref(self) -> dict[str, str]:
+        return {"date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat()}
+
+    def text(self, viewer: Viewer) -> str:
+        return viewer.text("payouts-period", date_from=self.date_from, date_to=self.date_to)
+
+    def filename(self, extension: str) -> str:
+        return f"payouts-{self.date_from.isoformat()}-{self.date_to.isoformat()}.{extension}"
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+PRESETS: dict[str, Callable[[dt.date], Period]] = {
+    "this_year": lambda today: Period(dt.date(today.year, 1, 1), today),
+    "last_year": lambda today: Period(
+        dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
+    ),
+    "last_12_months": lambda today: Period(_year_before(today) + dt.timedelta(days=1), today),
+}
+DEFAULT_PRESET = "this_year"
+
+
+def preset_period(preset: str, time_zone: str) -> Period:
+    """The period of a preset as of today in the user's time zone."""
+    return PRESETS[preset](dt.datetime.now(ZoneInfo(time_zone)).date())
+
+
+@dataclass(frozen=True)
+class Statement:
+    period: Period
+    reading: Reading[list[Payout]]
+
+    @property
+    def payouts(self) -> list[Payout]:
+        return self.reading.value
+
+    @property
+    def total(self) -> Decimal:
+        """What reached the customer: sent payouts (a failed or returned one did not, and a
+        scheduled one has not yet)."""
+        return sum(
+            (p.amount.amount for p in self.payouts if p.status is PayoutStatus.SENT), Decimal(0)
+        )
+
+
+async def statement(viewer: Viewer, period: Period) -> Statement:
+    """Every payout of the period, newest first: the cabinet's pages up to its total. Stale
+    when any page came from the cache, as of the oldest one."""
+    payouts: list[Payout] = []
+    readings = []
+    for page in range(1, CABINET_PAGES + 1):
+        reading = await viewer.cabinet.payouts(
+            viewer.customer_id,
+            date_from=period.date_from,
+            date_to=period.date_to,
+            page=page,
+            page_size=CABINET_PAGE_SIZE,
+            locale=viewer.locale,
+        )
+        readings.append(reading)
+        payouts.extend(reading.value.items)
+        if not reading.value.items or len(payouts) >= reading.value.total:
+            break
+    fetched_at = min(r.fetched_at for r in readings)
+    return Statement(period, Reading(payouts, fetched_at, any(r.stale for r in readings)))
+
+
+def status_text(viewer: Viewer, payout: Payout) -> str:
+    return viewer.text(f"payout-status-{payout.status.value}")
+
+
+def payout_line(viewer: Viewer, payout: Payout, *, claim: str, strict: bool) -> str:
+    """One payout as the chat shows it; `strict` leaves out the amount and the recipient."""
+    if strict:
+        return viewer.text(
+            "payout-line-strict",
+            paid_on=payout.paid_on,
+            status=status_text(viewer, payout),
+            claim=claim,
+        )
+    return viewer.text(
+        "payout-line",
+        paid_on=payout.paid_on,
+        amount=payout.amount.amount,
+        status=status_text(viewer, payout),
+        recipient=payout.recipient,  # masked by the cabinet: "•••• 1234"
+        claim=claim,
+    )
+
+
+def details_text(viewer: Viewer, statement: Statement) -> str:
+    """All of the statement as a `full` chat shows it (there a page of lines at a time)."""
+    lines = [payout_line(viewer, p, claim=p.claim_number, strict=False) for p in statement.payouts]
+    return "\n\n".join(
+        [
+            viewer.text("payouts-heading", period=statement.period.text(viewer)),
+            *(lines or [viewer.text("payouts-empty")]),
+            viewer.text("payouts-total", count=len(lines), total=statement.total),
+        ]
+    )
+
+
+def _header(viewer: Viewer) -> list[str]:
+    return [viewer.text(f"payouts-column-{column}") for column in COLUMNS]
+
+
+def workbook(viewer: Viewer, statement: Statement) -> bytes:
+    """Amounts as numbers and dates as dates, so the sheet sums and sorts; a totals row."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = viewer.text("payouts-sheet")
+    sheet.append([viewer.text("payouts-title", period=statement.period.text(viewer))])
+    sheet.append(_header(viewer))
+    for payout in statement.payouts:
+        status = status_text(viewer, payout)
+        sheet.append(
+            [payout.paid_on, payout.amount.amount, status, payout.recipient, payout.claim_number]
+        )
+    sheet.append([viewer.text("payouts-total-label"), statement.total])
+    last = sheet.max_row
+    for row in (1, 2, last):
+        for cell in sheet[row]:
+            cell.font = Font(bold=True)
+    for (cell,) in sheet.iter_rows(min_row=3, max_row=last - 1, max_col=1):
+        cell.number_format = viewer.text("payouts-xlsx-date-format")
+    for (cell,) in sheet.iter_rows(min_row=3, max_row=last, min_col=2, max_col=2):
+        cell.number_format = AMOUNT_FORMAT
+    for letter, width in zip("ABCDE", XLSX_WIDTHS, strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A3"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def report(viewer: Viewer, statement: Statement) -> bytes:
+    pdf = ReportPdf(viewer.text("payouts-title", period=statement.period.text(viewer)))
+    rows = [
+        [
+            viewer.text("payouts-date", d=p.paid_on),
+            viewer.text("payouts-amount", amount=p.amount.amount),
+            status_text(viewer, p),
+            p.recipient,
+            p.claim_number,
+        ]
+        for p in statement.payouts
+    ]
+    if rows:
+        pdf.table(_header(viewer), rows, widths=PDF_WIDTHS)
+    else:
+        pdf.paragraph(viewer.text("payouts-empty"))
+    total = viewer.text("payouts-statement-total", count=len(rows), total=statement.total)
+    pdf.paragraph(total, bold=True)
+    return pdf.output()
+
+
+@renderer("payouts-xlsx")
+async def payouts_xlsx(viewer: Viewer, ref: Ref) -> File:
+    period = Period.of(ref)
+    content = workbook(viewer, await statement(viewer, period))
+    return File(period.filename("xlsx"), content, XLSX)
+
+
+@renderer("payouts-pdf")
+async def payouts_pdf(viewer: Viewer, ref: Ref) -> File:
+    period = Period.of(ref)
+    content = report(viewer, await statement(viewer, period))
+    return File(period.filename("pdf"), content, "application/pdf")
+
+
+@renderer("payouts-details")
+async def payouts_details(viewer: Viewer, ref: Ref) -> Page:
+    made = await statement(viewer, Period.of(ref))
+    title = viewer.text("payouts-title", period=made.period.text(viewer))
+    return Page(title, details_text(viewer, made))

@@ -1,0 +1,159 @@
+"""Полисы: the list, a policy's details and PDF, and renewal (term → quote → confirm →
+payment button).
+
+Every id a button carries is user input: a policy is always loaded for the chat's own
+customer through `owned()`. In strict privacy mode the chat shows the product, the masked
+number, the status and the term; the details and the PDF open through a one-time link.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import CallbackQuery
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, SwitchTo
+from aiogram_dialog.widgets.text import Format
+
+from bot.flows.access import owned
+from bot.flows.documents import File, Page, Ref, Viewer, deliver, renderer, viewer_of
+from bot.flows.readings import stale_note
+from bot.flows.renewal import renewal_windows, start_renewal
+from bot.flows.states import PoliciesSG
+from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of
+from bot.privacy import is_strict, number_for
+from cabinet.models import PolicyDetail
+
+SECTION = "policies"
+PAGE_HEIGHT = 6
+
+
+async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    viewer = viewer_of(dialog_manager)
+    reading = await viewer.cabinet.policies(viewer.customer_id, page_size=100, locale=viewer.locale)
+    strict = is_strict(dialog_manager)
+    policies = [
+        (
+            policy.id,
+            viewer.plain(
+                "policy-button",
+                # The title may name the insured car and its plate: strict shows the product.
+                title=viewer.plain(f"product-{policy.product.value}") if strict else policy.title,
+                number=number_for(dialog_manager, policy.number),
+            ),
+        )
+        for policy in reading.value.items
+    ]
+    return {
+        "policies": policies,
+        "empty": not policies,
+        "note": stale_note(reading, i18n_of(dialog_manager), viewer.time_zone),
+    }
+
+
+async def on_policy(_: CallbackQuery, __: Any, manager: DialogManager, policy_id: str) -> None:
+    manager.dialog_data["policy_id"] = policy_id
+    await manager.switch_to(PoliciesSG.detail)
+
+
+def policy_id_of(manager: DialogManager) -> str:
+    return str(manager.dialog_data.get("policy_id", ""))
+
+
+def policy_variables(viewer: Viewer, policy: PolicyDetail, *, number: str) -> dict[str, Any]:
+    """What the details show, in the chat (`full`) and on the one-time page (`strict`)."""
+    coverages = "\n".join(
+        viewer.plain("policy-coverage", name=c.name, amount=c.sum_insured.amount)
+        for c in policy.coverages
+    )
+    return {
+        "title": policy.title,
+        "number": number,
+        "status": viewer.plain(f"policy-status-{policy.status.value}"),
+        "starts_on": policy.starts_on,
+        "ends_on": policy.ends_on,
+        "premium": policy.premium.amount,
+        "insured": policy.insured_object.description,
+        "coverages": coverages,
+    }
+
+
+async def detail_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    viewer = viewer_of(dialog_manager)
+    reading = await owned(
+        dialog_manager,
+        SECTION,
+        viewer.cabinet.policy(
+            viewer.customer_id, policy_id_of(dialog_manager), locale=viewer.locale
+        ),
+    )
+    policy: PolicyDetail = reading.value
+    strict = is_strict(dialog_manager)
+    number = number_for(dialog_manager, policy.number)
+    variables = policy_variables(viewer, policy, number=number)
+    if strict:
+        variables["title"] = viewer.plain(f"product-{policy.product.value}")
+    return {
+        **variables,
+        "note": stale_note(reading, i18n_of(dialog_manager), profile_of(dialog_manager).time_zone),
+        "strict": strict,
+        "full": not strict,
+        "renewable": policy.renewable,
+    }
+
+
+@renderer("policy-pdf")
+async def policy_pdf(viewer: Viewer, ref: Ref) -> File:
+    document = await viewer.cabinet.policy_document(
+        viewer.customer_id, ref["policy_id"], locale=viewer.locale
+    )
+    return File.pdf(document)
+
+
+@renderer("policy-details")
+async def policy_details(viewer: Viewer, ref: Ref) -> Page:
+    reading = await viewer.cabinet.policy(
+        viewer.customer_id, ref["policy_id"], locale=viewer.locale
+    )
+    variables = policy_variables(viewer, reading.value, number=reading.value.number)
+    return Page(reading.value.title, viewer.text("policy-detail", **variables))
+
+
+async def on_pdf(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    await deliver(manager, "policy-pdf", policy_id=policy_id_of(manager))
+
+
+async def on_more(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    await deliver(manager, "policy-details", policy_id=policy_id_of(manager))
+
+
+def policies_dialog() -> Dialog:
+    return Dialog(
+        Window(
+            Format("{note}", when="note"),
+            T("policies-title"),
+            T("policies-empty", when="empty"),
+            ScrollingGroup(
+                choices("policy", "policies", on_policy),
+                id="policies",
+                width=1,
+                height=PAGE_HEIGHT,
+                hide_on_single_page=True,
+            ),
+            back_to_menu(),
+            state=PoliciesSG.list,
+            getter=list_getter,
+        ),
+        Window(
+            Format("{note}", when="note"),
+            T("policy-detail", when="full"),
+            T("policy-detail-strict", when="strict"),
+            Button(T("button-more"), id="more", on_click=on_more, when="strict"),
+            Button(T("policy-pdf"), id="pdf", on_click=on_pdf),
+            Button(T("policy-renew"), id="renew", on_click=start_renewal, when="renewable"),
+            SwitchTo(T("button-back"), id="back", state=PoliciesSG.list),
+            state=PoliciesSG.detail,
+            getter=detail_getter,
+        ),
+        *renewal_windows(),
+    )

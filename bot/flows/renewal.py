@@ -1,0 +1,183 @@
+"""Renewing a policy: the terms the cabinet quotes → the quote → confirm → a payment button.
+
+Creating a quote and accepting it are POSTs with an `Idempotency-Key`. The keys live in the
+dialog's data (Redis), so a user who presses again after the cabinet was down — or after a
+restart — gets the one quote and the one order, never two. The accepted order is recorded
+(`renewal_orders`): when the cabinet reports the payment, the alert finds this chat by it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.types import CallbackQuery
+from aiogram_dialog import DialogManager, Window
+from aiogram_dialog.widgets.kbd import Button, SwitchTo, Url
+from aiogram_dialog.widgets.text import Format
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.flows.access import owned
+from bot.flows.documents import viewer_of
+from bot.flows.keys import fresh_keys, key_of
+from bot.flows.states import PoliciesSG
+from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of
+from bot.privacy import is_strict
+from cabinet import CabinetRejected
+from cabinet.models import RenewalTerm
+from storage.models import RenewalOrder
+
+SECTION = "policies"
+_STALE_QUOTE = frozenset({"quote_expired", "quote_not_found"})
+
+
+def _policy_id(manager: DialogManager) -> str:
+    return str(manager.dialog_data.get("policy_id", ""))
+
+
+async def start_renewal(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    fresh_keys(manager, "quote-6", "quote-12")
+    await manager.switch_to(PoliciesSG.renew_term)
+
+
+async def terms_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    viewer = viewer_of(dialog_manager)
+    reading = await owned(
+        dialog_manager,
+        SECTION,
+        viewer.cabinet.renewal_options(
+            viewer.customer_id, _policy_id(dialog_manager), locale=viewer.locale
+        ),
+    )
+    key = "renew-term-short" if is_strict(dialog_manager) else "renew-term"
+    terms = [
+        (
+            str(option.term_months),
+            viewer.plain(key, months=option.term_months, premium=option.premium.amount),
+        )
+        for option in reading.value.terms
+    ]
+    return {"terms": terms}
+
+
+async def on_term(_: CallbackQuery, __: Any, manager: DialogManager, term: str) -> None:
+    if term not in ("6", "12"):
+        return  # not a term the cabinet offers: a forged button, nothing to do
+    months: RenewalTerm = 12 if term == "12" else 6
+    viewer = viewer_of(manager)
+    quote = await owned(
+        manager,
+        SECTION,
+        viewer.cabinet.quote_renewal(
+            viewer.customer_id,
+            _policy_id(manager),
+            months,
+            idempotency_key=key_of(manager, f"quote-{term}"),
+            locale=viewer.locale,
+        ),
+    )
+    manager.dialog_data["quote"] = {
+        "id": quote.quote_id,
+        "months": quote.term_months,
+        "premium": str(quote.premium.amount),
+        "starts_on": quote.new_starts_on.isoformat(),
+        "ends_on": quote.new_ends_on.isoformat(),
+        "valid_until": quote.valid_until.isoformat(),
+    }
+    fresh_keys(manager, "accept")
+    await manager.switch_to(PoliciesSG.renew_quote)
+
+
+async def quote_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    quote: dict[str, Any] = dialog_manager.dialog_data["quote"]
+    zone = profile_of(dialog_manager).time_zone
+    valid_until = dt.datetime.fromisoformat(quote["valid_until"]).astimezone(ZoneInfo(zone))
+    strict = is_strict(dialog_manager)
+    return {
+        "months": quote["months"],
+        "premium": Decimal(quote["premium"]),
+        "starts_on": dt.date.fromisoformat(quote["starts_on"]),
+        "ends_on": dt.date.fromisoformat(quote["ends_on"]),
+        "valid_until": valid_until.strftime("%d.%m.%Y %H:%M"),
+        "strict": strict,
+        "full": not strict,
+    }
+
+
+async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager) -> None:
+    viewer = viewer_of(manager)
+    quote: dict[str, Any] = manager.dialog_data["quote"]
+    try:
+        order = await owned(
+            manager,
+            SECTION,
+            viewer.cabinet.accept_renewal_quote(
+                viewer.customer_id,
+                _policy_id(manager),
+                quote["id"],
+                idempotency_key=key_of(manager, "accept"),
+                locale=viewer.locale,
+            ),
+        )
+    except CabinetRejected as exc:
+        if exc.code not in _STALE_QUOTE:
+            raise
+        await callback.answer(i18n_of(manager).get("renew-quote-expired"), show_alert=True)
+        fresh_keys(manager, "quote-6", "quote-12")  # a new quote, not the old one again
+        await manager.switch_to(PoliciesSG.renew_term)
+        return
+    session: AsyncSession = manager.middleware_data["session"]
+    await session.merge(
+        RenewalOrder(
+            order_id=order.order_id,
+            user_id=profile_of(manager).user_id,
+            customer_id=viewer.customer_id,
+            policy_id=_policy_id(manager),
+            term_months=int(quote["months"]),
+        )
+    )
+    await session.commit()
+    manager.dialog_data["order"] = {
+        "payment_url": order.payment_url,
+        "expires_at": order.expires_at.isoformat(),
+    }
+    await manager.switch_to(PoliciesSG.renew_pay)
+
+
+async def pay_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    order: dict[str, str] = dialog_manager.dialog_data["order"]
+    zone = ZoneInfo(profile_of(dialog_manager).time_zone)
+    expires_at = dt.datetime.fromisoformat(order["expires_at"]).astimezone(zone)
+    return {
+        "payment_url": order["payment_url"],
+        "expires_at": expires_at.strftime("%d.%m.%Y %H:%M"),
+    }
+
+
+def renewal_windows() -> tuple[Window, ...]:
+    return (
+        Window(
+            T("renew-choose-term"),
+            choices("term", "terms", on_term),
+            SwitchTo(T("button-back"), id="back", state=PoliciesSG.detail),
+            state=PoliciesSG.renew_term,
+            getter=terms_getter,
+        ),
+        Window(
+            T("renew-quote", when="full"),
+            T("renew-quote-strict", when="strict"),
+            Button(T("renew-confirm"), id="confirm", on_click=on_confirm),
+            SwitchTo(T("button-back"), id="back", state=PoliciesSG.renew_term),
+            state=PoliciesSG.renew_quote,
+            getter=quote_getter,
+        ),
+        Window(
+            T("renew-pay"),
+            Url(T("renew-pay-button"), Format("{payment_url}"), id="pay"),
+            back_to_menu(),
+            state=PoliciesSG.renew_pay,
+            getter=pay_getter,
+        ),
+    )

@@ -1,0 +1,66 @@
+"""The menu's sections, and the way into them.
+
+Полисы, Обращения, Справки and Выплаты need a linked chat; Обратная связь does not. An
+unlinked user who opens a linked-only section gets the "Войти через Госуслуги" prompt, and the
+section is remembered (for as long as a sign-in can take): the bind handler opens it after
+linking, so the user lands where they were going.
+"""
+
+from __future__ import annotations
+
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery
+from aiogram_dialog import DialogManager
+from aiogram_dialog.widgets.kbd import Button
+from redis.asyncio import Redis
+
+from bot.flows.states import (
+    CertificatesSG,
+    ClaimsSG,
+    FeedbackSG,
+    MenuSG,
+    PayoutsSG,
+    PoliciesSG,
+)
+from bot.flows.widgets import T, profile_of
+from linking.codes import SIGN_IN_TTL
+from storage.redis import KEY_PREFIX
+
+SECTIONS: dict[str, State] = {
+    "policies": PoliciesSG.list,
+    "claims": ClaimsSG.list,
+    "certificates": CertificatesSG.menu,
+    "payouts": PayoutsSG.list,
+    "feedback": FeedbackSG.topic,
+}
+LINKED_ONLY = frozenset({"policies", "claims", "certificates", "payouts"})
+
+
+def _key(user_id: int) -> str:
+    return f"{KEY_PREFIX}:after-link:{user_id}"
+
+
+async def take_destination(redis: Redis, user_id: int) -> State | None:
+    """Where a user was going when they were asked to sign in (once)."""
+    raw = await redis.getdel(_key(user_id))
+    name = raw.decode() if isinstance(raw, bytes) else raw
+    return SECTIONS.get(name) if name else None
+
+
+async def open_section(manager: DialogManager, section: str) -> None:
+    profile = profile_of(manager)
+    if section in LINKED_ONLY and not profile.linked:
+        redis: Redis = manager.middleware_data["redis"]
+        await redis.set(_key(profile.user_id), section, ex=SIGN_IN_TTL)
+        await manager.start(MenuSG.sign_in)
+        return
+    await manager.start(SECTIONS[section])
+
+
+async def _on_section(_: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    await open_section(manager, button.widget_id or "")
+
+
+def section_button(section: str) -> Button:
+    """A menu entry: `menu-{section}` from the catalogue, opening the section."""
+    return Button(T(f"menu-{section}"), id=section, on_click=_on_section)

@@ -1,0 +1,66 @@
+"""The buttons under alerts (`notify.alerts.AlertAction`): open the flow the alert points to.
+
+The id in the callback data is user input. The object is loaded through the cabinet for the
+pressing chat's own customer (`owned()`): anybody else's is a 404, refused and audited, and
+the errors router brings the user home. A chat no longer linked is told to sign in.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery
+from aiogram_dialog import DialogManager, ShowMode, StartMode
+
+from bot.flows.access import cabinet_of, customer_of, owned
+from bot.flows.keys import fresh_keys
+from bot.flows.states import ClaimsSG, PayoutsSG, PoliciesSG
+from bot.flows.widgets import i18n_of
+from notify.alerts import ACTIONS, AlertAction
+
+
+async def _open(manager: DialogManager, state: State, **dialog_data: str) -> None:
+    """Start `state` on a fresh stack, not shown yet: its dialog data is set first."""
+    await manager.start(state, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
+    manager.dialog_data.update(dialog_data)
+
+
+async def _show(manager: DialogManager) -> None:
+    """The screen, as a new message below the alert."""
+    manager.show_mode = ShowMode.SEND
+    await manager.show()
+
+
+async def on_alert_button(
+    callback: CallbackQuery, callback_data: AlertAction, dialog_manager: DialogManager
+) -> None:
+    manager = dialog_manager
+    action, object_id = callback_data.action, callback_data.id
+    customer_id = customer_of(manager)  # NotLinked: the errors router says "sign in"
+    cabinet = cabinet_of(manager)
+    locale = i18n_of(manager).locale
+    if action == "renew":
+        policy = await owned(
+            manager, "policies", cabinet.policy(customer_id, object_id, locale=locale)
+        )
+        await _open(manager, PoliciesSG.detail, policy_id=object_id)
+        if policy.value.renewable:
+            fresh_keys(manager, "quote-6", "quote-12")  # as `start_renewal` does
+            await manager.switch_to(PoliciesSG.renew_term)
+        await _show(manager)
+    elif action in ("upload", "claim"):
+        claim = await owned(manager, "claims", cabinet.claim(customer_id, object_id, locale=locale))
+        await _open(manager, ClaimsSG.detail, claim_id=object_id)
+        if action == "upload" and not claim.value.status.is_final:
+            fresh_keys(manager, f"upload:{object_id}")  # as the "Добавить документ" button
+            await manager.switch_to(ClaimsSG.upload)
+        await _show(manager)
+    else:  # payouts: the chat's own list, nothing to authorise beyond the link
+        await manager.start(PayoutsSG.list, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+    await callback.answer()
+
+
+def build_router() -> Router:
+    router = Router(name="alerts")
+    router.callback_query.register(on_alert_button, AlertAction.filter(F.action.in_(ACTIONS)))
+    return router

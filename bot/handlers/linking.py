@@ -1,0 +1,140 @@
+"""`/start b_{code}`: the return from the sign-in page binds the chat, and `/logout`.
+
+Binding happens here only: the code must be alive, and the user who opens it must be the one
+who started the sign-in, in the same private chat. Anything else spends the code, binds
+nothing and is audited. This router sits above the groups router: a return link opened in a
+group is refused here too.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import structlog
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import Message
+from aiogram_dialog import DialogManager, StartMode
+from aiogram_i18n import I18nContext
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import PrivacyMode, Settings
+from bot.flows.home import has_consent, open_home
+from bot.flows.sections import take_destination
+from bot.flows.states import LogoutSG
+from cabinet import CabinetClient
+from linking.codes import CodeKind
+from linking.flow import BIND_PREFIX, LinkFlow
+from linking.service import LinkService
+from storage.profiles import ProfileStore
+
+log = structlog.get_logger(__name__)
+
+
+def build_router() -> Router:
+    router = Router(name="linking")
+    router.message.register(
+        bind, CommandStart(deep_link=True, magic=F.args.startswith(BIND_PREFIX))
+    )
+    return router
+
+
+def build_consented_router() -> Router:
+    router = Router(name="linking-consented")
+    router.message.register(logout, Command("logout"))
+    return router
+
+
+async def bind(
+    message: Message,
+    command: CommandObject,
+    *,
+    dialog_manager: DialogManager,
+    i18n: I18nContext,
+    link_flow: LinkFlow,
+    session: AsyncSession,
+    profiles: ProfileStore,
+    settings: Settings,
+    bot: Bot,
+    cabinet: CabinetClient,
+    redis: Redis,
+) -> None:
+    assert message.from_user is not None
+    user_id = message.from_user.id
+    code = (command.args or "").removeprefix(BIND_PREFIX)
+    payload = await link_flow.codes.take(CodeKind.BIND, code)  # spent whatever follows
+    service = LinkService(session)
+    if payload is None:
+        await message.answer(i18n.get("link-code-expired"))
+        if message.chat.type == ChatType.PRIVATE:
+            await open_home(dialog_manager)
+        return
+    reason = _refusal(payload, user_id, message.chat.id, message.chat.type)
+    if reason is not None:
+        await service.refuse(user_id, reason=reason)
+        await session.commit()
+        log.warning("link_refused", reason=reason)
+        await message.answer(i18n.get(_REFUSALS[reason]))
+        return
+    if not has_consent(dialog_manager):  # withdrawn since the sign-in began: ask again
+        await message.answer(i18n.get("link-code-expired"))
+        await open_home(dialog_manager, consented=False)
+        return
+    binding = await service.bind(
+        user_id,
+        provider=payload["provider"],
+        subject=payload["subject"],
+        customer_id=payload["customer_id"],
+        level=payload["level"],
+        display_name=payload["display_name"],
+    )
+    await session.commit()
+    # The menu below is drawn from this update's profile: it must be the linked one.
+    dialog_manager.middleware_data["profile"] = await profiles.refresh(user_id, locale=i18n.locale)
+    if binding.moved_from is not None:
+        await _tell_the_old_chat(binding.moved_from, bot, profiles, i18n, settings)
+    if binding.replaced_customer_id not in (None, binding.customer_id):
+        await cabinet.forget(binding.replaced_customer_id)
+    if settings.privacy_mode is PrivacyMode.STRICT:  # no name in the chat
+        await message.answer(i18n.get("link-linked-strict"))
+    else:
+        await message.answer(i18n.get("link-linked", name=html.escape(binding.display_name)))
+    await open_home(dialog_manager)
+    destination = await take_destination(redis, user_id)
+    if destination is not None:  # the section they were opening when asked to sign in
+        await dialog_manager.start(destination)
+
+
+_REFUSALS = {
+    "not_a_private_chat": "link-private-only",
+    "another_telegram_account": "link-foreign",
+}
+
+
+def _refusal(payload: dict[str, Any], user_id: int, chat_id: int, chat_type: str) -> str | None:
+    """Why this return link must not bind here, if it must not."""
+    if chat_type != ChatType.PRIVATE:
+        return "not_a_private_chat"
+    if payload["user_id"] != user_id or payload["chat_id"] != chat_id:
+        return "another_telegram_account"
+    return None
+
+
+async def _tell_the_old_chat(
+    user_id: int, bot: Bot, profiles: ProfileStore, i18n: I18nContext, settings: Settings
+) -> None:
+    profile = await profiles.refresh(user_id, locale=i18n.locale)
+    text = i18n.core.get(
+        "link-moved-away", profile.locale, contacts=html.escape(settings.support_contacts)
+    )
+    try:
+        await bot.send_message(user_id, text)
+    except Exception:  # noqa: BLE001 - the old chat may have blocked the bot; the move stands
+        log.info("link_moved_notice_failed")
+
+
+async def logout(_: Message, dialog_manager: DialogManager) -> None:
+    await dialog_manager.start(LogoutSG.confirm, mode=StartMode.RESET_STACK)

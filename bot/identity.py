@@ -1,0 +1,93 @@
+"""Which identity provider signs people in (`IDP`), built from the settings.
+
+`sandbox` (the default) is the ESIA emulator: mounted on this app's web server at
+`/sandbox/esia` with a fresh RSA key whose public half the provider is given directly, or a
+`cabinet-bot sandbox` elsewhere when `ESIA_URL` is set. `esia` is the real ESIA with a real
+signer; `oidc` any OpenID Connect provider by discovery.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.config import ConfigError, IdpKind, Settings
+from linking.esia.secret import DevSigner, parse_signer
+from linking.providers.base import IdentityProvider
+from linking.providers.esia import EsiaProvider
+from linking.providers.oidc import OidcProvider
+from sandbox.esia import EsiaSandboxConfig, public_jwks
+from sandbox.esia import create_app as create_sandbox_esia
+
+SANDBOX_ESIA_PATH = "/sandbox/esia"
+SANDBOX_CLIENT_ID = "CABINET-BOT"
+
+
+@dataclass(frozen=True)
+class IdentityWiring:
+    provider: IdentityProvider
+    sandbox_app: web.Application | None  # to mount at SANDBOX_ESIA_PATH
+
+
+def sandbox_esia_config(
+    public_url: str, *, redirect_uris: tuple[str, ...] = ()
+) -> EsiaSandboxConfig:
+    return EsiaSandboxConfig(
+        public_url=public_url, client_id=SANDBOX_CLIENT_ID, redirect_uris=redirect_uris
+    )
+
+
+def wire_identity(settings: Settings) -> IdentityWiring:
+    if settings.idp is IdpKind.OIDC:
+        secret = settings.oidc_client_secret
+        provider = OidcProvider(
+            issuer=_required(settings.oidc_issuer),
+            client_id=_required(settings.oidc_client_id),
+            client_secret=_required(secret.get_secret_value() if secret else None),
+            scopes=settings.oidc_scopes,
+            require_claim=settings.oidc_require_claim,
+        )
+        return IdentityWiring(provider, None)
+    if settings.idp is IdpKind.ESIA:
+        esia_url = _required(settings.esia_url)
+        signer = parse_signer(_required(settings.esia_signer))
+        esia = EsiaProvider(
+            esia_url=esia_url,
+            client_id=_required(settings.esia_client_id),
+            signer=signer,
+            cert_hash=_required(settings.esia_cert_hash),
+            token_key=_required(settings.esia_token_key),
+            issuer=settings.esia_issuer,
+            scopes=settings.esia_scopes,
+        )
+        return IdentityWiring(esia, None)
+    return _sandbox(settings)
+
+
+def _sandbox(settings: Settings) -> IdentityWiring:
+    app: web.Application | None = None
+    if settings.esia_url:  # a `cabinet-bot sandbox` elsewhere publishes its key
+        esia_url, token_key = settings.esia_url, f"{settings.esia_url}/jwks"
+    else:
+        esia_url = settings.public_url + SANDBOX_ESIA_PATH
+        redirect = (f"{settings.public_url}/link/callback",)
+        app = create_sandbox_esia(sandbox_esia_config(esia_url, redirect_uris=redirect))
+        token_key = json.dumps(public_jwks(app))
+    provider = EsiaProvider(
+        esia_url=esia_url,
+        client_id=SANDBOX_CLIENT_ID,
+        signer=DevSigner(),  # config refuses IDP=sandbox towards the real ESIA
+        cert_hash="sandbox-certificate-hash",
+        token_key=token_key,
+        scopes=settings.esia_scopes,
+        name="sandbox",
+    )
+    return IdentityWiring(provider, app)
+
+
+def _required(value: str | None) -> str:
+    if not value:  # load_settings already refuses this, naming the variable
+        raise ConfigError("a setting required by IDP is missing")
+    return value

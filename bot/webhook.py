@@ -1,0 +1,125 @@
+"""Webhook mode (`cabinet-bot web`): Telegram POSTs updates to replicas behind a load balancer.
+
+* The webhook is set once, not by each replica: the first replica to start takes a Redis lock,
+  sets it and leaves a marker (an HMAC of the URL, secret, update types and connection limit);
+  the others see the marker, check with `getWebhookInfo` that Telegram still has it, and leave
+  it alone. A changed setting changes the marker, so the next deploy sets the webhook again;
+  one deleted behind our back is set again by the next replica that starts. `cabinet-bot run`
+  (long polling) deletes both.
+* Updates are handled before they are acknowledged (`handle_in_background=False`): Telegram
+  gets its 200 only once the handler is done, so an update acknowledged is an update handled,
+  and one whose replica stopped mid-way comes again. The secret is checked on every request
+  (aiogram compares it in constant time; a wrong one gets 401).
+* One user's updates are serialised across replicas by aiogram's event isolation in Redis
+  (`build_dispatcher`), so it does not matter which replica the balancer picks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+import structlog
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+from redis.asyncio import Redis
+
+from storage.redis import KEY_PREFIX
+
+log = structlog.get_logger(__name__)
+
+MARKER_KEY = f"{KEY_PREFIX}:webhook:set"
+LOCK_KEY = f"{KEY_PREFIX}:webhook:lock"
+#: After a day a starting replica checks again (and sets it again: harmless, idempotent).
+MARKER_TTL = 24 * 3600
+
+
+def webhook_path(url: str) -> str:
+    return urlsplit(url).path or "/"
+
+
+def _digest(bot: Bot, url: str, secret: str, updates: Sequence[str], connections: int) -> str:
+    """What the marker holds: keyed with the bot's token, so Redis never holds anything from
+    which the secret could be guessed offline."""
+    material = json.dumps([url, secret, sorted(updates), connections]).encode()
+    return hmac.new(bot.token.encode(), material, hashlib.sha256).hexdigest()
+
+
+async def _marker(redis: Redis) -> str | None:
+    value = await redis.get(MARKER_KEY)
+    return value.decode() if isinstance(value, bytes) else value
+
+
+async def _telegram_has(
+    bot: Bot, url: str, allowed_updates: Sequence[str], max_connections: int
+) -> bool:
+    """Whether Telegram's webhook is ours (it does not tell the secret: the marker does)."""
+    info = await bot.get_webhook_info()
+    return (
+        info.url == url
+        and sorted(info.allowed_updates or ()) == sorted(allowed_updates)
+        and info.max_connections == max_connections
+    )
+
+
+async def ensure_webhook(
+    bot: Bot,
+    redis: Redis,
+    *,
+    url: str,
+    secret: str,
+    allowed_updates: Sequence[str],
+    max_connections: int,
+) -> bool:
+    """Set the webhook unless a replica already has with these settings and Telegram still has
+    it (someone may have deleted it since); True if this replica set it."""
+    digest = _digest(bot, url, secret, allowed_updates, max_connections)
+
+    async def current() -> bool:
+        return await _marker(redis) == digest and await _telegram_has(
+            bot, url, allowed_updates, max_connections
+        )
+
+    if await current():
+        return False
+    # Longer than a Bot API call may take, so the lock cannot expire under its holder.
+    async with redis.lock(LOCK_KEY, timeout=120, blocking_timeout=120):
+        if await current():  # another replica did while we waited
+            return False
+        await bot.set_webhook(
+            url,
+            secret_token=secret,
+            allowed_updates=list(allowed_updates),
+            max_connections=max_connections,
+            drop_pending_updates=False,
+        )
+        await redis.set(MARKER_KEY, digest, ex=MARKER_TTL)
+    log.info("webhook_set", max_connections=max_connections)
+    return True
+
+
+async def forget_webhook(bot: Bot, redis: Redis) -> None:
+    """Long polling instead: delete the webhook and the marker (pending updates are kept)."""
+    await redis.delete(MARKER_KEY)
+    await bot.delete_webhook(drop_pending_updates=False)
+
+
+class _Handler(SimpleRequestHandler):
+    def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
+        """As aiogram's, but as bytes: a header that is not ASCII is a 401, not a 500."""
+        expected = (self.secret_token or "").encode()
+        given = telegram_secret_token.encode("utf-8", "surrogateescape")
+        return hmac.compare_digest(given, expected)
+
+
+def add_webhook_route(
+    app: web.Application, dp: Dispatcher, bot: Bot, *, url: str, secret: str
+) -> None:
+    """The POST route at the webhook URL's path. Not `SimpleRequestHandler.register`: that
+    closes the bot's session on shutdown, before the in-flight updates are done."""
+    handler = _Handler(dp, bot, handle_in_background=False, secret_token=secret)
+    app.router.add_post(webhook_path(url), handler.handle)

@@ -1,0 +1,499 @@
+"""Typed models of `cabinet/openapi.yaml`: what the cabinet answers and what the bot sends.
+
+Responses ignore members they do not know (adding a field is backward compatible, as the
+contract promises); requests forbid them. Enumerations are strict: a new enum value is a
+contract change the insurer coordinates with the bot's operators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter
+
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, decimal_places=2, max_digits=17),
+    PlainSerializer(lambda value: f"{value:.2f}", return_type=str),
+]
+
+
+# hide_input_in_errors: a validation error must not carry a name or a SNILS into a log.
+class Response(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
+
+class Money(Response):
+    """`{"amount": "8432.16", "currency": "RUB"}`: a decimal string, never a float."""
+
+    amount: Amount
+    currency: Literal["RUB"] = "RUB"
+
+
+Item = TypeVar("Item", bound=BaseModel)
+
+
+class Page(Response, Generic[Item]):
+    items: list[Item]
+    page: int = Field(ge=1)
+    page_size: int = Field(ge=1, le=100)
+    total: int = Field(ge=0)
+
+
+class Problem(Response):
+    """An RFC 9457 problem document; the bot acts on `status` and `code`, never shows `detail`."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    code: str | None = None
+
+
+# ----------------------------------------------------------------------------- customers
+
+
+class Provider(enum.StrEnum):
+    ESIA = "esia"
+    OIDC = "oidc"
+    SANDBOX = "sandbox"
+
+
+class Identity(Request):
+    """The person the identity provider confirmed (`ResolveCustomerRequest`). Personal data:
+    it is sent to the cabinet once per login and never logged or stored by the bot."""
+
+    provider: Provider
+    subject: str = Field(min_length=1, max_length=255)
+    snils: str | None = Field(default=None, pattern=r"^[0-9]{11}$")
+    last_name: str | None = Field(default=None, min_length=1, max_length=100)
+    first_name: str | None = Field(default=None, min_length=1, max_length=100)
+    middle_name: str | None = Field(default=None, min_length=1, max_length=100)
+    birth_date: dt.date | None = None
+
+    def __repr__(self) -> str:  # never let a repr carry the SNILS or the name into a log
+        return f"Identity(provider={self.provider.value!r})"
+
+    __str__ = __repr__
+
+
+class ResolvedCustomer(Response):
+    customer_id: Id
+    display_name: str = Field(max_length=100)
+
+
+# ----------------------------------------------------------------------------- policies
+
+
+class Product(enum.StrEnum):
+    OSAGO = "osago"
+    KASKO = "kasko"
+    DMS = "dms"
+    PROPERTY = "property"
+    TRAVEL = "travel"
+    LIFE = "life"
+
+
+class PolicyStatus(enum.StrEnum):
+    ACTIVE = "active"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    PENDING_PAYMENT = "pending_payment"
+
+
+class PolicySummary(Response):
+    id: Id
+    number: str
+    product: Product
+    title: str
+    status: PolicyStatus
+    starts_on: dt.date
+    ends_on: dt.date
+    premium: Money
+    renewable: bool
+
+
+class Vehicle(Response):
+    make: str | None = None
+    model: str | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    plate: str | None = None
+    vin: str | None = None
+
+
+class InsuredPerson(Response):
+    full_name: str | None = None
+    birth_date: dt.date | None = None
+
+
+class InsuredObject(Response):
+    kind: Literal["vehicle", "person", "property", "trip"]
+    description: str
+    vehicle: Vehicle | None = None
+    person: InsuredPerson | None = None
+    address: str | None = None
+
+
+class Coverage(Response):
+    name: str
+    sum_insured: Money
+
+
+class InsurerContacts(Response):
+    phone: str
+    email: str | None = None
+    address: str | None = None
+    hours: str | None = None
+
+
+class PolicyDetail(PolicySummary):
+    insured_object: InsuredObject
+    coverages: list[Coverage]
+    deductible: Money | None = None
+    insurer_contacts: InsurerContacts
+
+
+RenewalTerm = Literal[6, 12]
+
+
+class RenewalOption(Response):
+    term_months: RenewalTerm
+    premium: Money
+
+
+class RenewalOptions(Response):
+    policy_id: Id
+    terms: list[RenewalOption] = Field(min_length=1)
+
+
+class RenewalQuoteRequest(Request):
+    term_months: RenewalTerm
+
+
+class RenewalQuote(Response):
+    quote_id: Id
+    policy_id: Id
+    term_months: RenewalTerm
+    premium: Money
+    new_starts_on: dt.date
+    new_ends_on: dt.date
+    valid_until: dt.datetime
+
+
+class RenewalOrder(Response):
+    order_id: Id
+    payment_url: str = Field(pattern=r"^https?://")
+    status: Literal["awaiting_payment"]
+    expires_at: dt.datetime
+
+
+# ----------------------------------------------------------------------------- claims
+
+
+class ClaimStatus(enum.StrEnum):
+    REGISTERED = "registered"
+    IN_REVIEW = "in_review"
+    AWAITING_DOCUMENTS = "awaiting_documents"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PAID = "paid"
+    READY_FOR_PICKUP = "ready_for_pickup"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def is_final(self) -> bool:
+        return self in {ClaimStatus.CLOSED, ClaimStatus.WITHDRAWN}
+
+
+class ClaimType(enum.StrEnum):
+    VEHICLE_DAMAGE = "vehicle_damage"
+    VEHICLE_THEFT = "vehicle_theft"
+    GLASS = "glass"
+    MEDICAL = "medical"
+    PROPERTY_DAMAGE = "property_damage"
+    TRAVEL_MEDICAL = "travel_medical"
+    ACCIDENT = "accident"
+    OTHER = "other"
+
+
+class ClaimSummary(Response):
+    id: Id
+    number: str
+    type: ClaimType
+    status: ClaimStatus
+    reported_on: dt.date
+    policy_id: Id | None = None
+    policy_number: str | None = None
+    amount_claimed: Money | None = None
+    amount_approved: Money | None = None
+
+
+class ClaimHistoryEntry(Response):
+    status: ClaimStatus
+    at: dt.datetime
+    comment: str | None = None
+
+
+class ClaimDocument(Response):
+    id: Id
+    name: str
+    uploaded_at: dt.datetime
+
+
+class ClaimDetail(ClaimSummary):
+    history: list[ClaimHistoryEntry] = Field(min_length=1)
+    next_step: str | None = None
+    requested_documents: list[str] = Field(default_factory=list)
+    documents: list[ClaimDocument]
+
+
+class ClaimMessageRequest(Request):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class ClaimMessage(Response):
+    message_id: Id
+    created_at: dt.datetime
+
+
+DocumentContentType = Literal["application/pdf", "image/jpeg", "image/png"]
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+
+
+class UploadedDocument(Response):
+    document_id: Id
+    name: str
+    size: int = Field(ge=1, le=MAX_DOCUMENT_BYTES)
+    content_type: DocumentContentType
+    uploaded_at: dt.datetime
+
+
+# ----------------------------------------------------------------------------- certificates
+
+
+class CertificatePurpose(Response):
+    title: str
+    title_en: str
+
+
+class CertificateType(Response):
+    id: Code
+    title: str
+    title_en: str
+    needs_period: bool
+    purposes: list[CertificatePurpose] = Field(default_factory=list)
+
+
+class CertificateTypeList(Response):
+    items: list[CertificateType]
+
+
+class CertificateOrderRequest(Request):
+    type: Code
+    period_from: dt.date | None = None
+    period_to: dt.date | None = None
+    purpose: str = Field(min_length=1, max_length=200)
+
+
+class CertificateOrderStatus(enum.StrEnum):
+    ACCEPTED = "accepted"
+    PREPARING = "preparing"
+    READY = "ready"
+    REJECTED = "rejected"
+
+
+class CertificateOrder(Response):
+    order_id: Id
+    number: str
+    type: Code
+    status: CertificateOrderStatus
+    period_from: dt.date | None = None
+    period_to: dt.date | None = None
+    purpose: str
+    created_at: dt.datetime
+    expected_on: dt.date
+    ready_at: dt.datetime | None = None
+    rejection_reason: str | None = None
+
+
+# ----------------------------------------------------------------------------- payouts
+
+
+class PayoutStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    SENT = "sent"
+    FAILED = "failed"
+    RETURNED = "returned"
+
+
+class Payout(Response):
+    id: Id
+    paid_on: dt.date
+    amount: Money
+    status: PayoutStatus
+    recipient: str = Field(pattern=r"^•••• [0-9]{4}$")
+    claim_id: Id
+    claim_number: str
+
+
+# ----------------------------------------------------------------------------- feedback
+
+
+class FeedbackTopic(enum.StrEnum):
+    LOGIN = "login"
+    SPEED = "speed"
+    INSTRUCTIONS = "instructions"
+    BUG = "bug"
+    OTHER = "other"
+
+
+class FeedbackAttachment(Request):
+    filename: str = Field(min_length=1, max_length=255)
+    content_type: Literal["image/jpeg", "image/png"]
+    content_base64: str = Field(max_length=6990508, pattern=r"^[A-Za-z0-9+/]*={0,2}$")
+
+
+class FeedbackRequest(Request):
+    topic: FeedbackTopic
+    rating: int = Field(ge=1, le=5)
+    text: str = Field(min_length=1, max_length=2000)
+    attachment: FeedbackAttachment | None = None
+
+
+class FeedbackReceipt(Response):
+    feedback_id: Id
+    number: str
+
+
+# ----------------------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True, slots=True)
+class PdfDocument:
+    """A PDF the cabinet produced (policy, certificate), with the file name it suggested."""
+
+    filename: str
+    content: bytes
+
+
+# ----------------------------------------------------------------------------- events
+
+
+class EventType(enum.StrEnum):
+    CLAIM_STATUS_CHANGED = "claim.status_changed"
+    CLAIM_DOCUMENTS_REQUESTED = "claim.documents_requested"
+    CERTIFICATE_READY = "certificate.ready"
+    POLICY_EXPIRING = "policy.expiring"
+    PAYMENT_SUCCEEDED = "payment.succeeded"
+    POLICY_RENEWED = "policy.renewed"
+    PAYOUT_SENT = "payout.sent"
+
+
+class _Event(Response):
+    event_id: str = Field(pattern=r"^[0-9a-fA-F-]{36}$")
+    customer_id: Id
+    occurred_at: dt.datetime
+
+
+class ClaimStatusChangedData(Response):
+    claim_id: Id
+    claim_number: str
+    status: ClaimStatus
+    previous_status: ClaimStatus
+
+
+class ClaimStatusChanged(_Event):
+    type: Literal[EventType.CLAIM_STATUS_CHANGED]
+    data: ClaimStatusChangedData
+
+
+class ClaimDocumentsRequestedData(Response):
+    claim_id: Id
+    claim_number: str
+    documents: list[str] = Field(min_length=1)
+
+
+class ClaimDocumentsRequested(_Event):
+    type: Literal[EventType.CLAIM_DOCUMENTS_REQUESTED]
+    data: ClaimDocumentsRequestedData
+
+
+class CertificateReadyData(Response):
+    order_id: Id
+    number: str
+
+
+class CertificateReady(_Event):
+    type: Literal[EventType.CERTIFICATE_READY]
+    data: CertificateReadyData
+
+
+class PolicyExpiringData(Response):
+    policy_id: Id
+    number: str
+    ends_on: dt.date
+    days_left: Literal[30, 7, 1]
+
+
+class PolicyExpiring(_Event):
+    type: Literal[EventType.POLICY_EXPIRING]
+    data: PolicyExpiringData
+
+
+class PaymentSucceededData(Response):
+    order_id: Id
+    policy_id: Id
+    amount: Money
+
+
+class PaymentSucceeded(_Event):
+    type: Literal[EventType.PAYMENT_SUCCEEDED]
+    data: PaymentSucceededData
+
+
+class PolicyRenewedData(Response):
+    policy_id: Id
+    number: str
+    new_ends_on: dt.date
+
+
+class PolicyRenewed(_Event):
+    type: Literal[EventType.POLICY_RENEWED]
+    data: PolicyRenewedData
+
+
+class PayoutSentData(Response):
+    payout_id: Id
+    amount: Money
+    claim_id: Id
+
+
+class PayoutSent(_Event):
+    type: Literal[EventType.PAYOUT_SENT]
+    data: PayoutSentData
+
+
+Event = Annotated[
+    ClaimStatusChanged
+    | ClaimDocumentsRequested
+    | CertificateReady
+    | PolicyExpiring
+    | PaymentSucceeded
+    | PolicyRenewed
+    | PayoutSent,
+    Field(discriminator="type"),
+]
+EVENT: TypeAdapter[Event] = TypeAdapter(Event)

@@ -1,0 +1,72 @@
+## Alerts about the cabinet's events
+alert-claim-status =
+    🔔 <b>Claim No. { $number }</b>
+    New status: { $status }
+    { $next }
+alert-claim-documents =
+    📎 <b>Documents needed for claim No. { $number }</b>
+    { $documents }
+    Upload them with “Add a document” — the review continues once they arrive.
+alert-claim-documents-strict =
+    📎 <b>Documents needed for claim No. { $number }</b>
+    Documents requested: { $count }. The list is in the claim's card. Upload them with “Add a document” — the review continues once they arrive.
+alert-certificate-ready = 📄 <b>Certificate No. { $number } is ready.</b> The certificate is attached.
+alert-certificate-ready-strict = 📄 <b>Certificate No. { $number } is ready.</b> Open it with the one-time link below.
+alert-policy-expiring =
+    ⏰ <b>Policy No. { $number } ends on { DATETIME($ends_on, dateStyle: "short") }</b> — in { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }.
+    Renew it to stay covered.
+alert-payment-succeeded = ✅ <b>Payment received</b>: { NUMBER($amount, minimumFractionDigits: 2) } ₽. We are renewing your policy and will send it as soon as it is ready.
+alert-payment-succeeded-strict = ✅ <b>Payment received.</b> We are renewing your policy and will send it as soon as it is ready.
+alert-policy-renewed = 🎉 <b>Policy renewed</b>: No. { $number }, valid until { DATETIME($ends_on, dateStyle: "short") }. The new policy is attached.
+alert-policy-renewed-strict = 🎉 <b>Policy renewed</b>: No. { $number }, valid until { DATETIME($ends_on, dateStyle: "short") }. The new policy opens with the one-time link below.
+alert-payout-sent = 💸 <b>Payout sent</b>: { NUMBER($amount, minimumFractionDigits: 2) } ₽. The money reaches your account within 1–3 business days.
+alert-payout-sent-strict = 💸 <b>Payout sent.</b> The amount and the account are in “Payouts”.
+
+alert-button-upload = 📎 Add a document
+alert-button-claim = 📋 Open the claim
+alert-button-renew = 🔄 Renew
+alert-button-payouts = 💰 Payouts
+
+## Settings → Notifications
+settings-alerts = 🔔 Notifications
+alerts-settings =
+    <b>Notifications</b>
+
+    Tap a topic to switch its notifications on or off.
+    Quiet hours: { $quiet }
+    Time zone: { $zone }
+    News and offers: { $marketing }
+alerts-settings-note = Urgent ones — documents requested, payments — arrive during quiet hours too.
+alerts-category-claims = Claims
+alerts-category-certificates = Certificates
+alerts-category-policies = Policies
+alerts-category-payments = Payments
+alerts-category-payouts = Payouts
+alerts-category-marketing = News and offers
+alerts-on = ✅ { $name }
+alerts-off = 🔕 { $name }
+alerts-quiet-button = 🌙 Quiet hours
+alerts-zone-button = 🕒 Time zone
+alerts-marketing-yes = on
+alerts-marketing-no = off
+alerts-quiet-title =
+    <b>Quiet hours</b>
+    Non-urgent notifications wait until the morning during these hours (in your time zone).
+alerts-quiet-range = { $from }–{ $to }
+alerts-quiet-none = none
+alerts-quiet-none-button = No quiet hours
+alerts-zone-title = <b>Time zone</b>
+alerts-zone-kaliningrad = Kaliningrad (UTC+2)
+alerts-zone-moscow = Moscow (UTC+3)
+alerts-zone-samara = Samara (UTC+4)
+alerts-zone-yekaterinburg = Yekaterinburg (UTC+5)
+alerts-zone-omsk = Omsk (UTC+6)
+alerts-zone-krasnoyarsk = Krasnoyarsk (UTC+7)
+alerts-zone-irkutsk = Irkutsk (UTC+8)
+alerts-zone-yakutsk = Yakutsk (UTC+9)
+alerts-zone-vladivostok = Vladivostok (UTC+10)
+alerts-zone-magadan = Magadan (UTC+11)
+alerts-zone-kamchatka = Kamchatka (UTC+12)

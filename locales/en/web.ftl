@@ -1,0 +1,22 @@
+## The linking pages (plain text: the page escapes it)
+link-done-title = Done — go back to Telegram
+link-done-text = We have checked your Gosuslugi account. Go back to Telegram to finish signing in.
+link-done-button = Open Telegram
+link-done-desktop = If Telegram Desktop did not open the chat with the bot, send the bot this command:
+link-done-private = Do not forward this command or link to anyone: they connect your account to the Telegram account the sign-in started from.
+link-expired-title = This link has expired or was already used
+link-expired-text = Go back to Telegram and press “Sign in with Gosuslugi” again. A sign-in link works for 10 minutes and only once.
+link-denied-title = You declined access
+link-denied-text = Without access to your Gosuslugi data we cannot find your policies. If you change your mind, press “Sign in with Gosuslugi” in Telegram again.
+link-unverified-title = Your Gosuslugi account is not confirmed
+link-unverified-text = Only a confirmed account can sign in. Confirm your identity on gosuslugi.ru: at an MFC or service centre, in your online bank (Sber, T-Bank, VTB and others) or by registered mail — then sign in again.
+link-unavailable-title = Could not sign in with Gosuslugi
+link-unavailable-text = Gosuslugi did not answer or returned an error. Try again in a few minutes: press “Sign in with Gosuslugi” in Telegram again.
+link-unavailable-code = Error code: { $code }. { $advice }
+link-advice-later = It looks like a temporary failure at Gosuslugi.
+link-advice-restart = The sign-in session expired — start again.
+link-advice-setup = The insurer's sign-in is misconfigured; please tell support.
+link-not-customer-title = We did not find you among our customers
+link-not-customer-text = You signed in with Gosuslugi, but we found no policies in your name. If you are our customer, contact support: { $contacts }
+link-too-many-title = Too many attempts
+link-too-many-text = Too many requests came from your address. Wait { $seconds } s and try again.

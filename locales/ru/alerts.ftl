@@ -1,0 +1,73 @@
+## Оповещения о событиях кабинета
+alert-claim-status =
+    🔔 <b>Обращение № { $number }</b>
+    Новый статус: { $status }
+    { $next }
+alert-claim-documents =
+    📎 <b>Нужны документы по обращению № { $number }</b>
+    { $documents }
+    Загрузите их кнопкой «Добавить документ» — после этого рассмотрение продолжится.
+alert-claim-documents-strict =
+    📎 <b>Нужны документы по обращению № { $number }</b>
+    Запрошено документов: { $count }. Список — в карточке обращения. Загрузите их кнопкой «Добавить документ» — после этого рассмотрение продолжится.
+alert-certificate-ready = 📄 <b>Справка № { $number } готова.</b> Справка приложена.
+alert-certificate-ready-strict = 📄 <b>Справка № { $number } готова.</b> Откройте её по одноразовой ссылке ниже.
+alert-policy-expiring =
+    ⏰ <b>Полис № { $number } заканчивается { DATETIME($ends_on, dateStyle: "short") }</b> — через { $days ->
+        [one] { $days } день
+        [few] { $days } дня
+       *[other] { $days } дней
+    }.
+    Продлите его, чтобы не остаться без защиты.
+alert-payment-succeeded = ✅ <b>Оплата получена</b>: { NUMBER($amount, minimumFractionDigits: 2) } ₽. Продлеваем полис — пришлём его, как только он будет готов.
+alert-payment-succeeded-strict = ✅ <b>Оплата получена.</b> Продлеваем полис — пришлём его, как только он будет готов.
+alert-policy-renewed = 🎉 <b>Полис продлён</b>: № { $number }, действует до { DATETIME($ends_on, dateStyle: "short") }. Новый полис приложен.
+alert-policy-renewed-strict = 🎉 <b>Полис продлён</b>: № { $number }, действует до { DATETIME($ends_on, dateStyle: "short") }. Новый полис откроется по одноразовой ссылке ниже.
+alert-payout-sent = 💸 <b>Выплата отправлена</b>: { NUMBER($amount, minimumFractionDigits: 2) } ₽. Деньги поступят на ваш счёт в течение 1–3 рабочих дней.
+alert-payout-sent-strict = 💸 <b>Выплата отправлена.</b> Сумма и реквизиты — в разделе «Выплаты».
+
+alert-button-upload = 📎 Добавить документ
+alert-button-claim = 📋 Открыть обращение
+alert-button-renew = 🔄 Продлить
+alert-button-payouts = 💰 Выплаты
+
+## Настройки → Уведомления
+settings-alerts = 🔔 Уведомления
+alerts-settings =
+    <b>Уведомления</b>
+
+    Нажмите на тему, чтобы включить или выключить уведомления о ней.
+    Тихие часы: { $quiet }
+    Часовой пояс: { $zone }
+    Новости и предложения: { $marketing }
+alerts-settings-note = Срочное — запрос документов и оплата — приходит и в тихие часы.
+alerts-category-claims = Обращения
+alerts-category-certificates = Справки
+alerts-category-policies = Полисы
+alerts-category-payments = Оплата
+alerts-category-payouts = Выплаты
+alerts-category-marketing = Новости и предложения
+alerts-on = ✅ { $name }
+alerts-off = 🔕 { $name }
+alerts-quiet-button = 🌙 Тихие часы
+alerts-zone-button = 🕒 Часовой пояс
+alerts-marketing-yes = получаю
+alerts-marketing-no = не получаю
+alerts-quiet-title =
+    <b>Тихие часы</b>
+    В это время несрочные уведомления ждут до утра (по вашему часовому поясу).
+alerts-quiet-range = { $from }–{ $to }
+alerts-quiet-none = нет
+alerts-quiet-none-button = Без тихих часов
+alerts-zone-title = <b>Часовой пояс</b>
+alerts-zone-kaliningrad = Калининград (UTC+2)
+alerts-zone-moscow = Москва (UTC+3)
+alerts-zone-samara = Самара (UTC+4)
+alerts-zone-yekaterinburg = Екатеринбург (UTC+5)
+alerts-zone-omsk = Омск (UTC+6)
+alerts-zone-krasnoyarsk = Красноярск (UTC+7)
+alerts-zone-irkutsk = Иркутск (UTC+8)
+alerts-zone-yakutsk = Якутск (UTC+9)
+alerts-zone-vladivostok = Владивосток (UTC+10)
+alerts-zone-magadan = Магадан (UTC+11)
+alerts-zone-kamchatka = Камчатка (UTC+12)

@@ -1,0 +1,345 @@
+"""The cabinet's events as alerts: one text per event type, in the recipient's language and
+as `PRIVACY_MODE` allows, with the next action as a button, held back by quiet hours.
+
+An alert is made when its event is received (`notify/events.py`), inside the event's
+transaction, as an outbox row per linked chat; the delivery workers send it.
+
+Categories a user can switch off (`User.alerts_off`): claims, certificates, policies,
+payments, payouts. Quiet hours (`User.quiet_from`–`quiet_to`, in the user's time zone,
+default 22:00–09:00; equal: none) hold a non-urgent alert until they end. Urgent — sent at
+once, day or night — are what the user is waiting for or must act on now:
+
+* `claim.documents_requested` — the handling of the claim stops until the documents come;
+* `payment.succeeded` and `policy.renewed` — the answer to a payment the user just made.
+
+Everything else (a claim's new status, a ready certificate, an expiring policy, a payout)
+waits for the morning. A claim's change to `awaiting_documents` is told once, by the
+`claim.documents_requested` event that comes with it (with the list and the upload button),
+not a second time by its `claim.status_changed`.
+
+Alert buttons are callback buttons (`AlertAction`), handled by `bot/handlers/alerts.py`,
+which authorises the object against the pressing chat's own link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import structlog
+from aiogram.filters.callback_data import CallbackData
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cabinet.models import (
+    CertificateReady,
+    ClaimDocumentsRequested,
+    ClaimStatus,
+    ClaimStatusChanged,
+    Event,
+    EventType,
+    PaymentSucceeded,
+    PayoutSent,
+    PolicyExpiring,
+    PolicyRenewed,
+)
+from notify.outbox import enqueue
+from notify.payload import Button, FileRequest, Payload
+from storage.models import Link, User
+
+log = structlog.get_logger(__name__)
+
+DEFAULT_TIME_ZONE = "Europe/Moscow"
+CATEGORIES = ("claims", "certificates", "policies", "payments", "payouts")
+CATEGORY_OF: dict[EventType, str] = {
+    EventType.CLAIM_STATUS_CHANGED: "claims",
+    EventType.CLAIM_DOCUMENTS_REQUESTED: "claims",
+    EventType.CERTIFICATE_READY: "certificates",
+    EventType.POLICY_EXPIRING: "policies",
+    EventType.POLICY_RENEWED: "policies",
+    EventType.PAYMENT_SUCCEEDED: "payments",
+    EventType.PAYOUT_SENT: "payouts",
+}
+URGENT = frozenset(
+    {
+        EventType.CLAIM_DOCUMENTS_REQUESTED,
+        EventType.PAYMENT_SUCCEEDED,
+        EventType.POLICY_RENEWED,
+    }
+)
+VISIBLE = 4  # strict mode shows the last 4 characters of a number (as bot/privacy.py)
+
+
+class AlertAction(CallbackData, prefix="al"):
+    """An alert's button: `renew` a policy, `upload` to a claim, open a `claim`, `payouts`.
+    The id is user input: the handler loads it for the pressing chat's own customer."""
+
+    action: str
+    id: str
+
+
+ACTIONS = frozenset({"renew", "upload", "claim", "payouts"})
+
+
+class Catalogue(Protocol):
+    """What renders a message: aiogram-i18n's core (`core.get(key, locale, **variables)`)."""
+
+    def get(self, key: str, /, locale: str | None = None, **kwargs: Any) -> str: ...
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A linked chat and its alert preferences."""
+
+    user_id: int
+    locale: str = "ru"
+    time_zone: str = DEFAULT_TIME_ZONE
+    alerts_off: Sequence[str] = field(default_factory=tuple)
+    quiet_from: str = "22:00"
+    quiet_to: str = "09:00"
+
+    @classmethod
+    def of(cls, user: User) -> Recipient:
+        return cls(
+            user_id=user.id,
+            locale=user.locale,
+            time_zone=user.time_zone or DEFAULT_TIME_ZONE,
+            alerts_off=tuple(user.alerts_off or ()),
+            quiet_from=user.quiet_from or "22:00",
+            quiet_to=user.quiet_to or "09:00",
+        )
+
+
+def masked(number: str) -> str:
+    return number if len(number) <= VISIBLE else "…" + number[-VISIBLE:]
+
+
+# ----------------------------------------------------------------------------- quiet hours
+
+
+def _minutes(value: str) -> int | None:
+    hours, sep, minutes = value.partition(":")
+    if not sep or not hours.isdigit() or not minutes.isdigit():
+        return None
+    h, m = int(hours), int(minutes)
+    return h * 60 + m if 0 <= h < 24 and 0 <= m < 60 else None
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIME_ZONE)
+
+
+def quiet_until(recipient: Recipient, now: dt.datetime) -> dt.datetime | None:
+    """When the recipient's quiet hours end (UTC), if `now` is inside them; else None."""
+    start, end = _minutes(recipient.quiet_from), _minutes(recipient.quiet_to)
+    if start is None or end is None or start == end:
+        return None
+    local = now.astimezone(_zone(recipient.time_zone))
+    minute = local.hour * 60 + local.minute
+    inside = start <= minute < end if start < end else (minute >= start or minute < end)
+    if not inside:
+        return None
+    day = local.date() if minute < end else local.date() + dt.timedelta(days=1)
+    naive = dt.datetime.combine(day, dt.time(end // 60, end % 60))
+    return naive.replace(tzinfo=local.tzinfo).astimezone(dt.UTC)
+
+
+# ----------------------------------------------------------------------------- texts
+
+
+@dataclass(frozen=True)
+class _Alert:
+    """What one alert is made of, for one recipient and one privacy mode."""
+
+    core: Catalogue
+    recipient: Recipient
+    customer_id: str
+    strict: bool
+
+    def text(self, key: str, **variables: Any) -> str:
+        """A whole message as HTML, its string variables escaped."""
+        escaped = {k: html.escape(v) if isinstance(v, str) else v for k, v in variables.items()}
+        return self.core.get(key, self.recipient.locale, **escaped)
+
+    def variant(self, key: str) -> str:
+        return f"{key}-strict" if self.strict else key
+
+    def plain(self, key: str, **variables: Any) -> str:
+        return self.core.get(key, self.recipient.locale, **variables)
+
+    def number(self, value: str) -> str:
+        return masked(value) if self.strict else value
+
+    def button(self, key: str, action: str, object_id: str) -> list[Button]:
+        """A row with one button, or none when the id does not fit in callback data."""
+        try:
+            data = AlertAction(action=action, id=object_id).pack()
+        except ValueError:  # an id too long for the 64 bytes of callback data
+            log.warning("alert_button_dropped", action=action)
+            return []
+        return [{"text": self.plain(key), "callback_data": data}]
+
+    def file(self, kind: str, **ref: str) -> FileRequest:
+        return {
+            "kind": kind,
+            "ref": ref,
+            "user_id": self.recipient.user_id,
+            "customer_id": self.customer_id,
+        }
+
+
+def _payload(text: str, *rows: list[Button], file: FileRequest | None = None) -> Payload:
+    payload: Payload = {"text": text}
+    buttons = [row for row in rows if row]
+    if buttons:
+        payload["buttons"] = buttons
+    if file is not None:
+        payload["file"] = file
+    return payload
+
+
+def _claim_status(a: _Alert, event: ClaimStatusChanged) -> Payload | None:
+    status = event.data.status
+    if status is ClaimStatus.AWAITING_DOCUMENTS:
+        return None  # told by claim.documents_requested, with the list and the button
+    text = a.text(
+        "alert-claim-status",
+        number=a.number(event.data.claim_number),
+        status=a.plain(f"claim-status-{status.value}"),
+        next=a.plain(f"claim-next-{status.value}"),
+    )
+    return _payload(text, a.button("alert-button-claim", "claim", event.data.claim_id))
+
+
+def _claim_documents(a: _Alert, event: ClaimDocumentsRequested) -> Payload:
+    documents = event.data.documents
+    if a.strict:  # the list stays in the claim's card
+        text = a.text(
+            "alert-claim-documents-strict",
+            number=a.number(event.data.claim_number),
+            count=len(documents),
+        )
+    else:
+        text = a.text(
+            "alert-claim-documents",
+            number=event.data.claim_number,
+            documents="\n".join(f"• {d}" for d in documents),
+        )
+    return _payload(
+        text,
+        a.button("alert-button-upload", "upload", event.data.claim_id),
+        a.button("alert-button-claim", "claim", event.data.claim_id),
+    )
+
+
+def _certificate_ready(a: _Alert, event: CertificateReady) -> Payload:
+    text = a.text(a.variant("alert-certificate-ready"), number=a.number(event.data.number))
+    return _payload(text, file=a.file("certificate-pdf", order_id=event.data.order_id))
+
+
+def _policy_expiring(a: _Alert, event: PolicyExpiring) -> Payload:
+    text = a.text(
+        "alert-policy-expiring",
+        number=a.number(event.data.number),
+        days=event.data.days_left,
+        ends_on=event.data.ends_on,
+    )
+    return _payload(text, a.button("alert-button-renew", "renew", event.data.policy_id))
+
+
+def _payment_succeeded(a: _Alert, event: PaymentSucceeded) -> Payload:
+    amount = {} if a.strict else {"amount": event.data.amount.amount}
+    return _payload(a.text(a.variant("alert-payment-succeeded"), **amount))
+
+
+def _policy_renewed(a: _Alert, event: PolicyRenewed) -> Payload:
+    text = a.text(
+        a.variant("alert-policy-renewed"),
+        number=a.number(event.data.number),
+        ends_on=event.data.new_ends_on,
+    )
+    return _payload(text, file=a.file("policy-pdf", policy_id=event.data.policy_id))
+
+
+def _payout_sent(a: _Alert, event: PayoutSent) -> Payload:
+    amount = {} if a.strict else {"amount": event.data.amount.amount}
+    return _payload(
+        a.text(a.variant("alert-payout-sent"), **amount),
+        a.button("alert-button-payouts", "payouts", event.data.payout_id),
+    )
+
+
+_MAKERS: dict[EventType, Callable[[_Alert, Any], Payload | None]] = {
+    EventType.CLAIM_STATUS_CHANGED: _claim_status,
+    EventType.CLAIM_DOCUMENTS_REQUESTED: _claim_documents,
+    EventType.CERTIFICATE_READY: _certificate_ready,
+    EventType.POLICY_EXPIRING: _policy_expiring,
+    EventType.PAYMENT_SUCCEEDED: _payment_succeeded,
+    EventType.POLICY_RENEWED: _policy_renewed,
+    EventType.PAYOUT_SENT: _payout_sent,
+}
+
+
+def render(event: Event, recipient: Recipient, *, core: Catalogue, strict: bool) -> Payload | None:
+    """The alert `event` makes for one chat (None: this event makes none)."""
+    return _MAKERS[event.type](_Alert(core, recipient, event.customer_id, strict), event)
+
+
+# ----------------------------------------------------------------------------- enqueueing
+
+
+async def recipients_of(session: AsyncSession, customer_id: str) -> list[Recipient]:
+    """Every chat linked to the customer whose user has not blocked the bot."""
+    users = await session.scalars(
+        select(User)
+        .join(Link, Link.user_id == User.id)
+        .where(Link.customer_id == customer_id, User.is_active.is_(True))
+        .order_by(User.id)
+    )
+    return [Recipient.of(user) for user in users]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    linked: int  # chats linked to the customer
+    enqueued: int  # alert rows made
+
+
+async def enqueue_alerts(
+    session: AsyncSession,
+    event: Event,
+    *,
+    core: Catalogue,
+    strict: bool,
+    now: dt.datetime | None = None,
+) -> Outcome:
+    """The event's alert rows, in the caller's transaction."""
+    now = now or dt.datetime.now(dt.UTC)
+    recipients = await recipients_of(session, event.customer_id)
+    category = CATEGORY_OF[event.type]
+    urgent = event.type in URGENT
+    made = 0
+    for recipient in recipients:
+        if category in recipient.alerts_off:
+            continue
+        payload = render(event, recipient, core=core, strict=strict)
+        if payload is None:
+            continue
+        not_before = None if urgent else quiet_until(recipient, now)
+        await enqueue(
+            session,
+            recipient.user_id,
+            payload,
+            kind="alert",
+            not_before=not_before,
+            event_id=event.event_id,
+        )
+        made += 1
+    return Outcome(linked=len(recipients), enqueued=made)

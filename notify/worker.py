@@ -1,0 +1,403 @@
+"""Delivery workers: claim outbox rows → the shared limiter → send → record the outcome.
+
+A `Worker` runs `concurrency` senders fed by one claimer. Rows are claimed only as fast as
+the senders free up (at most `concurrency` rows wait in the worker), under a lease: if the
+process dies, its rows become claimable again when the lease ends, and nothing is lost.
+
+Exactly once, except in a crash: a row's slot is freed only after its outcome is committed
+(outcomes are committed in groups by one recorder, so a busy worker writes once for many
+rows). So at most `concurrency` rows are "sent but not recorded" at any moment — those, and
+only those, may go out twice after a `kill -9`. Each is counted: the limiter adds the row to
+the worker's in-flight set in Redis in the same step that lets it go, the recorder removes
+it after the commit, and whoever takes a row over from a dead worker checks that set
+(`cabinet_outbox_redelivered_total`, `Worker.redelivered`).
+
+`stop()` lets the in-flight sends finish and be recorded and gives the other claimed rows
+back at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import os
+import secrets
+import socket
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import structlog
+from redis.asyncio import Redis
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import metrics
+from notify import outbox
+from notify.limiter import CHAT_BUSY, FULL, PAUSED, Limiter
+from notify.outbox import Claimed
+from notify.sender import BLOCKED, DEAD, RATE_LIMITED, RETRY, SENT, Documents, Outcome, Sender
+from storage.models import Broadcast
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+
+    from bot.app import Resources
+    from bot.config import Settings
+
+log = structlog.get_logger(__name__)
+
+POSTPONED = "postponed"  # the limiter said wait (a pause, a busy chat): not an attempt
+IN_FLIGHT_TTL = 7 * 24 * 3600
+CANCEL_CHECK_SECONDS = 0.5  # a cancelled broadcast stops within this (plus what is in flight)
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+@dataclass
+class _Record:
+    row: Claimed
+    outcome: Outcome
+    done: asyncio.Future[None] = field(repr=False)
+
+
+class Worker:
+    """Delivery for one process. `await start()` … `await stop()`, or `await run()`."""
+
+    def __init__(
+        self,
+        *,
+        session_factory: async_sessionmaker[AsyncSession],
+        redis: Redis,
+        sender: Sender,
+        limiter: Limiter,
+        prefix: str,
+        concurrency: int = 8,
+        lease: float = 60.0,
+        poll_interval: float = 0.5,
+        depth_interval: float = 15.0,
+        worker_id: str | None = None,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        self.session_factory = session_factory
+        self.redis = redis
+        self.sender = sender
+        self.limiter = limiter
+        self.prefix = prefix
+        self.concurrency = concurrency
+        self.lease = lease
+        self.poll_interval = poll_interval
+        self.depth_interval = depth_interval
+        self.id = worker_id or new_worker_id()
+        self.counts: Counter[str] = Counter()
+        self.redelivered = 0
+        self._queue: asyncio.Queue[Claimed | None] = asyncio.Queue()
+        self._records: asyncio.Queue[_Record | None] = asyncio.Queue()
+        self._room = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._busy = 0
+        self._broadcasts: dict[int, tuple[float, bool]] = {}  # id → (asked at, cancelled)
+        self._senders: list[asyncio.Task[None]] = []
+        self._claimer: asyncio.Task[None] | None = None
+        self._recorder: asyncio.Task[None] | None = None
+        self._depth: asyncio.Task[None] | None = None
+
+    def in_flight_key(self, worker_id: str | None = None) -> str:
+        return f"{self.prefix}:outbox:inflight:{worker_id or self.id}"
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self._claimer is not None:
+            raise RuntimeError("the worker is running already")
+        await self.sender.warm_up()
+        self._recorder = asyncio.create_task(self._record_loop(), name=f"outbox-recorder-{self.id}")
+        self._senders = [
+            asyncio.create_task(self._send_loop(), name=f"outbox-sender-{n}")
+            for n in range(self.concurrency)
+        ]
+        self._claimer = asyncio.create_task(self._claim_loop(), name=f"outbox-claimer-{self.id}")
+        if self.depth_interval > 0:
+            self._depth = asyncio.create_task(self._depth_loop(), name="outbox-depth")
+        log.info("outbox_worker_started", worker=self.id, concurrency=self.concurrency)
+
+    async def run(self) -> None:
+        """Start, and work until `stop()` is called (from a signal handler, say)."""
+        await self.start()
+        await self._stopping.wait()
+        await self._finish()
+
+    async def stop(self) -> None:
+        """Finish the in-flight sends, record them, give back every other claimed row."""
+        if self._claimer is None:
+            return
+        self._stopping.set()
+        await self._finish()
+
+    async def _finish(self) -> None:
+        claimer, self._claimer = self._claimer, None
+        if claimer is None:
+            return
+        self._room.set()
+        await claimer
+        waiting: list[int] = []
+        while not self._queue.empty():
+            row = self._queue.get_nowait()
+            if row is not None:
+                waiting.append(row.id)
+        for _ in self._senders:
+            self._queue.put_nowait(None)
+        await asyncio.gather(*self._senders)
+        self._records.put_nowait(None)
+        if self._recorder is not None:
+            await self._recorder
+        if self._depth is not None:
+            self._depth.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._depth
+        released = await outbox.release(self.session_factory, self.id)
+        await self.redis.delete(self.in_flight_key())
+        log.info(
+            "outbox_worker_stopped",
+            worker=self.id,
+            released=released,
+            not_started=len(waiting),
+            **dict(self.counts),
+        )
+
+    # -- claiming -----------------------------------------------------------------------------
+
+    async def _claim_loop(self) -> None:
+        low_water = max(1, self.concurrency // 2)
+        while not self._stopping.is_set():
+            room = self.concurrency - self._queue.qsize()
+            if room < low_water:
+                self._room.clear()
+                await self._room.wait()
+                continue
+            try:
+                rows = await outbox.claim(self.session_factory, self.id, room, self.lease)
+            except Exception:
+                log.exception("outbox_claim_failed", worker=self.id)
+                rows = []
+            if rows:
+                await self._check_redelivered(rows)
+                for row in rows:
+                    self._queue.put_nowait(row)
+            if len(rows) < room:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), self.poll_interval)
+
+    async def _check_redelivered(self, rows: list[Claimed]) -> None:
+        """Rows whose previous worker's lease ran out: the ones it had let go to Telegram
+        (its in-flight set) may have been delivered; they are counted and logged."""
+        taken_over = [r for r in rows if r.previous_claim and r.previous_claim != self.id]
+        if not taken_over:
+            return
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for row in taken_over:
+                pipe.srem(self.in_flight_key(row.previous_claim), str(row.id))
+            removed = await pipe.execute()
+        for row, was_in_flight in zip(taken_over, removed, strict=True):
+            if was_in_flight:
+                self.redelivered += 1
+                metrics.OUTBOX_REDELIVERED.inc()
+                log.warning(
+                    "outbox_redelivery",
+                    row=row.id,
+                    previous_worker=row.previous_claim,
+                    worker=self.id,
+                )
+
+    # -- sending ------------------------------------------------------------------------------
+
+    async def _send_loop(self) -> None:
+        while True:
+            row = await self._queue.get()
+            if row is None:
+                return
+            self._busy += 1
+            self._room.set()
+            try:
+                outcome = await self._deliver(row)
+                if outcome is not None:
+                    await self._record(row, outcome)
+            except Exception:
+                log.exception("outbox_row_failed", row=row.id, worker=self.id)
+            finally:
+                self._busy -= 1
+
+    async def _cancelled(self, broadcast_id: int) -> bool:
+        """Whether a broadcast was cancelled; asked of the database at most twice a second."""
+        now = time.monotonic()
+        known = self._broadcasts.get(broadcast_id)
+        if known is not None and now - known[0] < CANCEL_CHECK_SECONDS:
+            return known[1]
+        async with self.session_factory() as session:
+            status = await session.scalar(
+                select(Broadcast.status).where(Broadcast.id == broadcast_id)
+            )
+        self._broadcasts[broadcast_id] = (now, status == "cancelled")
+        return status == "cancelled"
+
+    async def _deliver(self, row: Claimed) -> Outcome | None:
+        """The limiter's go, then the send; None: not sent and nothing to record (the worker
+        is stopping and the row goes back, or its broadcast was cancelled meanwhile)."""
+        if row.broadcast_id is not None and await self._cancelled(row.broadcast_id):
+            return None
+        paid = self.sender.is_paid(row)
+        while True:
+            decision = await self.limiter.acquire(
+                row.chat_id, paid=paid, in_flight=(self.in_flight_key(), str(row.id))
+            )
+            if decision.code in (PAUSED, CHAT_BUSY):
+                why = "paused after a 429" if decision.code == PAUSED else "chat busy"
+                return Outcome(POSTPONED, why, decision.wait)
+            if decision.code == FULL:
+                if self._stopping.is_set():
+                    return None
+                await asyncio.sleep(decision.wait)
+                continue
+            break
+        if decision.wait > 0:
+            await asyncio.sleep(decision.wait)
+            pause = await self.limiter.paused_for()
+            if pause > 0:
+                return Outcome(POSTPONED, "paused after a 429", pause)
+        with metrics.OUTBOX_SEND_SECONDS.time():
+            outcome = await self.sender.send(row)
+        if outcome.result == RATE_LIMITED:
+            metrics.OUTBOX_429.inc()
+            await self.limiter.pause(outcome.delay)
+            log.warning("telegram_429", retry_after=outcome.delay, worker=self.id)
+        return outcome
+
+    async def _record(self, row: Claimed, outcome: Outcome) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._records.put_nowait(_Record(row, outcome, done))
+        await done
+        self.counts[outcome.result] += 1
+        metrics.OUTBOX_SENDS.labels(outcome.result).inc()
+        if outcome.result in (DEAD, BLOCKED):
+            log.info(
+                "outbox_row_" + outcome.result,
+                row=row.id,
+                kind=row.kind,
+                broadcast=row.broadcast_id,
+                reason=outcome.reason,
+            )
+
+    # -- recording (group commit) -------------------------------------------------------------
+
+    async def _record_loop(self) -> None:
+        stop = False
+        while not stop:
+            first = await self._records.get()
+            if first is None:
+                return
+            batch = [first]
+            while not self._records.empty():
+                item = self._records.get_nowait()
+                if item is None:
+                    stop = True
+                    break
+                batch.append(item)
+            await self._commit(batch)
+
+    async def _commit(self, batch: list[_Record]) -> None:
+        delay = 0.5
+        while True:
+            try:
+                await self._write(batch)
+                break
+            except Exception:
+                log.exception("outbox_record_failed", worker=self.id, rows=len(batch))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.srem(self.in_flight_key(), *(str(r.row.id) for r in batch))
+                pipe.expire(self.in_flight_key(), IN_FLIGHT_TTL)
+                await pipe.execute()
+        except Exception:  # noqa: BLE001 - only the crash accounting is less exact
+            log.warning("outbox_in_flight_cleanup_failed", worker=self.id)
+        for record in batch:
+            if not record.done.done():
+                record.done.set_result(None)
+
+    async def _write(self, batch: list[_Record]) -> None:
+        async with self.session_factory() as session, session.begin():
+            await outbox.mark_sent(session, [r.row.id for r in batch if r.outcome.result == SENT])
+            for record in batch:
+                row, outcome = record.row, record.outcome
+                if outcome.result in (RETRY, RATE_LIMITED, POSTPONED):
+                    await outbox.mark_retry(
+                        session,
+                        row.id,
+                        delay=outcome.delay,
+                        reason=outcome.reason,
+                        count=outcome.result == RETRY,
+                    )
+                elif outcome.result == DEAD:
+                    await outbox.mark_dead(session, row.id, reason=outcome.reason)
+                elif outcome.result == BLOCKED:
+                    await outbox.mark_blocked(session, row.id, row.chat_id, reason=outcome.reason)
+
+    # -- metrics ------------------------------------------------------------------------------
+
+    async def _depth_loop(self) -> None:
+        while True:
+            try:
+                for status, count in (await outbox.depth(self.session_factory)).items():
+                    metrics.OUTBOX_DEPTH.labels(status).set(count)
+            except Exception:  # noqa: BLE001
+                log.warning("outbox_depth_failed", worker=self.id)
+            await asyncio.sleep(self.depth_interval)
+
+
+async def create_worker(
+    settings: Settings, resources: Resources, bot: Bot, **options: Any
+) -> Worker:
+    """A worker wired from the settings (`cabinet-bot run` and `cabinet-bot worker`)."""
+    importlib.import_module("bot.flows")  # registers the document renderers
+    from bot.config import PrivacyMode  # noqa: PLC0415
+    from bot.i18n import create_core  # noqa: PLC0415
+    from storage.redis import KEY_PREFIX  # noqa: PLC0415
+
+    core = create_core(settings.default_locale.value)
+    await core.startup()
+    documents = Documents(
+        cabinet=resources.cabinet,
+        links=resources.document_links,
+        core=core,
+        session_factory=resources.session_factory,
+        public_url=settings.public_url,
+        strict=settings.privacy_mode is PrivacyMode.STRICT,
+        default_locale=settings.default_locale.value,
+        default_time_zone=settings.default_time_zone,
+    )
+    sender = Sender(bot, documents, paid_broadcast=settings.telegram_paid_broadcast)
+    limiter = Limiter(
+        resources.redis,
+        prefix=KEY_PREFIX,
+        rate=settings.telegram_rate_limit,
+        paid_rate=settings.telegram_paid_rate,
+    )
+    values: dict[str, Any] = {
+        "concurrency": settings.worker_concurrency,
+        "lease": settings.worker_lease_seconds,
+    }
+    values.update(options)
+    return Worker(
+        session_factory=resources.session_factory,
+        redis=resources.redis,
+        sender=sender,
+        limiter=limiter,
+        prefix=KEY_PREFIX,
+        **values,
+    )

@@ -1,0 +1,473 @@
+"""The back office itself: the customers materialised in this process and what can happen to
+their policies, claims and orders — through the API (the bot) or the operator (the staff).
+
+Rules live here once, for both doors: which claim statuses may follow which (the contract's
+model), when a quote may be accepted, how a payment renews a policy. Every change made by the
+staff is announced to the bot with an event through the :class:`Outbox`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import structlog
+
+from sandbox.cabinet.dates import CERTIFICATE_WORKING_DAYS, term_end, working_days_after
+from sandbox.cabinet.demo import portfolio
+from sandbox.cabinet.events import Outbox
+from sandbox.cabinet.files import Upload
+from sandbox.cabinet.ids import is_customer_id, new_id
+from sandbox.cabinet.model import (
+    CERTIFICATE_TYPES,
+    CLAIM_TRANSITIONS,
+    JSON,
+    CertificateOrder,
+    Claim,
+    ClaimDocument,
+    ClaimMessage,
+    Customer,
+    Feedback,
+    HistoryEntry,
+    Payout,
+    Policy,
+    RenewalOrder,
+    RenewalQuote,
+    money,
+)
+from sandbox.cabinet.problems import FieldError, ProblemError
+from sandbox.cabinet.texts import Text
+
+log = structlog.get_logger(__name__)
+
+QUOTE_VALIDITY = dt.timedelta(hours=24)
+PAYMENT_LINK_VALIDITY = dt.timedelta(hours=1)
+EXPIRING_DAYS = (30, 7, 1)
+
+CERTIFICATE_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "accepted": ("preparing", "rejected"),
+    "preparing": ("ready", "rejected"),
+    "ready": (),
+    "rejected": (),
+}
+
+_REQUESTED_DOCUMENTS: dict[str, tuple[Text, ...]] = {
+    "vehicle_damage": (
+        Text("Справка о ДТП из ГИБДД", "Road accident certificate from the traffic police"),
+        Text("Фотографии повреждений при дневном свете", "Photos of the damage in daylight"),
+    ),
+    "glass": (Text("Фотографии повреждённого стекла", "Photos of the damaged glass"),),
+    "medical": (
+        Text("Выписка из медицинской карты", "An extract from the medical record"),
+        Text("Чек об оплате медицинских услуг", "The receipt for the medical services"),
+    ),
+}
+_ANY_DOCUMENTS = (Text("Документы, подтверждающие событие", "Documents proving the event"),)
+_DEFAULT_REJECTION = Text(
+    "В выплате отказано: событие не является страховым случаем.",
+    "Rejected: the event is not an insured event.",
+)
+_DEFAULT_CERTIFICATE_REJECTION = "Справку не удалось подготовить, обратитесь в поддержку."
+
+_T = TypeVar("_T")
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _conflict(detail: Text) -> ProblemError:
+    return ProblemError("invalid_transition", detail)
+
+
+class Cabinet:
+    def __init__(
+        self, outbox: Outbox, public_url: str, clock: Callable[[], dt.datetime] = utc_now
+    ) -> None:
+        self.outbox = outbox
+        self.public_url = public_url
+        #: Tests may replace it to move time (quotes and payment links expire).
+        self.clock = clock
+        self.customers: dict[str, Customer] = {}
+        self._certificate_serials = itertools.count(1001)
+        self._feedback_serials = itertools.count(101)
+
+    def now(self) -> dt.datetime:
+        return self.clock().astimezone(dt.UTC).replace(microsecond=0)
+
+    # ------------------------------------------------------------------------- customers
+
+    def customer(self, customer_id: str) -> Customer:
+        """The customer, materialised from the id on first use; 404 for an unknown id."""
+        known = self.customers.get(customer_id)
+        if known is not None:
+            return known
+        if not is_customer_id(customer_id):
+            raise ProblemError(
+                "customer_not_found", Text("Клиент не найден.", "Customer not found.")
+            )
+        customer = self.customers[customer_id] = portfolio(customer_id, self.now())
+        log.info("customer_materialised", customer_id=customer_id)
+        return customer
+
+    def _find(
+        self, objects: Callable[[Customer], Mapping[str, _T]], object_id: str, missing: Text
+    ) -> tuple[Customer, _T]:
+        """An object of any materialised customer (the staff see everyone's), with its owner."""
+        for customer in self.customers.values():
+            found = objects(customer).get(object_id)
+            if found is not None:
+                return customer, found
+        raise ProblemError("not_found", missing)
+
+    def _emit(
+        self, kind: str, customer: Customer, data: JSON, at: dt.datetime | None = None
+    ) -> JSON:
+        return self.outbox.emit(kind, customer.id, data, at or self.now())
+
+    # ------------------------------------------------------------------------- policies
+
+    def quote(self, customer: Customer, policy: Policy, term_months: int) -> RenewalQuote:
+        require_renewable(policy)
+        if term_months not in policy.renewal_premiums:
+            detail = Text(
+                "Этот срок продления для договора недоступен.",
+                "This renewal term is not available for the policy.",
+            )
+            raise ProblemError(
+                "term_not_available", detail, [FieldError(detail, pointer="/term_months")]
+            )
+        today = self.now().date()
+        starts_on = max(policy.ends_on + dt.timedelta(days=1), today)
+        quote = RenewalQuote(
+            id=new_id("quo"),
+            policy_id=policy.id,
+            term_months=term_months,
+            premium=policy.renewal_premiums[term_months],
+            new_starts_on=starts_on,
+            new_ends_on=term_end(starts_on, term_months),
+            valid_until=self.now() + QUOTE_VALIDITY,
+        )
+        customer.quotes[quote.id] = quote
+        log.info("renewal_quoted", customer_id=customer.id, quote_id=quote.id)
+        return quote
+
+    def accept(self, customer: Customer, policy: Policy, quote: RenewalQuote) -> RenewalOrder:
+        if quote.order_id is not None:
+            raise ProblemError(
+                "quote_already_accepted",
+                Text("Это предложение уже принято.", "This quote has already been accepted."),
+            )
+        if self.now() > quote.valid_until:
+            raise ProblemError(
+                "quote_expired",
+                Text(
+                    "Срок действия расчёта истёк, запросите новый.",
+                    "The quote has expired, request a new one.",
+                ),
+            )
+        require_renewable(policy)
+        order_id = new_id("ord")
+        order = RenewalOrder(
+            id=order_id,
+            customer_id=customer.id,
+            quote=quote,
+            payment_url=f"{self.public_url}/pay/{order_id}",
+            expires_at=self.now() + PAYMENT_LINK_VALIDITY,
+        )
+        quote.order_id = order.id
+        customer.renewal_orders[order.id] = order
+        log.info("renewal_accepted", customer_id=customer.id, order_id=order.id)
+        return order
+
+    def renewal_order(self, order_id: str) -> tuple[Customer, RenewalOrder]:
+        return self._find(
+            lambda c: c.renewal_orders,
+            order_id,
+            Text("Заказ на продление не найден.", "Renewal order not found."),
+        )
+
+    def pay(self, order_id: str) -> list[JSON]:
+        """The payment system reports success: the policy is renewed for the quoted term."""
+        customer, order = self.renewal_order(order_id)
+        if order.status == "paid":
+            raise _conflict(Text("Заказ уже оплачен.", "The order is already paid."))
+        if self.now() > order.expires_at:
+            raise _conflict(Text("Ссылка на оплату устарела.", "The payment link has expired."))
+        quote = order.quote
+        policy = customer.policies[quote.policy_id]
+        order.status, order.paid_at = "paid", self.now()
+        policy.starts_on, policy.ends_on = quote.new_starts_on, quote.new_ends_on
+        policy.premium, policy.status, policy.renewable = quote.premium, "active", False
+        log.info("renewal_paid", customer_id=customer.id, order_id=order.id)
+        return [
+            self._emit(
+                "payment.succeeded",
+                customer,
+                {"order_id": order.id, "policy_id": policy.id, "amount": money(quote.premium)},
+            ),
+            self._emit(
+                "policy.renewed",
+                customer,
+                {
+                    "policy_id": policy.id,
+                    "number": policy.number,
+                    "new_ends_on": str(policy.ends_on),
+                },
+            ),
+        ]
+
+    def expire_quote(self, quote_id: str) -> RenewalQuote:
+        _, quote = self._find(
+            lambda c: c.quotes, quote_id, Text("Расчёт не найден.", "Quote not found.")
+        )
+        quote.valid_until = min(quote.valid_until, self.now() - dt.timedelta(seconds=1))
+        return quote
+
+    def make_expiring(self, policy_id: str, days_left: int) -> list[JSON]:
+        """The policy ends in `days_left` days and may be renewed: what sends `policy.expiring`."""
+        customer, policy = self._find(
+            lambda c: c.policies, policy_id, Text("Полис не найден.", "Policy not found.")
+        )
+        policy.ends_on = self.now().date() + dt.timedelta(days=days_left)
+        policy.status, policy.renewable = "expiring", True
+        if not policy.renewal_premiums:
+            half = (policy.premium * Decimal("0.6")).quantize(Decimal("0.01"))
+            policy.renewal_premiums = {6: half, 12: policy.premium}
+        data = {
+            "policy_id": policy.id,
+            "number": policy.number,
+            "ends_on": str(policy.ends_on),
+            "days_left": days_left,
+        }
+        return [self._emit("policy.expiring", customer, data)]
+
+    # ------------------------------------------------------------------------- claims
+
+    def _open_claim(self, claim: Claim) -> None:
+        if claim.final:
+            raise ProblemError(
+                "claim_closed",
+                Text("Дело по убытку {n} закрыто.", "The case of claim {n} is closed.").format(
+                    n=claim.number
+                ),
+            )
+
+    def add_message(self, customer: Customer, claim: Claim, text: str) -> ClaimMessage:
+        self._open_claim(claim)
+        message = ClaimMessage(new_id("msg"), text, self.now())
+        claim.messages.append(message)
+        log.info("claim_message_added", customer_id=customer.id, claim_id=claim.id)
+        return message
+
+    def add_document(self, customer: Customer, claim: Claim, upload: Upload) -> ClaimDocument:
+        self._open_claim(claim)
+        document = ClaimDocument(
+            new_id("doc"), upload.name, len(upload.data), upload.content_type, self.now()
+        )
+        claim.documents.append(document)
+        log.info("claim_document_added", customer_id=customer.id, claim_id=claim.id)
+        return document
+
+    def claim(self, claim_id: str) -> tuple[Customer, Claim]:
+        return self._find(
+            lambda c: c.claims, claim_id, Text("Убыток не найден.", "Claim not found.")
+        )
+
+    def advance_claim(
+        self,
+        claim_id: str,
+        status: str | None = None,
+        documents: Iterable[str] = (),
+        reason: str | None = None,
+    ) -> list[JSON]:
+        """Move a claim along the contract's model (by default to the usual next status)."""
+        customer, claim = self.claim(claim_id)
+        previous = claim.status
+        target = status or _usual_next(claim)
+        if target is None or target not in CLAIM_TRANSITIONS[previous]:
+            raise _conflict(
+                Text(
+                    "Переход {a} → {b} не предусмотрен моделью статусов.",
+                    "The status model has no transition {a} → {b}.",
+                ).format(a=previous, b=target or "—")
+            )
+        at = max(self.now(), claim.history[-1].at + dt.timedelta(seconds=1))
+        claim.history.append(HistoryEntry(target, at, _enter(claim, target, documents, reason)))
+        log.info("claim_advanced", customer_id=customer.id, claim_id=claim.id, status=target)
+        # The history's instants are strictly increasing: the events carry them, so that the
+        # bot can order two changes made within the same second.
+        identity = {"claim_id": claim.id, "claim_number": claim.number}
+        changed = identity | {"status": target, "previous_status": previous}
+        events = [self._emit("claim.status_changed", customer, changed, at)]
+        if target == "awaiting_documents":
+            requested = identity | {"documents": [d.ru for d in claim.requested_documents]}
+            events.append(self._emit("claim.documents_requested", customer, requested, at))
+        if target == "paid":
+            events.append(self._pay_out(customer, claim, at))
+        return events
+
+    def _pay_out(self, customer: Customer, claim: Claim, at: dt.datetime) -> JSON:
+        amount = claim.amount_approved or claim.amount_claimed or Decimal(10_000)
+        payout = Payout(
+            id=new_id("pay"),
+            paid_on=self.now().date(),
+            amount=amount,
+            status="sent",
+            recipient=customer.recipient,
+            claim_id=claim.id,
+            claim_number=claim.number,
+        )
+        customer.payouts.append(payout)
+        data = {"payout_id": payout.id, "amount": money(amount), "claim_id": claim.id}
+        return self._emit("payout.sent", customer, data, at)
+
+    # ------------------------------------------------------------------------- certificates
+
+    def order_certificate(self, customer: Customer, request: Mapping[str, Any]) -> CertificateOrder:
+        """A new order (the request already matches the contract's schema)."""
+        kind = CERTIFICATE_TYPES.get(request["type"])
+        if kind is None:
+            detail = Text("Неизвестный тип справки.", "Unknown certificate type.")
+            raise ProblemError("validation_failed", detail, [FieldError(detail, pointer="/type")])
+        period_from, period_to = self._period(request, required=kind.needs_period)
+        now = self.now()
+        order = CertificateOrder(
+            id=new_id("cro"),
+            number=f"С-{now.year}-{next(self._certificate_serials):06d}",
+            type=kind.id,
+            purpose=request["purpose"],
+            created_at=now,
+            expected_on=working_days_after(now.date(), CERTIFICATE_WORKING_DAYS),
+            period_from=period_from,
+            period_to=period_to,
+        )
+        customer.certificate_orders[order.id] = order
+        log.info("certificate_ordered", customer_id=customer.id, order_id=order.id)
+        return order
+
+    def _period(
+        self, request: Mapping[str, Any], *, required: bool
+    ) -> tuple[dt.date | None, dt.date | None]:
+        given = {name: request.get(name) for name in ("period_from", "period_to")}
+        missing = [name for name, value in given.items() if value is None]
+        if missing and (required or len(missing) == 1):
+            detail = Text("Укажите период.", "Give the period.")
+            errors = [FieldError(detail, pointer=f"/{name}") for name in missing]
+            raise ProblemError("period_required", detail, errors)
+        if missing:
+            return None, None
+        start = dt.date.fromisoformat(str(given["period_from"]))
+        end = dt.date.fromisoformat(str(given["period_to"]))
+        if start > end:
+            detail = Text(
+                "Дата окончания периода раньше даты начала.",
+                "The period ends before it starts.",
+            )
+            raise ProblemError("invalid_period", detail, [FieldError(detail, pointer="/period_to")])
+        if end > self.now().date():
+            detail = Text("Период не может быть в будущем.", "The period cannot be in the future.")
+            pointers = [
+                n for n, d in (("period_from", start), ("period_to", end)) if d > self.now().date()
+            ]
+            raise ProblemError(
+                "invalid_period", detail, [FieldError(detail, pointer=f"/{p}") for p in pointers]
+            )
+        return start, end
+
+    def certificate_order(self, order_id: str) -> tuple[Customer, CertificateOrder]:
+        return self._find(
+            lambda c: c.certificate_orders,
+            order_id,
+            Text("Заказ справки не найден.", "Certificate order not found."),
+        )
+
+    def advance_certificate(
+        self, order_id: str, status: str | None = None, reason: str | None = None
+    ) -> list[JSON]:
+        """accepted → preparing → ready | rejected; `certificate.ready` when it is ready."""
+        customer, order = self.certificate_order(order_id)
+        allowed = CERTIFICATE_TRANSITIONS[order.status]
+        target = status or (allowed[0] if allowed else None)
+        if target is None or target not in allowed:
+            raise _conflict(
+                Text(
+                    "Переход {a} → {b} для заказа справки не предусмотрен.",
+                    "A certificate order cannot go from {a} to {b}.",
+                ).format(a=order.status, b=target or "—")
+            )
+        order.status = target
+        log.info("certificate_advanced", customer_id=customer.id, order_id=order.id, status=target)
+        if target == "rejected":
+            order.rejection_reason = reason or _DEFAULT_CERTIFICATE_REJECTION
+        if target != "ready":
+            return []
+        order.ready_at = self.now()
+        return [
+            self._emit(
+                "certificate.ready", customer, {"order_id": order.id, "number": order.number}
+            )
+        ]
+
+    # ------------------------------------------------------------------------- feedback
+
+    def submit_feedback(
+        self, customer: Customer, request: Mapping[str, Any], attachment_type: str | None
+    ) -> Feedback:
+        feedback = Feedback(
+            id=new_id("fbk"),
+            number=f"F-{next(self._feedback_serials):06d}",
+            topic=request["topic"],
+            rating=request["rating"],
+            text=request["text"],
+            created_at=self.now(),
+            attachment_type=attachment_type,
+        )
+        customer.feedback.append(feedback)
+        log.info("feedback_received", customer_id=customer.id, feedback_id=feedback.id)
+        return feedback
+
+
+def require_renewable(policy: Policy) -> None:
+    if not policy.renewable:
+        raise ProblemError(
+            "policy_not_renewable",
+            Text("Этот договор нельзя продлить онлайн.", "This policy cannot be renewed online."),
+        )
+
+
+def _enter(claim: Claim, status: str, documents: Iterable[str], reason: str | None) -> Text | None:
+    """What entering `status` changes on the claim; the history comment it gets."""
+    if status == "awaiting_documents":
+        claim.requested_documents = [Text(d, d) for d in documents] or list(
+            _REQUESTED_DOCUMENTS.get(claim.type, _ANY_DOCUMENTS)
+        )
+        return Text(
+            "Нужны документы: " + "; ".join(d.ru for d in claim.requested_documents) + ".",
+            "Documents needed: " + "; ".join(d.en for d in claim.requested_documents) + ".",
+        )
+    if status == "rejected":
+        return Text(reason, reason) if reason else _DEFAULT_REJECTION
+    if status == "approved" and claim.amount_approved is None:
+        claimed = claim.amount_claimed or Decimal(10_000)
+        claim.amount_approved = (claimed * Decimal("0.9")).quantize(Decimal("0.01"))
+    return None
+
+
+def _usual_next(claim: Claim) -> str | None:
+    """registered → in_review → awaiting_documents → in_review → approved → paid → closed."""
+    if claim.status == "in_review":
+        asked = any(entry.status == "awaiting_documents" for entry in claim.history)
+        return "approved" if asked else "awaiting_documents"
+    usual = {
+        "registered": "in_review",
+        "awaiting_documents": "in_review",
+        "approved": "paid",
+        "paid": "closed",
+        "ready_for_pickup": "closed",
+        "rejected": "closed",
+    }
+    return usual.get(claim.status)

@@ -1,0 +1,498 @@
+"""The cabinet's objects, and how the contract renders each of them as JSON.
+
+Amounts are `Decimal` (rendered as decimal strings), instants are aware UTC datetimes
+(rendered with `Z`), calendar dates are `date`. Texts the customer reads in their language
+(history comments, next steps, requested documents) are :class:`Text` pairs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sandbox.cabinet.texts import Lang, Text
+
+JSON = dict[str, Any]
+
+
+def money(amount: Decimal) -> JSON:
+    return {"amount": f"{amount:.2f}", "currency": "RUB"}
+
+
+def instant(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ----------------------------------------------------------------------------- customers
+
+
+@dataclass(frozen=True)
+class Person:
+    last_name: str
+    first_name: str
+    middle_name: str
+    birth_date: dt.date
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.last_name} {self.first_name} {self.middle_name}"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name[0]}."
+
+
+# ----------------------------------------------------------------------------- policies
+
+PRODUCT_TITLES = {
+    "osago": Text("ОСАГО", "OSAGO (compulsory motor liability)"),
+    "kasko": Text("КАСКО", "KASKO (motor hull)"),
+    "dms": Text("ДМС", "Voluntary health insurance"),
+}
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    make: str
+    model: str
+    year: int
+    plate: str
+    vin: str
+
+    @property
+    def description(self) -> str:
+        return f"{self.make} {self.model}, {self.year} г., госномер {self.plate}"
+
+    def render(self) -> JSON:
+        return {
+            "make": self.make,
+            "model": self.model,
+            "year": self.year,
+            "plate": self.plate,
+            "vin": self.vin,
+        }
+
+
+@dataclass(frozen=True)
+class Coverage:
+    name: str
+    sum_insured: Decimal
+
+
+@dataclass(frozen=True)
+class Contacts:
+    phone: str
+    email: str
+    hours: str
+    address: str | None = None
+
+    def render(self) -> JSON:
+        rendered: JSON = {"phone": self.phone, "email": self.email, "hours": self.hours}
+        if self.address:
+            rendered["address"] = self.address
+        return rendered
+
+
+#: `active`, `expiring` and `pending_payment` are listed first (contract: listPolicies).
+CURRENT_POLICY_STATUSES = ("active", "expiring", "pending_payment")
+
+
+@dataclass
+class Policy:
+    id: str
+    number: str
+    product: str
+    title: str
+    status: str
+    starts_on: dt.date
+    ends_on: dt.date
+    premium: Decimal
+    renewable: bool
+    vehicle: Vehicle | None
+    person: Person | None
+    coverages: list[Coverage]
+    contacts: Contacts
+    #: Term (months) → indicative premium; the terms offered for renewal.
+    renewal_premiums: dict[int, Decimal]
+    deductible: Decimal | None = None
+
+    @property
+    def object_description(self) -> str:
+        if self.vehicle:
+            return self.vehicle.description
+        return self.person.full_name if self.person else self.title
+
+    def summary(self) -> JSON:
+        return {
+            "id": self.id,
+            "number": self.number,
+            "product": self.product,
+            "title": self.title,
+            "status": self.status,
+            "starts_on": self.starts_on.isoformat(),
+            "ends_on": self.ends_on.isoformat(),
+            "premium": money(self.premium),
+            "renewable": self.renewable,
+        }
+
+    def detail(self) -> JSON:
+        insured: JSON = {
+            "kind": "vehicle" if self.vehicle else "person",
+            "description": self.object_description,
+        }
+        if self.vehicle:
+            insured["vehicle"] = self.vehicle.render()
+        if self.person:
+            insured["person"] = {
+                "full_name": self.person.full_name,
+                "birth_date": self.person.birth_date.isoformat(),
+            }
+        rendered = self.summary() | {
+            "insured_object": insured,
+            "coverages": [
+                {"name": c.name, "sum_insured": money(c.sum_insured)} for c in self.coverages
+            ],
+            "insurer_contacts": self.contacts.render(),
+        }
+        if self.deductible is not None:
+            rendered["deductible"] = money(self.deductible)
+        return rendered
+
+
+@dataclass
+class RenewalQuote:
+    id: str
+    policy_id: str
+    term_months: int
+    premium: Decimal
+    new_starts_on: dt.date
+    new_ends_on: dt.date
+    valid_until: dt.datetime
+    order_id: str | None = None
+
+    def render(self) -> JSON:
+        return {
+            "quote_id": self.id,
+            "policy_id": self.policy_id,
+            "term_months": self.term_months,
+            "premium": money(self.premium),
+            "new_starts_on": self.new_starts_on.isoformat(),
+            "new_ends_on": self.new_ends_on.isoformat(),
+            "valid_until": instant(self.valid_until),
+        }
+
+
+@dataclass
+class RenewalOrder:
+    id: str
+    customer_id: str
+    quote: RenewalQuote
+    payment_url: str
+    expires_at: dt.datetime
+    status: str = "awaiting_payment"
+    paid_at: dt.datetime | None = None
+
+    def render(self) -> JSON:
+        """The answer of acceptRenewalQuote (the contract only knows `awaiting_payment`)."""
+        return {
+            "order_id": self.id,
+            "payment_url": self.payment_url,
+            "status": "awaiting_payment",
+            "expires_at": instant(self.expires_at),
+        }
+
+
+# ----------------------------------------------------------------------------- claims
+
+FINAL_CLAIM_STATUSES = ("closed", "withdrawn")
+
+#: The contract's claim model (`ClaimStatus`): where each status may go.
+CLAIM_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "registered": ("in_review", "withdrawn"),
+    "in_review": ("awaiting_documents", "approved", "rejected", "withdrawn"),
+    "awaiting_documents": ("in_review", "withdrawn"),
+    "approved": ("paid", "ready_for_pickup", "withdrawn"),
+    "rejected": ("closed", "withdrawn"),
+    "paid": ("closed", "withdrawn"),
+    "ready_for_pickup": ("closed", "withdrawn"),
+    "closed": (),
+    "withdrawn": (),
+}
+
+NEXT_STEPS: dict[str, Text] = {
+    "registered": Text(
+        "Заявление зарегистрировано. В течение двух рабочих дней его возьмёт в работу специалист.",
+        "Your claim is registered. A claims handler will take it within two working days.",
+    ),
+    "in_review": Text(
+        "Специалист рассматривает документы. Если понадобится что-то ещё, мы напишем.",
+        "A claims handler is reviewing your documents. We will write if anything else is needed.",
+    ),
+    "awaiting_documents": Text(
+        "Загрузите запрошенные документы — после этого рассмотрение продолжится.",
+        "Upload the requested documents and the review will continue.",
+    ),
+    "approved": Text(
+        "Выплата одобрена. Деньги поступят на ваш счёт в течение пяти рабочих дней.",
+        "The payout is approved. The money will reach your account within five working days.",
+    ),
+    "rejected": Text(
+        "В выплате отказано. Если вы не согласны с решением, обратитесь в поддержку.",
+        "The claim was rejected. If you disagree with the decision, contact support.",
+    ),
+    "paid": Text(
+        "Выплата отправлена на ваш счёт. Дело будет закрыто автоматически.",
+        "The payout was sent to your account. The case will be closed automatically.",
+    ),
+    "ready_for_pickup": Text(
+        "Направление на ремонт готово: его можно получить в офисе или в приложении.",
+        "The repair referral is ready: collect it at an office or in the app.",
+    ),
+    "closed": Text("Дело закрыто. Действий не требуется.", "The case is closed. Nothing to do."),
+    "withdrawn": Text(
+        "Заявление отозвано. Действий не требуется.", "The claim was withdrawn. Nothing to do."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    status: str
+    at: dt.datetime
+    comment: Text | None = None
+
+    def render(self, lang: Lang) -> JSON:
+        rendered: JSON = {"status": self.status, "at": instant(self.at)}
+        if self.comment:
+            rendered["comment"] = self.comment(lang)
+        return rendered
+
+
+@dataclass(frozen=True)
+class ClaimDocument:
+    id: str
+    name: str
+    size: int
+    content_type: str
+    uploaded_at: dt.datetime
+
+    def render(self) -> JSON:
+        return {"id": self.id, "name": self.name, "uploaded_at": instant(self.uploaded_at)}
+
+    def receipt(self) -> JSON:
+        """The answer of uploadClaimDocument (`UploadedDocument`)."""
+        return {
+            "document_id": self.id,
+            "name": self.name,
+            "size": self.size,
+            "content_type": self.content_type,
+            "uploaded_at": instant(self.uploaded_at),
+        }
+
+
+@dataclass(frozen=True)
+class ClaimMessage:
+    id: str
+    text: str
+    created_at: dt.datetime
+
+    def render(self) -> JSON:
+        return {"message_id": self.id, "created_at": instant(self.created_at)}
+
+
+@dataclass
+class Claim:
+    id: str
+    number: str
+    type: str
+    reported_on: dt.date
+    policy_id: str
+    policy_number: str
+    history: list[HistoryEntry]
+    amount_claimed: Decimal | None = None
+    amount_approved: Decimal | None = None
+    requested_documents: list[Text] = field(default_factory=list)
+    documents: list[ClaimDocument] = field(default_factory=list)
+    messages: list[ClaimMessage] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.history[-1].status
+
+    @property
+    def final(self) -> bool:
+        return self.status in FINAL_CLAIM_STATUSES
+
+    def summary(self) -> JSON:
+        rendered: JSON = {
+            "id": self.id,
+            "number": self.number,
+            "type": self.type,
+            "status": self.status,
+            "reported_on": self.reported_on.isoformat(),
+            "policy_id": self.policy_id,
+            "policy_number": self.policy_number,
+        }
+        if self.amount_claimed is not None:
+            rendered["amount_claimed"] = money(self.amount_claimed)
+        if self.amount_approved is not None:
+            rendered["amount_approved"] = money(self.amount_approved)
+        return rendered
+
+    def detail(self, lang: Lang) -> JSON:
+        rendered = self.summary() | {
+            "history": [entry.render(lang) for entry in self.history],
+            "next_step": NEXT_STEPS[self.status](lang),
+            "documents": [document.render() for document in self.documents],
+        }
+        if self.status == "awaiting_documents":
+            rendered["requested_documents"] = [text(lang) for text in self.requested_documents]
+        return rendered
+
+
+@dataclass(frozen=True)
+class Payout:
+    id: str
+    paid_on: dt.date
+    amount: Decimal
+    status: str
+    recipient: str
+    claim_id: str
+    claim_number: str
+
+    def render(self) -> JSON:
+        return {
+            "id": self.id,
+            "paid_on": self.paid_on.isoformat(),
+            "amount": money(self.amount),
+            "status": self.status,
+            "recipient": self.recipient,
+            "claim_id": self.claim_id,
+            "claim_number": self.claim_number,
+        }
+
+
+# ----------------------------------------------------------------------------- certificates
+
+
+@dataclass(frozen=True)
+class CertificateType:
+    id: str
+    title: Text
+    needs_period: bool
+    purposes: tuple[Text, ...]
+
+    def render(self) -> JSON:
+        return {
+            "id": self.id,
+            "title": self.title.ru,
+            "title_en": self.title.en,
+            "needs_period": self.needs_period,
+            "purposes": [{"title": p.ru, "title_en": p.en} for p in self.purposes],
+        }
+
+
+CERTIFICATE_TYPES: dict[str, CertificateType] = {
+    kind.id: kind
+    for kind in (
+        CertificateType(
+            "tax_deduction",
+            Text("Справка для налогового вычета", "Certificate for a tax deduction"),
+            needs_period=True,
+            purposes=(
+                Text("Для налогового вычета в ФНС", "For a tax deduction (Federal Tax Service)"),
+                Text("По месту работы", "For the employer"),
+            ),
+        ),
+        CertificateType(
+            "no_claims",
+            Text("Справка об отсутствии убытков", "No-claims certificate"),
+            needs_period=False,
+            purposes=(
+                Text("Для другой страховой компании", "For another insurer"),
+                Text("Для оформления кредита", "For a loan application"),
+            ),
+        ),
+        CertificateType(
+            "payouts_statement",
+            Text("Выписка по выплатам", "Payouts statement"),
+            needs_period=True,
+            purposes=(
+                Text("По месту требования", "For whoever requests it"),
+                Text("Для банка", "For a bank"),
+            ),
+        ),
+    )
+}
+
+
+@dataclass
+class CertificateOrder:
+    id: str
+    number: str
+    type: str
+    purpose: str
+    created_at: dt.datetime
+    expected_on: dt.date
+    period_from: dt.date | None = None
+    period_to: dt.date | None = None
+    status: str = "accepted"
+    ready_at: dt.datetime | None = None
+    rejection_reason: str | None = None
+
+    def render(self) -> JSON:
+        rendered: JSON = {
+            "order_id": self.id,
+            "number": self.number,
+            "type": self.type,
+            "status": self.status,
+            "purpose": self.purpose,
+            "created_at": instant(self.created_at),
+            "expected_on": self.expected_on.isoformat(),
+        }
+        if self.period_from and self.period_to:
+            rendered["period_from"] = self.period_from.isoformat()
+            rendered["period_to"] = self.period_to.isoformat()
+        if self.ready_at:
+            rendered["ready_at"] = instant(self.ready_at)
+        if self.rejection_reason:
+            rendered["rejection_reason"] = self.rejection_reason
+        return rendered
+
+
+# ----------------------------------------------------------------------------- feedback
+
+
+@dataclass(frozen=True)
+class Feedback:
+    id: str
+    number: str
+    topic: str
+    rating: int
+    text: str
+    created_at: dt.datetime
+    attachment_type: str | None = None
+
+    def render(self) -> JSON:
+        return {"feedback_id": self.id, "number": self.number}
+
+
+# ----------------------------------------------------------------------------- the customer
+
+
+@dataclass
+class Customer:
+    """A customer and everything of theirs: what every `/v1/customers/{id}/...` call sees."""
+
+    id: str
+    holder: Person
+    recipient: str
+    policies: dict[str, Policy]
+    claims: dict[str, Claim]
+    payouts: list[Payout]
+    certificate_orders: dict[str, CertificateOrder]
+    quotes: dict[str, RenewalQuote] = field(default_factory=dict)
+    renewal_orders: dict[str, RenewalOrder] = field(default_factory=dict)
+    feedback: list[Feedback] = field(default_factory=list)

@@ -1,0 +1,289 @@
+"""The insurer's staff console of the sandbox: a JSON API, an HTML page, and the payment page.
+
+**No authentication, on purpose**: it stands for the insurer's internal tools, and it exists
+for development and tests only. The sandbox must never be exposed in production.
+
+JSON API (each action also accepts an HTML form post and then redirects, 303, to the page):
+
+* `POST /operator/claims/{claim_id}/advance` `{"status"?, "documents"?, "reason"?}` — the
+  next status of the contract's model by default; fires `claim.status_changed`, plus
+  `claim.documents_requested` (to `awaiting_documents`) or `payout.sent` (to `paid`).
+* `POST /operator/certificate-orders/{order_id}/advance` `{"status"?, "reason"?}` —
+  accepted → preparing → ready (fires `certificate.ready`) | rejected.
+* `POST /operator/policies/{policy_id}/expiring` `{"days_left": 30|7|1}` — fires
+  `policy.expiring`.
+* `POST /operator/renewal-orders/{order_id}/pay` — as the payment page: fires
+  `payment.succeeded` then `policy.renewed`.
+* `POST /operator/renewal-quotes/{quote_id}/expire` — the quote's `valid_until` passes now.
+* `GET /operator/events`, `GET /operator/stats`, `GET|PUT /operator/switches` (a form posts
+  to `POST /operator/switches`).
+
+Pages: `GET /operator`, and `GET|POST /pay/{order_id}` for the customer.
+
+Objects are found among the customers materialised in this process (the bot's calls
+materialise them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from aiohttp import web
+from jsonschema import Draft202012Validator
+
+from sandbox.cabinet.cabinet import EXPIRING_DAYS
+from sandbox.cabinet.files import read_json
+from sandbox.cabinet.model import CLAIM_TRANSITIONS, JSON
+from sandbox.cabinet.pages import message_page, operator_page, pay_page
+from sandbox.cabinet.problems import ProblemError
+from sandbox.cabinet.schema import body_errors, standalone_validator
+from sandbox.cabinet.state import state_of
+from sandbox.cabinet.texts import Text
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+_CLAIM_ADVANCE = standalone_validator(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "status": {"enum": list(CLAIM_TRANSITIONS)},
+            "documents": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"type": "string", "minLength": 1, "maxLength": 200},
+            },
+            "reason": {"type": "string", "minLength": 1, "maxLength": 500},
+        },
+    }
+)
+_CERTIFICATE_ADVANCE = standalone_validator(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "status": {"enum": ["preparing", "ready", "rejected"]},
+            "reason": {"type": "string", "minLength": 1, "maxLength": 500},
+        },
+    }
+)
+_EXPIRING = standalone_validator(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["days_left"],
+        "properties": {"days_left": {"enum": list(EXPIRING_DAYS)}},
+    }
+)
+_NOTHING = standalone_validator({"type": "object", "maxProperties": 0})
+_ANY_OBJECT = standalone_validator({"type": "object"})
+
+
+def _url(request: web.Request) -> Callable[..., str]:
+    """Paths of this app's named routes, with the prefix it is mounted under."""
+
+    def url(name: str, **parts: str) -> str:
+        return str(request.app.router[name].url_for(**parts))
+
+    return url
+
+
+def _form_fields(form: Mapping[str, Any]) -> JSON:
+    """An HTML form's strings in the JSON API's types (empty fields are absent)."""
+    fields: JSON = {k: v for k, v in form.items() if isinstance(v, str) and v.strip()}
+    try:
+        for name in ("days_left", "latency_ms", "fail_next", "lose_next"):
+            if name in fields:
+                fields[name] = int(fields[name])
+        if "error_rate" in fields:
+            fields["error_rate"] = float(fields["error_rate"])
+    except ValueError:
+        detail = Text("В форме не число.", "A form field is not a number.")
+        raise ProblemError("validation_failed", detail) from None
+    if "documents" in fields:
+        fields["documents"] = [d.strip() for d in fields["documents"].split(";") if d.strip()]
+    return fields
+
+
+async def _input(request: web.Request) -> JSON:
+    """The action's fields, from an HTML form or a JSON body (none: no fields)."""
+    if _from_form(request):
+        return _form_fields(await request.post())
+    if not request.body_exists:
+        return {}
+    body, _ = await read_json(request)
+    if not isinstance(body, dict):
+        detail = Text("Ожидается JSON-объект.", "A JSON object is expected.")
+        raise ProblemError("validation_failed", detail)
+    return body
+
+
+def _from_form(request: web.Request) -> bool:
+    return request.content_type in _FORM_TYPES
+
+
+async def _act(
+    request: web.Request,
+    checker: Draft202012Validator,
+    perform: Callable[[JSON], JSON],
+    prepare: Callable[[JSON, bool], JSON] = lambda fields, _: fields,
+) -> web.StreamResponse:
+    """Validate, perform, answer: JSON for the API, a redirect (or an error page) for a form."""
+    try:
+        fields = prepare(await _input(request), _from_form(request))
+        errors = body_errors(checker, fields)
+        if errors:
+            detail = Text("Недопустимые данные.", "Invalid data.")
+            raise ProblemError("validation_failed", detail, errors)
+        result = perform(fields)
+    except ProblemError as problem:
+        if not _from_form(request):
+            raise
+        back = _url(request)("operator")
+        return message_page("Не получилось", problem.detail.ru, back, problem.status)
+    if _from_form(request):
+        raise web.HTTPSeeOther(_url(request)("operator"))
+    return web.json_response(result)
+
+
+async def advance_claim(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+
+    def perform(fields: JSON) -> JSON:
+        claim_id = request.match_info["claim_id"]
+        events = cabinet.advance_claim(
+            claim_id, fields.get("status"), fields.get("documents", ()), fields.get("reason")
+        )
+        return {"claim": cabinet.claim(claim_id)[1].detail("ru"), "events": events}
+
+    return await _act(request, _CLAIM_ADVANCE, perform)
+
+
+async def advance_certificate_order(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+
+    def perform(fields: JSON) -> JSON:
+        order_id = request.match_info["order_id"]
+        events = cabinet.advance_certificate(order_id, fields.get("status"), fields.get("reason"))
+        return {"order": cabinet.certificate_order(order_id)[1].render(), "events": events}
+
+    return await _act(request, _CERTIFICATE_ADVANCE, perform)
+
+
+async def make_policy_expiring(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+
+    def perform(fields: JSON) -> JSON:
+        events = cabinet.make_expiring(request.match_info["policy_id"], fields["days_left"])
+        return {"events": events}
+
+    return await _act(request, _EXPIRING, perform)
+
+
+async def pay_renewal_order(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+
+    def perform(_: JSON) -> JSON:
+        order_id = request.match_info["order_id"]
+        events = cabinet.pay(order_id)
+        return {"order_id": order_id, "status": "paid", "events": events}
+
+    return await _act(request, _NOTHING, perform)
+
+
+async def expire_quote(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+
+    def perform(_: JSON) -> JSON:
+        return {"quote": cabinet.expire_quote(request.match_info["quote_id"]).render()}
+
+    return await _act(request, _NOTHING, perform)
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    return web.json_response([d.render() for d in state_of(request).outbox.deliveries])
+
+
+async def stats(request: web.Request) -> web.StreamResponse:
+    state = state_of(request)
+    return web.json_response({"requests": state.requests, "events": state.outbox.stats()})
+
+
+async def get_switches(request: web.Request) -> web.StreamResponse:
+    return web.json_response(state_of(request).switches.render())
+
+
+async def set_switches(request: web.Request) -> web.StreamResponse:
+    """A partial update (`Switches.update` validates it); a form sends every switch."""
+    switches = state_of(request).switches
+
+    def from_form(fields: JSON, form: bool) -> JSON:
+        return {**fields, "down": fields.get("down") == "on"} if form else fields
+
+    def perform(fields: JSON) -> JSON:
+        switches.update(fields)
+        return switches.render()
+
+    return await _act(request, _ANY_OBJECT, perform, from_form)
+
+
+async def console(request: web.Request) -> web.StreamResponse:
+    return operator_page(state_of(request), _url(request))
+
+
+# ----------------------------------------------------------------------------- payment page
+
+
+async def show_payment(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+    try:
+        customer, order = cabinet.renewal_order(request.match_info["order_id"])
+    except ProblemError:
+        return message_page(
+            "Ссылка не найдена", "Такой ссылки на оплату нет. Вернитесь в Telegram.", status=404
+        )
+    expired = order.status == "awaiting_payment" and cabinet.now() > order.expires_at
+    action = _url(request)("pay", order_id=order.id)
+    return pay_page(order, customer.policies[order.quote.policy_id], action, expired)
+
+
+async def submit_payment(request: web.Request) -> web.StreamResponse:
+    order_id = request.match_info["order_id"]
+    with contextlib.suppress(ProblemError):  # already paid, expired or unknown: the page says
+        state_of(request).cabinet.pay(order_id)
+    raise web.HTTPSeeOther(_url(request)("pay", order_id=order_id))
+
+
+def add_routes(app: web.Application) -> None:
+    router = app.router
+    router.add_get("/operator", console, name="operator")
+    router.add_post(
+        "/operator/claims/{claim_id}/advance", advance_claim, name="operator-claim-advance"
+    )
+    router.add_post(
+        "/operator/certificate-orders/{order_id}/advance",
+        advance_certificate_order,
+        name="operator-certificate-advance",
+    )
+    router.add_post(
+        "/operator/policies/{policy_id}/expiring",
+        make_policy_expiring,
+        name="operator-policy-expiring",
+    )
+    router.add_post(
+        "/operator/renewal-orders/{order_id}/pay", pay_renewal_order, name="operator-renewal-pay"
+    )
+    router.add_post(
+        "/operator/renewal-quotes/{quote_id}/expire", expire_quote, name="operator-quote-expire"
+    )
+    router.add_get("/operator/events", events, name="operator-events")
+    router.add_get("/operator/stats", stats, name="operator-stats")
+    switches = router.add_resource("/operator/switches", name="operator-switches")
+    switches.add_route("GET", get_switches)
+    switches.add_route("PUT", set_switches)
+    switches.add_route("POST", set_switches)
+    pay = router.add_resource("/pay/{order_id}", name="pay")
+    pay.add_route("GET", show_payment)
+    pay.add_route("POST", submit_payment)

@@ -1,0 +1,307 @@
+"""HTML pages: the operator's console and the payment page a customer opens from Telegram.
+
+Plain server-rendered HTML: every value escaped, no scripts, forms that POST to this app
+only (`form-action 'self'`), nothing leaked through the referrer. Links and form actions are
+absolute paths built by the router, so they stay right when the sandbox is mounted under a
+prefix.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Sequence
+
+from aiohttp import web
+
+from sandbox.cabinet.cabinet import CERTIFICATE_TRANSITIONS, EXPIRING_DAYS
+from sandbox.cabinet.dates import format_ru
+from sandbox.cabinet.events import Delivery
+from sandbox.cabinet.model import (
+    CLAIM_TRANSITIONS,
+    Customer,
+    Policy,
+    RenewalOrder,
+    instant,
+)
+from sandbox.cabinet.pdf import rubles
+from sandbox.cabinet.state import SandboxState
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+_STYLE = """
+body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:16px;color:#222}
+h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-top:1px solid #ccc;padding-top:12px}
+h3{font-size:15px;margin:16px 0 6px}table{border-collapse:collapse;width:100%;margin-bottom:8px}
+td,th{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top;font-size:13px}
+form{display:inline}input,select,button{font:inherit;font-size:13px}
+.note{background:#fff4d6;padding:8px 12px;border-radius:6px}
+.pay{max-width:420px;margin:40px auto;text-align:center}
+.pay button{font-size:18px;padding:10px 28px}
+.amount{font-size:28px;font-weight:600;margin:16px 0}
+"""
+
+#: Builds the path of a named route: `url("pay", order_id="ord_...")`.
+UrlFor = Callable[..., str]
+
+
+def escape(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def page(title: str, body: str, status: int = 200) -> web.Response:
+    document = (
+        "<!doctype html><html lang='ru'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
+        f"<body>{body}</body></html>"
+    )
+    return web.Response(
+        text=document, content_type="text/html", status=status, headers=SECURITY_HEADERS
+    )
+
+
+def message_page(title: str, text: str, back: str | None = None, status: int = 200) -> web.Response:
+    link = f"<p><a href='{escape(back)}'>Назад</a></p>" if back else ""
+    return page(title, f"<h1>{escape(title)}</h1><p>{escape(text)}</p>{link}", status)
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Cells are HTML already (escaped values and forms)."""
+    head = "".join(f"<th>{escape(cell)}</th>" for cell in header)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _form(action: str, button: str, *fields: str) -> str:
+    return (
+        f"<form method='post' action='{escape(action)}'>{''.join(fields)}"
+        f"<button type='submit'>{escape(button)}</button></form>"
+    )
+
+
+def _select(name: str, options: Iterable[tuple[str, str]]) -> str:
+    items = "".join(f"<option value='{escape(v)}'>{escape(label)}</option>" for v, label in options)
+    return f"<select name='{escape(name)}'>{items}</select>"
+
+
+def _input(name: str, placeholder: str, value: str = "", kind: str = "text") -> str:
+    step = " step='any' min='0'" if kind == "number" else ""
+    return (
+        f"<input type='{kind}' name='{escape(name)}' placeholder='{escape(placeholder)}'"
+        f" value='{escape(value)}'{step}>"
+    )
+
+
+# ----------------------------------------------------------------------------- operator
+
+
+def _switches(state: SandboxState, url: UrlFor) -> str:
+    switches = state.switches
+    checked = " checked" if switches.down else ""
+    fields = (
+        "latency_ms " + _input("latency_ms", "0", str(switches.latency_ms), "number"),
+        " error_rate " + _input("error_rate", "0", str(switches.error_rate), "number"),
+        f" <label><input type='checkbox' name='down' value='on'{checked}> down</label>",
+        " fail_next " + _input("fail_next", "0", str(switches.fail_next), "number"),
+        " lose_next " + _input("lose_next", "0", str(switches.lose_next), "number"),
+        " ",
+    )
+    stats = state.outbox.stats()
+    return (
+        "<h2>Переключатели /v1</h2>"
+        + _form(url("operator-switches"), "Применить", *fields)
+        + f"<p>Запросов к /v1: {state.requests}. События: ожидают {stats['pending']}, "
+        f"доставлены {stats['delivered']}, попыток {stats['attempts']}.</p>"
+    )
+
+
+def _policies(customer: Customer, url: UrlFor) -> str:
+    rows = [
+        (
+            escape(p.number),
+            escape(p.title),
+            escape(p.status),
+            escape(format_ru(p.ends_on)),
+            "да" if p.renewable else "нет",
+            _form(
+                url("operator-policy-expiring", policy_id=p.id),
+                "Скоро истекает",
+                _select("days_left", [(str(d), f"через {d} дн.") for d in EXPIRING_DAYS]),
+                " ",
+            ),
+        )
+        for p in customer.policies.values()
+    ]
+    return "<h3>Полисы</h3>" + _table(
+        ("Номер", "Полис", "Статус", "Действует до", "Продление", "Действие"), rows
+    )
+
+
+def _renewals(customer: Customer, url: UrlFor) -> str:
+    quotes = [
+        (
+            escape(q.id),
+            escape(customer.policies[q.policy_id].number),
+            f"{q.term_months} мес.",
+            escape(rubles(q.premium)),
+            escape(instant(q.valid_until)),
+            escape(q.order_id or "—"),
+            "" if q.order_id else _form(url("operator-quote-expire", quote_id=q.id), "Просрочить"),
+        )
+        for q in customer.quotes.values()
+    ]
+    orders = [
+        (
+            f"<a href='{escape(url('pay', order_id=o.id))}'>{escape(o.id)}</a>",
+            escape(customer.policies[o.quote.policy_id].number),
+            escape(rubles(o.quote.premium)),
+            escape(o.status),
+            escape(instant(o.expires_at)),
+            _form(url("operator-renewal-pay", order_id=o.id), "Отметить оплату")
+            if o.status == "awaiting_payment"
+            else "",
+        )
+        for o in customer.renewal_orders.values()
+    ]
+    if not quotes and not orders:
+        return ""
+    return (
+        "<h3>Продления</h3>"
+        + _table(("Расчёт", "Полис", "Срок", "Премия", "Действует до", "Заказ", ""), quotes)
+        + _table(("Заказ", "Полис", "Сумма", "Статус", "Ссылка до", "Действие"), orders)
+    )
+
+
+def _claims(customer: Customer, url: UrlFor) -> str:
+    rows = []
+    for claim in sorted(customer.claims.values(), key=lambda c: c.reported_on, reverse=True):
+        allowed = CLAIM_TRANSITIONS[claim.status]
+        action = ""
+        if allowed:
+            action = _form(
+                url("operator-claim-advance", claim_id=claim.id),
+                "Сменить статус",
+                _select("status", [("", "следующий по модели"), *((s, s) for s in allowed)]),
+                " ",
+                _input("documents", "документы через ;"),
+                " ",
+                _input("reason", "причина отказа"),
+                " ",
+            )
+        messages = "<br>".join(escape(m.text) for m in claim.messages[-3:])
+        documents = "<br>".join(escape(d.name) for d in claim.documents)
+        rows.append(
+            (
+                escape(claim.number),
+                escape(claim.type),
+                escape(claim.status),
+                escape(format_ru(claim.reported_on)),
+                documents,
+                messages,
+                action,
+            )
+        )
+    return "<h3>Убытки</h3>" + _table(
+        ("Номер", "Тип", "Статус", "Заявлен", "Документы", "Сообщения", "Действие"), rows
+    )
+
+
+def _certificates(customer: Customer, url: UrlFor) -> str:
+    rows = []
+    for order in sorted(
+        customer.certificate_orders.values(), key=lambda o: o.created_at, reverse=True
+    ):
+        allowed = CERTIFICATE_TRANSITIONS[order.status]
+        action = ""
+        if allowed:
+            action = _form(
+                url("operator-certificate-advance", order_id=order.id),
+                "Сменить статус",
+                _select("status", [(s, s) for s in allowed]),
+                " ",
+                _input("reason", "причина отказа"),
+                " ",
+            )
+        rows.append(
+            (
+                escape(order.number),
+                escape(order.type),
+                escape(order.status),
+                escape(format_ru(order.expected_on)),
+                action,
+            )
+        )
+    return "<h3>Заказы справок</h3>" + _table(
+        ("Номер", "Тип", "Статус", "Ожидается", "Действие"), rows
+    )
+
+
+def _events(deliveries: Sequence[Delivery]) -> str:
+    rows = [
+        (
+            escape(d.event["occurred_at"]),
+            escape(d.event["type"]),
+            escape(d.event["customer_id"]),
+            escape(d.status),
+            str(d.attempts),
+            escape(d.last_error or ""),
+        )
+        for d in reversed(deliveries[-50:])
+    ]
+    return "<h2>События (последние 50)</h2>" + _table(
+        ("Когда", "Тип", "Клиент", "Доставка", "Попыток", "Последняя ошибка"), rows
+    )
+
+
+def operator_page(state: SandboxState, url: UrlFor) -> web.Response:
+    customers = (
+        "".join(
+            f"<h2>Клиент {escape(c.id)} · {escape(c.holder.display_name)}</h2>"
+            + _policies(c, url)
+            + _renewals(c, url)
+            + _claims(c, url)
+            + _certificates(c, url)
+            for c in state.cabinet.customers.values()
+        )
+        or "<p>Клиентов пока нет: они появляются, когда бот обращается к /v1.</p>"
+    )
+    body = (
+        "<h1>Песочница кабинета — пульт оператора</h1>"
+        "<p class='note'>Демонстрационные данные. Пульт открыт без входа: песочницу нельзя "
+        "публиковать в продуктивной среде.</p>"
+        + _switches(state, url)
+        + customers
+        + _events(state.outbox.deliveries)
+    )
+    return page("Пульт оператора", body)
+
+
+# ----------------------------------------------------------------------------- payment
+
+
+def pay_page(order: RenewalOrder, policy: Policy, action: str, expired: bool) -> web.Response:
+    title = "Оплата продления полиса"
+    quote = order.quote
+    summary = (
+        f"<p>{escape(policy.title)}<br>Полис № {escape(policy.number)}</p>"
+        f"<p>Новый срок: с {escape(format_ru(quote.new_starts_on))} "
+        f"по {escape(format_ru(quote.new_ends_on))}</p>"
+        f"<div class='amount'>{escape(rubles(quote.premium))}</div>"
+    )
+    if order.status == "paid":
+        body = f"<h1>{title}</h1>{summary}<p><strong>Оплачено — вернитесь в Telegram.</strong></p>"
+    elif expired:
+        body = (
+            f"<h1>{title}</h1>{summary}<p>Срок действия ссылки истёк. "
+            "Запросите новый расчёт в Telegram.</p>"
+        )
+    else:
+        body = f"<h1>{title}</h1>{summary}" + _form(action, "Оплатить")
+    return page(title, f"<div class='pay'>{body}</div>", status=410 if expired else 200)

@@ -1,0 +1,91 @@
+"""The linking flow's one-time codes: opaque, single use, short-lived, bound to their payload."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from fakeredis import FakeAsyncRedis
+
+from linking.codes import CodeKind, CodeStore
+
+
+@pytest.fixture
+async def store() -> CodeStore:
+    return CodeStore(FakeAsyncRedis(), prefix="test")
+
+
+async def test_a_code_is_opaque_and_fits_a_deep_link(store: CodeStore) -> None:
+    codes = {await store.issue(CodeKind.BIND, {"user_id": 1}) for _ in range(50)}
+    assert len(codes) == 50
+    for code in codes:
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", code)
+        assert len(f"b_{code}") <= 64
+
+
+async def test_a_code_is_taken_once(store: CodeStore) -> None:
+    code = await store.issue(CodeKind.LOGIN, {"user_id": 7, "chat_id": 7})
+    payload = await store.take(CodeKind.LOGIN, code)
+    assert payload is not None
+    assert {k: v for k, v in payload.items() if k != "issued_at"} == {"user_id": 7, "chat_id": 7}
+    assert await store.take(CodeKind.LOGIN, code) is None
+
+
+async def test_a_state_is_a_random_uuid_as_esia_requires(store: CodeStore) -> None:
+    state = await store.issue(CodeKind.STATE, {"verifier": "v"})
+    assert re.fullmatch(
+        r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", state
+    )
+    assert await store.take(CodeKind.STATE, state.upper()) is None
+    assert (await store.take(CodeKind.STATE, state) or {}).get("verifier") == "v"
+
+
+async def test_racing_takers_get_it_once(store: CodeStore) -> None:
+    code = await store.issue(CodeKind.STATE, {"verifier": "v"})
+    results = await asyncio.gather(*(store.take(CodeKind.STATE, code) for _ in range(10)))
+    assert [r["verifier"] for r in results if r is not None] == ["v"]
+
+
+async def test_a_code_of_one_kind_is_nothing_as_another(store: CodeStore) -> None:
+    code = await store.issue(CodeKind.LOGIN, {"user_id": 1})
+    assert await store.take(CodeKind.BIND, code) is None
+    assert await store.take(CodeKind.LOGIN, code) is not None
+
+
+@pytest.mark.parametrize("forged", ["", "short", "x" * 44, "a" * 42 + "/", "../" * 15, "*" * 43])
+async def test_malformed_codes_are_refused(store: CodeStore, forged: str) -> None:
+    assert await store.take(CodeKind.BIND, forged) is None
+
+
+async def test_codes_live_10_10_and_5_minutes_and_a_cancellation_outlives_a_sign_in() -> None:
+    redis = FakeAsyncRedis()
+    store = CodeStore(redis, prefix="test")
+    for kind, seconds in ((CodeKind.LOGIN, 600), (CodeKind.STATE, 600), (CodeKind.BIND, 300)):
+        code = await store.issue(kind, {"user_id": 1})
+        assert 0 < await redis.ttl(f"test:link:{kind.value}:{code}") <= seconds
+    await store.cancel_user(1)
+    # A sign-in begun just before may still hold a state and then a bind code: 25 minutes.
+    assert await redis.ttl("test:link:cancelled:1") > 600 + 600 + 300 - 5
+
+
+async def test_an_expired_code_is_gone() -> None:
+    redis = FakeAsyncRedis()
+    store = CodeStore(redis, prefix="test")
+    code = await store.issue(CodeKind.BIND, {"user_id": 1})
+    ttl = await redis.ttl(f"test:link:bind:{code}")
+    assert 0 < ttl <= 300
+    await redis.expire(f"test:link:bind:{code}", 0)
+    assert await store.take(CodeKind.BIND, code) is None
+
+
+async def test_cancelling_voids_the_users_outstanding_codes_only(store: CodeStore) -> None:
+    mine = await store.issue(CodeKind.LOGIN, {"user_id": 1, "chat_id": 1})
+    carried = await store.issue(CodeKind.BIND, {"user_id": 1, "issued_at": 0.0})
+    theirs = await store.issue(CodeKind.LOGIN, {"user_id": 2, "chat_id": 2})
+    await store.cancel_user(1)
+    later = await store.issue(CodeKind.LOGIN, {"user_id": 1, "chat_id": 1})
+    assert await store.take(CodeKind.LOGIN, mine) is None
+    assert await store.take(CodeKind.BIND, carried) is None, "older by its sign-in's start"
+    assert await store.take(CodeKind.LOGIN, theirs) is not None
+    assert await store.take(CodeKind.LOGIN, later) is not None

@@ -1,0 +1,302 @@
+"""Выплаты, as a linked user sees them in both privacy modes: a period's payouts with their
+total, paging, the XLSX and PDF exports of the shown period, strict mode's "Подробнее", and
+the cabinet being down."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import time
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from bot.flows import payouts, payouts_statement
+from cabinet import Reading
+from cabinet.models import Payout, PayoutStatus
+from storage.models import Link
+from tests.conftest import Backend
+from tests.fake_telegram import Call, render_text
+from tests.flows import linked_bot, open_section, receive, sandbox_of
+from tests.harness import RunningBot
+from tests.test_linking import ALICE
+from tests.test_sandbox_cabinet import pdf_text
+
+RUSSIAN_AMOUNT = r"\d{1,3}(?:[\s\u00a0\u202f]\d{3})*,\d{2} ₽"
+
+
+@pytest.fixture
+async def app(migrated: Backend, privacy: str) -> AsyncIterator[RunningBot]:
+    async with linked_bot(migrated, privacy=privacy) as running:
+        yield running
+
+
+def today() -> dt.date:
+    return dt.datetime.now(ZoneInfo("Europe/Moscow")).date()
+
+
+def last_year() -> tuple[dt.date, dt.date]:
+    year = today().year - 1
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+async def customer_of(app: RunningBot) -> str:
+    async with app.resources.session_factory() as session:
+        customer_id = await session.scalar(select(Link.customer_id).where(Link.user_id == ALICE))
+    assert customer_id is not None
+    return customer_id
+
+
+async def cabinet_payouts(app: RunningBot, date_from: dt.date, date_to: dt.date) -> list[Payout]:
+    """What the cabinet holds for ALICE's customer in the period (the sandbox has one sent
+    payout last year and one this year, or both last year on 1 January)."""
+    reading = await app.resources.cabinet.payouts(
+        await customer_of(app), date_from=date_from, date_to=date_to, page_size=100
+    )
+    return reading.value.items
+
+
+def russian(amount: Decimal) -> str:
+    """45000.50 → "45 000,50" with whatever space the catalogue groups digits by."""
+    return f"{amount:,.2f}".replace(",", " ").replace(".", ",")
+
+
+def shows_amount(text: str, amount: Decimal) -> bool:
+    return re.sub(r"[\s\u00a0\u202f]", " ", text).find(russian(amount) + " ₽") >= 0
+
+
+async def pay_open_claims(app: RunningBot) -> None:
+    """The insurer pays the customer's three open claims today: three more payouts."""
+    customer_id = await customer_of(app)
+    claims = (await app.resources.cabinet.claims(customer_id, page_size=100)).value.items
+    steps = {
+        "awaiting_documents": ("in_review", "approved", "paid"),
+        "in_review": ("approved", "paid"),
+        "approved": ("paid",),
+    }
+    for claim in claims:
+        for status in steps.get(claim.status.value, ()):
+            await sandbox_of(app).operator(
+                "POST", f"/claims/{claim.id}/advance", json={"status": status}
+            )
+
+
+def seen(screen: Call) -> str:
+    """The screen's text as the user sees it (markup removed)."""
+    return render_text(screen.text or "", "HTML")
+
+
+def claims_in(screen: Call) -> list[str]:
+    return re.findall(r"обращение № (\S+)", seen(screen))
+
+
+async def last_years_payouts(app: RunningBot) -> Call:
+    listing = await open_section(app, "💰 Выплаты")
+    return await app.press(ALICE, listing, "Прошлый год")
+
+
+async def test_this_year_first_then_another_period(app: RunningBot, privacy: str) -> None:
+    listing = await open_section(app, "💰 Выплаты")
+    first = f"01.01.{today().year} — {today():%d.%m.%Y}"
+    assert f"Выплаты · {first}" in seen(listing)
+    assert app.tg.button(listing, "✅ Этот год")
+
+    shown = await app.press(ALICE, listing, "Прошлый год")
+    text = seen(shown)
+    start, end = last_year()
+    assert f"Выплаты · {start:%d.%m.%Y} — {end:%d.%m.%Y}" in text
+    assert app.tg.button(shown, "✅ Прошлый год")
+    expected = await cabinet_payouts(app, start, end)
+    assert expected, "the sandbox pays one claim last year"
+    for payout in expected:
+        assert f"{payout.paid_on:%d.%m.%Y} · " in text
+        assert "отправлена" in text
+    if privacy == "full":
+        for payout in expected:
+            assert f"обращение № {payout.claim_number}" in text
+            assert shows_amount(text, payout.amount.amount), text
+            assert f"Получатель {payout.recipient}" in text
+        total = sum((p.amount.amount for p in expected), Decimal(0))
+        assert f"Выплат: {len(expected)} · всего отправлено:" in text
+        assert shows_amount(text.rpartition("всего отправлено:")[2], total), text
+    else:  # no amounts, no recipient, the claim number masked to its last 4 characters
+        assert "₽" not in text
+        assert "••••" not in text
+        for payout in expected:
+            assert f"обращение № …{payout.claim_number[-4:]}" in text
+            assert payout.claim_number not in text
+        assert f"Выплат: {len(expected)}." in text
+
+    back = await app.press(ALICE, shown, "Назад")
+    assert "Главное меню" in seen(back)
+
+
+async def test_the_xlsx_holds_what_the_chat_showed(app: RunningBot, privacy: str) -> None:
+    await pay_open_claims(app)
+    shown = await open_section(app, "💰 Выплаты")
+    start, end = dt.date(today().year, 1, 1), today()
+    expected = await cabinet_payouts(app, start, end)
+    xlsx = await receive(app, shown, "Excel")
+    assert xlsx.filename == f"payouts-{start.isoformat()}-{end.isoformat()}.xlsx"
+    assert (xlsx.link is None) == (privacy == "full")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == f"Выплаты · {start:%d.%m.%Y} — {end:%d.%m.%Y}"
+    assert len(expected) >= 3
+    assert rows[1] == ("Дата", "Сумма, ₽", "Статус", "Получатель", "Обращение")
+    body, totals = rows[2:-1], rows[-1]
+    assert [(r[0].date(), r[2], r[3], r[4]) for r in body] == [
+        (p.paid_on, "отправлена", p.recipient, p.claim_number) for p in expected
+    ]
+    amounts = [r[1] for r in body]
+    assert all(isinstance(a, int | float) for a in amounts), amounts  # numbers, not text
+    assert [Decimal(str(a)) for a in amounts] == [p.amount.amount for p in expected]
+    assert totals[0] == "Всего отправлено"
+    assert Decimal(str(totals[1])) == sum((p.amount.amount for p in expected), Decimal(0))
+    # The sheet's rows are the chat's: the same claims, and in `full` the same amounts.
+    claims = [r[4] for r in body]
+    if privacy == "full":
+        assert claims_in(shown) == claims
+        for amount in amounts:
+            assert shows_amount(seen(shown), Decimal(str(amount)))
+        assert shows_amount(seen(shown).rpartition("отправлено:")[2], Decimal(str(totals[1])))
+    else:
+        assert claims_in(shown) == [f"…{claim[-4:]}" for claim in claims]
+
+
+async def test_the_pdf_statement(app: RunningBot, privacy: str) -> None:
+    shown = await last_years_payouts(app)
+    start, end = last_year()
+    expected = await cabinet_payouts(app, start, end)
+    pdf = await receive(app, shown, "PDF")
+    assert pdf.content.startswith(b"%PDF")
+    assert pdf.filename == f"payouts-{start.isoformat()}-{end.isoformat()}.pdf"
+    assert (pdf.link is None) == (privacy == "full")
+    text = pdf_text(pdf.content)
+    assert "Выплаты" in text
+    assert "Всего отправлено" in text
+    assert re.search(RUSSIAN_AMOUNT, text), text
+    for payout in expected:
+        assert payout.claim_number in text
+
+
+async def test_strict_details_open_by_a_one_time_link(migrated: Backend) -> None:
+    async with linked_bot(migrated, privacy="strict") as app:
+        shown = await last_years_payouts(app)
+        assert "₽" not in seen(shown)
+        page = await receive(app, shown, "Подробнее")
+        assert page.content_type.startswith("text/html")
+        body = page.content.decode()
+        start, end = last_year()
+        for payout in await cabinet_payouts(app, start, end):
+            assert payout.claim_number in body
+            assert payout.recipient in body
+        assert re.search(RUSSIAN_AMOUNT, body)
+        assert "всего отправлено" in body
+
+
+async def test_a_long_period_pages_through_every_cabinet_page(
+    migrated: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(payouts, "PAGE_SIZE", 2)  # two payouts a screen
+    monkeypatch.setattr(payouts_statement, "CABINET_PAGE_SIZE", 1)  # a request per payout
+    async with linked_bot(migrated) as app:
+        await pay_open_claims(app)
+        expected = await cabinet_payouts(app, dt.date(today().year, 1, 1), today())
+        assert len(expected) in {3, 4}
+        first = await open_section(app, "💰 Выплаты")
+        assert app.tg.button(first, "1/2")
+        second = await app.press(ALICE, first, "▶️")
+        assert app.tg.button(second, "2/2")
+        shown = [*claims_in(first), *claims_in(second)]
+        assert shown == [p.claim_number for p in expected]
+        for screen in (first, second):
+            assert f"Выплат: {len(expected)} ·" in seen(screen)
+        back = await app.press(ALICE, second, "◀️")
+        assert claims_in(back) == claims_in(first)
+
+
+async def test_a_forged_period_button_shows_the_default_period(migrated: Backend) -> None:
+    async with linked_bot(migrated) as app:
+        listing = await open_section(app, "💰 Выплаты")
+        last = await app.press(ALICE, listing, "Прошлый год")
+        intent, _, _preset = app.tg.button(last, "Этот год")["callback_data"].rpartition(":")
+        mark = app.tg.mark()
+        app.tg.callback(ALICE, last.message or {}, f"{intent}:all_time")
+        screen = await app.tg.wait_for(
+            ("sendMessage", "editMessageText"), lambda c: c.chat_id == ALICE, after=mark
+        )
+        assert app.tg.button(screen, "✅ Этот год")
+        assert f"01.01.{today().year} — " in seen(screen)
+
+
+@pytest.mark.parametrize(
+    ("today", "preset", "period"),
+    [
+        ("2026-11-22", "this_year", ("2026-01-01", "2026-11-22")),
+        ("2026-11-22", "last_year", ("2025-01-01", "2025-12-31")),
+        ("2026-11-22", "last_12_months", ("2025-11-23", "2026-11-22")),
+        ("2024-02-29", "last_12_months", ("2023-03-01", "2024-02-29")),
+    ],
+)
+def test_the_presets(today: str, preset: str, period: tuple[str, str]) -> None:
+    made = payouts_statement.PRESETS[preset](dt.date.fromisoformat(today))
+    assert (made.date_from.isoformat(), made.date_to.isoformat()) == period
+
+
+async def test_a_payout_without_a_sent_status_is_not_in_the_total() -> None:
+    """The total is what reached the customer: a failed or returned payout did not."""
+    period = payouts_statement.Period(dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+
+    def payout(amount: str, status: PayoutStatus) -> Payout:
+        return Payout.model_validate(
+            {
+                "id": f"pay_{status.value}",
+                "paid_on": "2026-01-10",
+                "amount": {"amount": amount, "currency": "RUB"},
+                "status": status.value,
+                "recipient": "•••• 1234",
+                "claim_id": "clm_1",
+                "claim_number": "У-2026-001234",
+            }
+        )
+
+    reading = Reading(
+        [payout("100.00", PayoutStatus.SENT), payout("50.00", PayoutStatus.FAILED)],
+        dt.datetime.now(dt.UTC),
+    )
+    assert payouts_statement.Statement(period, reading).total == Decimal("100.00")
+
+
+async def test_the_cabinet_down_is_said_within_seconds(migrated: Backend) -> None:
+    async with linked_bot(migrated) as app:
+        await sandbox_of(app).switches(down=True)
+        started = time.monotonic()
+        listing = await open_section(app, "💰 Выплаты")
+        assert time.monotonic() - started < 5
+        assert "временно недоступен" in seen(listing)
+        assert app.tg.button(listing, "Назад")
+        assert "Excel" not in str(app.tg.buttons(listing))
+
+
+async def test_the_cabinet_down_shows_the_last_known_payouts_with_their_time(
+    migrated: Backend,
+) -> None:
+    async with linked_bot(migrated) as app:
+        opened = await open_section(app, "💰 Выплаты")  # this year's, then last year's: cached
+        live = await app.press(ALICE, opened, "Прошлый год")
+        app.resources.cabinet.cache.fresh_for = 0  # as if the fresh period had passed
+        await sandbox_of(app).switches(down=True)
+        this_year = await app.press(ALICE, live, "Этот год")
+        assert "данные на" in seen(this_year)
+        stale = await app.press(ALICE, this_year, "Прошлый год")
+        text = seen(stale)
+        assert re.search(r"^⚠️ Кабинет временно недоступен, данные на \d\d:\d\d\.", text), text
+        assert text.endswith(seen(live))
+        never = await app.press(ALICE, stale, "12 месяцев")  # never fetched: nothing to show
+        assert "выплаты сейчас не загрузить" in seen(never)
