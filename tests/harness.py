@@ -26,8 +26,15 @@ class Chat:
     tg: FakeTelegram
     settings: Settings
 
+    async def settle(self) -> None:
+        """Wait until the bot has handled every update fed so far. In webhook mode an update is
+        acknowledged only after its handler finished, so its acknowledgement is enough."""
+        await self.tg.drain()
+
     async def say(self, user_id: int, text: str, **kwargs: Any) -> Call:
-        """Send a message as the user; return the first thing the bot sent or edited back."""
+        """Send a message as the user once the previous step is over; return the first thing
+        the bot sent or edited back."""
+        await self.settle()
         mark = self.tg.mark()
         self.tg.user_message(user_id, text, **kwargs)
         chat_id = kwargs.get("chat_id", user_id)
@@ -39,6 +46,7 @@ class Chat:
 
     async def consent(self, user_id: int, **kwargs: Any) -> Call:
         """/start and accept the consent: the main menu the bot showed."""
+        await self.settle()
         mark = self.tg.mark()
         await self.say(user_id, "/start", **kwargs)
         screen = await self.tg.wait_for(
@@ -52,7 +60,10 @@ class Chat:
 
     async def press(self, user_id: int, on: Call, button_text: str) -> Call:
         """Press a button; return the screen the bot sent or edited in answer. A refused edit
-        ("message is not modified": a screen redrawn the same) is not an answer."""
+        ("message is not modified": a screen redrawn the same) is not an answer. Like `say`,
+        it waits for the previous step to end, so a late edit of that step is not taken for
+        this step's answer."""
+        await self.settle()
         mark = self.tg.mark()
         self.tg.press(user_id, on, button_text)
         return await self.tg.wait_for(
@@ -69,6 +80,17 @@ class RunningBot(Chat):
     resources: Resources
     bot: Bot
     dp: Dispatcher
+
+    async def settle(self) -> None:
+        """Polling confirms an update (the next offset) before handling it, in a task of its
+        own: wait for the confirmation, then for those tasks (aiogram keeps them in a set)."""
+        await self.tg.drain()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 10
+        while tasks := set(self.dp._handle_update_tasks):
+            remaining = deadline - loop.time()
+            assert remaining > 0, f"{len(tasks)} updates still being handled"
+            await asyncio.wait(tasks, timeout=remaining)
 
 
 @contextlib.asynccontextmanager
