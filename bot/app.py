@@ -7,7 +7,6 @@ import contextlib
 import secrets
 import signal
 from collections.abc import AsyncIterator, Awaitable, Iterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +43,7 @@ from linking.codes import CodeStore
 from linking.flow import LinkFlow
 from linking.web import create_link_app, too_many_requests
 from notify.admin_api import create_admin_app
+from notify.doorbell import Doorbell
 from notify.events import EventsWebhook, too_many_events
 from notify.worker import create_worker
 from sandbox.cabinet import SandboxConfig
@@ -106,9 +106,10 @@ class Resources:
     identity: IdentityWiring
     link_flow: LinkFlow
     document_links: DocumentLinks
+    doorbell: Doorbell
 
 
-@asynccontextmanager
+@contextlib.asynccontextmanager
 async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
     engine = create_engine(settings.database_url)
     redis = create_redis(settings.redis_url)
@@ -133,6 +134,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             identity,
             flow,
             DocumentLinks(redis, prefix=KEY_PREFIX),
+            Doorbell(redis, prefix=KEY_PREFIX),
         )
     finally:
         await identity.provider.aclose()
@@ -185,6 +187,7 @@ def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
         cabinet=resources.cabinet,
         link_flow=resources.link_flow,
         document_links=resources.document_links,
+        doorbell=resources.doorbell,
     )
     i18n = create_i18n_middleware(settings.default_locale.value)
     updates = MetricsMiddleware()
@@ -268,6 +271,7 @@ def create_app(settings: Settings, resources: Resources, *, bot_username: str) -
         core=core,
         strict=settings.privacy_mode is PrivacyMode.STRICT,
         cabinet=resources.cabinet,
+        doorbell=resources.doorbell,
     ).add_to(app)
     if settings.admin_api_token is not None and settings.admin_api_token.get_secret_value():
         app.add_subapp(
@@ -363,7 +367,7 @@ async def run(settings: Settings) -> None:
 SHUTDOWN_SECONDS = 10.0
 #: aiohttp waits for in-flight requests up to this long (twice, at worst: once for the
 #: handler, once more before cancelling it), so a stuck handler still leaves time to close.
-DRAIN_SECONDS = 3.0
+REQUEST_DRAIN_SECONDS = 3.0
 
 
 @contextlib.contextmanager
@@ -391,7 +395,7 @@ async def _within(deadline: float, step: Awaitable[Any], name: str) -> None:
 
 async def _serve(app: web.Application, settings: Settings) -> tuple[web.AppRunner, str]:
     """Start `app` on WEB_HOST:WEB_PORT (0: any free port); the runner and its address."""
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=DRAIN_SECONDS)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=REQUEST_DRAIN_SECONDS)
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.web_host, settings.web_port).start()

@@ -30,6 +30,7 @@ from cabinet import CabinetClient
 from cabinet.events import InvalidSignature, parse_event, verify
 from cabinet.models import Event, EventType, PaymentSucceeded, PolicyRenewed
 from notify.alerts import Catalogue, enqueue_alerts
+from notify.doorbell import Doorbell
 from storage.models import Event as EventRow
 from storage.models import RenewalOrder, utcnow
 
@@ -116,12 +117,14 @@ class EventsWebhook:
         core: Catalogue,
         strict: bool,
         cabinet: CabinetClient | None = None,
+        doorbell: Doorbell | None = None,
     ) -> None:
         self._secret = secret
         self._sessions = session_factory
         self._core = core
         self._strict = strict
         self._cabinet = cabinet
+        self._doorbell = doorbell
 
     def add_to(self, app: web.Application) -> None:
         app.router.add_post("/events", self.handle)
@@ -159,8 +162,6 @@ class EventsWebhook:
         kind = event.type.value
         try:
             async with self._sessions() as session, session.begin():
-                if await session.get(EventRow, event.event_id) is not None:
-                    return self._duplicate(event)
                 row = EventRow(
                     event_id=event.event_id,
                     type=kind,
@@ -170,7 +171,7 @@ class EventsWebhook:
                     recipients=0,
                 )
                 session.add(row)
-                await session.flush()  # a concurrent twin fails here, before any alert
+                await session.flush()  # a repeated event_id fails here, before any alert
                 outcome = await enqueue_alerts(
                     session, event, core=self._core, strict=self._strict, now=now
                 )
@@ -186,6 +187,8 @@ class EventsWebhook:
             EVENTS.labels(kind, "alerted" if outcome.enqueued else "silent").inc()
             ALERTS_ENQUEUED.labels(kind).inc(outcome.enqueued)
             log.info("event_accepted", event_id=event.event_id, type=kind, alerts=outcome.enqueued)
+            if outcome.enqueued and self._doorbell is not None:
+                await self._doorbell.ring()
         if self._cabinet is not None and event.type in _OUTDATES_CACHE:
             await self._cabinet.cache.outdate(event.customer_id)
         return web.Response(status=204)

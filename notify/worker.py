@@ -12,6 +12,9 @@ the worker's in-flight set in Redis in the same step that lets it go, the record
 it after the commit, and whoever takes a row over from a dead worker checks that set
 (`cabinet_outbox_redelivered_total`, `Worker.redelivered`).
 
+An idle worker looks for due rows every `poll_interval`, and at once when a producer rings
+the doorbell (`notify.doorbell`) after committing rows someone is waiting for.
+
 `stop()` lets the in-flight sends finish and be recorded and gives the other claimed rows
 back at once.
 """
@@ -36,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
 from notify import outbox
+from notify.doorbell import Doorbell
 from notify.limiter import CHAT_BUSY, FULL, PAUSED, Limiter
 from notify.outbox import Claimed
 from notify.sender import BLOCKED, DEAD, RATE_LIMITED, RETRY, SENT, Documents, Outcome, Sender
@@ -81,6 +85,7 @@ class Worker:
         poll_interval: float = 0.5,
         depth_interval: float = 15.0,
         worker_id: str | None = None,
+        doorbell: Doorbell | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -94,11 +99,13 @@ class Worker:
         self.poll_interval = poll_interval
         self.depth_interval = depth_interval
         self.id = worker_id or new_worker_id()
+        self.doorbell = doorbell
         self.counts: Counter[str] = Counter()
         self.redelivered = 0
         self._queue: asyncio.Queue[Claimed | None] = asyncio.Queue()
         self._records: asyncio.Queue[_Record | None] = asyncio.Queue()
         self._room = asyncio.Event()
+        self._due = asyncio.Event()  # rows may be due: a ring, or stop()
         self._stopping = asyncio.Event()
         self._busy = 0
         self._broadcasts: dict[int, tuple[float, bool]] = {}  # id → (asked at, cancelled)
@@ -106,6 +113,7 @@ class Worker:
         self._claimer: asyncio.Task[None] | None = None
         self._recorder: asyncio.Task[None] | None = None
         self._depth: asyncio.Task[None] | None = None
+        self._listener: asyncio.Task[None] | None = None
 
     def in_flight_key(self, worker_id: str | None = None) -> str:
         return f"{self.prefix}:outbox:inflight:{worker_id or self.id}"
@@ -122,6 +130,10 @@ class Worker:
             for n in range(self.concurrency)
         ]
         self._claimer = asyncio.create_task(self._claim_loop(), name=f"outbox-claimer-{self.id}")
+        if self.doorbell is not None:
+            self._listener = asyncio.create_task(
+                self.doorbell.listen(self._due.set), name=f"outbox-doorbell-{self.id}"
+            )
         if self.depth_interval > 0:
             self._depth = asyncio.create_task(self._depth_loop(), name="outbox-depth")
         log.info("outbox_worker_started", worker=self.id, concurrency=self.concurrency)
@@ -144,6 +156,7 @@ class Worker:
         if claimer is None:
             return
         self._room.set()
+        self._due.set()
         await claimer
         waiting: list[int] = []
         while not self._queue.empty():
@@ -156,10 +169,11 @@ class Worker:
         self._records.put_nowait(None)
         if self._recorder is not None:
             await self._recorder
-        if self._depth is not None:
-            self._depth.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._depth
+        for task in (self._depth, self._listener):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         released = await outbox.release(self.session_factory, self.id)
         await self.redis.delete(self.in_flight_key())
         log.info(
@@ -180,6 +194,7 @@ class Worker:
                 self._room.clear()
                 await self._room.wait()
                 continue
+            self._due.clear()  # a ring from now on is for rows this claim may not see
             try:
                 rows = await outbox.claim(self.session_factory, self.id, room, self.lease)
             except Exception:
@@ -191,7 +206,7 @@ class Worker:
                     self._queue.put_nowait(row)
             if len(rows) < room:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), self.poll_interval)
+                    await asyncio.wait_for(self._due.wait(), self.poll_interval)
 
     async def _check_redelivered(self, rows: list[Claimed]) -> None:
         """Rows whose previous worker's lease ran out: the ones it had let go to Telegram
@@ -396,6 +411,7 @@ async def create_worker(
     return Worker(
         session_factory=resources.session_factory,
         redis=resources.redis,
+        doorbell=resources.doorbell,
         sender=sender,
         limiter=limiter,
         prefix=KEY_PREFIX,

@@ -31,8 +31,11 @@ def create_engine(url: str) -> AsyncEngine:
 
         return engine
     # hide_parameters: bound values (personal data) never appear in errors and logs.
+    # A fixed pool of 20, no overflow: under a burst, requests wait for a connection instead
+    # of opening and closing overflow connections one request at a time (a connection costs
+    # far more than the request's queries, and that churn made a busy replica collapse).
     return create_async_engine(
-        url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True
+        url, pool_size=20, max_overflow=0, pool_pre_ping=True, hide_parameters=True
     )
 
 

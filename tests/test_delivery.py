@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.app import build_bot
 from notify import outbox
+from notify.doorbell import Doorbell
 from notify.limiter import Limiter
 from notify.payload import Payload
 from notify.sender import Backoff, Sender
@@ -57,9 +58,8 @@ class Engine:
             limiter=Limiter(self.redis, prefix=KEY_PREFIX, rate=rate),
             prefix=KEY_PREFIX,
             concurrency=concurrency,
-            poll_interval=0.05,
             depth_interval=0,
-            **kw,
+            **{"poll_interval": 0.05, **kw},
         )
 
     async def enqueue(self, chat_ids: list[int], payload: Payload, kind: str = "alert") -> None:
@@ -259,6 +259,26 @@ async def test_stop_finishes_in_flight_sends_and_releases_the_claimed_rest(
     assert set(per_chat) == set(range(100, 140))
     assert set(per_chat.values()) == {1}
     assert second.redelivered == 0
+
+
+async def test_a_ring_of_the_doorbell_wakes_an_idle_worker_at_once(delivery: Engine) -> None:
+    """An alert someone waits for goes out at once, not at the worker's next poll."""
+    doorbell = Doorbell(delivery.redis, prefix=KEY_PREFIX)
+    worker = delivery.worker(poll_interval=60, doorbell=doorbell)
+    await worker.start()
+    try:
+        await asyncio.sleep(0.5)  # it found nothing and sleeps until its next poll
+        await delivery.enqueue([21], {"text": "Без звонка"})
+        await asyncio.sleep(1)
+        assert delivery.tg.count("sendMessage") == 0, "no ring: the row waits for the poll"
+        await delivery.enqueue([22], {"text": "Со звонком"})
+        started = time.monotonic()
+        await doorbell.ring()
+        await delivery.tg.wait_count("sendMessage", 2, timeout=5)
+        assert time.monotonic() - started < 5
+        assert {c.chat_id for c in delivery.tg.calls_of("sendMessage", ok=True)} == {21, 22}
+    finally:
+        await worker.stop()
 
 
 # -- the crash-and-resume case: `kill -9` of a worker process mid-broadcast -------------------

@@ -12,8 +12,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from notify.worker import create_worker
 from sandbox.esia import CITIZENS, NOT_A_CUSTOMER_OID
-from storage.models import AuditRecord, Link
+from storage.models import AuditRecord, Link, OutboxMessage
 from tests.conftest import Backend
 from tests.esia_browser import through_esia
 from tests.fake_telegram import Call
@@ -216,9 +217,17 @@ async def test_linking_the_same_person_elsewhere_moves_the_link_and_tells_the_ol
     await linked(app, browser, ALICE)
     mark = app.tg.mark()
     await linked(app, browser, BOB)
-    notice = await app.tg.wait_for(
-        "sendMessage", lambda c: c.params.get("chat_id") == ALICE, after=mark
-    )
+    async with app.resources.session_factory() as session:
+        (queued,) = await session.scalars(select(OutboxMessage))
+    assert (queued.chat_id, queued.kind) == (ALICE, "notice"), "queued with the move"
+    worker = await create_worker(app.settings, app.resources, app.bot)
+    await worker.start()  # the outbox sends it
+    try:
+        notice = await app.tg.wait_for(
+            "sendMessage", lambda c: c.params.get("chat_id") == ALICE, after=mark
+        )
+    finally:
+        await worker.stop()
     assert "подключён к другому Telegram" in (notice.text or "")
     assert CONTACTS in (notice.text or "")
     async with app.resources.session_factory() as session:

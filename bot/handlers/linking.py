@@ -12,7 +12,7 @@ import html
 from typing import Any
 
 import structlog
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
@@ -29,7 +29,10 @@ from cabinet import CabinetClient
 from linking.codes import CodeKind
 from linking.flow import BIND_PREFIX, LinkFlow
 from linking.service import LinkService
+from notify.doorbell import Doorbell
+from notify.outbox import enqueue
 from storage.profiles import ProfileStore
+from storage.repositories import UserRepository
 
 log = structlog.get_logger(__name__)
 
@@ -58,9 +61,9 @@ async def bind(
     session: AsyncSession,
     profiles: ProfileStore,
     settings: Settings,
-    bot: Bot,
     cabinet: CabinetClient,
     redis: Redis,
+    doorbell: Doorbell,
 ) -> None:
     assert message.from_user is not None
     user_id = message.from_user.id
@@ -91,11 +94,14 @@ async def bind(
         level=payload["level"],
         display_name=payload["display_name"],
     )
+    if binding.moved_from is not None:
+        await _tell_the_old_chat(session, binding.moved_from, i18n, settings)
     await session.commit()
     # The menu below is drawn from this update's profile: it must be the linked one.
     dialog_manager.middleware_data["profile"] = await profiles.refresh(user_id, locale=i18n.locale)
     if binding.moved_from is not None:
-        await _tell_the_old_chat(binding.moved_from, bot, profiles, i18n, settings)
+        await profiles.refresh(binding.moved_from, locale=i18n.locale)  # unlinked now
+        await doorbell.ring()
     if binding.replaced_customer_id not in (None, binding.customer_id):
         await cabinet.forget(binding.replaced_customer_id)
     if settings.privacy_mode is PrivacyMode.STRICT:  # no name in the chat
@@ -124,16 +130,14 @@ def _refusal(payload: dict[str, Any], user_id: int, chat_id: int, chat_type: str
 
 
 async def _tell_the_old_chat(
-    user_id: int, bot: Bot, profiles: ProfileStore, i18n: I18nContext, settings: Settings
+    session: AsyncSession, user_id: int, i18n: I18nContext, settings: Settings
 ) -> None:
-    profile = await profiles.refresh(user_id, locale=i18n.locale)
-    text = i18n.core.get(
-        "link-moved-away", profile.locale, contacts=html.escape(settings.support_contacts)
-    )
-    try:
-        await bot.send_message(user_id, text)
-    except Exception:  # noqa: BLE001 - the old chat may have blocked the bot; the move stands
-        log.info("link_moved_notice_failed")
+    """Queue the notice for the chat the link moved away from, in the bind's transaction: the
+    outbox sends it (a chat that blocked the bot is marked, and the move stands)."""
+    old = await UserRepository(session).get(user_id)
+    locale = old.locale if old is not None else i18n.locale
+    text = i18n.core.get("link-moved-away", locale, contacts=html.escape(settings.support_contacts))
+    await enqueue(session, user_id, {"text": text}, kind="notice")
 
 
 async def logout(_: Message, dialog_manager: DialogManager) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.flows.feedback import StaffChat
+from notify.doorbell import Doorbell
 from notify.outbox import enqueue
 from storage.feedback import FeedbackRepository
 from storage.models import Feedback, utcnow
@@ -47,7 +48,13 @@ def _staff(message: Message, bot: Bot, settings: Settings, i18n: I18nContext) ->
 
 
 async def answer(
-    message: Message, bot: Bot, session: AsyncSession, settings: Settings, i18n: I18nContext
+    message: Message,
+    *,
+    bot: Bot,
+    session: AsyncSession,
+    settings: Settings,
+    i18n: I18nContext,
+    doorbell: Doorbell,
 ) -> None:
     post = message.reply_to_message
     assert post is not None  # the router's filter
@@ -62,6 +69,7 @@ async def answer(
     if not await _deliver(staff, session, feedback, message.text):
         await message.reply(staff.text("staff-not-delivered", number=feedback.number))
         return
+    await doorbell.ring()
     if feedback.answered_at is None:
         assert message.from_user is not None  # a message in a group has an author
         await feedbacks.answered(feedback, by=message.from_user.id)

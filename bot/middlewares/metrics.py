@@ -12,7 +12,7 @@ from aiogram.types import TelegramObject, Update
 
 from bot import metrics
 
-DRAIN_SECONDS = 10.0
+UPDATE_DRAIN_SECONDS = 10.0  # shutdown waits this long for the updates in flight
 
 
 class MetricsMiddleware(BaseMiddleware):
@@ -43,4 +43,4 @@ class MetricsMiddleware(BaseMiddleware):
         current = asyncio.current_task()
         pending = [task for task in self.in_flight if task is not current]
         if pending:
-            await asyncio.wait(pending, timeout=DRAIN_SECONDS)
+            await asyncio.wait(pending, timeout=UPDATE_DRAIN_SECONDS)
