@@ -79,6 +79,7 @@ async def start_workers(
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         LOG_LEVEL="WARNING",
+        WEB_PORT="0",  # each worker's /healthz and /metrics on a free port of its own
         PYTHONPATH=str(ROOT),
         **env,
     )
