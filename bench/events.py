@@ -33,7 +33,7 @@ import aiohttp
 
 from bench.broadcast import wipe
 from bench.link_callback import percentile
-from bench.updates import ensure_bench_database
+from bench.updates import add_store_args, ensure_bench_database
 from bot.app import open_resources
 from bot.config import Settings
 from cabinet.events import sign
@@ -207,10 +207,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=16, help="sends per worker")
     parser.add_argument("--telegram-rate", type=float, default=1000.0)
-    parser.add_argument("--database-url", help="default: db cabinet_bench on the local server")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
-    parser.add_argument("--json", action="store_true", help="print JSON lines")
-    return parser.parse_args()
+    return add_store_args(parser).parse_args()
 
 
 if __name__ == "__main__":

@@ -104,6 +104,14 @@ def message_update(update_id: int, user_id: int, text: str) -> Update:
     )
 
 
+def add_store_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The database and Redis a multi-process bench wipes and uses, and --json."""
+    parser.add_argument("--database-url", help="default: db cabinet_bench on the local server")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--json", action="store_true", help="print JSON lines")
+    return parser
+
+
 async def ensure_bench_database() -> str:
     """A database of its own on the local server (the bench drops its tables)."""
     import asyncpg  # noqa: PLC0415

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.broadcast import wipe
-from bench.updates import ensure_bench_database, prepare_users
+from bench.updates import add_store_args, ensure_bench_database, prepare_users
 from bot.app import open_resources
 from bot.config import Settings
 from tests.conftest import TEST_TOKEN, Backend
@@ -106,10 +106,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--updates", type=int, default=3000)
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--connections", type=int, default=40, help="webhook max_connections")
-    parser.add_argument("--database-url", help="default: db cabinet_bench on the local server")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
-    parser.add_argument("--json", action="store_true", help="print JSON lines")
-    return parser.parse_args()
+    return add_store_args(parser).parse_args()
 
 
 if __name__ == "__main__":

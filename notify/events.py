@@ -23,7 +23,8 @@ from aiohttp import web
 from prometheus_client import Counter
 from pydantic import ValidationError
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cabinet import CabinetClient
@@ -160,25 +161,18 @@ class EventsWebhook:
     async def accept(self, event: Event, *, now: dt.datetime | None = None) -> web.Response:
         """Store the event and its alerts in one transaction; 204 once committed."""
         kind = event.type.value
-        try:
-            async with self._sessions() as session, session.begin():
-                row = EventRow(
-                    event_id=event.event_id,
-                    type=kind,
-                    customer_id=event.customer_id,
-                    occurred_at=event.occurred_at,
-                    received_at=utcnow(),
-                    recipients=0,
-                )
-                session.add(row)
-                await session.flush()  # a repeated event_id fails here, before any alert
-                outcome = await enqueue_alerts(
-                    session, event, core=self._core, strict=self._strict, now=now
-                )
-                row.recipients = outcome.enqueued
-                await _record_payment(session, event)
-        except IntegrityError:
-            return self._duplicate(event)
+        async with self._sessions() as session, session.begin():
+            if not await _store_once(session, event):
+                return self._duplicate(event)
+            outcome = await enqueue_alerts(
+                session, event, core=self._core, strict=self._strict, now=now
+            )
+            await session.execute(
+                update(EventRow)
+                .where(EventRow.event_id == event.event_id)
+                .values(recipients=outcome.enqueued)
+            )
+            await _record_payment(session, event)
         if outcome.linked == 0:
             EVENTS_UNLINKED.labels(kind).inc()
             EVENTS.labels(kind, "unlinked").inc()
@@ -198,6 +192,27 @@ class EventsWebhook:
         EVENTS.labels(event.type.value, "duplicate").inc()
         log.info("event_duplicate", event_id=event.event_id, type=event.type.value)
         return web.Response(status=204)
+
+
+async def _store_once(session: AsyncSession, event: Event) -> bool:
+    """Insert the event's row; False if its `event_id` was stored before. A concurrent twin
+    waits on the key until the first one commits, then finds it stored."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    stored = await session.scalar(
+        insert(EventRow)
+        .values(
+            event_id=event.event_id,
+            type=event.type.value,
+            customer_id=event.customer_id,
+            occurred_at=event.occurred_at,
+            received_at=utcnow(),
+            recipients=0,
+        )
+        .on_conflict_do_nothing(index_elements=[EventRow.event_id])
+        .returning(EventRow.event_id)
+    )
+    return stored is not None
 
 
 async def _record_payment(session: AsyncSession, event: Event) -> None:

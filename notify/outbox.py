@@ -1,8 +1,9 @@
 """The outbox: one row per message per chat (`storage.models.OutboxMessage`).
 
-Producers (alerts, broadcasts, support answers) call `enqueue` inside their own transaction,
-so a message exists exactly when what caused it was committed. The delivery workers take rows
-with `claim` and record the outcome.
+Producers (alerts, broadcasts, support answers, link-moved notices) call `enqueue` inside their
+own transaction, so a message exists exactly when what caused it was committed; those someone
+is waiting for then ring the workers' doorbell (`notify.doorbell`). The delivery workers take
+rows with `claim` and record the outcome.
 """
 
 from __future__ import annotations

@@ -169,10 +169,10 @@ class Worker:
         self._records.put_nowait(None)
         if self._recorder is not None:
             await self._recorder
-        for task in (self._depth, self._listener):
+        for task in (self._depth, self._listener):  # both log their own failures
             if task is not None:
                 task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
+                with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
         released = await outbox.release(self.session_factory, self.id)
         await self.redis.delete(self.in_flight_key())

@@ -267,7 +267,12 @@ async def test_a_ring_of_the_doorbell_wakes_an_idle_worker_at_once(delivery: Eng
     worker = delivery.worker(poll_interval=60, doorbell=doorbell)
     await worker.start()
     try:
-        await asyncio.sleep(0.5)  # it found nothing and sleeps until its next poll
+        for _ in range(100):  # until it listens
+            listeners = dict(await delivery.redis.pubsub_numsub(doorbell.channel))
+            if listeners.get(doorbell.channel.encode()):
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)  # and has found nothing: it sleeps until its next poll
         await delivery.enqueue([21], {"text": "Без звонка"})
         await asyncio.sleep(1)
         assert delivery.tg.count("sendMessage") == 0, "no ring: the row waits for the poll"

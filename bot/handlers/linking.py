@@ -97,11 +97,11 @@ async def bind(
     if binding.moved_from is not None:
         await _tell_the_old_chat(session, binding.moved_from, i18n, settings)
     await session.commit()
+    if binding.moved_from is not None:
+        await doorbell.ring()
+        await profiles.refresh(binding.moved_from, locale=i18n.locale)  # unlinked now
     # The menu below is drawn from this update's profile: it must be the linked one.
     dialog_manager.middleware_data["profile"] = await profiles.refresh(user_id, locale=i18n.locale)
-    if binding.moved_from is not None:
-        await profiles.refresh(binding.moved_from, locale=i18n.locale)  # unlinked now
-        await doorbell.ring()
     if binding.replaced_customer_id not in (None, binding.customer_id):
         await cabinet.forget(binding.replaced_customer_id)
     if settings.privacy_mode is PrivacyMode.STRICT:  # no name in the chat
