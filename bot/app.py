@@ -14,6 +14,7 @@ import structlog
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import DefaultKeyBuilder
@@ -143,14 +144,16 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         await engine.dispose()
 
 
-def build_bot(settings: Settings) -> Bot:
+def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    """The bot; its `session` is aiogram's HTTP one unless another transport is given."""
     token = settings.require_token().get_secret_value()
-    api = (
-        TelegramAPIServer.from_base(settings.telegram_api_url)
-        if settings.telegram_api_url
-        else None
-    )
-    session = AiohttpSession(api=api) if api else AiohttpSession()
+    if session is None:
+        api = (
+            TelegramAPIServer.from_base(settings.telegram_api_url)
+            if settings.telegram_api_url
+            else None
+        )
+        session = AiohttpSession(api=api) if api else AiohttpSession()
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

@@ -1,32 +1,58 @@
-"""Test backends: every storage test runs on both
+"""Test backends: every test whose subject is storage runs on both
 
 * `embedded` — SQLite + fakeredis, what `cabinet-bot run` uses with no configuration;
 * `servers`  — PostgreSQL + Redis (`TEST_DATABASE_URL`, `TEST_REDIS_URL`, defaulting to the
   local servers). Skipped when unreachable, except under `CI=true`, where that is a failure.
 
-The servers' test database and Redis db are wiped before each test that uses them.
+Tests run in parallel (pytest-xdist): each worker has a PostgreSQL database of its own
+(`test_gw0`, `test_gw1`, … next to `TEST_DATABASE_URL`'s, created at the worker's start and
+dropped at its end) and a Redis db of its own (`TEST_REDIS_URL`'s db for gw0, the one below it
+for gw1, …). They are wiped before each test that uses them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 from redis.asyncio import Redis
+from sqlalchemy import make_url
 
 from bot.config import Settings
 from bot.logging import configure_logging
 from storage import migrate
 
-TEST_DATABASE_URL = os.environ.get(
+BASE_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+BASE_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", …; "" when run serially
+
+
+def _worker_urls(database_url: str, redis_url: str, worker: str) -> tuple[str, str]:
+    """This worker's own database (`test_gw1`) and Redis db (15 - 1 = 14)."""
+    if not worker:
+        return database_url, redis_url
+    database = make_url(database_url)
+    database = database.set(database=f"{database.database}_{worker}")
+    redis = urlsplit(redis_url)
+    db = int(redis.path.strip("/") or 0) - int(worker.removeprefix("gw"))
+    if db < 0:
+        raise pytest.UsageError(f"too many workers for TEST_REDIS_URL={redis_url}: use fewer")
+    return (
+        database.render_as_string(hide_password=False),
+        urlunsplit(redis._replace(path=f"/{db}")),
+    )
+
+
+TEST_DATABASE_URL, TEST_REDIS_URL = _worker_urls(BASE_DATABASE_URL, BASE_REDIS_URL, WORKER)
 pytest_plugins = ("tests.oidc_mock",)  # the `oidc_issuer` fixture
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -39,7 +65,7 @@ def _plain_pg(url: str) -> str:
 
 async def _pg_reachable() -> str | None:
     try:
-        connection = await asyncpg.connect(_plain_pg(TEST_DATABASE_URL), timeout=3)
+        connection = await asyncpg.connect(_plain_pg(BASE_DATABASE_URL), timeout=3)
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
         return f"{type(exc).__name__}: {exc}"
     await connection.close()
@@ -79,6 +105,28 @@ def pytest_report_header() -> list[str]:
 @pytest.fixture(scope="session", autouse=True)
 def _logging() -> None:
     configure_logging(json=False, level="WARNING")
+
+
+async def _recreate_worker_database(*, create: bool) -> None:
+    """Drop this worker's database (a leftover of a run that was killed) and create it anew."""
+    connection = await asyncpg.connect(_plain_pg(BASE_DATABASE_URL))
+    name = make_url(TEST_DATABASE_URL).database
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if create:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _worker_database() -> Iterator[None]:
+    if not WORKER or _PG_PROBLEM is not None:
+        yield
+        return
+    asyncio.run(_recreate_worker_database(create=True))
+    yield
+    asyncio.run(_recreate_worker_database(create=False))
 
 
 @dataclass(frozen=True)
@@ -125,7 +173,29 @@ async def _wipe_servers() -> None:
         await client.aclose()
 
 
-@pytest.fixture(params=["embedded", "servers"])
+BACKENDS = ("embedded", "servers")
+PRIVACY_MODES = ("full", "strict")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "backends(*names): the backends a test runs on, when it is not both: a test whose"
+        " subject is the conversation (texts and buttons) runs on `embedded` alone",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`backend` (and `migrated`): both backends unless a `backends` mark says otherwise.
+    `privacy`: both modes for a test that names it, `full` for one that does not look."""
+    if "backend" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("backends")
+        metafunc.parametrize("backend", marker.args if marker else BACKENDS, indirect=True)
+    if "privacy" in inspect.signature(metafunc.function).parameters:
+        metafunc.parametrize("privacy", PRIVACY_MODES, indirect=True)
+
+
+@pytest.fixture
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
     if request.param == "embedded":
         yield Backend("embedded", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", None)
@@ -141,8 +211,9 @@ async def migrated(backend: Backend) -> Backend:
     return backend
 
 
-@pytest.fixture(params=["full", "strict"])
+@pytest.fixture
 def privacy(request: pytest.FixtureRequest) -> str:
-    """PRIVACY_MODE: every conversation test runs in both."""
-    param: str = request.param
-    return param
+    """PRIVACY_MODE of a conversation test: both for a test that names `privacy` (it looks at
+    what differs), `full` for the rest."""
+    mode: str = getattr(request, "param", "full")
+    return mode

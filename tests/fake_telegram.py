@@ -521,7 +521,7 @@ def _json_params(params: JSONDict, body: Any) -> JSONDict:
     return params
 
 
-def _form_params(params: JSONDict, fields: Iterable[tuple[str, str | UploadedFile]]) -> JSONDict:
+def form_params(params: JSONDict, fields: Iterable[tuple[str, str | UploadedFile]]) -> JSONDict:
     files: dict[str, UploadedFile] = {}
     for key, item in fields:
         if isinstance(item, UploadedFile):
@@ -760,6 +760,7 @@ class FakeTelegram:
         self._next_update_id = 1
         self._allowed_updates: frozenset[str] | None = None
         self._poll_generation = 0
+        self.polls_arrived = 0  # getUpdates requests received (a call is recorded when it ends)
         self._updates_event: asyncio.Event | None = None
         self._calls_event: asyncio.Event | None = None
         self._waiters = 0
@@ -929,6 +930,17 @@ class FakeTelegram:
                 )
             await self._wait_calls_changed(remaining)
         return self.counts[name]
+
+    async def wait_polling(self, timeout: float = 15.0) -> None:  # noqa: ASYNC109
+        """Wait until the bot's first ``getUpdates`` has *arrived* (it is recorded only when it
+        ends, a whole long poll later): from then on it receives what is fed at once."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not self.polls_arrived:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError(f"the bot did not poll within {timeout}s")
+            await self._wait_calls_changed(remaining)
 
     async def drain(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until every fed update was confirmed by the bot (next getUpdates offset, or a 2xx
@@ -1635,7 +1647,7 @@ class FakeTelegram:
                 fields.append((key, item))
             else:
                 fields.append((key, bytes(item).decode(errors="replace")))
-        return _form_params(params, fields)
+        return form_params(params, fields)
 
     async def _handle_api(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]
@@ -1654,11 +1666,11 @@ class FakeTelegram:
             error = None
         if self.latency > 0:
             await asyncio.sleep(self.latency)
-        call, error = await self._execute(method, params, at, error)
+        call, error = await self.execute(method, params, at, error)
         payload = error.payload() if error else {"ok": True, "result": call.result}
         return web.json_response(payload, status=call.status)
 
-    async def _execute(
+    async def execute(
         self, method: str, params: JSONDict, at: float, error: TelegramError | None = None
     ) -> tuple[Call, TelegramError | None]:
         """Run ``method`` (unless it already failed with ``error``) and record it."""
@@ -1779,6 +1791,8 @@ class FakeTelegram:
                 queue.popleft()
         self._poll_generation += 1
         generation = self._poll_generation
+        self.polls_arrived += 1
+        self._notify_calls()
         self._wake_pollers()  # an older concurrent poll now answers 409
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -1922,7 +1936,7 @@ class FakeTelegram:
             self.webhook_last_error_message = error
             return False
         if answer is not None:
-            await self._execute(*answer, time.time())
+            await self.execute(*answer, time.time())
         return True
 
     def _webhook_changed(self) -> None:
@@ -1951,6 +1965,15 @@ class FakeTelegram:
         return web.Response(
             body=stored.content, content_type=stored.mime_type or "application/octet-stream"
         )
+
+    def download(self, path: str) -> bytes:
+        """A file's content by its ``file_path``, recorded as a download (the in-process session's
+        way to what ``GET /file/bot{token}/{path}`` serves)."""
+        self.downloads.append(path)
+        stored = self._files_by_path.get(path)
+        if stored is None:
+            raise FileNotFoundError(path)
+        return stored.content
 
     # -- method handlers ---------------------------------------------------------------------
 
@@ -2430,7 +2453,7 @@ async def _webhook_answer(resp: aiohttp.ClientResponse) -> tuple[str, JSONDict] 
         params = _json_params({}, json.loads(await resp.read() or b"{}"))
     elif ctype == "application/x-www-form-urlencoded":
         text = (await resp.read()).decode()
-        params = _form_params({}, urllib.parse.parse_qsl(text, keep_blank_values=True))
+        params = form_params({}, urllib.parse.parse_qsl(text, keep_blank_values=True))
     elif ctype == "multipart/form-data":
         fields: list[tuple[str, str | UploadedFile]] = []
         reader = aiohttp.MultipartReader(resp.headers, resp.content)
@@ -2445,7 +2468,7 @@ async def _webhook_answer(resp: aiohttp.ClientResponse) -> tuple[str, JSONDict] 
                 fields.append(
                     (part.name, UploadedFile(part.name, part.filename, content_type, data))
                 )
-        params = _form_params({}, fields)
+        params = form_params({}, fields)
     else:
         return None
     method = params.pop("method", None)

@@ -19,8 +19,6 @@ from tests.harness import Chat, RunningBot, running_bot
 from tests.sandbox_server import SandboxServer
 from tests.test_linking import ALICE, linked
 
-PRIVACY_MODES = ("full", "strict")
-
 
 @contextlib.asynccontextmanager
 async def linked_bot(

@@ -15,6 +15,7 @@ from bot.app import Resources, build_bot, build_dispatcher, create_app, open_res
 from bot.config import Settings
 from notify.worker import create_worker
 from tests.conftest import Backend
+from tests.fake_session import FakeTelegramSession
 from tests.fake_telegram import Call, FakeTelegram
 from tests.sandbox_server import free_port
 
@@ -95,18 +96,25 @@ class RunningBot(Chat):
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    backend: Backend, *, web_server: bool = False, workers: bool = False, **overrides: Any
+    backend: Backend,
+    *,
+    web_server: bool = False,
+    workers: bool = False,
+    http: bool = False,
+    **overrides: Any,
 ) -> AsyncIterator[RunningBot]:
     """The bot polling a FakeTelegram; with `web_server`, also the process's web server (the
     linking pages and the sandbox cabinet and ESIA) on a free port, as `cabinet-bot run` has;
-    with `workers`, a delivery worker sending the outbox (support answers, alerts, broadcasts)."""
+    with `workers`, a delivery worker sending the outbox (support answers, alerts, broadcasts).
+    The bot talks to the fake in-process (`FakeTelegramSession`), or with `http` over HTTP as it
+    does to Telegram."""
     if web_server:
         port = free_port()
         overrides = {"web_port": port, "public_url": f"http://127.0.0.1:{port}", **overrides}
     async with FakeTelegram() as tg:
         settings = backend.settings(telegram_api_url=tg.base_url, **overrides)
         async with open_resources(settings) as resources, contextlib.AsyncExitStack() as stack:
-            bot = build_bot(settings)
+            bot = build_bot(settings, session=None if http else FakeTelegramSession(tg))
             dp = build_dispatcher(settings, resources)
             if web_server:
                 me = await bot.me()
@@ -125,10 +133,10 @@ async def running_bot(
                 dp.start_polling(bot, handle_signals=False, polling_timeout=1)
             )
             try:
-                await tg.wait_for("getUpdates", timeout=15)
-                yield RunningBot(tg, settings, resources, bot, dp)
-                await tg.drain()
-                await asyncio.sleep(0.2)  # let the last handlers finish before shutdown
+                await tg.wait_polling()
+                running = RunningBot(tg, settings, resources, bot, dp)
+                yield running
+                await running.settle()  # the last updates handled before shutdown
             finally:
                 await dp.stop_polling()
                 with contextlib.suppress(asyncio.CancelledError, RuntimeError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import socket
 from collections.abc import AsyncIterator
@@ -43,14 +44,26 @@ class SandboxServer:
         return int(stats["requests"])
 
 
-def free_port() -> int:
-    """A port nobody listens on, for a server started a moment later. Not from the ephemeral
-    range (where `bind(0)` would pick it): the system hands ports from there to every outgoing
-    connection, and one could take it before the server binds ("address already in use")."""
+def _port_range() -> range:
+    """This test process's own ports. Not from the ephemeral range (where `bind(0)` would pick
+    one): the system hands ports from there to every outgoing connection, and one could take
+    it before the server binds ("address already in use"). Each xdist worker has a slice of
+    its own, so two workers never pick the same port."""
     ephemeral = Path("/proc/sys/net/ipv4/ip_local_port_range")
     low = int(ephemeral.read_text().split()[0]) if ephemeral.exists() else 32768
+    start = min(10000, low - 1000)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    slices = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    size = (low - start) // max(slices, 1)
+    first = start + size * int(worker.removeprefix("gw") or 0)
+    return range(first, first + size)
+
+
+def free_port() -> int:
+    """A port nobody listens on, for a server started a moment later (see `_port_range`)."""
+    ports = _port_range()
     for _ in range(200):
-        port = random.randrange(min(10000, low - 1000), low)
+        port = random.choice(ports)
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))

@@ -95,6 +95,7 @@ NO_QUIET = {"quiet_from": "00:00", "quiet_to": "00:00"}
 # ----------------------------------------------------------------------------- each type
 
 
+@pytest.mark.backends("embedded")  # its subject is texts and buttons
 async def test_each_event_type_makes_its_alert(app: RunningBot, privacy: str) -> None:
     await set_prefs(app, **NO_QUIET)
     strict = privacy == "strict"
@@ -215,6 +216,7 @@ async def test_each_event_type_makes_its_alert(app: RunningBot, privacy: str) ->
     assert callbacks(row)[0][0] == "💰 Выплаты"
 
 
+@pytest.mark.backends("embedded")  # its subject is texts and buttons
 async def test_alerts_in_the_users_language(migrated: Backend) -> None:
     async with linked_bot(migrated) as app:
         await set_prefs(app, locale="en", **NO_QUIET)
@@ -417,6 +419,7 @@ async def show_alert(app: RunningBot, row: OutboxMessage) -> dict[str, Any]:
     return app.tg.message(ALICE, sent.message_id)
 
 
+@pytest.mark.backends("embedded")  # its subject is texts and buttons
 async def test_the_buttons_open_their_flows(migrated: Backend) -> None:
     async with linked_bot(migrated) as app:
         await set_prefs(app, **NO_QUIET)
@@ -464,6 +467,7 @@ async def test_the_buttons_open_their_flows(migrated: Backend) -> None:
         assert "Обращение №" in (card.text or "")
 
 
+@pytest.mark.backends("embedded")  # its subject is the check of a button, not storage
 @pytest.mark.parametrize(
     "forged",
     [

@@ -17,6 +17,9 @@ from storage.profiles import ProfileStore
 from tests.conftest import Backend
 from tests.harness import RunningBot, running_bot
 
+# The subject is the conversation (texts and buttons): one backend is enough.
+pytestmark = pytest.mark.backends("embedded")
+
 ALICE = 1001
 BOB = 1002  # someone else
 STAFF_CHAT = -100500
@@ -147,6 +150,7 @@ async def test_bot_added_to_a_group_says_so(app: RunningBot) -> None:
     assert notice.params["chat_id"] == -300
 
 
+@pytest.mark.backends("embedded", "servers")  # flood control counts in Redis
 async def test_flood_is_slowed_down_with_one_notice(migrated: Backend) -> None:
     async with running_bot(migrated, flood_rate=5) as app:
         for _ in range(20):
@@ -262,6 +266,7 @@ async def test_a_new_consent_version_is_asked_again(app: RunningBot) -> None:
     assert not any("Главное меню" in (c.text or "") for c in app.tg.calls[mark:])
 
 
+@pytest.mark.backends("embedded", "servers")  # flood control counts in Redis
 async def test_flood_from_a_user_who_blocked_the_bot_is_not_an_incident(
     migrated: Backend, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -18,6 +18,9 @@ from tests.conftest import Backend
 from tests.harness import RunningBot, running_bot
 from tests.sandbox_server import TOKEN, SandboxServer, running_sandbox
 
+# The subject is the conversation (texts and buttons): one backend is enough.
+pytestmark = pytest.mark.backends("embedded")
+
 ALICE = 2002
 
 

@@ -17,6 +17,9 @@ from tests.flows import button_starting, linked_bot, open_section, press_forged,
 from tests.harness import Chat, RunningBot
 from tests.test_linking import ALICE
 
+# The subject is the conversation (texts and buttons): one backend is enough.
+pytestmark = pytest.mark.backends("embedded")
+
 TAX = "Справка для налогового вычета"
 NO_CLAIMS = "Справка об отсутствии убытков"
 

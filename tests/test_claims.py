@@ -17,6 +17,9 @@ from tests.flows import button_starting, linked_bot, open_section, press_forged,
 from tests.harness import RunningBot
 from tests.test_linking import ALICE
 
+# The subject is the conversation (texts and buttons): one backend is enough.
+pytestmark = pytest.mark.backends("embedded")
+
 SPACE = r"[\s\u00a0\u202f]"  # between a Russian number's groups of digits
 RUSSIAN_AMOUNT = rf"\d{{1,3}}({SPACE}\d{{3}})*,\d{{2}} ₽"
 MB = 1024 * 1024

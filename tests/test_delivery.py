@@ -324,7 +324,7 @@ def log_events(log: Path, name: str) -> list[dict[str, Any]]:
     return events
 
 
-@pytest.mark.parametrize("backend", ["servers"], indirect=True)
+@pytest.mark.backends("servers")
 async def test_kill_9_mid_broadcast_then_a_restart_delivers_everything_once(
     delivery: Engine, migrated: Backend, tmp_path: Path
 ) -> None:

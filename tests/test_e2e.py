@@ -63,7 +63,7 @@ async def bot_process(backend: Backend, tg: FakeTelegram, tmp_path: Path) -> Asy
         )
     process = Process(proc, f"http://127.0.0.1:{port}", log)
     try:
-        await tg.wait_for("getUpdates", timeout=60)
+        await tg.wait_polling(timeout=60)
         yield process
     finally:
         if proc.returncode is None:

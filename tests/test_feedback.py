@@ -20,6 +20,9 @@ from tests.flows import linked_bot, open_section, sandbox_of
 from tests.harness import RunningBot, running_bot
 from tests.test_linking import ALICE
 
+# The subject is the conversation (texts and buttons): one backend is enough.
+pytestmark = pytest.mark.backends("embedded")
+
 SUPPORT = -100123
 LIMIT = "2\u00a0000"  # 2000, as Russian writes it
 STAFF = 4001

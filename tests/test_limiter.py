@@ -85,7 +85,7 @@ async def test_the_in_flight_set_is_marked_in_the_same_step(redis: Redis) -> Non
     assert await redis.smembers("t:inflight:w") == {b"42"}
 
 
-@pytest.mark.parametrize("backend", ["servers"], indirect=True)
+@pytest.mark.backends("servers")
 async def test_two_worker_processes_hold_the_global_and_per_chat_rates(
     migrated: Backend, tmp_path: Path
 ) -> None:

@@ -13,11 +13,12 @@ from tests.conftest import Backend
 from tests.harness import RunningBot, running_bot
 from tests.test_linking import ALICE, login_url
 
+# The subject is the conversation (texts and buttons): one backend is enough.
+pytestmark = pytest.mark.backends("embedded")
+
 
 @pytest.fixture
 async def app(migrated: Backend) -> AsyncIterator[RunningBot]:
-    if migrated.name != "embedded":
-        pytest.skip("one backend is enough for the browser")
     async with running_bot(migrated, web_server=True, flood_rate=50) as running:
         yield running
 

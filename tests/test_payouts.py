@@ -27,6 +27,9 @@ from tests.harness import RunningBot
 from tests.test_linking import ALICE
 from tests.test_sandbox_cabinet import pdf_text
 
+# The subject is the conversation (texts and buttons): one backend is enough.
+pytestmark = pytest.mark.backends("embedded")
+
 RUSSIAN_AMOUNT = r"\d{1,3}(?:[\s\u00a0\u202f]\d{3})*,\d{2} ₽"
 
 

@@ -17,6 +17,9 @@ from tests.flows import button_starting, linked_bot, open_section, press_forged,
 from tests.harness import RunningBot, running_bot
 from tests.test_linking import ALICE, IVANOV, login_url, sign_in
 
+# The subject is the conversation (texts and buttons): one backend is enough.
+pytestmark = pytest.mark.backends("embedded")
+
 RUSSIAN_AMOUNT = r"\d{1,3}([\s\u00a0\u202f]\d{3})*,\d{2} ₽"
 
 
@@ -100,9 +103,8 @@ async def test_a_one_time_link_opens_nothing_after_logout(migrated: Backend) -> 
         assert "Покрытие" not in opened.text
 
 
+@pytest.mark.backends("servers")  # the conversation outlives the process in a real Redis only
 async def test_a_flow_survives_a_restart(migrated: Backend) -> None:
-    if migrated.name != "servers":
-        pytest.skip("the conversation outlives the process in a real Redis only")
     async with linked_bot(migrated) as app:
         terms = await app.press(ALICE, await policy(app, "ОСАГО"), "Продлить")
         assert terms.message is not None

@@ -19,7 +19,7 @@ from tests.test_broadcasts import add_linked
 from tests.test_certificates import TAX, confirmed, ordering, today
 from tests.test_linking import ALICE, linked
 
-pytestmark = pytest.mark.parametrize("backend", ["servers"], indirect=True)
+pytestmark = pytest.mark.backends("servers")
 
 
 async def seed_linked(backend: Backend, users: range) -> None:

@@ -13,9 +13,9 @@ import contextlib
 import datetime as dt
 import hashlib
 import hmac
+import io
 import json
 import re
-import subprocess
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -26,6 +26,7 @@ import httpx
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from pypdf import PdfReader
 
 from sandbox.cabinet import NOT_A_CUSTOMER_SUBJECT
 from sandbox.cabinet.schema import response_validator, validator
@@ -192,8 +193,8 @@ async def _policy(sandbox: Sandbox, customer: str, product: str) -> dict[str, An
 
 
 def pdf_text(data: bytes) -> str:
-    result = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
-    return result.stdout.decode()
+    """The text a reader would copy out of the PDF (pypdf reads the fonts' ToUnicode maps)."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 # ----------------------------------------------------------------------------- customers

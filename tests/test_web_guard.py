@@ -44,7 +44,7 @@ async def test_every_response_carries_the_security_headers(http: httpx.AsyncClie
     )
 
 
-@pytest.mark.parametrize("backend", ["embedded"], indirect=True)
+@pytest.mark.backends("embedded")
 async def test_https_deployments_get_hsts(migrated: Backend) -> None:
     # PUBLIC_URL is what browsers use; the app listens on plain HTTP behind the TLS proxy.
     async with (
@@ -82,7 +82,7 @@ async def test_a_client_cannot_dodge_the_limit_with_a_forged_forwarded_header(
     assert response.status_code == 429, "no trusted proxy: the header is not believed"
 
 
-@pytest.mark.parametrize("backend", ["embedded"], indirect=True)
+@pytest.mark.backends("embedded")
 async def test_behind_a_trusted_proxy_each_client_has_its_own_limit(migrated: Backend) -> None:
     async with (
         running_bot(migrated, web_server=True, rate_limit_link=2, trusted_proxies=[PROXY]) as app,
