@@ -96,8 +96,8 @@ def pytest_report_header() -> list[str]:
     return [
         "backends: embedded (SQLite + fakeredis) always;"
         " servers (PostgreSQL + Redis) when reachable",
-        f"  {pg} at {TEST_DATABASE_URL}",
-        f"  {redis} at {TEST_REDIS_URL}",
+        f"  {pg} at {BASE_DATABASE_URL} (each xdist worker: a database of its own beside it)",
+        f"  {redis} at {BASE_REDIS_URL} (each xdist worker: that db, or one below it)",
         f"  CI={IN_CI}: unreachable servers are {'a failure' if IN_CI else 'skipped'}",
     ]
 

@@ -17,7 +17,8 @@ from tests.test_linking import ALICE
 async def test_a_certificate_made_ready_by_the_insurer_reaches_the_chat(
     migrated: Backend, privacy: str
 ) -> None:
-    async with linked_bot(migrated, privacy=privacy, workers=True) as app:
+    # Over HTTP, as to Telegram: the worker uploads the PDF as a multipart request.
+    async with linked_bot(migrated, privacy=privacy, workers=True, http=True) as app:
         await set_prefs(app, **NO_QUIET)  # whatever the time of day the test runs at
         customer_id = await customer_of(app)
         orders = (await app.resources.cabinet.certificate_orders(customer_id)).value.items

@@ -155,8 +155,7 @@ async def test_flood_is_slowed_down_with_one_notice(migrated: Backend) -> None:
     async with running_bot(migrated, flood_rate=5) as app:
         for _ in range(20):
             app.tg.user_message(ALICE, "/help")
-        await app.tg.drain()
-        await asyncio.sleep(0.5)
+        await app.settle()
         texts = [call.text or "" for call in app.tg.calls_of("sendMessage")]
         notices = [t for t in texts if "Слишком много" in t]
         answered = [t for t in texts if "Служба поддержки" in t]
@@ -237,7 +236,6 @@ async def test_revoke_deletes_what_the_bot_keeps_and_asks_consent_again(app: Run
     assert {record.actor_id for record in audit} == {None}, "the log keeps no one's id"
     assert "consent.withdrawn" in {record.action for record in audit}
 
-    await asyncio.sleep(0.2)
     greeting = await app.say(ALICE, "/start")
     assert "Здравствуйте" in (greeting.text or ""), "a new start, with consent asked again"
 
@@ -274,8 +272,7 @@ async def test_flood_from_a_user_who_blocked_the_bot_is_not_an_incident(
         app.tg.blocked_chats.add(ALICE)
         for _ in range(8):
             app.tg.user_message(ALICE, "/help")
-        await app.tg.drain()
-        await asyncio.sleep(0.5)
+        await app.settle()
         assert app.tg.calls_of("sendMessage", ok=False), "Telegram refused the sends (403)"
         async with app.resources.session_factory() as session:
             user = await session.get(User, ALICE)
@@ -302,12 +299,10 @@ async def test_blocking_and_unblocking_the_bot_is_remembered(app: RunningBot) ->
             return user.is_active
 
     app.tg.my_chat_member(ALICE, "private", "kicked", user_id=ALICE, old_status="member")
-    await app.tg.drain()
-    await asyncio.sleep(0.3)
+    await app.settle()
     assert not await active()
     app.tg.my_chat_member(ALICE, "private", "member", user_id=ALICE, old_status="kicked")
-    await app.tg.drain()
-    await asyncio.sleep(0.3)
+    await app.settle()
     assert await active()
 
 
@@ -330,8 +325,7 @@ async def test_a_403_in_a_group_does_not_mark_the_member_as_blocked(app: Running
     mark = app.tg.mark()
     app.tg.user_message(ALICE, "hi", chat_id=-777, chat_type="supergroup")
     await app.tg.wait_for("sendMessage", after=mark)
-    await app.tg.drain()
-    await asyncio.sleep(0.3)
+    await app.settle()
     async with app.resources.session_factory() as session:
         user = await session.get(User, ALICE)
         assert user is not None

@@ -20,7 +20,10 @@ from tests.esia_browser import through_esia
 from tests.fake_telegram import FakeTelegram
 from tests.sandbox_server import free_port
 
-pytestmark = pytest.mark.e2e
+# `cabinet-bot run` as shipped runs on its embedded defaults; the health test checks that the
+# process also reaches PostgreSQL and Redis. Each test has a process of its own: they change
+# its state (consent, language, a link, a shutdown).
+pytestmark = [pytest.mark.e2e, pytest.mark.backends("embedded")]
 ROOT = Path(__file__).resolve().parent.parent
 USER = 4242
 CABINET_TOKEN = "e2e-cabinet-token"
@@ -120,6 +123,7 @@ async def test_start_consent_menu_language_cancel(bot_process: Process, tg: Fake
     assert {c.params.get("language_code") for c in commands} >= {"ru", "en"}
 
 
+@pytest.mark.backends("embedded", "servers")
 async def test_health_readiness_metrics_and_clean_shutdown(
     bot_process: Process, tg: FakeTelegram
 ) -> None:

@@ -187,6 +187,7 @@ async def test_an_unlinked_user_leaves_feedback_with_an_image_file(migrated: Bac
         migrated,
         web_server=True,
         workers=True,
+        http=True,  # the file is downloaded from Telegram and uploaded to the staff chat
         flood_rate=50,
         privacy_mode="strict",
         support_chat_id=SUPPORT,

@@ -183,6 +183,7 @@ async def test_an_old_button_after_logout_leads_to_the_menu(migrated: Backend) -
         listing = await open_section(app, "📄 Полисы")
         confirm = await app.say(ALICE, "/logout")
         await app.press(ALICE, confirm, "Выйти")
+        await app.settle()  # logged out: the answer, then the menu
         mark = app.tg.mark()
         app.tg.press(ALICE, listing, "КАСКО")
         await app.tg.wait_for(

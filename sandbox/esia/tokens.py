@@ -20,6 +20,7 @@ public key at `/jwks` for convenience.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -38,9 +39,16 @@ TOKEN_LIFETIME = dt.timedelta(hours=1)
 _LEEWAY = 30
 
 
+@functools.cache
+def _process_key() -> RSAKey:
+    """The signing key of a sandbox given none: one per process (a 2048-bit key takes ~50 ms
+    to make, and the sandbox is made anew for every bot a test starts)."""
+    return RSAKey.generate_key(2048, private=True)
+
+
 def _load_key(pem: bytes | None) -> RSAKey:
     if pem is None:
-        return RSAKey.generate_key(2048, private=True)
+        return _process_key()
     private = load_pem_private_key(pem, password=None)
     if not isinstance(private, rsa.RSAPrivateKey):
         raise ValueError("signing_key_pem must be an RSA private key")
