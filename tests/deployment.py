@@ -97,7 +97,7 @@ class Deployment:
         return Process(name, log, proc)
 
     async def _ready(self, process: Process, started_event: str) -> None:
-        deadline = time.monotonic() + 40
+        deadline = time.monotonic() + 60  # a busy machine starts a process slowly
         while not process.events(started_event):
             if process.proc.returncode is not None or time.monotonic() > deadline:
                 raise AssertionError(f"{process.name} did not start:\n{process.tail()}")
