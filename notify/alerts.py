@@ -340,6 +340,7 @@ async def enqueue_alerts(
             kind="alert",
             not_before=not_before,
             event_id=event.event_id,
+            customer_id=event.customer_id,
         )
         made += 1
     return Outcome(linked=len(recipients), enqueued=made)

@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notify.payload import Payload
-from storage.models import OutboxMessage, User, utcnow
+from storage.models import Link, OutboxMessage, User, utcnow
 
 KINDS = frozenset({"alert", "broadcast", "reply", "notice"})
 
@@ -31,8 +31,10 @@ async def enqueue(
     not_before: dt.datetime | None = None,
     broadcast_id: int | None = None,
     event_id: str | None = None,
+    customer_id: str | None = None,
 ) -> None:
-    """Add one message to the outbox (committed by the caller)."""
+    """Add one message to the outbox (committed by the caller). With `customer_id` it is that
+    customer's personal alert: it goes out only while the chat is still linked to them."""
     await enqueue_many(
         session,
         [chat_id],
@@ -41,6 +43,7 @@ async def enqueue(
         not_before=not_before,
         broadcast_id=broadcast_id,
         event_id=event_id,
+        customer_id=customer_id,
     )
 
 
@@ -53,6 +56,7 @@ async def enqueue_many(
     not_before: dt.datetime | None = None,
     broadcast_id: int | None = None,
     event_id: str | None = None,
+    customer_id: str | None = None,
 ) -> int:
     """The same message to many chats in one INSERT (a broadcast's chunk); how many rows."""
     if kind not in KINDS:
@@ -68,6 +72,7 @@ async def enqueue_many(
             "not_before": when,
             "broadcast_id": broadcast_id,
             "event_id": event_id,
+            "customer_id": customer_id,
             "created_at": utcnow(),
         }
         for chat_id in chat_ids
@@ -80,7 +85,7 @@ async def enqueue_many(
 # -- delivery: claim, then record the outcome --------------------------------------------------
 
 #: What a row ends as; `pending` rows are waiting (maybe claimed by a worker).
-FINAL = ("sent", "blocked", "dead", "cancelled")
+FINAL = ("sent", "blocked", "dead", "cancelled", "unlinked")
 _ERROR_LIMIT = 255
 
 
@@ -96,6 +101,7 @@ class Claimed:
     attempts: int
     broadcast_id: int | None
     previous_claim: str | None
+    customer_id: str | None = None  # a personal alert's customer
 
 
 def _due(now: dt.datetime) -> Any:
@@ -142,6 +148,7 @@ async def claim(
                     OutboxMessage.payload,
                     OutboxMessage.attempts,
                     OutboxMessage.broadcast_id,
+                    OutboxMessage.customer_id,
                 ),
                 execution_options={"synchronize_session": False},
             )
@@ -155,6 +162,7 @@ async def claim(
             row.attempts,
             row.broadcast_id,
             previous.get(row.id),
+            row.customer_id,
         )
         for row in rows
     ]
@@ -204,13 +212,13 @@ async def mark_retry(
     )
 
 
-async def mark_dead(session: AsyncSession, row_id: int, *, reason: str) -> None:
-    """Given up: the row stays, with why."""
+async def mark_ended(session: AsyncSession, row_id: int, *, status: str, reason: str) -> None:
+    """Not sent, for good: `dead` (given up) or `unlinked`. The row stays, with why."""
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
         .values(
-            status="dead",
+            status=status,
             last_error=_reason(reason),
             attempts=OutboxMessage.attempts + 1,
             claimed_by=None,
@@ -242,6 +250,12 @@ async def mark_blocked(session: AsyncSession, row_id: int, chat_id: int, *, reas
         execution_options={"synchronize_session": False},
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def still_linked(session: AsyncSession, chat_id: int, customer_id: str) -> bool:
+    """Whether the chat is linked to that customer now: a personal alert's last check."""
+    linked_to = await session.scalar(select(Link.customer_id).where(Link.user_id == chat_id))
+    return linked_to == customer_id
 
 
 async def release(

@@ -42,11 +42,13 @@ from storage.models import User
 log = structlog.get_logger(__name__)
 
 SENT, RETRY, DEAD, BLOCKED, RATE_LIMITED = "sent", "retry", "dead", "blocked", "rate_limited"
+UNLINKED = "unlinked"  # a personal alert whose chat is no longer linked to its customer
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """`result`: sent | retry | rate_limited | dead | blocked; `delay` for the two waits."""
+    """`result`: sent | retry | rate_limited | dead | blocked | unlinked; `delay` for the two
+    waits."""
 
     result: str
     reason: str = ""

@@ -42,7 +42,17 @@ from notify import outbox
 from notify.doorbell import Doorbell
 from notify.limiter import CHAT_BUSY, FULL, PAUSED, Limiter
 from notify.outbox import Claimed
-from notify.sender import BLOCKED, DEAD, RATE_LIMITED, RETRY, SENT, Documents, Outcome, Sender
+from notify.sender import (
+    BLOCKED,
+    DEAD,
+    RATE_LIMITED,
+    RETRY,
+    SENT,
+    UNLINKED,
+    Documents,
+    Outcome,
+    Sender,
+)
 from storage.models import Broadcast
 
 if TYPE_CHECKING:
@@ -284,6 +294,8 @@ class Worker:
             pause = await self.limiter.paused_for()
             if pause > 0:
                 return Outcome(POSTPONED, "paused after a 429", pause)
+        if row.customer_id is not None and not await self._still_linked(row):
+            return Outcome(UNLINKED, "the chat is no longer linked to the alert's customer")
         with metrics.OUTBOX_SEND_SECONDS.time():
             outcome = await self.sender.send(row)
         if outcome.result == RATE_LIMITED:
@@ -292,13 +304,20 @@ class Worker:
             log.warning("telegram_429", retry_after=outcome.delay, worker=self.id)
         return outcome
 
+    async def _still_linked(self, row: Claimed) -> bool:
+        """Checked right before the send, after any wait (quiet hours, a 429, the limiter): the
+        person may have signed out, or moved to another account, while the alert waited."""
+        assert row.customer_id is not None
+        async with self.session_factory() as session:
+            return await outbox.still_linked(session, row.chat_id, row.customer_id)
+
     async def _record(self, row: Claimed, outcome: Outcome) -> None:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._records.put_nowait(_Record(row, outcome, done))
         await done
         self.counts[outcome.result] += 1
         metrics.OUTBOX_SENDS.labels(outcome.result).inc()
-        if outcome.result in (DEAD, BLOCKED):
+        if outcome.result in (DEAD, BLOCKED, UNLINKED):
             log.info(
                 "outbox_row_" + outcome.result,
                 row=row.id,
@@ -358,8 +377,10 @@ class Worker:
                         reason=outcome.reason,
                         count=outcome.result == RETRY,
                     )
-                elif outcome.result == DEAD:
-                    await outbox.mark_dead(session, row.id, reason=outcome.reason)
+                elif outcome.result in (DEAD, UNLINKED):
+                    await outbox.mark_ended(
+                        session, row.id, status=outcome.result, reason=outcome.reason
+                    )
                 elif outcome.result == BLOCKED:
                     await outbox.mark_blocked(session, row.id, row.chat_id, reason=outcome.reason)
 

@@ -208,7 +208,8 @@ class OutboxMessage(Base):
     `payload` says what to send (`notify.payload`); `not_before` holds it back (quiet hours,
     retry backoff, a 429); a worker that takes it sets `claimed_until` (a lease: a crashed
     worker's rows are taken again when it ends). Ends as sent, blocked (403), dead (gave up,
-    `last_error` says why) or cancelled (its broadcast was)."""
+    `last_error` says why), cancelled (its broadcast was) or unlinked (a personal alert whose
+    chat was no longer linked to its customer when its turn came)."""
 
     __tablename__ = "outbox"
     __table_args__ = (
@@ -223,6 +224,8 @@ class OutboxMessage(Base):
         ForeignKey("broadcasts.id", ondelete="CASCADE"), default=None
     )
     event_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    # A personal alert's customer: sent only while the chat is still linked to them.
+    customer_id: Mapped[str | None] = mapped_column(String(64), default=None)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,12 +4,14 @@ end; the settings screen; the alert buttons open their flows, and a forged id is
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy import select
@@ -17,12 +19,13 @@ from sqlalchemy import select
 from bot.i18n import create_core
 from cabinet.models import EVENT
 from notify.alerts import AlertAction, Recipient, quiet_until, render
+from notify.worker import create_worker
 from storage.models import AuditRecord, OutboxMessage, RenewalOrder, User
 from tests.conftest import Backend
 from tests.flows import linked_bot
 from tests.harness import RunningBot
 from tests.test_events import customer_of, post
-from tests.test_linking import ALICE
+from tests.test_linking import ALICE, BOB, linked
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 
@@ -504,3 +507,54 @@ async def test_a_forged_alert_button_is_refused_and_audited(
                 )
             ).all()
         assert [r.actor_id for r in refused] == [ALICE]
+
+
+# ----------------------------------------------------------------------------- a lost link
+
+
+async def ended(app: RunningBot, row_id: int) -> OutboxMessage | None:
+    """The row once a worker is done with it (None: it was deleted)."""
+    for _ in range(200):
+        async with app.resources.session_factory() as session:
+            row = await session.get(OutboxMessage, row_id)
+        if row is None or row.status != "pending":
+            return row
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"outbox row {row_id} still pending")
+
+
+@pytest.mark.parametrize("change", ["logout", "move", "revoke"])
+async def test_an_alert_never_reaches_a_chat_that_lost_the_link_while_it_waited(
+    migrated: Backend, change: str
+) -> None:
+    """The alert is queued (quiet hours, a 429 or a busy worker may hold it for hours); then the
+    person signs out, signs in from another account, or withdraws consent; then it is sent."""
+    async with linked_bot(migrated) as app:
+        await set_prefs(app, **NO_QUIET)
+        row = await alert(app, "certificate.ready", order_id="cro-1", number="СП-1")
+        assert row is not None
+        if change == "logout":
+            confirm = await app.say(ALICE, "/logout")
+            await app.press(ALICE, confirm, "Выйти")
+        elif change == "move":
+            async with httpx.AsyncClient(timeout=10) as browser:
+                await linked(app, browser, BOB)
+        else:
+            question = await app.say(ALICE, "/revoke")
+            await app.press(ALICE, question, "Отозвать")
+        await app.settle()
+        mark = app.tg.mark()
+        worker = await create_worker(app.settings, app.resources, app.bot)
+        await worker.start()
+        try:
+            final = await ended(app, row.id)
+        finally:
+            await worker.stop()
+        if change == "revoke":
+            assert final is None, "withdrawing consent deletes what was queued"
+        else:
+            assert final is not None
+            assert final.status == "unlinked"
+        sent_to_alice = [c for c in app.tg.calls[mark:] if c.chat_id == ALICE]
+        assert not [c for c in sent_to_alice if "СП-1" in (c.text or "")], sent_to_alice
+        assert all(c.chat_id != BOB for c in app.tg.calls[mark:] if "СП-1" in (c.text or ""))
