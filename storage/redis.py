@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import socket
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 #: Every key this project writes starts with it.
 KEY_PREFIX = "cabinet"
+
+#: Connections per process. When all are busy (a flood of requests), a command waits up to
+#: POOL_WAIT seconds for one to come back instead of failing at once, as redis-py's default
+#: pool does: a burst is served a little later rather than answered with errors.
+POOL_SIZE = 100
+POOL_WAIT = 5.0
 
 # Find a dead peer within about a minute instead of the system's two hours.
 _KEEPALIVE = {
@@ -30,10 +36,13 @@ def create_redis(url: str | None) -> Redis:
     # No socket_timeout: redis-py then wraps every command in asyncio.wait_for, a new task per
     # command (a third of the bot's CPU per update). Dead peers are found by the connect
     # timeout, TCP keepalive and the idle health check instead.
-    return Redis.from_url(
+    pool = BlockingConnectionPool.from_url(
         url,
+        max_connections=POOL_SIZE,
+        timeout=POOL_WAIT,
         health_check_interval=30,
         socket_connect_timeout=5,
         socket_keepalive=True,
         socket_keepalive_options=_KEEPALIVE,
     )
+    return Redis(connection_pool=pool)
