@@ -85,5 +85,6 @@ def create_document_app(
     """Mounted at `/d` on the process's web server."""
     app = web.Application()
     app[LINKS], app[CABINET], app[CORE], app[SESSIONS] = links, cabinet, core, session_factory
-    app.router.add_get(r"/{token:[A-Za-z0-9_-]{1,64}}", open_document)
+    # No HEAD: a link scanner's probe would spend the one-time link.
+    app.router.add_get(r"/{token:[A-Za-z0-9_-]{1,64}}", open_document, allow_head=False)
     return app

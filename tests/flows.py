@@ -59,12 +59,12 @@ class Delivered:
     link: str | None = None
 
 
-async def receive(app: RunningBot, screen: Call, button: str, user: int = ALICE) -> Delivered:
-    """Press `button` on `screen` and take what comes back: the document itself, or (strict
-    mode) the message with a one-time link, opened once over HTTP."""
+async def delivered(app: RunningBot, screen: Call, button: str, user: int = ALICE) -> Call:
+    """Press `button` on `screen`: the document the bot sent, or (strict mode) its message
+    with a one-time link."""
     mark = app.tg.mark()
     app.tg.press(user, screen, button)
-    sent = await app.tg.wait_for(
+    return await app.tg.wait_for(
         ("sendDocument", "sendMessage"),
         lambda c: (
             c.params.get("chat_id") == user
@@ -75,10 +75,21 @@ async def receive(app: RunningBot, screen: Call, button: str, user: int = ALICE)
         ),
         after=mark,
     )
+
+
+def link_in(app: RunningBot, sent: Call) -> str:
+    """The one-time link under a message."""
+    return next(b["url"] for b in app.tg.buttons(sent) if "/d/" in b.get("url", ""))
+
+
+async def receive(app: RunningBot, screen: Call, button: str, user: int = ALICE) -> Delivered:
+    """Press `button` on `screen` and take what comes back: the document itself, or (strict
+    mode) the message with a one-time link, opened once over HTTP."""
+    sent = await delivered(app, screen, button, user)
     if sent.method == "sendDocument":
         document = sent.params["document"]
         return Delivered(document.filename, document.content, document.content_type)
-    url = next(b["url"] for b in app.tg.buttons(sent) if "/d/" in b.get("url", ""))
+    url = link_in(app, sent)
     assert url.startswith(f"{app.settings.public_url}/d/")
     async with httpx.AsyncClient(timeout=10) as browser:
         opened = await browser.get(url)

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 import structlog
 
@@ -60,6 +61,15 @@ def test_sensitive_keys_are_masked(json_logs: Captured) -> None:
     assert "Иванов" not in output
     assert '"token": "abc"' not in output
     assert '"user_id": 42' in output
+
+
+async def test_no_request_url_is_logged(json_logs: Captured) -> None:
+    """An HTTP client's request lines carry ids: ESIA's /rs/prns/{oid}, the cabinet's
+    /customers/{id}. At INFO (what production runs at) none of them reaches the log."""
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={}))
+    async with httpx.AsyncClient(transport=transport) as client:
+        await client.get("https://esia.example/rs/prns/1000299654")
+    assert "1000299654" not in json_logs.readouterr().err
 
 
 def test_stdlib_and_tracebacks_are_scrubbed(json_logs: Captured) -> None:

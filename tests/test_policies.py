@@ -13,7 +13,16 @@ from sqlalchemy import select
 from storage.models import RenewalOrder
 from tests.conftest import Backend
 from tests.fake_telegram import Call
-from tests.flows import button_starting, linked_bot, open_section, press_forged, receive, sandbox_of
+from tests.flows import (
+    button_starting,
+    delivered,
+    link_in,
+    linked_bot,
+    open_section,
+    press_forged,
+    receive,
+    sandbox_of,
+)
 from tests.harness import RunningBot, running_bot
 from tests.test_linking import ALICE, IVANOV, login_url, sign_in
 
@@ -81,6 +90,18 @@ async def test_a_one_time_link_opens_once(migrated: Backend) -> None:
         assert again.status_code == 410
         assert "Ссылка устарела" in again.text
         assert forged.status_code == 410
+
+
+async def test_a_head_request_does_not_spend_a_one_time_link(migrated: Backend) -> None:
+    """Link scanners (and some messengers' previews) probe a link with HEAD first."""
+    async with linked_bot(migrated, privacy="strict") as app:
+        url = link_in(app, await delivered(app, await policy(app, "КАСКО"), "📎 Полис (PDF)"))
+        async with httpx.AsyncClient() as browser:
+            probed = await browser.head(url)
+            opened = await browser.get(url)
+        assert probed.status_code == 405
+        assert opened.status_code == 200
+        assert opened.content.startswith(b"%PDF")
 
 
 async def test_a_one_time_link_opens_nothing_after_logout(migrated: Backend) -> None:
