@@ -79,7 +79,7 @@ async def delivered(app: RunningBot, screen: Call, button: str, user: int = ALIC
 
 def link_in(app: RunningBot, sent: Call) -> str:
     """The one-time link under a message."""
-    return next(b["url"] for b in app.tg.buttons(sent) if "/d/" in b.get("url", ""))
+    return next(str(b["url"]) for b in app.tg.buttons(sent) if "/d/" in b.get("url", ""))
 
 
 async def receive(app: RunningBot, screen: Call, button: str, user: int = ALICE) -> Delivered:
