@@ -76,6 +76,7 @@ class Deployment:
     sandbox: Process | None = None
     webs: list[Process] = field(default_factory=list)
     workers: list[Process] = field(default_factory=list)
+    spawned: list[Process] = field(default_factory=list)  # every process, ready or not
 
     @property
     def public_url(self) -> str:
@@ -94,7 +95,9 @@ class Deployment:
                 stdout=out,
                 stderr=out,
             )
-        return Process(name, log, proc)
+        process = Process(name, log, proc)
+        self.spawned.append(process)
+        return process
 
     async def _ready(self, process: Process, started_event: str) -> None:
         deadline = time.monotonic() + 60  # a busy machine starts a process slowly
@@ -173,21 +176,23 @@ async def deployment(
         )
         env.update(settings)
         found = Deployment(backend, tg, lb, logs, env)
-        sandbox = await found.start_sandbox()
-        env.update(
-            CABINET_URL=sandbox.url + "/sandbox/cabinet", ESIA_URL=sandbox.url + "/sandbox/esia"
-        )
         try:
-            await asyncio.gather(
-                *(found.start_web(f"web{n}") for n in range(1, webs + 1)),
-                *(found.start_worker(f"worker{n}") for n in range(1, workers + 1)),
+            sandbox = await found.start_sandbox()
+            env.update(
+                CABINET_URL=sandbox.url + "/sandbox/cabinet",
+                ESIA_URL=sandbox.url + "/sandbox/esia",
             )
+            async with asyncio.TaskGroup() as starting:  # one that fails stops the others
+                for n in range(1, webs + 1):
+                    starting.create_task(found.start_web(f"web{n}"))
+                for n in range(1, workers + 1):
+                    starting.create_task(found.start_worker(f"worker{n}"))
             yield found
-        finally:
-            for process in [*found.webs, *found.workers, sandbox]:
+        finally:  # every process spawned, even one that never got ready: none is left behind
+            for process in found.spawned:
                 if process.proc.returncode is None:
                     process.proc.send_signal(signal.SIGTERM)
-            for process in [*found.webs, *found.workers, sandbox]:
+            for process in found.spawned:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(process.proc.wait(), 15)
                 if process.proc.returncode is None:
