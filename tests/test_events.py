@@ -16,7 +16,7 @@ import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
-from cabinet.events import sign
+from cabinet.events import InvalidSignature, sign, verify
 from storage.models import Event, Link, OutboxMessage
 from tests.conftest import Backend
 from tests.flows import linked_bot, sandbox_of
@@ -184,3 +184,10 @@ async def test_the_sandbox_cabinet_delivers_its_signed_events(app: RunningBot) -
     assert stored.type == "policy.expiring"
     assert [r.chat_id for r in rows] == [ALICE]
     assert "30 дней" in rows[0].payload["text"]
+
+
+@pytest.mark.parametrize("timestamp", ["²", "1" * 4400, "-5", "+1733300000", " 1733300000", ""])
+def test_an_odd_timestamp_is_refused_as_unauthorised(timestamp: str) -> None:
+    """Before authentication, whatever the header holds: a 401, never a 500."""
+    with pytest.raises(InvalidSignature, match="X-Timestamp"):
+        verify(b"secret", timestamp=timestamp, signature="sha256=00", body=b"{}")
