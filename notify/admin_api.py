@@ -34,6 +34,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from notify.bodies import TooLarge, read_limited
 from notify.broadcasts import (
     Audience,
     AudienceError,
@@ -134,7 +135,10 @@ async def _bearer(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 async def create(request: web.Request) -> web.Response:
     try:
-        raw = await request.read()
+        raw = await read_limited(request, BODY_LIMIT)
+    except TooLarge:
+        return _problem(413, "payload_too_large", [f"body: at most {BODY_LIMIT // 1024} KB"])
+    try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return _problem(400, "invalid_body", ["body: must be a JSON object"])
@@ -199,7 +203,7 @@ def create_admin_app(
     """The `/admin` sub-application; `token` must not be empty."""
     if not token:
         raise ValueError("the admin API needs a token")
-    app = web.Application(middlewares=[_bearer], client_max_size=BODY_LIMIT)
+    app = web.Application(middlewares=[_bearer])
     app[CONTEXT] = _Context(session_factory, policies, token.encode(), paid)
     app.router.add_post("/broadcasts", create)
     app.router.add_get("/broadcasts/{id}", status)

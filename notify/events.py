@@ -31,6 +31,7 @@ from cabinet import CabinetClient
 from cabinet.events import InvalidSignature, parse_event, verify
 from cabinet.models import Event, EventType, PaymentSucceeded, PolicyRenewed
 from notify.alerts import Catalogue, enqueue_alerts
+from notify.bodies import TooLarge, read_limited
 from notify.doorbell import Doorbell
 from storage.models import Event as EventRow
 from storage.models import RenewalOrder, utcnow
@@ -87,26 +88,6 @@ def _reason(error: ValidationError) -> str:
     return "; ".join(parts)[:500] or "invalid event"
 
 
-class _TooLarge(Exception):
-    pass
-
-
-async def _read_body(request: web.Request) -> bytes:
-    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise _TooLarge
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        chunk = await request.content.read(16 * 1024)
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise _TooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 class EventsWebhook:
     """The handler of `POST /events`; `add_to(app)` mounts it."""
 
@@ -132,8 +113,8 @@ class EventsWebhook:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         try:
-            body = await _read_body(request)
-        except _TooLarge:
+            body = await read_limited(request, MAX_BODY_BYTES)
+        except TooLarge:
             EVENTS_REFUSED.labels("too_large").inc()
             return _problem(
                 413, "payload_too_large", "Payload too large", "Events are limited to 64 KB."

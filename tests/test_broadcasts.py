@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import os
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -280,6 +281,12 @@ async def test_audiences_and_consent_to_marketing(migrated: Backend) -> None:
 # ----------------------------------------------------------------------------- the admin API
 
 
+async def _stream(parts: Iterator[bytes]) -> AsyncIterator[bytes]:
+    """A body without Content-Length (chunked)."""
+    for part in parts:
+        yield part
+
+
 async def test_the_admin_api(migrated: Backend) -> None:
     async with (
         running_bot(migrated, web_server=True, admin_api_token=TOKEN) as app,
@@ -312,6 +319,11 @@ async def test_the_admin_api(migrated: Backend) -> None:
             assert field in reasons
         not_json = await http.post("/broadcasts", content=b"{", headers=auth)
         assert not_json.status_code == 400
+        padded = {**body, "padding": "x" * 70 * 1024}  # over the 64 KB limit, said or not
+        assert (await http.post("/broadcasts", json=padded, headers=auth)).status_code == 413
+        chunked = (json.dumps(padded)[i : i + 4096].encode() for i in range(0, 80 * 1024, 4096))
+        streamed = await http.post("/broadcasts", content=_stream(chunked), headers=auth)
+        assert streamed.status_code == 413
         no_product = {**body, "audience": {"kind": "product", "value": "yacht"}}
         assert (await http.post("/broadcasts", json=no_product, headers=auth)).status_code == 400
 
