@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiogram_i18n import I18nMiddleware
 from aiogram_i18n.cores import FluentRuntimeCore
@@ -59,12 +59,35 @@ def _catalogues() -> dict[str, FluentBundle]:
     return FluentRuntimeCore(path=LOCALES_DIR / "{locale}").find_locales()
 
 
+#: fluent.runtime refuses a string placeable longer than this (a guard against a hostile
+#: catalogue). Our variables are user text (a feedback, a staff answer, a list of documents from
+#: the cabinet), HTML-escaped, so they may be longer; `get` inserts them after formatting.
+_PLACEABLE_LIMIT = 2500
+_MARKER = "\ue000{}\ue001"  # private-use characters: never in a catalogue
+
+
 class _SharedCatalogues(FluentRuntimeCore):
     """The catalogues are parsed and compiled once per process (about 0.4 s): the dispatcher,
-    the web server and a worker of one process share them, read-only."""
+    the web server and a worker of one process share them, read-only. Long string variables
+    are inserted after formatting (see `_PLACEABLE_LIMIT`): the one place every flow's text
+    goes through."""
 
     def find_locales(self) -> dict[str, FluentBundle]:
         return dict(_catalogues())
+
+    def get(self, message_id: str, locale: str | None = None, /, **kwargs: Any) -> str:
+        long = {
+            name: value
+            for name, value in kwargs.items()
+            if isinstance(value, str) and len(value) >= _PLACEABLE_LIMIT
+        }
+        if not long:
+            return super().get(message_id, locale, **kwargs)
+        markers = {name: _MARKER.format(n) for n, name in enumerate(long)}
+        text = super().get(message_id, locale, **{**kwargs, **markers})
+        for name, marker in markers.items():
+            text = text.replace(marker, long[name])
+        return text
 
 
 def create_core(default_locale: str) -> FluentRuntimeCore:

@@ -218,6 +218,25 @@ def _claim_status(a: _Alert, event: ClaimStatusChanged) -> Payload | None:
     return _payload(text, a.button("alert-button-claim", "claim", event.data.claim_id))
 
 
+#: A message holds 4,096 characters: a list from the cabinet gets this many, the rest counted.
+LIST_BUDGET = 3000
+ITEM_LIMIT = 300
+
+
+def _bullets(a: _Alert, items: list[str]) -> str:
+    """A bulleted list that fits in a message whatever the cabinet sends."""
+    lines: list[str] = []
+    used = 0
+    for n, item in enumerate(items):
+        line = "• " + (item if len(item) <= ITEM_LIMIT else item[: ITEM_LIMIT - 1] + "…")
+        if used + len(line) > LIST_BUDGET:
+            lines.append(a.plain("alert-list-more", count=len(items) - n))
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return "\n".join(lines)
+
+
 def _claim_documents(a: _Alert, event: ClaimDocumentsRequested) -> Payload:
     documents = event.data.documents
     if a.strict:  # the list stays in the claim's card
@@ -230,7 +249,7 @@ def _claim_documents(a: _Alert, event: ClaimDocumentsRequested) -> Payload:
         text = a.text(
             "alert-claim-documents",
             number=event.data.claim_number,
-            documents="\n".join(f"• {d}" for d in documents),
+            documents=_bullets(a, documents),
         )
     return _payload(
         text,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -22,6 +23,7 @@ from notify.alerts import AlertAction, Recipient, quiet_until, render
 from notify.worker import create_worker
 from storage.models import AuditRecord, OutboxMessage, RenewalOrder, User
 from tests.conftest import Backend
+from tests.fake_telegram import render_text
 from tests.flows import linked_bot
 from tests.harness import RunningBot
 from tests.test_events import customer_of, post
@@ -507,6 +509,26 @@ async def test_a_forged_alert_button_is_refused_and_audited(
                 )
             ).all()
         assert [r.actor_id for r in refused] == [ALICE]
+
+
+@pytest.mark.backends("embedded")  # its subject is a text
+async def test_a_list_of_documents_of_any_length_fits_in_one_message(migrated: Backend) -> None:
+    """The contract puts no limit on the list: 700 documents (~7,000 characters) are accepted
+    and shortened to what a message holds, the rest counted."""
+    async with linked_bot(migrated) as app:
+        documents = [f"Документ «{n}» <копия> & оригинал" for n in range(700)]
+        row = await alert(
+            app,
+            "claim.documents_requested",
+            claim_id="c-1",
+            claim_number="У-1",
+            documents=documents,
+        )
+        assert row is not None
+        shown = render_text(row.payload["text"], "HTML")
+        assert len(shown) <= 4096
+        assert "Документ «0» <копия> & оригинал" in shown
+        assert re.search(r"… и ещё \d+", shown)
 
 
 # ----------------------------------------------------------------------------- a lost link

@@ -276,6 +276,28 @@ async def test_confirming_again_after_an_outage_submits_once(migrated: Backend) 
         assert [row.number for row in await rows(app)] == ["F-000101"]
 
 
+async def test_texts_at_their_limits_with_the_worst_characters(migrated: Backend) -> None:
+    """2,000 characters of feedback and a 4,000-character staff answer, every one of which
+    HTML-escaping makes longer: both arrive whole."""
+    async with linked_bot(migrated, support_chat_id=SUPPORT, workers=True) as app:
+        feedback = ("'<>&\"" * 400)[:2000]
+        await up_to_the_text(app)
+        attach = await send(app, ALICE, feedback)
+        confirm = await app.press(ALICE, attach, "Пропустить")
+        assert confirm.message is not None
+        assert feedback in confirm.message["text"]  # as the person sees it
+        number = await confirmed(app, confirm)
+        post = staff_post(app, number)
+        assert feedback in post["text"]
+
+        answer = ("'<>&\"" * 800)[:4000]
+        mark = app.tg.mark()
+        staff_says(app, answer, reply_to_message_id=post["message_id"])
+        got = await app.tg.wait_for("sendMessage", lambda c: c.chat_id == ALICE, after=mark)
+        assert got.message is not None
+        assert got.message["text"] == f"Ответ поддержки на обращение №{number}\n\n{answer}"
+
+
 # ----------------------------------------------------------------------------- the staff chat
 
 

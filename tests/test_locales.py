@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fluent.syntax import FluentParser, FluentSerializer, ast
@@ -81,3 +83,28 @@ async def test_every_message_formats(locale: str) -> None:
         assert text.strip(), key
         # Messages are sent as HTML: Telegram must accept the markup.
         assert check_markup(text, "HTML") is None, f"{locale}:{key}: {check_markup(text, 'HTML')}"
+
+
+WORST = "'<>&\"" * 400  # 2,000 characters a person may type; escaped, 10,400
+
+
+@pytest.mark.parametrize(
+    ("key", "variables"),
+    [
+        ("feedback-summary", {"topic": "Ошибка", "rating": 2, "text": html.escape(WORST)}),
+        ("staff-feedback-post", {"number": "TG-1", "topic": "x", "rating": 2, "author": "",
+                                 "text": html.escape(WORST)}),
+        ("feedback-answer", {"number": "TG-1", "text": html.escape(WORST * 2)}),
+        ("alert-claim-documents", {"number": "У-1", "documents": "• документ\n" * 700}),
+    ],
+)  # fmt: skip
+async def test_a_long_text_variable_is_inserted_whole(key: str, variables: dict[str, Any]) -> None:
+    """Fluent refuses a string placeable over 2,500 characters: a feedback, a staff answer or
+    the cabinet's list of documents is longer once escaped, and the flow used to fail."""
+    core = create_core("ru")
+    await core.startup()
+    for locale in SUPPORTED:
+        text = core.get(key, locale, **variables)
+        for value in variables.values():
+            assert str(value) in text
+        assert "\ue000" not in text

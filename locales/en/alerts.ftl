@@ -70,3 +70,4 @@ alerts-zone-yakutsk = Yakutsk (UTC+9)
 alerts-zone-vladivostok = Vladivostok (UTC+10)
 alerts-zone-magadan = Magadan (UTC+11)
 alerts-zone-kamchatka = Kamchatka (UTC+12)
+alert-list-more = … and { $count } more

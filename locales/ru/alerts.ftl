@@ -71,3 +71,4 @@ alerts-zone-yakutsk = Якутск (UTC+9)
 alerts-zone-vladivostok = Владивосток (UTC+10)
 alerts-zone-magadan = Магадан (UTC+11)
 alerts-zone-kamchatka = Камчатка (UTC+12)
+alert-list-more = … и ещё { $count }
