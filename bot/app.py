@@ -8,6 +8,7 @@ import secrets
 import signal
 from collections.abc import AsyncIterator, Awaitable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import structlog
@@ -46,6 +47,8 @@ from linking.web import create_link_app, too_many_requests
 from notify.admin_api import create_admin_app
 from notify.doorbell import Doorbell
 from notify.events import EventsWebhook, too_many_events
+from notify.limiter import Limiter
+from notify.pacing import ReplyPacing
 from notify.worker import create_worker
 from sandbox.cabinet import SandboxConfig
 from sandbox.cabinet import create_app as create_sandbox_cabinet
@@ -108,6 +111,7 @@ class Resources:
     link_flow: LinkFlow
     document_links: DocumentLinks
     doorbell: Doorbell
+    limiter: Limiter  # Telegram's budget, shared by the outbox and direct replies
 
 
 @contextlib.asynccontextmanager
@@ -136,6 +140,12 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             flow,
             DocumentLinks(redis, prefix=KEY_PREFIX),
             Doorbell(redis, prefix=KEY_PREFIX),
+            Limiter(
+                redis,
+                prefix=KEY_PREFIX,
+                rate=settings.telegram_rate_limit,
+                paid_rate=settings.telegram_paid_rate,
+            ),
         )
     finally:
         await identity.provider.aclose()
@@ -213,8 +223,15 @@ def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
     dp.include_router(build_root_router(support_chat_id=settings.support_chat_id))
     # No second lock for the dialog stack: the user's Redis lock is held around every update.
     setup_dialogs(dp, events_isolation=DisabledEventIsolation())
+    dp.startup.register(partial(_pace_replies, ReplyPacing(resources.limiter)))
     dp.startup.register(_set_commands)
     return dp
+
+
+async def _pace_replies(pacing: ReplyPacing, bot: Bot) -> None:
+    """The bot's direct replies take their slots of the shared budget (once per bot)."""
+    if not any(isinstance(m, ReplyPacing) for m in bot.session.middleware):
+        bot.session.middleware(pacing)
 
 
 async def _set_commands(bot: Bot, i18n_middleware: I18nMiddleware, settings: Settings) -> None:

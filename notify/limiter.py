@@ -7,7 +7,11 @@
 * a global pause: a 429 from Telegram sets `{prefix}:tg:pause` for `retry_after`, and every
   sender waits for it to end;
 * paid broadcasts (`TELEGRAM_PAID_BROADCAST=true`) are scheduled on a bucket of their own at
-  `TELEGRAM_PAID_RATE` (1000/s).
+  `TELEGRAM_PAID_RATE` (1000/s);
+* replies first: the bot's direct replies take global slots too (`reserve_reply`), and may
+  reserve up to `REPLY_AHEAD_MS` ahead where the outbox may reserve `MAX_AHEAD_MS`: a reply
+  is never refused, waits at most about `MAX_AHEAD_MS` behind a broadcast, and the outbox
+  makes room for it (its next reservation finds the schedule full).
 
 The clock is Redis's (`TIME`), so processes on different hosts agree on it.
 """
@@ -19,8 +23,10 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-#: How far ahead a sender may reserve a global slot (then it sleeps until the slot).
+#: How far ahead an outbox sender may reserve a global slot (then it sleeps until the slot).
 MAX_AHEAD_MS = 1000
+#: How far ahead a direct reply may: far enough that replies are never refused.
+REPLY_AHEAD_MS = 10_000
 #: Sends leave the limiter evenly spaced but reach Telegram with some jitter (the event loop,
 #: the network): a send that arrives a few ms late next to one on time would make N+1 in a
 #: second. So the schedule runs 3 % under the configured rate (30 → 29.1/s: ~30 ms of slack
@@ -29,7 +35,8 @@ RATE_SAFETY = 0.97
 CHAT_INTERVAL = 1.1
 
 # KEYS: pause, global bucket, chat key, in-flight set (optional: "" = none)
-# ARGV: interval ms (float), chat interval ms, max ahead ms, member for the in-flight set
+# ARGV: interval ms (float), chat interval ms (0: no per-chat rule), max ahead ms, member for
+# the in-flight set
 # Returns {code, wait_ms}: 0 = reserved (sleep wait_ms, then send), 1 = paused (retry after
 # wait_ms), 2 = the chat is busy (its next slot in wait_ms), 3 = the global schedule is full
 # (retry after wait_ms).
@@ -41,9 +48,11 @@ if pause > 0 then
   return {1, pause}
 end
 local chat_gap = tonumber(ARGV[2])
-local chat_next = tonumber(redis.call('GET', KEYS[3]) or '0')
-if chat_next > now then
-  return {2, math.ceil(chat_next - now)}
+if chat_gap > 0 then
+  local chat_next = tonumber(redis.call('GET', KEYS[3]) or '0')
+  if chat_next > now then
+    return {2, math.ceil(chat_next - now)}
+  end
 end
 local interval = tonumber(ARGV[1])
 local tat = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -54,8 +63,10 @@ if ahead > tonumber(ARGV[3]) then
 end
 redis.call('SET', KEYS[2], string.format('%.3f', at + interval), 'PX',
   math.ceil(ahead + interval) + 1000)
-redis.call('SET', KEYS[3], string.format('%.3f', at + chat_gap), 'PX',
-  math.ceil(ahead + chat_gap) + 1000)
+if chat_gap > 0 then
+  redis.call('SET', KEYS[3], string.format('%.3f', at + chat_gap), 'PX',
+    math.ceil(ahead + chat_gap) + 1000)
+end
 if KEYS[4] ~= '' then
   redis.call('SADD', KEYS[4], ARGV[4])
 end
@@ -133,6 +144,15 @@ class Limiter:
         code, wait_ms = await self._acquire(
             keys=[self.pause_key, bucket, self.chat_key(chat_id), set_key],
             args=[1000.0 / rate, self.chat_interval * 1000.0, MAX_AHEAD_MS, member],
+        )
+        return Decision(int(code), int(wait_ms) / 1000.0)
+
+    async def reserve_reply(self) -> Decision:
+        """A global slot for one direct reply (no per-chat rule: an answer and its menu go
+        together). RESERVED with the wait until the slot, or PAUSED after a 429."""
+        code, wait_ms = await self._acquire(
+            keys=[self.pause_key, f"{self.prefix}:tg:rate:global", "", ""],
+            args=[1000.0 / self.rate, 0, REPLY_AHEAD_MS, ""],
         )
         return Decision(int(code), int(wait_ms) / 1000.0)
 

@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.flows.documents import DocumentLinks, File, Viewer, render
 from cabinet import CabinetClient, CabinetError
 from notify.outbox import Claimed
+from notify.pacing import outbox_send
 from notify.payload import Button, FileRequest, Payload, as_payload
 from storage.models import User
 
@@ -108,7 +109,8 @@ class Sender:
     async def send(self, row: Claimed) -> Outcome:  # noqa: PLR0911 - one per answer
         try:
             payload = as_payload(row.payload)
-            await self._call(row, payload)
+            with outbox_send():  # paced by the worker: not again as a reply
+                await self._call(row, payload)
         except TelegramRetryAfter as exc:
             return Outcome(RATE_LIMITED, f"429: retry after {exc.retry_after}", exc.retry_after)
         except TelegramForbiddenError as exc:

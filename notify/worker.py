@@ -418,12 +418,6 @@ async def create_worker(
         default_time_zone=settings.default_time_zone,
     )
     sender = Sender(bot, documents, paid_broadcast=settings.telegram_paid_broadcast)
-    limiter = Limiter(
-        resources.redis,
-        prefix=KEY_PREFIX,
-        rate=settings.telegram_rate_limit,
-        paid_rate=settings.telegram_paid_rate,
-    )
     values: dict[str, Any] = {
         "concurrency": settings.worker_concurrency,
         "lease": settings.worker_lease_seconds,
@@ -434,7 +428,7 @@ async def create_worker(
         redis=resources.redis,
         doorbell=resources.doorbell,
         sender=sender,
-        limiter=limiter,
+        limiter=resources.limiter,
         prefix=KEY_PREFIX,
         **values,
     )

@@ -1,0 +1,90 @@
+"""Direct replies within Telegram's global budget, shared with the outbox (replies first).
+
+The bot's own answers (a screen, a document, a menu) do not go through the outbox: they are
+sent at once by the handler. `ReplyPacing`, a request middleware of the bot's session, takes
+a global slot of the shared limiter for each of them (`Limiter.reserve_reply`), and retries a
+reply that Telegram refused with a 429 (after `retry_after`, which pauses every sender) or a
+5xx, so the person gets the answer instead of an apology. Sends of the outbox workers are
+already paced: they run inside `outbox_send()` and pass straight through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
+
+import structlog
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.exceptions import TelegramRetryAfter, TelegramServerError
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
+
+from notify.limiter import FULL, PAUSED, Limiter
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+
+log = structlog.get_logger(__name__)
+
+_OUTBOX_SEND: ContextVar[bool] = ContextVar("outbox_send", default=False)
+
+#: What Telegram counts against its message limits.
+_SENDERS = ("send", "copy", "forward")
+ATTEMPTS = 4
+SERVER_ERROR_DELAY = 0.5
+
+
+@contextlib.contextmanager
+def outbox_send() -> Iterator[None]:
+    """A send the outbox worker has already paced (and retries itself)."""
+    token = _OUTBOX_SEND.set(True)
+    try:
+        yield
+    finally:
+        _OUTBOX_SEND.reset(token)
+
+
+class ReplyPacing(BaseRequestMiddleware):
+    def __init__(self, limiter: Limiter) -> None:
+        self.limiter = limiter
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        if _OUTBOX_SEND.get() or not method.__api_method__.startswith(_SENDERS):
+            return await make_request(bot, method)
+        for attempt in range(1, ATTEMPTS + 1):
+            await self._slot()
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                await self.limiter.pause(exc.retry_after)
+                log.warning("reply_429", retry_after=exc.retry_after, attempt=attempt)
+                if attempt == ATTEMPTS:
+                    raise
+            except TelegramServerError:
+                log.warning("reply_5xx", attempt=attempt)
+                if attempt == ATTEMPTS:
+                    raise
+                await asyncio.sleep(SERVER_ERROR_DELAY * attempt)
+        raise AssertionError("unreachable")
+
+    async def _slot(self) -> None:
+        """Wait for this reply's global slot (and for a pause after a 429 to end)."""
+        while True:
+            decision = await self.limiter.reserve_reply()
+            if decision.code in (PAUSED, FULL):
+                await asyncio.sleep(decision.wait)
+                continue
+            if decision.wait > 0:
+                await asyncio.sleep(decision.wait)
+            return
