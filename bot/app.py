@@ -28,6 +28,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import dialog_ids
 from bot.config import SANDBOX_CABINET_PATH, PrivacyMode, Settings
 from bot.document_web import create_document_app
 from bot.flows.documents import DocumentLinks
@@ -222,6 +223,7 @@ def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
     i18n.setup(dp)
     dp.include_router(build_root_router(support_chat_id=settings.support_chat_id))
     # No second lock for the dialog stack: the user's Redis lock is held around every update.
+    dialog_ids.install()
     setup_dialogs(dp, events_isolation=DisabledEventIsolation())
     dp.startup.register(partial(_pace_replies, ReplyPacing(resources.limiter)))
     dp.startup.register(_set_commands)
