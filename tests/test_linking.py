@@ -237,6 +237,32 @@ async def test_linking_the_same_person_elsewhere_moves_the_link_and_tells_the_ol
     assert "🔑 Войти через Госуслуги" in [b["text"] for b in app.tg.buttons(menu)]
 
 
+async def test_two_accounts_binding_one_person_at_the_same_moment(
+    app: RunningBot, browser: httpx.AsyncClient
+) -> None:
+    """Both return links opened at once: one bind follows the other, as if a moment apart; the
+    later account has the link, the earlier one is told it moved, and nobody meets an error."""
+    commands = {}
+    for user in (ALICE, BOB):
+        finish = await sign_in(app, browser, login_url(app, await app.consent(user)), oid=IVANOV)
+        assert finish.command is not None
+        commands[user] = finish.command
+    mark = app.tg.mark()
+    for user, command in commands.items():
+        app.tg.user_message(user, command)
+    await app.settle()
+    said = [c for c in app.tg.calls[mark:] if c.chat_id in (ALICE, BOB) and c.text]
+    assert not [c for c in said if "инцидент" in (c.text or "")], app.tg.summary(mark)
+    assert {c.chat_id for c in said if "✅ Вы вошли" in (c.text or "")} == {ALICE, BOB}
+    async with app.resources.session_factory() as session:
+        links = (await session.scalars(select(Link))).all()
+        (notice,) = await session.scalars(select(OutboxMessage))
+    assert len(links) == 1
+    (winner,) = links
+    assert notice.chat_id == ({ALICE, BOB} - {winner.user_id}).pop()
+    assert "подключён к другому Telegram" in notice.payload["text"]
+
+
 async def test_logout_unlinks_after_a_confirmation(
     app: RunningBot, browser: httpx.AsyncClient
 ) -> None:

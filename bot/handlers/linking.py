@@ -8,6 +8,7 @@ group is refused here too.
 
 from __future__ import annotations
 
+import hashlib
 import html
 from typing import Any
 
@@ -32,6 +33,7 @@ from linking.service import LinkService
 from notify.doorbell import Doorbell
 from notify.outbox import enqueue
 from storage.profiles import ProfileStore
+from storage.redis import KEY_PREFIX
 from storage.repositories import UserRepository
 
 log = structlog.get_logger(__name__)
@@ -86,17 +88,21 @@ async def bind(
         await message.answer(i18n.get("link-code-expired"))
         await open_home(dialog_manager, consented=False)
         return
-    binding = await service.bind(
-        user_id,
-        provider=payload["provider"],
-        subject=payload["subject"],
-        customer_id=payload["customer_id"],
-        level=payload["level"],
-        display_name=payload["display_name"],
-    )
-    if binding.moved_from is not None:
-        await _tell_the_old_chat(session, binding.moved_from, i18n, settings)
-    await session.commit()
+    # One bind of a person at a time (two accounts may open their return links at once, on two
+    # replicas): the later one sees the earlier one's link, moves it, and tells that chat.
+    person = hashlib.sha256(f"{payload['provider']}:{payload['subject']}".encode()).hexdigest()
+    async with redis.lock(f"{KEY_PREFIX}:bind:{person}", timeout=30, blocking_timeout=30):
+        binding = await service.bind(
+            user_id,
+            provider=payload["provider"],
+            subject=payload["subject"],
+            customer_id=payload["customer_id"],
+            level=payload["level"],
+            display_name=payload["display_name"],
+        )
+        if binding.moved_from is not None:
+            await _tell_the_old_chat(session, binding.moved_from, i18n, settings)
+        await session.commit()
     if binding.moved_from is not None:
         await doorbell.ring()
         await profiles.refresh(binding.moved_from, locale=i18n.locale)  # unlinked now
