@@ -38,6 +38,7 @@ from bot.identity import SANDBOX_ESIA_PATH, IdentityWiring, sandbox_esia_config,
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.metrics import MetricsMiddleware
 from bot.middlewares.user import UserMiddleware
+from bot.updates import UnreadableUpdates
 from bot.web import create_web_app
 from bot.web_guard import PerIpLimit, add_security_headers
 from bot.webhook import add_webhook_route, ensure_webhook, forget_webhook
@@ -165,6 +166,7 @@ def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
             else None
         )
         session = AiohttpSession(api=api) if api else AiohttpSession()
+    session.middleware(UnreadableUpdates())  # one bad update must not stop polling
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

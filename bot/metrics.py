@@ -9,6 +9,9 @@ UPDATE_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 ERRORS = Counter("cabinet_errors_total", "Unhandled errors while handling updates")
+UPDATES_UNREADABLE = Counter(
+    "cabinet_updates_unreadable_total", "Updates from Telegram that could not be parsed (skipped)"
+)
 FLOOD_DROPPED = Counter("cabinet_flood_dropped_total", "Updates dropped by flood control")
 
 # The delivery engine (notify/worker.py).

@@ -330,3 +330,13 @@ async def test_a_403_in_a_group_does_not_mark_the_member_as_blocked(app: Running
         user = await session.get(User, ALICE)
         assert user is not None
         assert user.is_active, "Alice's private chat is still open"
+
+
+async def test_an_update_that_cannot_be_read_is_skipped_and_polling_goes_on(
+    app: RunningBot,
+) -> None:
+    """A message without a chat (aiogram cannot parse it) used to fail every getUpdates from
+    then on, even after a restart: nobody was answered again."""
+    app.tg.feed({"message": {"message_id": 1, "date": 1, "text": "без чата"}})
+    reply = await app.say(ALICE, "/help")
+    assert "Служба поддержки" in (reply.text or "")
