@@ -92,6 +92,21 @@ async def test_a_one_time_link_opens_once(migrated: Backend) -> None:
         assert forged.status_code == 410
 
 
+@pytest.mark.parametrize("leaving", ["/logout", "/revoke"])
+async def test_signing_out_removes_the_one_time_links(migrated: Backend, leaving: str) -> None:
+    """A link's grant names the person, their customer and the policy: it is removed with
+    the link to Gosuslugi, not left in Redis until it expires."""
+    async with linked_bot(migrated, privacy="strict") as app:
+        url = link_in(app, await delivered(app, await policy(app, "КАСКО"), "📎 Полис (PDF)"))
+        assert await app.resources.redis.keys("cabinet:doc:*")
+        confirm = await app.say(ALICE, leaving)
+        await app.press(ALICE, confirm, "Выйти" if leaving == "/logout" else "Отозвать")
+        await app.settle()
+        assert await app.resources.redis.keys("cabinet:doc:*") == []
+        async with httpx.AsyncClient() as browser:
+            assert (await browser.get(url)).status_code == 410
+
+
 async def test_a_head_request_does_not_spend_a_one_time_link(migrated: Backend) -> None:
     """Link scanners (and some messengers' previews) probe a link with HEAD first."""
     async with linked_bot(migrated, privacy="strict") as app:

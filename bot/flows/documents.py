@@ -94,7 +94,9 @@ async def render(kind: str, viewer: Viewer, ref: Ref) -> File | Page:
 
 
 class DocumentLinks:
-    """One-time tokens in Redis: `{prefix}:doc:{token}` → who may open what, for 10 minutes."""
+    """One-time tokens in Redis: `{prefix}:doc:{token}` → who may open what, for 10 minutes;
+    `{prefix}:doc:user:{user_id}` lists a person's tokens, so signing out or withdrawing
+    consent removes them at once."""
 
     def __init__(self, redis: Redis, *, prefix: str, ttl: int = LINK_TTL) -> None:
         self.redis = redis
@@ -111,8 +113,21 @@ class DocumentLinks:
             raise KeyError(kind)
         token = secrets.token_urlsafe(TOKEN_BYTES)
         grant = {"user_id": user_id, "customer_id": customer_id, "kind": kind, "ref": dict(ref)}
-        await self.redis.set(self._key(token), json.dumps(grant | extra), ex=self.ttl)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(self._key(token), json.dumps(grant | extra), ex=self.ttl)
+            pipe.sadd(self._user_key(user_id), token)
+            pipe.expire(self._user_key(user_id), self.ttl)
+            await pipe.execute()
         return token
+
+    def _user_key(self, user_id: int) -> str:
+        return f"{self.prefix}:doc:user:{user_id}"
+
+    async def forget_user(self, user_id: int) -> None:
+        """Every link issued to the person, opened or not, is gone (logout, revoke)."""
+        tokens = await self.redis.smembers(self._user_key(user_id))
+        names = [self._key(t.decode() if isinstance(t, bytes) else t) for t in tokens]
+        await self.redis.delete(self._user_key(user_id), *names)
 
     async def take(self, token: str) -> dict[str, Any] | None:
         """The grant behind a token, once; None for anything unknown, used or malformed."""

@@ -31,6 +31,7 @@ async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager)
     customer_id = await LinkService(session).unlink(profile.user_id)
     await session.commit()
     await flow.forget_user(profile.user_id, customer_id)
+    await data["document_links"].forget_user(profile.user_id)
     data["profile"] = await profiles.refresh(profile.user_id, locale=profile.locale)
     if callback.message is not None:
         await callback.message.answer(i18n_of(manager).get("logout-done"))

@@ -24,6 +24,7 @@ async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager)
     withdrawal = await ConsentService(session).withdraw(profile.user_id)  # the link too
     await session.commit()
     await flow.forget_user(profile.user_id, profile.customer_id)
+    await manager.middleware_data["document_links"].forget_user(profile.user_id)
     await profiles.forget(profile.user_id)
     await manager.reset_stack()
     await manager.middleware_data["state"].clear()
