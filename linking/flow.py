@@ -41,7 +41,8 @@ class Outcome(enum.StrEnum):
     EXPIRED = "expired"  # code or state unknown, used, expired, or tampered with
     DENIED = "denied"
     UNVERIFIED = "unverified"
-    UNAVAILABLE = "unavailable"
+    UNAVAILABLE = "unavailable"  # the identity provider
+    CABINET_UNAVAILABLE = "cabinet_unavailable"  # the person is known, the cabinet is down
     NOT_CUSTOMER = "not_customer"
 
 
@@ -154,7 +155,7 @@ class LinkFlow:
         except (CabinetNotFound, CabinetRejected):  # not found, or ambiguous: support decides
             return CallbackResult(Outcome.NOT_CUSTOMER, locale)
         except CabinetUnavailable:
-            return CallbackResult(Outcome.UNAVAILABLE, locale)
+            return CallbackResult(Outcome.CABINET_UNAVAILABLE, locale)
         bind = {
             "issued_at": state["issued_at"],
             "user_id": state["user_id"],

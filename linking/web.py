@@ -45,6 +45,7 @@ _PAGES = {
     Outcome.DENIED: ("link-denied-title", "link-denied-text", 200),
     Outcome.UNVERIFIED: ("link-unverified-title", "link-unverified-text", 200),
     Outcome.UNAVAILABLE: ("link-unavailable-title", "link-unavailable-text", 503),
+    Outcome.CABINET_UNAVAILABLE: ("link-cabinet-down-title", "link-cabinet-down-text", 503),
     Outcome.NOT_CUSTOMER: ("link-not-customer-title", "link-not-customer-text", 200),
 }
 

@@ -20,6 +20,7 @@ from tests.esia_browser import through_esia
 from tests.fake_telegram import Call
 from tests.harness import Chat, RunningBot, running_bot
 from tests.oidc_mock import TRUSTED
+from tests.sandbox_server import SandboxServer
 
 ALICE, BOB = 3001, 3002
 IVANOV = "1000299654"
@@ -160,6 +161,18 @@ async def test_a_provider_error_is_explained_with_its_code(
     assert "Не удалось войти через Госуслуги" in finish.page.text
     assert "ESIA-007053" in finish.page.text
     assert "временный сбой" in finish.page.text
+
+
+async def test_a_cabinet_outage_at_sign_in_is_not_blamed_on_gosuslugi(
+    app: RunningBot, browser: httpx.AsyncClient
+) -> None:
+    sandbox = app.resources.wiring.sandbox
+    assert sandbox is not None
+    await SandboxServer(app.settings.public_url, sandbox).switches(down=True)
+    finish = await sign_in(app, browser, login_url(app, await app.consent(ALICE)), oid=IVANOV)
+    assert finish.page.status_code == 503
+    assert "личный кабинет страховой компании сейчас не отвечает" in finish.page.text
+    assert "Госуслуги сейчас не ответили" not in finish.page.text
 
 
 async def test_a_callback_with_a_forged_code_gets_the_expired_page(
