@@ -36,6 +36,7 @@ from bot.handlers import build_root_router
 from bot.i18n import SUPPORTED, create_core, create_i18n_middleware
 from bot.identity import SANDBOX_ESIA_PATH, IdentityWiring, sandbox_esia_config, wire_identity
 from bot.middlewares.database import DatabaseMiddleware
+from bot.middlewares.inbound import InboundShape
 from bot.middlewares.metrics import MetricsMiddleware
 from bot.middlewares.user import UserMiddleware
 from bot.updates import UnreadableUpdates
@@ -210,6 +211,7 @@ def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
     # Before the other shutdown hooks (FSMStorage.close is a no-op: open_resources owns Redis).
     dp.shutdown.register(updates.drain)
     dp.update.outer_middleware(updates)
+    dp.update.outer_middleware(InboundShape())
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(
         UserMiddleware(

@@ -340,3 +340,27 @@ async def test_an_update_that_cannot_be_read_is_skipped_and_polling_goes_on(
     app.tg.feed({"message": {"message_id": 1, "date": 1, "text": "без чата"}})
     reply = await app.say(ALICE, "/help")
     assert "Служба поддержки" in (reply.text or "")
+
+
+async def test_a_reply_to_a_message_without_a_sender_is_answered(app: RunningBot) -> None:
+    """Telegram leaves out `from` for some messages (a channel's, say): a reply to one used
+    to crash inside aiogram-dialog, and the person got an apology."""
+    await app.consent(ALICE)
+    mark = app.tg.mark()
+    chat = {"id": ALICE, "type": "private", "first_name": "Алиса"}
+    sender = {"id": ALICE, "is_bot": False, "first_name": "Алиса", "language_code": "ru"}
+    app.tg.feed(
+        {
+            "message": {
+                "message_id": 900,
+                "date": 1,
+                "chat": chat,
+                "from": sender,
+                "text": "/help",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+                "reply_to_message": {"message_id": 899, "date": 1, "chat": chat, "text": "x"},
+            }
+        }
+    )
+    reply = await app.tg.wait_for("sendMessage", lambda c: c.chat_id == ALICE, after=mark)
+    assert "Служба поддержки" in (reply.text or "")
