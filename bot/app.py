@@ -157,6 +157,11 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         await engine.dispose()
 
 
+#: Connections waiting to be accepted. aiohttp's default (128) made a burst of connections
+#: from one client reset (the kernel caps it at net.core.somaxconn).
+LISTEN_BACKLOG = 1024
+
+
 def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     """The bot; its `session` is aiogram's HTTP one unless another transport is given."""
     token = settings.require_token().get_secret_value()
@@ -345,7 +350,9 @@ async def run_sandbox(settings: Settings) -> None:
     app.add_subapp(SANDBOX_ESIA_PATH, create_sandbox_esia(esia))
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, settings.sandbox_host, settings.sandbox_port).start()
+    await web.TCPSite(
+        runner, settings.sandbox_host, settings.sandbox_port, backlog=LISTEN_BACKLOG
+    ).start()
     log.info(
         "sandbox_started",
         cabinet=config.public_url,
@@ -370,7 +377,7 @@ async def run(settings: Settings) -> None:
             create_app(settings, resources, bot_username=me.username or ""), access_log=None
         )
         await runner.setup()
-        site = web.TCPSite(runner, settings.web_host, settings.web_port)
+        site = web.TCPSite(runner, settings.web_host, settings.web_port, backlog=LISTEN_BACKLOG)
         await site.start()
         log.info(
             "started",
@@ -424,7 +431,8 @@ async def _serve(app: web.Application, settings: Settings) -> tuple[web.AppRunne
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=REQUEST_DRAIN_SECONDS)
     await runner.setup()
     try:
-        await web.TCPSite(runner, settings.web_host, settings.web_port).start()
+        site = web.TCPSite(runner, settings.web_host, settings.web_port, backlog=LISTEN_BACKLOG)
+        await site.start()
     except BaseException:
         await runner.cleanup()
         raise

@@ -118,6 +118,7 @@ class PerIpLimit:
         self.group = group
         self.per_minute = per_minute
         self.trusted = [ip_network(item, strict=False) for item in trusted_proxies]
+        self._told: set[tuple[str, int]] = set()  # (ip, minute) already logged here
 
     async def retry_after(self, request: web.Request) -> int:
         """0 if the request may go on; otherwise the seconds until its IP may try again.
@@ -138,7 +139,10 @@ class PerIpLimit:
         if estimate <= self.per_minute:
             return 0
         RATE_LIMITED.labels(self.group).inc()
-        if int(current) == self.per_minute + 1:  # about once per minute and IP, without the IP
+        if (ip, int(window)) not in self._told:  # once per minute and IP, without the IP
+            if len(self._told) > 10_000:
+                self._told.clear()
+            self._told.add((ip, int(window)))
             log.warning("web_rate_limited", group=self.group, per_minute=self.per_minute)
         return max(1, math.ceil(60 - into))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis
 
@@ -27,19 +28,24 @@ _KEEPALIVE = {
 }
 
 
+class _WaitingPool(BlockingConnectionPool):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(timeout=POOL_WAIT, **kwargs)
+
+
 def create_redis(url: str | None) -> Redis:
     """A Redis client; with no URL an in-process fakeredis, so one process needs no server."""
     if url is None:
         from fakeredis import FakeAsyncRedis  # noqa: PLC0415 - only the embedded mode needs it
 
-        return FakeAsyncRedis()
+        # The same waiting pool as a server's (fakeredis, too, hands out at most 100).
+        return FakeAsyncRedis(connection_pool_class=_WaitingPool, max_connections=POOL_SIZE)
     # No socket_timeout: redis-py then wraps every command in asyncio.wait_for, a new task per
     # command (a third of the bot's CPU per update). Dead peers are found by the connect
     # timeout, TCP keepalive and the idle health check instead.
-    pool = BlockingConnectionPool.from_url(
+    pool = _WaitingPool.from_url(
         url,
         max_connections=POOL_SIZE,
-        timeout=POOL_WAIT,
         health_check_interval=30,
         socket_connect_timeout=5,
         socket_keepalive=True,

@@ -11,7 +11,14 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiohttp import web
 
-from bot.app import Resources, build_bot, build_dispatcher, create_app, open_resources
+from bot.app import (
+    LISTEN_BACKLOG,
+    Resources,
+    build_bot,
+    build_dispatcher,
+    create_app,
+    open_resources,
+)
 from bot.config import Settings
 from notify.worker import create_worker
 from tests.conftest import Backend
@@ -124,7 +131,9 @@ async def running_bot(
                 )
                 await runner.setup()
                 stack.push_async_callback(runner.cleanup)
-                await web.TCPSite(runner, "127.0.0.1", settings.web_port).start()
+                await web.TCPSite(
+                    runner, "127.0.0.1", settings.web_port, backlog=LISTEN_BACKLOG
+                ).start()
             if workers:
                 worker = await create_worker(settings, resources, bot)
                 await worker.start()

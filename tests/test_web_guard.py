@@ -74,6 +74,18 @@ async def test_the_linking_pages_are_limited_per_ip_with_a_translated_page(
     assert (await http.get("/healthz")).status_code == 200, "health is never limited"
 
 
+async def test_a_refusal_is_logged_once_a_minute_whatever_the_count(
+    http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The first refusal of an address in a minute is logged (without the address), however
+    the sliding window got there; the rest only count."""
+    for _ in range(10):
+        await http.get("/link/callback")
+    logged = [r for r in caplog.records if "web_rate_limited" in str(r.msg)]
+    assert len(logged) == 1
+    assert "127.0.0.1" not in str(logged[0].msg)
+
+
 async def test_a_client_cannot_dodge_the_limit_with_a_forged_forwarded_header(
     http: httpx.AsyncClient,
 ) -> None:
