@@ -27,6 +27,7 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left
             cursor.close()
 
         return engine
@@ -37,6 +38,14 @@ def create_engine(url: str) -> AsyncEngine:
     return create_async_engine(
         url, pool_size=20, max_overflow=0, pool_pre_ping=True, hide_parameters=True
     )
+
+
+async def erase_deleted(session: AsyncSession) -> None:
+    """After deleting personal data (committed): SQLite keeps the old pages in its write-ahead
+    log until a checkpoint; this one writes them back (zeroed, with secure_delete) and empties
+    the log. PostgreSQL reuses the space itself (VACUUM)."""
+    if session.get_bind().dialect.name == "sqlite":
+        await session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

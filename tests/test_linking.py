@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import make_url, select
 
 from notify.worker import create_worker
 from sandbox.esia import CITIZENS, NOT_A_CUSTOMER_OID
@@ -274,6 +275,24 @@ async def test_two_accounts_binding_one_person_at_the_same_moment(
     (winner,) = links
     assert notice.chat_id == ({ALICE, BOB} - {winner.user_id}).pop()
     assert "подключён к другому Telegram" in notice.payload["text"]
+
+
+@pytest.mark.backends("embedded")  # SQLite's files: what stays on the disk
+async def test_withdrawn_data_does_not_stay_in_the_database_files(
+    app: RunningBot, browser: httpx.AsyncClient, backend: Backend
+) -> None:
+    await linked(app, browser, ALICE)
+    async with app.resources.session_factory() as session:
+        link = await session.get(Link, ALICE)
+    assert link is not None
+    traces = [link.subject.encode(), link.customer_id.encode(), "Иван И.".encode()]
+    question = await app.say(ALICE, "/revoke")
+    await app.press(ALICE, question, "Отозвать")
+    await app.settle()
+    database = Path(make_url(backend.database_url).database or "")
+    for path in database.parent.glob(database.name + "*"):  # bot.db, bot.db-wal, bot.db-shm
+        content = path.read_bytes()
+        assert not [trace for trace in traces if trace in content], path.name
 
 
 async def test_logout_unlinks_after_a_confirmation(

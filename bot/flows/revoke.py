@@ -12,6 +12,7 @@ from bot.flows.states import RevokeSG
 from bot.flows.widgets import T, i18n_of
 from linking.consent import ConsentService
 from linking.flow import LinkFlow
+from storage.db import erase_deleted
 from storage.profiles import Profile, ProfileStore
 
 
@@ -23,6 +24,7 @@ async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager)
     i18n = i18n_of(manager)
     withdrawal = await ConsentService(session).withdraw(profile.user_id)  # the link too
     await session.commit()
+    await erase_deleted(session)
     await flow.forget_user(profile.user_id, profile.customer_id)
     await manager.middleware_data["document_links"].forget_user(profile.user_id)
     await profiles.forget(profile.user_id)
