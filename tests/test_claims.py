@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.flows.claims_input import safe_filename
 from tests.conftest import Backend
 from tests.fake_telegram import Call
 from tests.flows import button_starting, linked_bot, open_section, press_forged, receive, sandbox_of
@@ -256,3 +257,20 @@ async def test_the_list_when_the_cabinet_is_down(migrated: Backend) -> None:
 async def test_a_forged_claim_button_is_refused_and_audited(migrated: Backend) -> None:
     async with linked_bot(migrated) as app:
         await press_forged(app, await open_section(app, "📋 Обращения"), "📥", "C-someone-else")
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("справка ГИБДД.pdf", "справка ГИБДД.pdf"),
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("C:\\Users\\ivan\\scan.JPG", "scan.JPG"),
+        ("<script>alert(1)</script>.png", "script.png"),
+        ("отчёт <итог> & «фото».jpeg", "отчёт _итог_ _ _фото.jpeg"),
+        ("line\nbreak\x00null.pdf", "line_break_null.pdf"),
+        ("a" * 300 + ".pdf", "a" * 96 + ".pdf"),
+        ("...", ""),
+    ],
+)
+def test_a_file_name_reaches_the_cabinet_cleaned(sent: str, stored: str) -> None:
+    assert safe_filename(sent) == stored

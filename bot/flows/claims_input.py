@@ -13,6 +13,8 @@ downloaded; its first bytes are checked after, as the cabinet will.
 from __future__ import annotations
 
 import dataclasses
+import re
+import unicodedata
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -94,8 +96,25 @@ def incoming_of(message: Message) -> Incoming:
     )
     if content_type is None:
         raise Refusal("claim-file-wrong-type")
-    filename = name or f"document-{document.file_unique_id}.{content_type.rpartition('/')[2]}"
+    fallback = f"document-{document.file_unique_id}.{content_type.rpartition('/')[2]}"
+    filename = safe_filename(name) or fallback
     return _checked(Incoming(document.file_id, filename, content_type, document.file_size))
+
+
+_UNSAFE = re.compile(r"[^\w .()+-]+")
+NAME_LIMIT = 100
+
+
+def safe_filename(name: str) -> str:
+    """A name the cabinet can store as it is: no folders, no control or markup characters, at
+    most 100 characters with the extension kept; "" when nothing is left."""
+    base = re.split(r"[\\/]", name)[-1]
+    clean = _UNSAFE.sub("_", unicodedata.normalize("NFC", base)).strip(" ._")
+    stem, dot, extension = clean.rpartition(".")
+    if not dot or len(extension) > 10:
+        stem, extension = clean, ""
+    suffix = f".{extension}" if extension else ""
+    return stem[: NAME_LIMIT - len(suffix)].rstrip(" ._") + suffix if stem else ""
 
 
 def _checked(incoming: Incoming, size: int | None = None) -> Incoming:
