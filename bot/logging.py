@@ -167,6 +167,7 @@ def configure_logging(*, json: bool, level: str = "INFO", stream: TextIO | None 
     logging.getLogger("aiogram.event").setLevel(max(logging.WARNING, root.level))
     logging.getLogger("aiohttp.access").setLevel(max(logging.WARNING, root.level))
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    # httpx logs every request's URL at INFO: the ESIA person's oid is in /rs/prns/{oid}.
-    for name in ("httpx", "httpcore"):
+    # Libraries that log what they carry, at any level: httpx every request's URL (the ESIA
+    # person's oid is in /rs/prns/{oid}), aiosqlite every statement with its values at DEBUG.
+    for name in ("httpx", "httpcore", "aiosqlite"):
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

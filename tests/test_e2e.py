@@ -53,6 +53,7 @@ async def bot_process(backend: Backend, tg: FakeTelegram, tmp_path: Path) -> Asy
         WEB_PORT=str(port),
         PUBLIC_URL=f"http://127.0.0.1:{port}",
         LOG_FORMAT="json",
+        LOG_LEVEL="DEBUG",  # every line a deployment could log is checked
         SUPPORT_CONTACTS="help@insurer.example",
         CABINET_TOKEN=CABINET_TOKEN,
         PYTHONPATH=str(ROOT),
@@ -197,3 +198,9 @@ async def test_signing_in_and_seeing_policies_through_the_running_process(
         "editMessageText", lambda c: "Ваши полисы" in (c.text or ""), after=mark
     )
     assert any(b["text"].startswith("ОСАГО") for b in tg.buttons(listing))
+
+    # The whole run's log, at DEBUG: nothing that identifies the citizen.
+    log = bot_process.log.read_text("utf-8")
+    assert '"level": "debug"' in log, "the log is at DEBUG"
+    for trace in ("1000299654", "145-978-312 08", "14597831208", "Иванов", "Петрович"):
+        assert trace not in log, trace
