@@ -15,6 +15,9 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any, TextIO
 
 import structlog
+from aiohttp.http_exceptions import HttpProcessingError
+
+from bot import metrics
 
 REDACTED = "[redacted]"
 
@@ -127,6 +130,24 @@ def redact_personal_data(
     return event_dict
 
 
+class _ClientFaults(logging.Filter):
+    """aiohttp logs a malformed request (a bad header, a line too long) as an ERROR with its
+    traceback: anybody could fill the log and page the operator. It is the client's fault:
+    a WARNING, one line, counted (`cabinet_bad_requests_total`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            metrics.BAD_REQUESTS.inc()
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg, record.args = "bad_request: %s", (type(error).__name__,)
+            record.exc_info = record.exc_text = None
+        return True
+
+
+_CLIENT_FAULTS = _ClientFaults()
+
+
 def configure_logging(*, json: bool, level: str = "INFO", stream: TextIO | None = None) -> None:
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
@@ -167,6 +188,7 @@ def configure_logging(*, json: bool, level: str = "INFO", stream: TextIO | None 
     logging.getLogger("aiogram.event").setLevel(max(logging.WARNING, root.level))
     logging.getLogger("aiohttp.access").setLevel(max(logging.WARNING, root.level))
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("aiohttp.server").addFilter(_CLIENT_FAULTS)  # once: the same object
     # Libraries that log what they carry, at any level: httpx every request's URL (the ESIA
     # person's oid is in /rs/prns/{oid}), aiosqlite every statement with its values at DEBUG.
     for name in ("httpx", "httpcore", "aiosqlite"):

@@ -12,6 +12,9 @@ ERRORS = Counter("cabinet_errors_total", "Unhandled errors while handling update
 UPDATES_UNREADABLE = Counter(
     "cabinet_updates_unreadable_total", "Updates from Telegram that could not be parsed (skipped)"
 )
+BAD_REQUESTS = Counter(
+    "cabinet_bad_requests_total", "Malformed HTTP requests answered 400 (logged as warnings)"
+)
 FLOOD_DROPPED = Counter("cabinet_flood_dropped_total", "Updates dropped by flood control")
 
 # The delivery engine (notify/worker.py).
