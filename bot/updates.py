@@ -3,9 +3,9 @@
 aiogram validates a whole `getUpdates` answer at once: one update it cannot parse (a message
 without a chat, a field of an unexpected type) fails the batch, and polling asks for the same
 batch again, for ever, even after a restart, since the offset never moves past it. This
-request middleware takes the batch apart instead: each update that parses is kept, and one
-that does not becomes an empty update with its id (handled as nothing, and confirmed by the
-next offset), with a warning that names its id only (its content is a person's).
+request middleware takes the batch apart instead: each update that parses is kept, one that
+does not is dropped with a warning that names its id only (its content is a person's), and the
+next `getUpdates` confirms it (its offset is moved past it when it came last).
 """
 
 from __future__ import annotations
@@ -32,29 +32,42 @@ log = structlog.get_logger(__name__)
 
 
 class UnreadableUpdates(BaseRequestMiddleware):
+    def __init__(self) -> None:
+        self._skip_to = 0  # the offset past the last unreadable update seen
+
     async def __call__(
         self,
         make_request: NextRequestMiddlewareType[TelegramType],
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
+        request = method  # as typed: narrowing below would lose TelegramType
+        if not isinstance(method, GetUpdates):
+            return await make_request(bot, request)
+        if self._skip_to and (method.offset is None or 0 <= method.offset < self._skip_to):
+            method.offset = self._skip_to  # confirms an unreadable update that came last
         try:
-            return await make_request(bot, method)
+            return await make_request(bot, request)
         except ClientDecodeError as exc:
             batch = exc.data.get("result") if isinstance(exc.data, dict) else None
-            if not isinstance(method, GetUpdates) or not exc.data.get("ok") or not batch:
+            if not isinstance(batch, list) or not exc.data.get("ok"):
                 raise
+            readable = []
+            for item in batch:
+                update = self._readable(item, bot)
+                if update is not None:
+                    readable.append(update)
             # The chain carries the method's result (aiogram's annotation says Response).
-            return cast(Response[TelegramType], [_readable(item, bot) for item in batch])
+            return cast(Response[TelegramType], readable)
 
-
-def _readable(item: Any, bot: Bot) -> Update:
-    try:
-        return Update.model_validate(item, context={"bot": bot})
-    except ValidationError:
-        update_id = item.get("update_id") if isinstance(item, dict) else None
-        if not isinstance(update_id, int):
-            raise
-        metrics.UPDATES_UNREADABLE.inc()
-        log.warning("update_unreadable", update_id=update_id)
-        return Update(update_id=update_id)
+    def _readable(self, item: Any, bot: Bot) -> Update | None:
+        try:
+            return Update.model_validate(item, context={"bot": bot})
+        except ValidationError:
+            update_id = item.get("update_id") if isinstance(item, dict) else None
+            if not isinstance(update_id, int):
+                raise
+            metrics.UPDATES_UNREADABLE.inc()
+            log.warning("update_unreadable", update_id=update_id)
+            self._skip_to = max(self._skip_to, update_id + 1)
+            return None

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.app import (
     LISTEN_BACKLOG,
+    UPDATE_CONCURRENCY,
     Resources,
     build_bot,
     build_dispatcher,
@@ -34,10 +35,10 @@ class Chat:
     tg: FakeTelegram
     settings: Settings
 
-    async def settle(self) -> None:
+    async def settle(self, timeout: float = 10) -> None:  # noqa: ASYNC109 - a deadline to assert
         """Wait until the bot has handled every update fed so far. In webhook mode an update is
         acknowledged only after its handler finished, so its acknowledgement is enough."""
-        await self.tg.drain()
+        await self.tg.drain(timeout)
 
     async def say(self, user_id: int, text: str, **kwargs: Any) -> Call:
         """Send a message as the user once the previous step is over; return the first thing
@@ -89,12 +90,12 @@ class RunningBot(Chat):
     bot: Bot
     dp: Dispatcher
 
-    async def settle(self) -> None:
+    async def settle(self, timeout: float = 10) -> None:  # noqa: ASYNC109 - a deadline to assert
         """Polling confirms an update (the next offset) before handling it, in a task of its
         own: wait for the confirmation, then for those tasks (aiogram keeps them in a set)."""
-        await self.tg.drain()
+        await self.tg.drain(timeout)
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + 10
+        deadline = loop.time() + timeout
         while tasks := set(self.dp._handle_update_tasks):
             remaining = deadline - loop.time()
             assert remaining > 0, f"{len(tasks)} updates still being handled"
@@ -139,7 +140,12 @@ async def running_bot(
                 await worker.start()
                 stack.push_async_callback(worker.stop)
             polling = asyncio.create_task(
-                dp.start_polling(bot, handle_signals=False, polling_timeout=1)
+                dp.start_polling(
+                    bot,
+                    handle_signals=False,
+                    polling_timeout=1,
+                    tasks_concurrency_limit=UPDATE_CONCURRENCY,
+                )
             )
             try:
                 await tg.wait_polling()

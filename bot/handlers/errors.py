@@ -93,6 +93,7 @@ async def stale_dialog(
     bot: Bot,
     i18n_middleware: I18nMiddleware,
     settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
     profile: Profile | None = None,
 ) -> None:
     log.info("stale_dialog_button", error=type(event.exception).__name__)
@@ -102,6 +103,8 @@ async def stale_dialog(
         await open_home(
             dialog_manager, show_mode=ShowMode.SEND, consented=has_current_consent(profile)
         )
+    except TelegramForbiddenError as exc:  # an old button of someone who blocked the bot since
+        await blocked(ErrorEvent(update=event.update, exception=exc), session_factory)
     except Exception as exc:  # noqa: BLE001 - going home failed: that is an incident
         await unexpected(
             ErrorEvent(update=event.update, exception=exc),
