@@ -49,7 +49,7 @@ from linking.flow import LinkFlow
 from linking.web import create_link_app, too_many_requests
 from notify.admin_api import create_admin_app
 from notify.doorbell import Doorbell
-from notify.events import EventsWebhook, too_many_events
+from notify.events import EventLimits, EventsWebhook
 from notify.limiter import Limiter
 from notify.pacing import ReplyPacing
 from notify.worker import create_worker
@@ -270,7 +270,7 @@ def create_app(settings: Settings, resources: Resources, *, bot_username: str) -
     for a cabinet and an identity provider that are not configured."""
     app = create_web_app(engine=resources.engine, redis=resources.redis)
     add_security_headers(app, https=settings.public_url.startswith("https://"))
-    link_limit, events_limit = (
+    link_limit, events_limit, refused_limit = (
         PerIpLimit(
             resources.redis,
             prefix=KEY_PREFIX,
@@ -281,9 +281,9 @@ def create_app(settings: Settings, resources: Resources, *, bot_username: str) -
         for group, per_minute in (
             ("link", settings.rate_limit_link),
             ("events", settings.rate_limit_events),
+            ("events-refused", settings.rate_limit_events_refused),
         )
     )
-    app.middlewares.append(events_limit.middleware(too_many_events, paths=("/events",)))
     app.add_subapp(
         "/link",
         create_link_app(
@@ -308,6 +308,7 @@ def create_app(settings: Settings, resources: Resources, *, bot_username: str) -
         strict=settings.privacy_mode is PrivacyMode.STRICT,
         cabinet=resources.cabinet,
         doorbell=resources.doorbell,
+        limits=EventLimits(signed=events_limit.retry_after, refused=refused_limit.retry_after),
     ).add_to(app)
     if settings.admin_api_token is not None and settings.admin_api_token.get_secret_value():
         app.add_subapp(

@@ -73,7 +73,8 @@ class Settings(BaseSettings):
     # Per client IP and minute, shared by every replica; the IP is the peer's, or the one a
     # proxy in TRUSTED_PROXIES puts in X-Forwarded-For.
     rate_limit_link: int = Field(default=30, ge=1)
-    rate_limit_events: int = Field(default=600, ge=1)
+    rate_limit_events: int = Field(default=6000, ge=1)  # the cabinet's signed events
+    rate_limit_events_refused: int = Field(default=60, ge=1)  # unsigned, forged, too large
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # repr=False: the URLs may carry passwords.

@@ -16,6 +16,8 @@ Problems are `application/problem+json` (RFC 9457), never echoing the body.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -88,6 +90,20 @@ def _reason(error: ValidationError) -> str:
     return "; ".join(parts)[:500] or "invalid event"
 
 
+#: Seconds until a request from this address may come again (0: now), counting this one.
+RetryAfter = Callable[[web.Request], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class EventLimits:
+    """Per-address budgets: `signed` for the cabinet's authenticated events (its own, higher
+    one), `refused` for requests refused as unsigned, forged, stale or too large, so junk from
+    an address cannot use up the cabinet's budget."""
+
+    signed: RetryAfter
+    refused: RetryAfter
+
+
 class EventsWebhook:
     """The handler of `POST /events`; `add_to(app)` mounts it."""
 
@@ -100,7 +116,9 @@ class EventsWebhook:
         strict: bool,
         cabinet: CabinetClient | None = None,
         doorbell: Doorbell | None = None,
+        limits: EventLimits | None = None,
     ) -> None:
+        self._limits = limits
         self._secret = secret
         self._sessions = session_factory
         self._core = core
@@ -111,12 +129,23 @@ class EventsWebhook:
     def add_to(self, app: web.Application) -> None:
         app.router.add_post("/events", self.handle)
 
+    async def _over(self, request: web.Request, *, signed: bool) -> web.Response | None:
+        """429 when the address is over its budget for this kind of request."""
+        if self._limits is None:
+            return None
+        wait = await (self._limits.signed if signed else self._limits.refused)(request)
+        if not wait:
+            return None
+        response = too_many_events(request, wait)
+        response.headers["Retry-After"] = str(wait)
+        return response
+
     async def handle(self, request: web.Request) -> web.StreamResponse:
         try:
             body = await read_limited(request, MAX_BODY_BYTES)
         except TooLarge:
             EVENTS_REFUSED.labels("too_large").inc()
-            return _problem(
+            return await self._over(request, signed=False) or _problem(
                 413, "payload_too_large", "Payload too large", "Events are limited to 64 KB."
             )
         try:
@@ -129,7 +158,11 @@ class EventsWebhook:
         except InvalidSignature as exc:
             EVENTS_REFUSED.labels("unauthorized").inc()
             log.warning("event_refused", reason=str(exc))
-            return _problem(401, "unauthorized", "Invalid signature", str(exc))
+            return await self._over(request, signed=False) or _problem(
+                401, "unauthorized", "Invalid signature", str(exc)
+            )
+        if over := await self._over(request, signed=True):
+            return over
         try:
             event = parse_event(body)
         except ValidationError as exc:

@@ -6,8 +6,9 @@
 
 Tests run in parallel (pytest-xdist): each worker has a PostgreSQL database of its own
 (`test_gw0`, `test_gw1`, … next to `TEST_DATABASE_URL`'s, created at the worker's start and
-dropped at its end) and a Redis db of its own (`TEST_REDIS_URL`'s db for gw0, the one below it
-for gw1, …). They are wiped before each test that uses them.
+dropped at its end) and a Redis db of its own (below `TEST_REDIS_URL`'s: 14 for gw0, 13 for
+gw1, …; a serial run uses `TEST_REDIS_URL`'s own). They are wiped before each test that uses
+them.
 """
 
 from __future__ import annotations
@@ -37,13 +38,14 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", …; "" when
 
 
 def _worker_urls(database_url: str, redis_url: str, worker: str) -> tuple[str, str]:
-    """This worker's own database (`test_gw1`) and Redis db (15 - 1 = 14)."""
+    """This worker's own database (`test_gw1`) and Redis db (15 - 1 - 1 = 13): below the
+    serial run's, so a serial run beside a parallel one shares nothing with it."""
     if not worker:
         return database_url, redis_url
     database = make_url(database_url)
     database = database.set(database=f"{database.database}_{worker}")
     redis = urlsplit(redis_url)
-    db = int(redis.path.strip("/") or 0) - int(worker.removeprefix("gw"))
+    db = int(redis.path.strip("/") or 0) - 1 - int(worker.removeprefix("gw"))
     if db < 0:
         raise pytest.UsageError(f"too many workers for TEST_REDIS_URL={redis_url}: use fewer")
     return (
@@ -97,7 +99,7 @@ def pytest_report_header() -> list[str]:
         "backends: embedded (SQLite + fakeredis) always;"
         " servers (PostgreSQL + Redis) when reachable",
         f"  {pg} at {BASE_DATABASE_URL} (each xdist worker: a database of its own beside it)",
-        f"  {redis} at {BASE_REDIS_URL} (each xdist worker: that db, or one below it)",
+        f"  {redis} at {BASE_REDIS_URL} (each xdist worker: a db below that one)",
         f"  CI={IN_CI}: unreachable servers are {'a failure' if IN_CI else 'skipped'}",
     ]
 

@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import Backend
 from tests.harness import RunningBot, running_bot
+from tests.test_events import event_body, post
 
 PROXY = "127.0.0.1"  # the test client is the "load balancer" in front of the app
 
@@ -18,7 +19,11 @@ PROXY = "127.0.0.1"  # the test client is the "load balancer" in front of the ap
 @pytest.fixture
 async def app(migrated: Backend) -> AsyncIterator[RunningBot]:
     async with running_bot(
-        migrated, web_server=True, rate_limit_link=3, rate_limit_events=2
+        migrated,
+        web_server=True,
+        rate_limit_link=3,
+        rate_limit_events=3,
+        rate_limit_events_refused=2,
     ) as running:
         yield running
 
@@ -126,6 +131,19 @@ async def test_events_are_limited_per_ip_with_a_problem_answer(http: httpx.Async
     assert refused.headers["Content-Type"].startswith("application/problem+json")
     assert refused.json()["code"] == "too_many_requests"
     assert int(refused.headers["Retry-After"]) >= 1
+
+
+async def test_junk_from_the_cabinet_s_address_does_not_use_up_its_budget(
+    app: RunningBot, http: httpx.AsyncClient
+) -> None:
+    """Refused requests have a budget of their own: unsigned junk sent from the cabinet's
+    address (or a shared NAT) is refused, while the cabinet's signed events go through, on a
+    budget of their own."""
+    for _ in range(5):
+        await http.post("/events", content=b"{}")
+    assert (await http.post("/events", content=b"{}")).status_code == 429
+    signed = [(await post(app, event_body("cus_nobody"))).status_code for _ in range(4)]
+    assert signed == [204, 204, 204, 429], "three signed events a minute, here"
 
 
 async def test_an_oversized_event_is_refused_before_it_is_read(http: httpx.AsyncClient) -> None:
