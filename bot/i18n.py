@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,8 @@ def _catalogues() -> dict[str, FluentBundle]:
 #: the cabinet), HTML-escaped, so they may be longer; `get` inserts them after formatting.
 _PLACEABLE_LIMIT = 2500
 _MARKER = "\ue000{}\ue001"  # private-use characters: never in a catalogue
+_MARKERS = re.compile("\ue000(\\d+)\ue001")
+_MARKER_CHARS = str.maketrans("", "", "\ue000\ue001")
 
 
 class _SharedCatalogues(FluentRuntimeCore):
@@ -76,18 +79,21 @@ class _SharedCatalogues(FluentRuntimeCore):
         return dict(_catalogues())
 
     def get(self, message_id: str, locale: str | None = None, /, **kwargs: Any) -> str:
-        long = {
-            name: value
+        long = [
+            name
             for name, value in kwargs.items()
             if isinstance(value, str) and len(value) >= _PLACEABLE_LIMIT
-        }
+        ]
         if not long:
             return super().get(message_id, locale, **kwargs)
+        # A value cannot bring a marker of its own: the characters are taken out of every one.
+        values = {
+            name: value.translate(_MARKER_CHARS) if isinstance(value, str) else value
+            for name, value in kwargs.items()
+        }
         markers = {name: _MARKER.format(n) for n, name in enumerate(long)}
-        text = super().get(message_id, locale, **{**kwargs, **markers})
-        for name, marker in markers.items():
-            text = text.replace(marker, long[name])
-        return text
+        text = super().get(message_id, locale, **{**values, **markers})
+        return _MARKERS.sub(lambda found: str(values[long[int(found[1])]]), text)
 
 
 def create_core(default_locale: str) -> FluentRuntimeCore:

@@ -157,10 +157,10 @@ class EventsWebhook:
             )
         except InvalidSignature as exc:
             EVENTS_REFUSED.labels("unauthorized").inc()
+            if over := await self._over(request, signed=False):
+                return over  # a flood: counted, and logged once a minute by the limit
             log.warning("event_refused", reason=str(exc))
-            return await self._over(request, signed=False) or _problem(
-                401, "unauthorized", "Invalid signature", str(exc)
-            )
+            return _problem(401, "unauthorized", "Invalid signature", str(exc))
         if over := await self._over(request, signed=True):
             return over
         try:

@@ -3,9 +3,11 @@
 The bot's own answers (a screen, a document, a menu) do not go through the outbox: they are
 sent at once by the handler. `ReplyPacing`, a request middleware of the bot's session, takes
 a global slot of the shared limiter for each of them (`Limiter.reserve_reply`), and retries a
-reply that Telegram refused with a 429 (after `retry_after`, which pauses every sender) or a
-5xx, so the person gets the answer instead of an apology. Sends of the outbox workers are
-already paced: they run inside `outbox_send()` and pass straight through.
+reply that Telegram refused with a 429 (after its `retry_after`) or a 5xx, so the person gets
+the answer instead of an apology. A reply's 429 holds back that reply only: it may be one
+chat's own limit (a group's 20 a minute), which must not stop everybody else's messages. The
+whole wait is capped (`MAX_WAIT`): the update holds its user's lock meanwhile. Sends of the
+outbox workers are already paced: they run inside `outbox_send()` and pass straight through.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ _OUTBOX_SEND: ContextVar[bool] = ContextVar("outbox_send", default=False)
 _SENDERS = ("send", "copy", "forward")
 ATTEMPTS = 4
 SERVER_ERROR_DELAY = 0.5
+MAX_WAIT = 20.0  # seconds a reply may wait in all, then it fails as before
 
 
 @contextlib.contextmanager
@@ -62,29 +65,36 @@ class ReplyPacing(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         if _OUTBOX_SEND.get() or not method.__api_method__.startswith(_SENDERS):
             return await make_request(bot, method)
+        deadline = asyncio.get_running_loop().time() + MAX_WAIT
         for attempt in range(1, ATTEMPTS + 1):
-            await self._slot()
+            await self._slot(deadline)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
-                await self.limiter.pause(exc.retry_after)
                 log.warning("reply_429", retry_after=exc.retry_after, attempt=attempt)
                 if attempt == ATTEMPTS:
                     raise
-            except TelegramServerError:
+                await self._sleep(exc.retry_after, deadline, exc)
+            except TelegramServerError as exc:
                 log.warning("reply_5xx", attempt=attempt)
                 if attempt == ATTEMPTS:
                     raise
-                await asyncio.sleep(SERVER_ERROR_DELAY * attempt)
+                await self._sleep(SERVER_ERROR_DELAY * attempt, deadline, exc)
         raise AssertionError("unreachable")
 
-    async def _slot(self) -> None:
-        """Wait for this reply's global slot (and for a pause after a 429 to end)."""
+    async def _slot(self, deadline: float) -> None:
+        """Wait for this reply's global slot (and for a pause after the outbox's 429 to end)."""
         while True:
             decision = await self.limiter.reserve_reply()
             if decision.code in (PAUSED, FULL):
-                await asyncio.sleep(decision.wait)
+                await self._sleep(decision.wait, deadline, None)
                 continue
             if decision.wait > 0:
-                await asyncio.sleep(decision.wait)
+                await self._sleep(decision.wait, deadline, None)
             return
+
+    @staticmethod
+    async def _sleep(seconds: float, deadline: float, error: Exception | None) -> None:
+        if asyncio.get_running_loop().time() + seconds > deadline:
+            raise error or TimeoutError("no slot for the reply in time")
+        await asyncio.sleep(seconds)

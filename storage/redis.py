@@ -51,4 +51,4 @@ def create_redis(url: str | None) -> Redis:
         socket_keepalive=True,
         socket_keepalive_options=_KEEPALIVE,
     )
-    return Redis(connection_pool=pool)
+    return Redis.from_pool(pool)  # the client owns the pool: aclose() closes its connections

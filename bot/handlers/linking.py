@@ -20,6 +20,7 @@ from aiogram.types import Message
 from aiogram_dialog import DialogManager, StartMode
 from aiogram_i18n import I18nContext
 from redis.asyncio import Redis
+from redis.exceptions import LockError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import PrivacyMode, Settings
@@ -29,7 +30,7 @@ from bot.flows.states import LogoutSG
 from cabinet import CabinetClient
 from linking.codes import CodeKind
 from linking.flow import BIND_PREFIX, LinkFlow
-from linking.service import LinkService
+from linking.service import Binding, LinkService
 from notify.doorbell import Doorbell
 from notify.outbox import enqueue
 from storage.profiles import ProfileStore
@@ -88,24 +89,12 @@ async def bind(
         await message.answer(i18n.get("link-code-expired"))
         await open_home(dialog_manager, consented=False)
         return
-    # One bind of a person at a time (two accounts may open their return links at once, on two
-    # replicas): the later one sees the earlier one's link, moves it, and tells that chat.
-    person = hashlib.sha256(f"{payload['provider']}:{payload['subject']}".encode()).hexdigest()
-    async with redis.lock(f"{KEY_PREFIX}:bind:{person}", timeout=30, blocking_timeout=30):
-        binding = await service.bind(
-            user_id,
-            provider=payload["provider"],
-            subject=payload["subject"],
-            customer_id=payload["customer_id"],
-            level=payload["level"],
-            display_name=payload["display_name"],
-        )
-        if binding.moved_from is not None:
-            await _tell_the_old_chat(session, binding.moved_from, i18n, settings)
-        await session.commit()
+    binding = await _bind_alone(
+        redis, service, user_id, payload, session=session, i18n=i18n, settings=settings,
+        profiles=profiles,
+    )  # fmt: skip
     if binding.moved_from is not None:
         await doorbell.ring()
-        await profiles.refresh(binding.moved_from, locale=i18n.locale)  # unlinked now
     # The menu below is drawn from this update's profile: it must be the linked one.
     dialog_manager.middleware_data["profile"] = await profiles.refresh(user_id, locale=i18n.locale)
     if binding.replaced_customer_id not in (None, binding.customer_id):
@@ -118,6 +107,44 @@ async def bind(
     destination = await take_destination(redis, user_id)
     if destination is not None:  # the section they were opening when asked to sign in
         await dialog_manager.start(destination)
+
+
+async def _bind_alone(
+    redis: Redis,
+    service: LinkService,
+    user_id: int,
+    payload: dict[str, Any],
+    *,
+    session: AsyncSession,
+    i18n: I18nContext,
+    settings: Settings,
+    profiles: ProfileStore,
+) -> Binding:
+    """One bind of a person at a time (two accounts may open their return links at once, on
+    two replicas): the later one sees the earlier one's link, moves it, and tells that chat."""
+    person = hashlib.sha256(f"{payload['provider']}:{payload['subject']}".encode()).hexdigest()
+    lock = redis.lock(f"{KEY_PREFIX}:bind:{person}", timeout=30, blocking_timeout=30)
+    await lock.acquire()
+    try:
+        binding = await service.bind(
+            user_id,
+            provider=payload["provider"],
+            subject=payload["subject"],
+            customer_id=payload["customer_id"],
+            level=payload["level"],
+            display_name=payload["display_name"],
+        )
+        if binding.moved_from is not None:
+            await _tell_the_old_chat(session, binding.moved_from, i18n, settings)
+        await session.commit()
+        if binding.moved_from is not None:  # the old chat's cached profile loses the link now
+            await profiles.refresh(binding.moved_from, locale=i18n.locale)
+    finally:
+        try:
+            await lock.release()
+        except LockError:  # it expired (30 s): the bind was committed all the same
+            log.warning("bind_lock_expired")
+    return binding
 
 
 _REFUSALS = {
