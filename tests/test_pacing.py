@@ -3,8 +3,6 @@ broadcast at the limit, every person who writes gets their answer, not an apolog
 
 from __future__ import annotations
 
-import asyncio
-
 from notify.broadcasts import Audience, build_payload, create_broadcast
 from tests.conftest import Backend
 from tests.harness import running_bot
@@ -42,4 +40,21 @@ async def test_during_a_broadcast_at_the_limit_every_reply_is_delivered(
         apologies = [c for c in app.tg.calls[mark:] if "инцидент" in (c.text or "")]
         assert apologies == []
         assert answered == set(ASKING), f"{len(ASKING) - len(answered)} people got no answer"
-        await asyncio.sleep(0)
+
+
+async def test_a_reply_refused_with_a_429_or_a_5xx_is_sent_again_and_stops_no_one(
+    migrated: Backend,
+) -> None:
+    """One chat's 429 (a group's own limit, say) holds back that reply only: the global pause
+    the outbox honours is not set, and the person gets the answer, not an apology."""
+    async with running_bot(migrated, flood_rate=50) as app:
+        app.tg.fail("sendMessage", 429, retry_after=1, chat_id=ASKING[0])
+        app.tg.fail("sendMessage", 502, chat_id=ASKING[1])
+        mark = app.tg.mark()
+        for user in ASKING[:2]:
+            app.tg.user_message(user, "/help")
+        await app.settle()
+        answered = [c.chat_id for c in app.tg.calls[mark:] if c.ok and c.method == "sendMessage"]
+        assert sorted(answered) == list(ASKING[:2])
+        assert not [c for c in app.tg.calls[mark:] if "инцидент" in (c.text or "")]
+        assert await app.resources.limiter.paused_for() == 0
