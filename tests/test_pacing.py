@@ -55,6 +55,6 @@ async def test_a_reply_refused_with_a_429_or_a_5xx_is_sent_again_and_stops_no_on
             app.tg.user_message(user, "/help")
         await app.settle()
         answered = [c.chat_id for c in app.tg.calls[mark:] if c.ok and c.method == "sendMessage"]
-        assert sorted(answered) == list(ASKING[:2])
+        assert set(answered) == set(ASKING[:2])
         assert not [c for c in app.tg.calls[mark:] if "инцидент" in (c.text or "")]
         assert await app.resources.limiter.paused_for() == 0
