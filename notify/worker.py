@@ -270,7 +270,7 @@ class Worker:
         self._broadcasts[broadcast_id] = (now, status == "cancelled")
         return status == "cancelled"
 
-    async def _deliver(self, row: Claimed) -> Outcome | None:
+    async def _deliver(self, row: Claimed) -> Outcome | None:  # noqa: PLR0911 - one per way out
         """The limiter's go, then the send; None: not sent and nothing to record (the worker
         is stopping and the row goes back, or its broadcast was cancelled meanwhile)."""
         if row.broadcast_id is not None and await self._cancelled(row.broadcast_id):
@@ -283,8 +283,10 @@ class Worker:
             if decision.code in (PAUSED, CHAT_BUSY):
                 why = "paused after a 429" if decision.code == PAUSED else "chat busy"
                 return Outcome(POSTPONED, why, decision.wait)
-            if decision.code == FULL:
-                if self._stopping.is_set():
+            if decision.code == FULL:  # it may wait long at a low rate: cancelled meanwhile?
+                if self._stopping.is_set() or (
+                    row.broadcast_id is not None and await self._cancelled(row.broadcast_id)
+                ):
                     return None
                 await asyncio.sleep(decision.wait)
                 continue
@@ -294,6 +296,8 @@ class Worker:
             pause = await self.limiter.paused_for()
             if pause > 0:
                 return Outcome(POSTPONED, "paused after a 429", pause)
+        if row.broadcast_id is not None and await self._cancelled(row.broadcast_id):
+            return None  # cancelled while this row waited for its slot
         if row.customer_id is not None and not await self._still_linked(row):
             return Outcome(UNLINKED, "the chat is no longer linked to the alert's customer")
         with metrics.OUTBOX_SEND_SECONDS.time():
