@@ -61,13 +61,21 @@ class UnreadableUpdates(BaseRequestMiddleware):
             return cast(Response[TelegramType], readable)
 
     def _readable(self, item: Any, bot: Bot) -> Update | None:
-        try:
-            return Update.model_validate(item, context={"bot": bot})
-        except ValidationError:
-            update_id = item.get("update_id") if isinstance(item, dict) else None
-            if not isinstance(update_id, int):
-                raise
-            metrics.UPDATES_UNREADABLE.inc()
-            log.warning("update_unreadable", update_id=update_id)
-            self._skip_to = max(self._skip_to, update_id + 1)
-            return None
+        update = readable(item, bot)
+        if update is None:
+            self._skip_to = max(self._skip_to, int(item["update_id"]) + 1)
+        return update
+
+
+def readable(item: Any, bot: Bot) -> Update | None:
+    """The update, or None (logged by id, counted) when aiogram cannot parse it. One without
+    an integer `update_id` is not Telegram's: its ValidationError goes on."""
+    try:
+        return Update.model_validate(item, context={"bot": bot})
+    except ValidationError:
+        update_id = item.get("update_id") if isinstance(item, dict) else None
+        if not isinstance(update_id, int):
+            raise
+        metrics.UPDATES_UNREADABLE.inc()
+        log.warning("update_unreadable", update_id=update_id)
+        return None

@@ -28,6 +28,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.updates import readable
 from storage.redis import KEY_PREFIX
 
 log = structlog.get_logger(__name__)
@@ -109,6 +110,18 @@ async def forget_webhook(bot: Bot, redis: Redis) -> None:
 
 
 class _Handler(SimpleRequestHandler):
+    async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
+        """An update aiogram cannot parse is acknowledged (logged by id, counted): a 500 would
+        have Telegram send it again for hours, and log the person's message with it."""
+        try:
+            body = await request.json(loads=bot.session.json_loads)
+            known = readable(body, bot) is not None
+        except ValueError:  # not JSON, or not Telegram's (no update_id): refused
+            return web.Response(status=400)
+        if not known:
+            return web.json_response({})
+        return await super()._handle_request(bot, request)
+
     def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
         """As aiogram's, but as bytes: a header that is not ASCII is a 401, not a 500."""
         expected = (self.secret_token or "").encode()
