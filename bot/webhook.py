@@ -20,10 +20,12 @@ import hashlib
 import hmac
 import json
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 import structlog
 from aiogram import Bot, Dispatcher
+from aiogram.methods import TelegramMethod
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from redis.asyncio import Redis
@@ -114,13 +116,16 @@ class _Handler(SimpleRequestHandler):
         """An update aiogram cannot parse is acknowledged (logged by id, counted): a 500 would
         have Telegram send it again for hours, and log the person's message with it."""
         try:
-            body = await request.json(loads=bot.session.json_loads)
-            known = readable(body, bot) is not None
+            update = readable(await request.json(loads=bot.session.json_loads), bot)
         except ValueError:  # not JSON, or not Telegram's (no update_id): refused
             return web.Response(status=400)
-        if not known:
+        if update is None:
             return web.json_response({})
-        return await super()._handle_request(bot, request)
+        # As aiogram's own, with the update parsed once.
+        result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
+            bot, update, **self.data
+        )
+        return web.Response(body=self._build_response_writer(bot=bot, result=result))
 
     def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
         """As aiogram's, but as bytes: a header that is not ASCII is a 401, not a 500."""
