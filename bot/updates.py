@@ -52,19 +52,15 @@ class UnreadableUpdates(BaseRequestMiddleware):
             batch = exc.data.get("result") if isinstance(exc.data, dict) else None
             if not isinstance(batch, list) or not exc.data.get("ok"):
                 raise
-            readable = []
+            updates = []
             for item in batch:
-                update = self._readable(item, bot)
-                if update is not None:
-                    readable.append(update)
+                update = readable(item, bot)
+                if update is None:
+                    self._skip_to = max(self._skip_to, int(item["update_id"]) + 1)
+                else:
+                    updates.append(update)
             # The chain carries the method's result (aiogram's annotation says Response).
-            return cast(Response[TelegramType], readable)
-
-    def _readable(self, item: Any, bot: Bot) -> Update | None:
-        update = readable(item, bot)
-        if update is None:
-            self._skip_to = max(self._skip_to, int(item["update_id"]) + 1)
-        return update
+            return cast(Response[TelegramType], updates)
 
 
 def readable(item: Any, bot: Bot) -> Update | None:

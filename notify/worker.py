@@ -257,8 +257,12 @@ class Worker:
             finally:
                 self._busy -= 1
 
-    async def _cancelled(self, broadcast_id: int) -> bool:
-        """Whether a broadcast was cancelled; asked of the database at most twice a second."""
+    async def _cancelled(self, row: Claimed) -> bool:
+        """Whether the row's broadcast was cancelled; asked of the database at most twice a
+        second."""
+        broadcast_id = row.broadcast_id
+        if broadcast_id is None:
+            return False
         now = time.monotonic()
         known = self._broadcasts.get(broadcast_id)
         if known is not None and now - known[0] < CANCEL_CHECK_SECONDS:
@@ -273,7 +277,7 @@ class Worker:
     async def _deliver(self, row: Claimed) -> Outcome | None:  # noqa: PLR0911 - one per way out
         """The limiter's go, then the send; None: not sent and nothing to record (the worker
         is stopping and the row goes back, or its broadcast was cancelled meanwhile)."""
-        if row.broadcast_id is not None and await self._cancelled(row.broadcast_id):
+        if await self._cancelled(row):
             return None
         paid = self.sender.is_paid(row)
         while True:
@@ -284,9 +288,7 @@ class Worker:
                 why = "paused after a 429" if decision.code == PAUSED else "chat busy"
                 return Outcome(POSTPONED, why, decision.wait)
             if decision.code == FULL:  # it may wait long at a low rate: cancelled meanwhile?
-                if self._stopping.is_set() or (
-                    row.broadcast_id is not None and await self._cancelled(row.broadcast_id)
-                ):
+                if self._stopping.is_set() or await self._cancelled(row):
                     return None
                 await asyncio.sleep(decision.wait)
                 continue
@@ -296,7 +298,7 @@ class Worker:
             pause = await self.limiter.paused_for()
             if pause > 0:
                 return Outcome(POSTPONED, "paused after a 429", pause)
-        if row.broadcast_id is not None and await self._cancelled(row.broadcast_id):
+        if await self._cancelled(row):
             return None  # cancelled while this row waited for its slot
         if row.customer_id is not None and not await self._still_linked(row):
             return Outcome(UNLINKED, "the chat is no longer linked to the alert's customer")
