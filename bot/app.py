@@ -38,10 +38,12 @@ from bot.identity import SANDBOX_ESIA_PATH, IdentityWiring, sandbox_esia_config,
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.inbound import InboundShape
 from bot.middlewares.metrics import MetricsMiddleware
+from bot.middlewares.outage import HandlerStarted, RedisOutage
 from bot.middlewares.user import UserMiddleware
 from bot.updates import UnreadableUpdates
 from bot.web import create_web_app
 from bot.web_guard import PerIpLimit, add_security_headers
+from bot.web_outage import unavailable_without_redis
 from bot.webhook import add_webhook_route, ensure_webhook, forget_webhook
 from cabinet import CabinetClient, ReadCache
 from linking.codes import CodeStore
@@ -222,6 +224,9 @@ def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
     dp.shutdown.register(updates.drain)
     dp.update.outer_middleware(updates)
     dp.update.outer_middleware(InboundShape())
+    # Before everything that needs Redis (the user's lock first), and around it.
+    dp.update.outer_middleware(RedisOutage(i18n.core, settings.default_locale.value))
+    dp.update.middleware(HandlerStarted())
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(
         UserMiddleware(
@@ -269,6 +274,7 @@ def create_app(settings: Settings, resources: Resources, *, bot_username: str) -
     """The process's web server: health, the linking pages, and the sandboxes that stand in
     for a cabinet and an identity provider that are not configured."""
     app = create_web_app(engine=resources.engine, redis=resources.redis)
+    app.middlewares.append(unavailable_without_redis)
     add_security_headers(app, https=settings.public_url.startswith("https://"))
     link_limit, events_limit, refused_limit = (
         PerIpLimit(

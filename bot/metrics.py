@@ -15,6 +15,11 @@ UPDATES_UNREADABLE = Counter(
 BAD_REQUESTS = Counter(
     "cabinet_bad_requests_total", "Malformed HTTP requests answered 400 (logged as warnings)"
 )
+REDIS_UNAVAILABLE = Counter(
+    "cabinet_redis_unavailable_total",
+    "Updates and requests that found Redis unavailable (each attempt of an update counts)",
+    ["where"],
+)
 FLOOD_DROPPED = Counter("cabinet_flood_dropped_total", "Updates dropped by flood control")
 
 # The delivery engine (notify/worker.py).

@@ -10,6 +10,8 @@
   gets its 200 only once the handler is done, so an update acknowledged is an update handled,
   and one whose replica stopped mid-way comes again. The secret is checked on every request
   (aiogram compares it in constant time; a wrong one gets 401).
+* Redis down: an update waits for it up to 10 s, then gets a 503 and Telegram sends it again
+  later (`bot.middlewares.outage`).
 * One user's updates are serialised across replicas by aiogram's event isolation in Redis
   (`build_dispatcher`), so it does not matter which replica the balancer picks.
 """
@@ -30,6 +32,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.middlewares.outage import REDELIVERY, Redelivery
 from bot.updates import readable
 from storage.redis import KEY_PREFIX
 
@@ -122,9 +125,13 @@ class _Handler(SimpleRequestHandler):
         if update is None:
             return web.json_response({})
         # As aiogram's own, with the update parsed once.
+        redelivery = Redelivery()
+        data: dict[str, Any] = {**self.data, REDELIVERY: redelivery}
         result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
-            bot, update, **self.data
+            bot, update, **data
         )
+        if redelivery.asked:  # Redis is down: Telegram sends it again later
+            return web.Response(status=503, headers={"Retry-After": "10"})
         return web.Response(body=self._build_response_writer(bot=bot, result=result))
 
     def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:

@@ -68,6 +68,11 @@ def too_many_events(_: web.Request, retry_after: int) -> web.Response:
     return _problem(429, "too_many_requests", "Too many requests", f"Retry in {retry_after} s.")
 
 
+def service_unavailable(retry_after: int) -> web.Response:
+    """What the cabinet gets while the bot cannot take events (Redis down): not stored, retry."""
+    return _problem(503, "service_unavailable", "Service unavailable", f"Retry in {retry_after} s.")
+
+
 def _problem(status: int, code: str, title: str, detail: str | None = None) -> web.Response:
     body: dict[str, Any] = {
         "type": PROBLEMS + code.replace("_", "-"),

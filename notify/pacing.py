@@ -28,6 +28,7 @@ from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 from notify.limiter import FULL, PAUSED, Limiter
+from storage.redis import UNAVAILABLE
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -83,9 +84,15 @@ class ReplyPacing(BaseRequestMiddleware):
         raise AssertionError("unreachable")
 
     async def _slot(self, deadline: float) -> None:
-        """Wait for this reply's global slot (and for a pause after the outbox's 429 to end)."""
+        """Wait for this reply's global slot (and for a pause after the outbox's 429 to end).
+        Without Redis there is no shared budget: the reply goes at once (Telegram's own 429,
+        retried above, is the limit then)."""
         while True:
-            decision = await self.limiter.reserve_reply()
+            try:
+                decision = await self.limiter.reserve_reply()
+            except UNAVAILABLE as exc:
+                log.warning("reply_unpaced", error=type(exc).__name__)
+                return
             if decision.code in (PAUSED, FULL):
                 await self._sleep(decision.wait, deadline, None)
                 continue

@@ -6,6 +6,10 @@ import socket
 from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 #: Every key this project writes starts with it.
 KEY_PREFIX = "cabinet"
@@ -15,6 +19,14 @@ KEY_PREFIX = "cabinet"
 #: pool does: a burst is served a little later rather than answered with errors.
 POOL_SIZE = 100
 POOL_WAIT = 5.0
+
+#: What a Redis that is down, restarting or failing over raises (a command, or the pool's wait).
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+
+#: A command that meets a reset connection (Redis restarted while it sat in the pool) or a
+#: refused one is tried again on a new connection three times within about half a second: a
+#: restart is not an error for whoever comes first after it.
+_RETRY = Retry(ExponentialBackoff(cap=0.3, base=0.05), retries=3, supported_errors=UNAVAILABLE)
 
 # Find a dead peer within about a minute instead of the system's two hours.
 _KEEPALIVE = {
@@ -50,5 +62,6 @@ def create_redis(url: str | None) -> Redis:
         socket_connect_timeout=5,
         socket_keepalive=True,
         socket_keepalive_options=_KEEPALIVE,
+        retry=_RETRY,
     )
     return Redis.from_pool(pool)  # the client owns the pool: aclose() closes its connections

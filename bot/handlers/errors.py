@@ -11,7 +11,6 @@ import secrets
 
 import structlog
 from aiogram import Bot, Router
-from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, User
@@ -25,6 +24,7 @@ from bot.config import Settings
 from bot.flows.access import NotLinked, Refused
 from bot.flows.home import open_home
 from bot.i18n import locale_for
+from bot.private_reply import private_chat_id, reply_in_private
 from cabinet import CabinetNotFound, CabinetRejected, CabinetUnavailable
 from linking.consent import has_current_consent
 from storage.profiles import Profile
@@ -52,7 +52,7 @@ async def blocked(event: ErrorEvent, session_factory: async_sessionmaker[AsyncSe
     """Telegram refused a send (403): nothing to apologise for, and no way to. A private chat
     is remembered as blocked; a group member whose group removed the bot is not."""
     log.info("chat_blocked_the_bot", update_type=event.update.event_type)
-    chat_id = _private_chat_id(event)
+    chat_id = private_chat_id(event.update)
     if chat_id is None:
         return
     async with session_factory() as session:
@@ -72,7 +72,7 @@ async def cabinet_failed(event: ErrorEvent, *, bot: Bot, i18n: I18nContext) -> N
     exc = event.exception
     log.info("cabinet_call_not_handled", error=type(exc).__name__, code=getattr(exc, "code", None))
     key = next(key for kind, key in _CABINET_MESSAGES if isinstance(exc, kind))
-    await _reply(event, bot, i18n.get(key))
+    await reply_in_private(event.update, bot, i18n.get(key))
 
 
 async def refused(
@@ -81,7 +81,7 @@ async def refused(
     """Someone else's object (audited by `owned()`), or a linked-only screen after logging
     out: say so and go home, as for any stale button."""
     key = "section-refused" if isinstance(event.exception, Refused) else "link-needed"
-    await _reply(event, bot, i18n.get(key))
+    await reply_in_private(event.update, bot, i18n.get(key))
     await open_home(dialog_manager, show_mode=ShowMode.SEND)
 
 
@@ -143,27 +143,4 @@ async def unexpected(
         )
     )
     text = i18n_middleware.core.get("error-incident", locale, incident=incident)
-    await _reply(event, bot, text)
-
-
-async def _reply(event: ErrorEvent, bot: Bot, text: str) -> None:
-    """Stop the button's spinner and explain, in a private chat; never raise a second error."""
-    chat_id = _private_chat_id(event)
-    if chat_id is None:
-        return
-    try:
-        if event.update.callback_query is not None:
-            await event.update.callback_query.answer()
-        await bot.send_message(chat_id, text)
-    except Exception:  # noqa: BLE001
-        log.warning("error_reply_failed", update_id=event.update.update_id)
-
-
-def _private_chat_id(event: ErrorEvent) -> int | None:
-    update = event.update
-    message = update.message or (
-        update.callback_query.message if update.callback_query is not None else None
-    )
-    if message is not None and message.chat.type == ChatType.PRIVATE:
-        return message.chat.id
-    return None
+    await reply_in_private(event.update, bot, text)

@@ -22,3 +22,5 @@ link-not-customer-title = We did not find you among our customers
 link-not-customer-text = You signed in with Gosuslugi, but we found no policies in your name. If you are our customer, contact support: { $contacts }
 link-too-many-title = Too many attempts
 link-too-many-text = Too many requests came from your address. Wait { $seconds } s and try again.
+service-down-title = The service is temporarily unavailable
+service-down-text = We are restoring it. Reload this page in a minute — there is nothing to enter again.
