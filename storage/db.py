@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import structlog
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -12,6 +13,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+log = structlog.get_logger(__name__)
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -51,7 +54,9 @@ async def erase_deleted(session: AsyncSession) -> None:
     log until a checkpoint; this one writes them back (zeroed, with secure_delete) and empties
     the log. PostgreSQL reuses the space itself (VACUUM)."""
     if session.get_bind().dialect.name == "sqlite":
-        await session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        busy, _, _ = (await session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))).one()
+        if busy:  # a reader held the log: the next checkpoint (SQLite makes them) finishes it
+            log.warning("sqlite_checkpoint_incomplete")
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -74,10 +74,15 @@ class RedisOutage(BaseMiddleware):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + (HOLD_POLLING if redelivery is None else HOLD_WEBHOOK)
         wait = FIRST_WAIT
+        given = dict(data)
         for attempt in itertools.count(1):
-            progress = _Progress()
+            # The same dict each time (aiogram's error handlers read what the inner middlewares
+            # put into it), as it came, for a fresh start.
+            data.clear()
+            data.update(given)
+            data[_PROGRESS] = progress = _Progress()
             try:
-                return await handler(event, {**data, _PROGRESS: progress})
+                return await handler(event, data)
             except UNAVAILABLE as exc:
                 metrics.REDIS_UNAVAILABLE.labels("update").inc()
                 if progress.done:  # only the lock's release failed: the person has the answer
