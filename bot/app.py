@@ -18,6 +18,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import DisabledEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation
@@ -34,7 +35,13 @@ from bot.document_web import create_document_app
 from bot.flows.documents import DocumentLinks
 from bot.handlers import build_root_router
 from bot.i18n import SUPPORTED, create_core, create_i18n_middleware
-from bot.identity import SANDBOX_ESIA_PATH, IdentityWiring, sandbox_esia_config, wire_identity
+from bot.identity import (
+    SANDBOX_ESIA_PATH,
+    IdentityWiring,
+    check_provider,
+    sandbox_esia_config,
+    wire_identity,
+)
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.inbound import InboundShape
 from bot.middlewares.metrics import MetricsMiddleware
@@ -135,6 +142,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         public_url=settings.public_url,
     )
     try:
+        await check_provider(identity.provider)
         yield Resources(
             engine,
             create_session_factory(engine),
@@ -256,6 +264,8 @@ async def _pace_replies(pacing: ReplyPacing, bot: Bot) -> None:
 
 
 async def _set_commands(bot: Bot, i18n_middleware: I18nMiddleware, settings: Settings) -> None:
+    """The command menu, in every language. Cosmetic: a refusal or an unreachable Bot API is a
+    warning (the menu stays as it was) and the bot starts anyway; the rest are not tried."""
     core = i18n_middleware.core
     for locale in (None, *SUPPORTED):
         commands = [
@@ -265,9 +275,13 @@ async def _set_commands(bot: Bot, i18n_middleware: I18nMiddleware, settings: Set
             )
             for name in COMMANDS
         ]
-        await bot.set_my_commands(
-            commands, scope=BotCommandScopeAllPrivateChats(), language_code=locale
-        )
+        try:
+            await bot.set_my_commands(
+                commands, scope=BotCommandScopeAllPrivateChats(), language_code=locale
+            )
+        except (TelegramAPIError, OSError) as exc:  # network errors included
+            log.warning("set_commands_failed", error=type(exc).__name__)
+            return
 
 
 def create_app(settings: Settings, resources: Resources, *, bot_username: str) -> web.Application:
@@ -382,7 +396,8 @@ async def run(settings: Settings) -> None:
     """`cabinet-bot run`: migrations, the web server and long polling in one process."""
     bot = build_bot(settings)
     await asyncio.to_thread(migrate.upgrade, settings.database_url)
-    async with open_resources(settings) as resources:
+    # The bot's HTTP session is closed however this ends, a failing getMe at start-up too.
+    async with bot, open_resources(settings) as resources:
         dp = build_dispatcher(settings, resources)
         me = await bot.me()
         runner = web.AppRunner(
@@ -409,7 +424,6 @@ async def run(settings: Settings) -> None:
         finally:
             await worker.stop()
             await runner.cleanup()
-            await bot.session.close()
 
 
 #: SIGTERM to exit: the balancer has stopped sending, in-flight requests and sends finish.
@@ -462,11 +476,14 @@ async def run_web(settings: Settings) -> None:
     No migrations (run `cabinet-bot migrate` first) and no sending (`cabinet-bot worker`)."""
     url, secret = settings.require_web()
     bot = build_bot(settings)
-    async with open_resources(settings) as resources:
+    # The bot's HTTP session is closed however this ends, a failing getMe at start-up too.
+    async with bot, open_resources(settings) as resources:
         dp = build_dispatcher(settings, resources)
         me = await bot.me()
         app = create_app(settings, resources, bot_username=me.username or "")
-        add_webhook_route(app, dp, bot, url=url, secret=secret)
+        add_webhook_route(
+            app, dp, bot, url=url, secret=secret, trusted_proxies=settings.trusted_proxies
+        )
         workflow = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
         with _stop_signals() as stopping:
             await dp.emit_startup(bot=bot, **workflow)
@@ -489,7 +506,6 @@ async def run_web(settings: Settings) -> None:
                 log.info("web_stopping")
                 await _within(deadline, runner.cleanup(), "web_server")
                 await _within(deadline, dp.emit_shutdown(bot=bot, **workflow), "dispatcher")
-                await bot.session.close()
     log.info("web_stopped")
 
 
@@ -499,7 +515,8 @@ async def run_worker(settings: Settings) -> None:
     comes back to the others when its lease ends). Health, readiness and metrics on
     WEB_HOST:WEB_PORT, for the orchestrator and Prometheus."""
     bot = build_bot(settings)
-    async with open_resources(settings) as resources:
+    # The bot's HTTP session is closed however this ends.
+    async with bot, open_resources(settings) as resources:
         worker = await create_worker(settings, resources, bot)
         with _stop_signals() as stopping:
             runner, address = await _serve(
@@ -519,4 +536,3 @@ async def run_worker(settings: Settings) -> None:
                 deadline = asyncio.get_running_loop().time() + SHUTDOWN_SECONDS - 1
                 await _within(deadline, worker.stop(), "worker")
                 await _within(deadline, runner.cleanup(), "health_server")
-                await bot.session.close()

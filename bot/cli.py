@@ -121,6 +121,8 @@ def _report_startup_failure(exc: Exception) -> int:
         TelegramUnauthorizedError,
     )
 
+    if isinstance(exc, ConfigError):  # found at start-up, e.g. by asking the OIDC provider
+        return _fail(f"configuration error: {exc}", 2)
     if isinstance(exc, TelegramUnauthorizedError):
         return _fail("configuration error: TELEGRAM_BOT_TOKEN: rejected by Telegram", 2)
     if isinstance(exc, TelegramNetworkError):

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
+import structlog
 from aiohttp import web
 
 from bot.config import ConfigError, IdpKind, Settings
 from linking.esia.secret import DevSigner, parse_signer
 from linking.providers.base import IdentityProvider
 from linking.providers.esia import EsiaProvider
-from linking.providers.oidc import OidcProvider
+from linking.providers.oidc import ClientKey, OidcProvider
 from sandbox.esia import EsiaSandboxConfig, public_jwks
 from sandbox.esia import create_app as create_sandbox_esia
+
+log = structlog.get_logger(__name__)
 
 SANDBOX_ESIA_PATH = "/sandbox/esia"
 SANDBOX_CLIENT_ID = "CABINET-BOT"
@@ -41,11 +45,17 @@ def sandbox_esia_config(
 
 def wire_identity(settings: Settings) -> IdentityWiring:
     if settings.idp is IdpKind.OIDC:
-        secret = settings.oidc_client_secret
+        secret, key = settings.oidc_client_secret, settings.oidc_client_key
         provider = OidcProvider(
             issuer=_required(settings.oidc_issuer),
             client_id=_required(settings.oidc_client_id),
-            client_secret=_required(secret.get_secret_value() if secret else None),
+            client_secret=secret.get_secret_value() if secret else None,
+            token_auth_method=settings.oidc_token_auth_method.value,
+            client_key=(
+                ClientKey(read_pem(key.get_secret_value()), kid=settings.oidc_client_key_id)
+                if key
+                else None
+            ),
             scopes=settings.oidc_scopes,
             require_claim=settings.oidc_require_claim,
         )
@@ -61,6 +71,7 @@ def wire_identity(settings: Settings) -> IdentityWiring:
             token_key=_required(settings.esia_token_key),
             issuer=settings.esia_issuer,
             scopes=settings.esia_scopes,
+            use_pkce=settings.esia_use_pkce,
         )
         return IdentityWiring(esia, None)
     return _sandbox(settings)
@@ -91,3 +102,25 @@ def _required(value: str | None) -> str:
     if not value:  # load_settings already refuses this, naming the variable
         raise ConfigError("a setting required by IDP is missing")
     return value
+
+
+def read_pem(spec: str) -> bytes:
+    """A PEM setting: inline (`-----BEGIN …`), or a file (`file:/path` or an absolute path)."""
+    spec = spec.strip()
+    if spec.startswith(("file:", "/")):
+        return Path(spec.removeprefix("file:")).read_bytes()
+    return spec.encode()
+
+
+async def check_provider(provider: object) -> None:
+    """At start-up: an OIDC provider that cannot work with this configuration (an auth method
+    or ID token algorithm it does not have) stops the process with a ConfigError; one that
+    cannot be asked now is logged, and sign-ins say it is unavailable until it answers."""
+    if not isinstance(provider, OidcProvider):
+        return
+    try:
+        problem = await provider.check_configuration()
+    except ValueError as exc:
+        raise ConfigError(f"OIDC_ISSUER: {exc}") from None
+    if problem is not None:
+        log.warning("oidc_discovery_failed_at_start", problem=problem)

@@ -21,6 +21,10 @@ REDIS_UNAVAILABLE = Counter(
     ["where"],
 )
 FLOOD_DROPPED = Counter("cabinet_flood_dropped_total", "Updates dropped by flood control")
+WEBHOOK_REFUSED = Counter(
+    "cabinet_webhook_refused_total",
+    "Requests to the Telegram webhook refused for a wrong or missing secret (401)",
+)
 
 # The delivery engine (notify/worker.py).
 OUTBOX_DEPTH = Gauge(

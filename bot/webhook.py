@@ -9,7 +9,9 @@
 * Updates are handled before they are acknowledged (`handle_in_background=False`): Telegram
   gets its 200 only once the handler is done, so an update acknowledged is an update handled,
   and one whose replica stopped mid-way comes again. The secret is checked on every request
-  (aiogram compares it in constant time; a wrong one gets 401).
+  (in constant time); a wrong or missing one gets 401, is logged as `webhook_secret_refused`
+  (the client's address, never the header's value) and is counted in
+  `cabinet_webhook_refused_total`.
 * Redis down: an update waits for it up to 10 s, then gets a 503 and Telegram sends it again
   later (`bot.middlewares.outage`).
 * One user's updates are serialised across replicas by aiogram's event isolation in Redis
@@ -22,6 +24,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Sequence
+from ipaddress import ip_network
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,8 +35,10 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot import metrics
 from bot.middlewares.outage import REDELIVERY, Redelivery
 from bot.updates import readable
+from bot.web_guard import client_ip
 from storage.redis import KEY_PREFIX
 
 log = structlog.get_logger(__name__)
@@ -42,6 +47,8 @@ MARKER_KEY = f"{KEY_PREFIX}:webhook:set"
 LOCK_KEY = f"{KEY_PREFIX}:webhook:lock"
 #: After a day a starting replica checks again (and sets it again: harmless, idempotent).
 MARKER_TTL = 24 * 3600
+#: The header Telegram sends the secret back in.
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a name, not a secret
 
 
 def webhook_path(url: str) -> str:
@@ -115,6 +122,28 @@ async def forget_webhook(bot: Bot, redis: Redis) -> None:
 
 
 class _Handler(SimpleRequestHandler):
+    def __init__(
+        self, dispatcher: Dispatcher, bot: Bot, *, secret: str, trusted_proxies: Sequence[str]
+    ) -> None:
+        super().__init__(dispatcher, bot, handle_in_background=False, secret_token=secret)
+        self.trusted = [ip_network(item, strict=False) for item in trusted_proxies]
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """As aiogram's, with a refused secret logged and counted: a 401 is either a secret
+        changed in a rolling update or someone other than Telegram posting to the webhook."""
+        bot = await self.resolve_bot(request)
+        if not self.verify_secret(request.headers.get(SECRET_HEADER, ""), bot):
+            metrics.WEBHOOK_REFUSED.inc()
+            log.warning(
+                "webhook_secret_refused",
+                header="wrong" if SECRET_HEADER in request.headers else "missing",
+                client=client_ip(request, self.trusted),
+            )
+            return web.Response(body="Unauthorized", status=401)
+        if self.handle_in_background:
+            return await self._handle_request_background(bot=bot, request=request)
+        return await self._handle_request(bot=bot, request=request)
+
     async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
         """An update aiogram cannot parse is acknowledged (logged by id, counted): a 500 would
         have Telegram send it again for hours, and log the person's message with it."""
@@ -142,9 +171,17 @@ class _Handler(SimpleRequestHandler):
 
 
 def add_webhook_route(
-    app: web.Application, dp: Dispatcher, bot: Bot, *, url: str, secret: str
+    app: web.Application,
+    dp: Dispatcher,
+    bot: Bot,
+    *,
+    url: str,
+    secret: str,
+    trusted_proxies: Sequence[str] = (),
 ) -> None:
     """The POST route at the webhook URL's path. Not `SimpleRequestHandler.register`: that
-    closes the bot's session on shutdown, before the in-flight updates are done."""
-    handler = _Handler(dp, bot, handle_in_background=False, secret_token=secret)
+    closes the bot's session on shutdown, before the in-flight updates are done.
+    `trusted_proxies` (`TRUSTED_PROXIES`): whose X-Forwarded-For names the client in the log
+    of a refused request."""
+    handler = _Handler(dp, bot, secret=secret, trusted_proxies=trusted_proxies)
     app.router.add_post(webhook_path(url), handler.handle)

@@ -42,6 +42,7 @@ class Outcome(enum.StrEnum):
     DENIED = "denied"
     UNVERIFIED = "unverified"
     UNAVAILABLE = "unavailable"  # the identity provider
+    UNTRUSTED = "untrusted"  # the provider's answer did not verify (signature, iss, aud, …)
     CABINET_UNAVAILABLE = "cabinet_unavailable"  # the person is known, the cabinet is down
     NOT_CUSTOMER = "not_customer"
 
@@ -142,6 +143,10 @@ class LinkFlow:
                 redirect_uri=self.redirect_uri,
             )
         except ProviderError as exc:
+            # Our own words (a reason code and what was checked): nothing of the person's.
+            log.warning(
+                "link_provider_failed", failure=exc.failure.value, code=exc.code, detail=exc.detail
+            )
             return CallbackResult(_OUTCOMES[exc.failure], locale, provider_code=exc.code)
         return await self._resolve(identity, state, locale)
 
@@ -175,6 +180,7 @@ _OUTCOMES = {
     Failure.UNVERIFIED: Outcome.UNVERIFIED,
     Failure.UNAVAILABLE: Outcome.UNAVAILABLE,
     Failure.INVALID: Outcome.EXPIRED,
+    Failure.UNTRUSTED: Outcome.UNTRUSTED,
 }
 
 

@@ -46,6 +46,7 @@ _PAGES = {
     Outcome.UNVERIFIED: ("link-unverified-title", "link-unverified-text", 200),
     Outcome.UNAVAILABLE: ("link-unavailable-title", "link-unavailable-text", 503),
     Outcome.CABINET_UNAVAILABLE: ("link-cabinet-down-title", "link-cabinet-down-text", 503),
+    Outcome.UNTRUSTED: ("link-untrusted-title", "link-untrusted-text", 502),
     Outcome.NOT_CUSTOMER: ("link-not-customer-title", "link-not-customer-text", 200),
 }
 
@@ -120,6 +121,9 @@ def outcome_page(request: web.Request, result: CallbackResult) -> web.Response:
     if result.outcome is Outcome.UNAVAILABLE and result.provider_code:
         advice = t(locale, _ADVICE.get(result.provider_code, "link-advice-later"))
         line = t(locale, "link-unavailable-code", code=result.provider_code, advice=advice)
+        body += f"<p>{escape(line)}</p>"
+    if result.outcome is Outcome.UNTRUSTED and result.provider_code:
+        line = t(locale, "link-untrusted-code", code=result.provider_code)
         body += f"<p>{escape(line)}</p>"
     return page(locale, t(locale, title), body, status=status)
 

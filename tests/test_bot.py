@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import re
 from collections.abc import AsyncIterator
 
@@ -10,12 +12,15 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy import select, text, update
 
+from bot.app import build_bot, build_dispatcher, open_resources
 from linking.consent import CONSENT_VERSION, text_sha256
 from notify import outbox
 from storage.models import AuditRecord, Consent, OutboxMessage, User
 from storage.profiles import ProfileStore
 from tests.conftest import Backend
-from tests.harness import RunningBot, running_bot
+from tests.fake_session import FakeTelegramSession
+from tests.fake_telegram import FakeTelegram
+from tests.harness import Chat, RunningBot, running_bot
 
 # The subject is the conversation (texts and buttons): one backend is enough.
 pytestmark = pytest.mark.backends("embedded")
@@ -364,3 +369,37 @@ async def test_a_reply_to_a_message_without_a_sender_is_answered(app: RunningBot
     )
     reply = await app.tg.wait_for("sendMessage", lambda c: c.chat_id == ALICE, after=mark)
     assert "Служба поддержки" in (reply.text or "")
+
+
+@pytest.mark.parametrize("status", [500, 400])
+async def test_a_refused_command_menu_does_not_stop_the_bot(
+    migrated: Backend, caplog: pytest.LogCaptureFixture, status: int
+) -> None:
+    """setMyCommands (the command menu, set at start-up) is cosmetic: Telegram refusing it, or
+    being down, stopped polling before the first update. Now a warning, and the bot answers."""
+    async with FakeTelegram() as tg:
+        tg.fail("setMyCommands", status, times=10)
+        settings = migrated.settings(telegram_api_url=tg.base_url)
+        async with open_resources(settings) as resources:
+            bot = build_bot(settings, session=FakeTelegramSession(tg))
+            dp = build_dispatcher(settings, resources)
+            polling = asyncio.create_task(
+                dp.start_polling(bot, handle_signals=False, polling_timeout=1)
+            )
+            try:
+                await tg.wait_polling()
+                reply = await Chat(tg, settings).say(ALICE, "/help")
+            finally:
+                with contextlib.suppress(RuntimeError):  # "not started" when startup failed
+                    await dp.stop_polling()
+                with contextlib.suppress(asyncio.CancelledError, RuntimeError):
+                    await asyncio.wait_for(polling, 10)
+                await bot.session.close()
+    assert "Служба поддержки" in (reply.text or "")
+    assert tg.calls_of("setMyCommands", ok=False), "Telegram did refuse it"
+    logged = [r for r in caplog.records if "set_commands_failed" in str(r.msg)]
+    assert [r.levelno for r in logged] == [logging.WARNING], "once, not once per language"
+    error = "TelegramServerError" if status == 500 else "TelegramBadRequest"
+    assert isinstance(logged[0].msg, dict)
+    fields = {k: v for k, v in logged[0].msg.items() if k not in {"level", "logger", "timestamp"}}
+    assert fields == {"event": "set_commands_failed", "error": error}, "the type only"

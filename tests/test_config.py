@@ -123,6 +123,30 @@ def test_the_standalone_sandbox_needs_the_shared_secrets(
         ({"IDP": "esia"}, "ESIA_URL"),
         ({"IDP": "oidc", "OIDC_ISSUER": "https://id.insurer.example"}, "OIDC_CLIENT_ID"),
         (
+            {"IDP": "oidc", "OIDC_ISSUER": "https://id.insurer.example", "OIDC_CLIENT_ID": "bot"},
+            "OIDC_CLIENT_SECRET",
+        ),
+        (
+            {
+                "IDP": "oidc",
+                "OIDC_ISSUER": "https://id.insurer.example",
+                "OIDC_CLIENT_ID": "bot",
+                "OIDC_CLIENT_SECRET": "s",
+                "OIDC_TOKEN_AUTH_METHOD": "private_key_jwt",
+            },
+            "OIDC_CLIENT_KEY",
+        ),
+        (
+            {
+                "IDP": "oidc",
+                "OIDC_ISSUER": "https://id.insurer.example",
+                "OIDC_CLIENT_ID": "bot",
+                "OIDC_CLIENT_SECRET": "s",
+                "OIDC_TOKEN_AUTH_METHOD": "client_secret_jwt",
+            },
+            "OIDC_TOKEN_AUTH_METHOD",
+        ),
+        (
             {
                 "IDP": "esia",
                 "ESIA_URL": "https://esia.gosuslugi.ru",

@@ -16,18 +16,19 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
 from aiohttp import web
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import NameOID
 
 from linking.esia.secret import CommandSigner, DevSigner, signed_message
@@ -39,13 +40,13 @@ from linking.providers.esia import (
     esia_error,
     snils_digits,
 )
-from linking.providers.oidc import OidcProvider, claim_matches, parse_required_claim
+from linking.providers.oidc import ClientKey, OidcProvider, claim_matches, parse_required_claim
 from linking.providers.tokens import (
     GOST3410_2012_256,
     RS256,
     CommandVerifier,
     JwksUrl,
-    RsaKeys,
+    StaticKeys,
     TokenKey,
     b64url_decode,
     parse_token_key,
@@ -62,6 +63,9 @@ ISSUER = "https://idp.example"
 CLIENT = "cabinet-bot"
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+EC_KEY = ec.generate_private_key(ec.SECP256R1())
+ED_KEY = ed25519.Ed25519PrivateKey.generate()
+OTHER_EC = ec.generate_private_key(ec.SECP256R1())
 
 
 def b64(data: bytes) -> str:
@@ -104,6 +108,39 @@ def jwk(key: rsa.RSAPrivateKey, kid: str | None = None) -> dict[str, str]:
     return value | ({"kid": kid} if kid else {})
 
 
+def ec_jwk(key: ec.EllipticCurvePrivateKey, kid: str | None = None) -> dict[str, str]:
+    numbers = key.public_key().public_numbers()
+    value = {
+        "kty": "EC",
+        "crv": "P-256",
+        "use": "sig",
+        "x": b64(numbers.x.to_bytes(32, "big")),
+        "y": b64(numbers.y.to_bytes(32, "big")),
+    }
+    return value | ({"kid": kid} if kid else {})
+
+
+def okp_jwk(key: ed25519.Ed25519PrivateKey) -> dict[str, str]:
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return {"kty": "OKP", "crv": "Ed25519", "use": "sig", "x": b64(raw)}
+
+
+def sign_as(payload: dict[str, Any], alg: str, key: Any, kid: str | None = None) -> str:
+    """A JWS with `alg` (ES256, PS256, EdDSA) made with `cryptography`, as a provider would."""
+    header = {"alg": alg, "typ": "JWT"} | ({"kid": kid} if kid else {})
+    signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(payload).encode())}"
+    data = signing_input.encode()
+    if alg == "ES256":
+        r, s_ = decode_dss_signature(key.sign(data, ec.ECDSA(hashes.SHA256())))
+        signature = r.to_bytes(32, "big") + s_.to_bytes(32, "big")
+    elif alg == "PS256":
+        pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32)
+        signature = key.sign(data, pss, hashes.SHA256())
+    else:
+        signature = key.sign(data)
+    return f"{signing_input}.{b64(signature)}"
+
+
 def claims(**changes: Any) -> dict[str, Any]:
     now = int(time.time())
     values: dict[str, Any] = {
@@ -139,19 +176,24 @@ def sign(
     return f"{signing_input}.{b64(signature)}"
 
 
+def rs256_only() -> TokenKey:
+    return StaticKeys.from_pem(public_pem(KEY).encode(), {RS256})
+
+
 async def verify(token: str, key: TokenKey | None = None, **expected: Any) -> dict[str, Any]:
     options: dict[str, Any] = {"issuer": ISSUER, "audience": CLIENT, "nonce": "the-nonce"}
     options.update(expected)
     return await verify_id_token(
-        token, key=key or RsaKeys.from_pem(public_pem(KEY).encode()), **options
+        token, key=key or StaticKeys.from_pem(public_pem(KEY).encode()), **options
     )
 
 
-async def invalid(token: str, detail: str, key: TokenKey | None = None, **expected: Any) -> None:
+async def invalid(token: str, reason: str, key: TokenKey | None = None, **expected: Any) -> None:
+    """The token is refused as untrusted, for `reason` (the code logged and shown)."""
     with pytest.raises(ProviderError) as caught:
         await verify(token, key, **expected)
-    assert caught.value.failure is Failure.INVALID
-    assert detail in str(caught.value)
+    assert caught.value.failure is Failure.UNTRUSTED
+    assert caught.value.code == reason, str(caught.value)
 
 
 # ------------------------------------------------------------------------- ID token verification
@@ -164,18 +206,18 @@ async def test_a_valid_id_token_gives_its_claims() -> None:
 @pytest.mark.parametrize(
     ("changes", "detail"),
     [
-        ({"aud": "someone-else"}, "wrong aud"),
-        ({"aud": ["someone-else", "another"]}, "wrong aud"),
-        ({"aud": [CLIENT, "another"], "azp": "another"}, "wrong azp"),
-        ({"iss": "https://evil.example"}, "wrong iss"),
-        ({"iss": None}, "wrong iss"),
-        ({"exp": -61}, "expired"),
-        ({"exp": None}, "no exp"),
-        ({"exp": "tomorrow"}, "exp is not a number"),
-        ({"nbf": +61}, "not yet valid"),
-        ({"iat": +600}, "issued in the future"),
-        ({"nonce": "another-nonce"}, "wrong nonce"),
-        ({"nonce": None}, "wrong nonce"),
+        ({"aud": "someone-else"}, "wrong_aud"),
+        ({"aud": ["someone-else", "another"]}, "wrong_aud"),
+        ({"aud": [CLIENT, "another"], "azp": "another"}, "wrong_azp"),
+        ({"iss": "https://evil.example"}, "wrong_iss"),
+        ({"iss": None}, "wrong_iss"),
+        ({"exp": -61}, "token_expired"),
+        ({"exp": None}, "malformed_token"),
+        ({"exp": "tomorrow"}, "malformed_token"),
+        ({"nbf": +61}, "token_not_yet_valid"),
+        ({"iat": +600}, "token_not_yet_valid"),
+        ({"nonce": "another-nonce"}, "wrong_nonce"),
+        ({"nonce": None}, "wrong_nonce"),
     ],
 )
 async def test_claims_that_do_not_check_out_are_invalid(
@@ -194,7 +236,7 @@ async def test_the_clock_skew_tolerance_is_sixty_seconds() -> None:
     now = time.time()
     await verify(sign(claims(exp=int(now) - 50)), now=now)
     await verify(sign(claims(nbf=int(now) + 50, iat=int(now) + 50)), now=now)
-    await invalid(sign(claims(exp=int(now) - 50)), "expired", leeway=0, now=now)
+    await invalid(sign(claims(exp=int(now) - 50)), "token_expired", leeway=0, now=now)
 
 
 async def test_a_list_audience_with_the_client_is_accepted() -> None:
@@ -206,32 +248,34 @@ async def test_no_nonce_is_required_when_none_is_expected() -> None:
 
 
 async def test_a_bad_signature_is_invalid() -> None:
-    await invalid(sign(claims(), OTHER_KEY), "bad signature")
+    await invalid(sign(claims(), OTHER_KEY), "bad_signature")
     header, payload, signature = sign(claims()).split(".")
     forged = b64(json.dumps(claims(sub="1000000001")).encode())
-    await invalid(f"{header}.{forged}.{signature}", "bad signature")
-    await invalid(f"{header}.{payload}.{signature[:-4]}AAAA", "bad signature")
-    await invalid(f"{header}.{payload}.", "bad signature")
+    await invalid(f"{header}.{forged}.{signature}", "bad_signature")
+    await invalid(f"{header}.{payload}.{signature[:-4]}AAAA", "bad_signature")
+    await invalid(f"{header}.{payload}.", "bad_signature")
 
 
 async def test_alg_none_and_hs256_are_refused_whatever_the_header_says() -> None:
-    await invalid(sign(claims(), None, alg="none"), "is not the configured RS256")
+    await invalid(sign(claims(), None, alg="none"), "wrong_alg")
     # the classic confusion: the RSA public key used as an HMAC secret
     confused = sign(claims(), alg="HS256", hmac_secret=public_pem(KEY).encode())
-    await invalid(confused, "is not the configured RS256")
-    await invalid(sign(claims(), alg="RS512"), "is not the configured RS256")
+    await invalid(confused, "wrong_alg")
+    await invalid(sign(claims(), alg="RS512", kid=None), "wrong_alg", key=rs256_only())
     gost = CommandVerifier("true")  # would accept anything, but only for GOST3410_2012_256
-    await invalid(sign(claims()), "is not the configured GOST3410_2012_256", key=gost)
+    await invalid(sign(claims()), "wrong_alg", key=gost)
 
 
 async def test_a_key_configured_for_none_or_hmac_is_a_programming_error() -> None:
     class Anything:
-        alg = "none"
+        algs = frozenset({"none"})
 
-        async def verify(self, signing_input: bytes, signature: bytes, kid: str | None) -> bool:
+        async def verify(
+            self, alg: str, signing_input: bytes, signature: bytes, kid: str | None
+        ) -> bool:
             return True
 
-    with pytest.raises(ValueError, match="not an acceptable"):
+    with pytest.raises(ValueError, match="not acceptable"):
         await verify(sign(claims(), None, alg="none"), Anything())
 
 
@@ -242,14 +286,14 @@ async def test_a_key_configured_for_none_or_hmac_is_a_programming_error() -> Non
 async def test_garbage_is_invalid(token: str) -> None:
     with pytest.raises(ProviderError) as caught:
         await verify(token)
-    assert caught.value.failure is Failure.INVALID
+    assert caught.value.failure is Failure.UNTRUSTED
 
 
 async def test_critical_headers_are_refused() -> None:
     header = b64(json.dumps({"alg": RS256, "crit": ["exp"], "exp": 1}).encode())
     payload = b64(json.dumps(claims()).encode())
     signature = KEY.sign(f"{header}.{payload}".encode(), padding.PKCS1v15(), hashes.SHA256())
-    await invalid(f"{header}.{payload}.{b64(signature)}", "critical")
+    await invalid(f"{header}.{payload}.{b64(signature)}", "malformed_token")
 
 
 # ------------------------------------------------------------------------------- the key forms
@@ -270,27 +314,44 @@ async def test_token_key_forms(tmp_path: Path) -> None:
         ]
         for spec in forms:
             key = parse_token_key(spec, http=http)
-            assert key.alg == RS256
+            assert RS256 in key.algs
             await verify(token, key)
         # a JWK set without the token's kid: a configured key has to carry it
         only_other = parse_token_key(json.dumps({"keys": [jwk(OTHER_KEY, "k0")]}), http=http)
-        await invalid(token, "bad signature", key=only_other)
+        await invalid(token, "bad_signature", key=only_other)
         gost = parse_token_key("command:/usr/bin/gost-verify --key esia.pem", http=http)
-        assert gost.alg == GOST3410_2012_256
+        assert gost.algs == {GOST3410_2012_256}
         assert isinstance(parse_token_key("https://idp.example/jwks", http=http), JwksUrl)
         for bad in ["", "RS256", "secret", "command:"]:
             with pytest.raises(ValueError, match=r"must be|needs a program"):
                 parse_token_key(bad, http=http)
 
 
+async def test_es256_ps256_and_eddsa_tokens_verify_with_their_keys() -> None:
+    public = {"keys": [jwk(KEY) | {"alg": "PS256"}, ec_jwk(EC_KEY), okp_jwk(ED_KEY)]}
+    keys = StaticKeys.from_json(json.dumps(public))
+    for alg, private in (("ES256", EC_KEY), ("PS256", KEY), ("EdDSA", ED_KEY)):
+        assert (await verify(sign_as(claims(), alg, private), keys))["sub"] == "1000299654"
+    # a key signs only with its own type's algorithms, and a JWK's alg binds it
+    rsa_only = StaticKeys.from_pem(public_pem(KEY).encode())
+    await invalid(sign_as(claims(), "ES256", EC_KEY), "wrong_alg", key=rsa_only)
+    await invalid(sign(claims()), "wrong_alg", key=keys)  # that RSA key is PS256 only
+    await invalid(sign_as(claims(), "ES256", OTHER_EC), "bad_signature", key=keys)
+    # what the provider does not advertise is refused before any key is tried
+    only_rs256 = StaticKeys.from_json(json.dumps(public | {"keys": [jwk(KEY)]}), {RS256})
+    await invalid(sign_as(claims(), "PS256", KEY), "wrong_alg", key=only_rs256)
+
+
 def test_short_rsa_keys_and_non_signing_jwks_are_refused() -> None:
     small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
     with pytest.raises(ValueError, match="too short"):
-        RsaKeys.from_pem(public_pem(small).encode())
-    with pytest.raises(ValueError, match="no RS256"):
-        RsaKeys.from_json(json.dumps({"keys": [jwk(KEY) | {"use": "enc"}]}))
-    with pytest.raises(ValueError, match="no RS256"):
-        RsaKeys.from_json(json.dumps({"keys": [{"kty": "EC", "crv": "P-256"}]}))
+        StaticKeys.from_pem(public_pem(small).encode())
+    with pytest.raises(ValueError, match="no signing key"):
+        StaticKeys.from_json(json.dumps({"keys": [jwk(KEY) | {"use": "enc"}]}))
+    with pytest.raises(ValueError, match="no signing key"):  # a symmetric key is never one
+        StaticKeys.from_json(json.dumps({"keys": [{"kty": "oct", "k": b64(b"0" * 32)}]}))
+    with pytest.raises(ValueError, match="no signing key"):  # RS256 only, and an EC key
+        StaticKeys.from_json(json.dumps(ec_jwk(EC_KEY)), {RS256})
 
 
 async def test_a_jwks_url_is_cached_and_refetched_for_an_unknown_kid() -> None:
@@ -310,7 +371,7 @@ async def test_a_jwks_url_is_cached_and_refetched_for_an_unknown_kid() -> None:
         assert fetches == 1
         published = {"keys": [jwk(KEY, "old"), jwk(OTHER_KEY, "new")]}
         rotated = sign(claims(), OTHER_KEY, kid="new")
-        await invalid(rotated, "bad signature", key=keys)  # refetched at most every 30 s
+        await invalid(rotated, "bad_signature", key=keys)  # refetched at most every 30 s
         assert fetches == 1
         moment += 31
         await verify(rotated, keys)
@@ -318,6 +379,30 @@ async def test_a_jwks_url_is_cached_and_refetched_for_an_unknown_kid() -> None:
         moment += 3600
         await verify(rotated, keys)
         assert fetches == 3  # the cache lives an hour
+
+
+async def test_a_key_rotated_under_the_same_kid_is_fetched_again_after_a_failure() -> None:
+    published = {"keys": [jwk(KEY, "k1")]}
+    fetches = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal fetches
+        fetches += 1
+        return httpx.Response(200, json=published)
+
+    moment = 1000.0
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
+        keys = JwksUrl("https://idp.example/jwks", http, min_refresh=30, clock=lambda: moment)
+        await verify(sign(claims(), kid="k1"), keys)
+        published = {"keys": [jwk(OTHER_KEY, "k1")]}  # new key material, the same kid
+        rotated = sign(claims(), OTHER_KEY, kid="k1")
+        await invalid(rotated, "bad_signature", key=keys)  # within 30 s: no refetch
+        assert fetches == 1
+        moment += 31
+        await verify(rotated, keys)  # the failure fetched the keys again
+        assert fetches == 2
+        await invalid(sign(claims(), KEY, kid="k1"), "bad_signature", key=keys)
+        assert fetches == 2, "a forged token cannot make it fetch more than every 30 s"
 
 
 async def test_a_jwks_url_that_is_down_is_unavailable_not_invalid() -> None:
@@ -338,7 +423,7 @@ async def test_a_verifier_command_gets_the_signing_input_and_the_signature(tmp_p
     header, payload, signature = token.split(".")
     assert (tmp_path / "seen.input").read_bytes() == f"{header}.{payload}".encode()
     assert (tmp_path / "seen.signature").read_bytes() == b64url_decode(signature)
-    await invalid(token, "bad signature", key=CommandVerifier(f"sh {script} {{signature}} 1"))
+    await invalid(token, "bad_signature", key=CommandVerifier(f"sh {script} {{signature}} 1"))
     with pytest.raises(ProviderError) as caught:
         await verify(token, CommandVerifier("/nonexistent/verifier"))
     assert caught.value.failure is Failure.UNAVAILABLE
@@ -444,8 +529,8 @@ async def test_oidc_wrong_nonce_is_invalid(oidc: OidcProvider) -> None:
             nonce="other",
             redirect_uri=REDIRECT,
         )
-    assert caught.value.failure is Failure.INVALID
-    assert "nonce" in str(caught.value)
+    assert caught.value.failure is Failure.UNTRUSTED
+    assert caught.value.code == "wrong_nonce"
 
 
 class Tampering(httpx.AsyncBaseTransport):
@@ -477,8 +562,8 @@ async def test_oidc_tampered_id_token_is_invalid(oidc_issuer: str) -> None:
         params = await authorize_at_mock(provider, sign_in, {"sub": "alice"})
         with pytest.raises(ProviderError) as caught:
             await exchange(provider, sign_in, params)
-        assert caught.value.failure is Failure.INVALID
-        assert "signature" in str(caught.value)
+        assert caught.value.failure is Failure.UNTRUSTED
+        assert caught.value.code == "bad_signature"
     finally:
         await provider.aclose()
 
@@ -856,7 +941,7 @@ async def test_esia_id_token_of_another_key_or_issuer_is_invalid(esia: Esia) -> 
         try:
             sign_in = new_sign_in()
             params = await sign_in_at_esia(provider, sign_in)
-            assert (await failure_of(provider, sign_in, params)).failure is Failure.INVALID
+            assert (await failure_of(provider, sign_in, params)).failure is Failure.UNTRUSTED
         finally:
             await provider.aclose()
 
@@ -989,5 +1074,135 @@ async def test_gost_id_token_through_the_command_verifier(
         )
     assert (await verify(token, verifier))["sub"] == "1000299654"
     forged = b64(json.dumps(claims(sub="1000000001")).encode())
-    await invalid(f"{header}.{forged}.{signature}", "bad signature", key=verifier)
-    await invalid(sign(claims()), "is not the configured GOST3410_2012_256", key=verifier)
+    await invalid(f"{header}.{forged}.{signature}", "bad_signature", key=verifier)
+    await invalid(sign(claims()), "wrong_alg", key=verifier)
+
+
+# ------------------------------------------------------------ token endpoint auth, RFC 9207
+
+
+def provider_at(
+    handler: Callable[[httpx.Request], httpx.Response],
+    *,
+    methods: list[str] | None = None,
+    **options: Any,
+) -> tuple[OidcProvider, dict[str, Any]]:
+    """An OidcProvider against a scripted provider: discovery as given, the token endpoint
+    recording what it was sent (and refusing the code, which is all these tests need)."""
+    seen: dict[str, Any] = {}
+    document = {
+        "issuer": ISSUER,
+        "authorization_endpoint": ISSUER + "/authorize",
+        "token_endpoint": ISSUER + "/token",
+        "jwks_uri": ISSUER + "/jwks",
+        "authorization_response_iss_parameter_supported": True,
+    } | ({"token_endpoint_auth_methods_supported": methods} if methods else {})
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/openid-configuration"):
+            return httpx.Response(200, json=document)
+        seen["authorization"] = request.headers.get("authorization")
+        seen["form"] = dict(parse_qsl(request.content.decode()))
+        return handler(request)
+
+    options = {"client_id": "bot client", "client_secret": "Ab+c/De=Fg%20hI"} | options
+    return OidcProvider(issuer=ISSUER, transport=httpx.MockTransport(respond), **options), seen
+
+
+def refuse(_: httpx.Request) -> httpx.Response:
+    return httpx.Response(400, json={"error": "invalid_grant"})
+
+
+async def token_request(provider: OidcProvider) -> None:
+    with pytest.raises(ProviderError) as caught:
+        await provider.exchange(code="c", code_verifier="v" * 43, nonce="n", redirect_uri=REDIRECT)
+    assert caught.value.failure is Failure.INVALID  # the scripted invalid_grant
+
+
+async def test_client_secret_basic_form_encodes_the_id_and_secret() -> None:
+    """RFC 6749 §2.3.1: a secret with +/=% reaches a strict server as it was issued."""
+    provider, seen = provider_at(refuse)
+    try:
+        await token_request(provider)
+    finally:
+        await provider.aclose()
+    scheme, value = seen["authorization"].split()
+    assert scheme == "Basic"
+    assert base64.b64decode(value) == b"bot+client:Ab%2Bc%2FDe%3DFg%2520hI"
+    assert "client_secret" not in seen["form"]
+
+
+async def test_client_secret_post_sends_them_in_the_form() -> None:
+    provider, seen = provider_at(
+        refuse, methods=["client_secret_post"], token_auth_method="client_secret_post"
+    )
+    try:
+        await token_request(provider)
+    finally:
+        await provider.aclose()
+    assert seen["authorization"] is None
+    assert (seen["form"]["client_id"], seen["form"]["client_secret"]) == (
+        "bot client",
+        "Ab+c/De=Fg%20hI",
+    )
+
+
+async def test_private_key_jwt_signs_a_short_assertion_for_the_token_endpoint() -> None:
+    pem = EC_KEY.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    provider, seen = provider_at(
+        refuse,
+        methods=["private_key_jwt"],
+        token_auth_method="private_key_jwt",
+        client_secret=None,
+        client_key=ClientKey(pem, kid="bot-2026"),
+    )
+    try:
+        await token_request(provider)
+    finally:
+        await provider.aclose()
+    form = seen["form"]
+    assert form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+    keys = StaticKeys.from_json(json.dumps(ec_jwk(EC_KEY, "bot-2026")))
+    assertion = await verify_id_token(
+        form["client_assertion"], key=keys, issuer="bot client", audience=ISSUER + "/token"
+    )
+    assert assertion["sub"] == "bot client"
+    assert assertion["exp"] - assertion["iat"] <= 60
+    assert seen["authorization"] is None
+    assert "client_secret" not in form
+
+
+async def test_a_method_the_provider_does_not_take_stops_the_start() -> None:
+    provider, _ = provider_at(refuse, methods=["private_key_jwt", "client_secret_post"])
+    try:
+        with pytest.raises(ValueError, match="does not take client_secret_basic"):
+            await provider.check_configuration()
+    finally:
+        await provider.aclose()
+    down = OidcProvider(
+        issuer=ISSUER,
+        client_id=CLIENT,
+        client_secret="s",
+        transport=httpx.MockTransport(lambda request: httpx.Response(503)),
+    )
+    try:  # a provider that cannot be asked now does not stop the start
+        assert "HTTP 503" in (await down.check_configuration() or "")
+    finally:
+        await down.aclose()
+
+
+async def test_the_authorization_responses_iss_must_be_the_issuer() -> None:
+    """RFC 9207: an answer naming another issuer is a mix-up; one without iss from a provider
+    that says it sends one is refused too."""
+    provider, _ = provider_at(refuse)
+    try:
+        await provider.metadata()
+        for params in ({"code": "c", "iss": "https://evil.example"}, {"code": "c"}):
+            error = provider.callback_error(params)
+            assert error is not None
+            assert (error.failure, error.code) == (Failure.UNTRUSTED, "wrong_iss_param")
+        assert provider.callback_error({"code": "c", "iss": ISSUER}) is None
+    finally:
+        await provider.aclose()

@@ -164,6 +164,23 @@ async def test_a_provider_error_is_explained_with_its_code(
     assert "временный сбой" in finish.page.text
 
 
+async def test_an_answer_that_does_not_verify_is_not_called_an_expired_link(
+    app: RunningBot, browser: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An ID token for another system: its own page and reason, not «link expired»."""
+    esia = f"{app.settings.public_url}/sandbox/esia"
+    await browser.put(f"{esia}/switches", json={"id_token_audience": "another-system"})
+    finish = await sign_in(app, browser, login_url(app, await app.consent(ALICE)), oid=IVANOV)
+    assert finish.page.status_code == 502
+    assert "Вход не подтверждён" in finish.page.text
+    assert "wrong_aud" in finish.page.text
+    assert "устарела" not in finish.page.text
+    assert finish.command is None
+    logged = caplog.text
+    assert "link_provider_failed" in logged
+    assert "wrong_aud" in logged
+
+
 async def test_a_cabinet_outage_at_sign_in_is_not_blamed_on_gosuslugi(
     app: RunningBot, browser: httpx.AsyncClient
 ) -> None:

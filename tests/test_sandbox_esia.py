@@ -736,8 +736,16 @@ async def test_switch_latency_and_validation(esia: Esia) -> None:
         "latency_ms": 150,
         "token_error": None,
         "authorize_error": None,
+        "id_token_audience": None,
     }
-    for bad in ({"latency_ms": -1}, {"down": "yes"}, {"token_error": "oops"}, {"nope": 1}):
+    bad_values = (
+        {"latency_ms": -1},
+        {"down": "yes"},
+        {"token_error": "oops"},
+        {"id_token_audience": 7},
+        {"nope": 1},
+    )
+    for bad in bad_values:
         response = await esia.http.put("/switches", json=bad)
         assert response.status_code == 422, bad
     assert (await esia.http.put("/switches", content=b"[")).status_code == 400

@@ -1,9 +1,14 @@
-"""ESIA's `client_secret`: a detached signature of the request's own fields.
+"""ESIA's `client_secret`: a raw signature of the request's own fields, as ESIA's current
+endpoints take it.
 
 At `/aas/oauth2/v2/ac` the signed string is `client_id + scope + scope_org + timestamp + state +
 redirect_uri`; at `/aas/oauth2/v3/te` the `code` follows. The timestamp is Moscow time as
-`yyyy.MM.dd HH:mm:ss +0300`. The signature (GOST R 34.10-2012 in production) is made by a
-pluggable signer and sent base64url-encoded.
+`yyyy.MM.dd HH:mm:ss +0300`. The concatenation's UTF-8 bytes go to a pluggable signer, which
+returns the signature value itself (GOST R 34.10-2012 in production; no PKCS#7/CMS envelope,
+no certificate) base64url-encoded without padding; the bot sends that text, trimmed, as
+`client_secret`, and ESIA picks the certificate to verify it with by `client_certificate_hash`.
+A PKCS#7 detached signature (CMS, the certificate inside) is what ESIA's old v1 endpoints
+(`/aas/oauth2/ac`, `/aas/oauth2/te`, with a different string) take; these endpoints do not.
 
 Signers (`ESIA_SIGNER`):
 * `command:/path/to/signer --args` — the message on stdin, the base64url signature on stdout

@@ -20,14 +20,16 @@ class Failure(enum.StrEnum):
     DENIED = "denied"  # the person pressed "deny" (or cancelled) at the provider
     UNVERIFIED = "unverified"  # the account is not confirmed (ESIA-007055, no is_tru / trusted)
     UNAVAILABLE = "unavailable"  # the provider is down, slow, or answered an error
-    INVALID = "invalid"  # a token that does not verify: signature, iss, aud, exp/nbf, nonce
+    INVALID = "invalid"  # the code is unknown, used or expired at the provider (invalid_grant)
+    UNTRUSTED = "untrusted"  # the answer does not verify: signature, alg, iss, aud, exp, nonce
 
 
 class ProviderError(Exception):
     def __init__(self, failure: Failure, *, code: str | None = None, detail: str = "") -> None:
         super().__init__(f"{failure.value}: {code or ''} {detail}".strip())
         self.failure = failure
-        self.code = code  # e.g. "ESIA-007055"; shown to the user mapped to plain advice
+        self.detail = detail  # our own words on what was checked: never the person's data
+        self.code = code  # e.g. "ESIA-007055", "wrong_aud"; shown to the user with plain advice
 
 
 @dataclass(frozen=True)

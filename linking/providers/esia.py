@@ -33,7 +33,7 @@ from linking.esia.secret import (
     signed_message,
 )
 from linking.providers.base import Failure, ProviderError, VerifiedIdentity
-from linking.providers.tokens import TokenKey, parse_token_key, verify_id_token
+from linking.providers.tokens import RS256, TokenKey, invalid, parse_token_key, verify_id_token
 
 DEFAULT_SCOPES = "openid fullname birthdate snils"
 TIMEOUT = httpx.Timeout(5.0, connect=2.0)
@@ -145,7 +145,9 @@ class EsiaProvider:
         self._own_http = http is None
         self._http = http or httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False)
         self.token_key = (
-            parse_token_key(token_key, http=self._http) if isinstance(token_key, str) else token_key
+            parse_token_key(token_key, http=self._http, allowed={RS256})
+            if isinstance(token_key, str)
+            else token_key
         )
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
@@ -238,10 +240,10 @@ class EsiaProvider:
         if body is None:
             raise _unavailable("token endpoint: not JSON")
         if "state" in body and body["state"] != state:
-            raise ProviderError(Failure.INVALID, detail="the token response's state is not ours")
+            raise invalid("wrong_state", "the token response's state is not ours")
         for name in ("id_token", "access_token"):
             if not isinstance(body.get(name), str) or not body[name]:
-                raise ProviderError(Failure.INVALID, detail=f"the token response has no {name}")
+                raise invalid("malformed_token", f"the token response has no {name}")
         return body
 
     async def exchange(
@@ -258,7 +260,7 @@ class EsiaProvider:
             raise ProviderError(Failure.UNVERIFIED, detail="the account is not verified (is_tru)")
         oid = str(subject.get(OID, claims.get("sub", "")))
         if not _OID.fullmatch(oid):
-            raise ProviderError(Failure.INVALID, detail="the ID token has no usable oid")
+            raise invalid("malformed_token", "the ID token has no usable oid")
 
         response = await self._request(
             "person",

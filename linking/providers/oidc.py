@@ -1,10 +1,20 @@
 """Any standard OpenID Connect provider, found by discovery (an insurer's OIDC gateway/broker).
 
-Authorization code flow with PKCE S256 and a nonce, built on authlib's httpx client; the ID
-token is verified against the provider's JWKS (`tokens.py`: signature with the configured alg,
-`iss`, `aud`/`azp`, `exp`/`nbf`, `nonce`, and `at_hash` when present). `require_claim`
-(`name=value`, e.g. `trusted=true`) is looked up in the ID token, then in userinfo; an account
-without it is "not verified".
+Authorization code flow with PKCE S256 and a nonce, built on authlib's httpx client:
+
+* the client authenticates at the token endpoint as `token_auth_method` says
+  (`OIDC_TOKEN_AUTH_METHOD`): `client_secret_basic` (id and secret form-encoded before base64,
+  RFC 6749 §2.3.1: a secret with `+/=%` works), `client_secret_post`, or `private_key_jwt`
+  (RFC 7523, signed with `client_key`); a method the provider does not advertise is a
+  configuration error, found at start-up (`check_configuration`);
+* the ID token is verified against the provider's JWKS (`tokens.py`) with any asymmetric
+  algorithm the provider advertises (RS/PS/ES families, EdDSA; never `none` or HMAC), then
+  `iss`, `aud`/`azp`, `exp`/`nbf`, `nonce`, and `at_hash` when present;
+* the authorization response's `iss` (RFC 9207) must be the issuer when it is sent, and must
+  be sent when the provider says it sends it.
+
+`require_claim` (`name=value`, e.g. `trusted=true`) is looked up in the ID token, then in
+userinfo; an account without it is "not verified" (request the scope that releases it).
 
 One authlib client is made per sign-in (over one shared connection pool), so a token is never
 kept on a shared object nor sent on behalf of a concurrent sign-in.
@@ -13,23 +23,45 @@ kept on a shared object nor sent on behalf of a concurrent sign-in.
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
-import hashlib
 import hmac
+import json
 import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, quote_plus
 
 import httpx
 from authlib.integrations.base_client import OAuthError  # type: ignore[import-untyped]
 from authlib.integrations.httpx_client import AsyncOAuth2Client  # type: ignore[import-untyped]
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from joserfc import jwt
+from joserfc.jwk import ECKey, OKPKey, RSAKey
 
 from linking.providers.base import Failure, ProviderError, VerifiedIdentity
 from linking.providers.esia import TIMEOUT, snils_digits, text_claim
-from linking.providers.tokens import RS256, JwksUrl, b64url_decode, check_claims, verified_payload
+from linking.providers.tokens import (
+    ASYMMETRIC_ALGS,
+    RS256,
+    JwksUrl,
+    b64url_decode,
+    check_claims,
+    hash_of,
+    invalid,
+    verified_payload,
+)
 
 DEFAULT_SCOPES = "openid profile"
+BASIC, POST, PRIVATE_KEY_JWT = "client_secret_basic", "client_secret_post", "private_key_jwt"
+TOKEN_AUTH_METHODS = (BASIC, POST, PRIVATE_KEY_JWT)
+#: Why discovery found a provider this configuration cannot work with (start-up refuses it).
+MISCONFIGURED = frozenset({"auth_method_unsupported", "no_usable_alg"})
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+ASSERTION_LIFETIME = 60
 DISCOVERY_TTL = 3600.0
 _NAME_CLAIMS = ("family_name", "given_name")
 
@@ -69,15 +101,62 @@ def _iso_date(value: object) -> dt.date | None:
         return None
 
 
-def _at_hash_matches(at_hash: object, access_token: str) -> bool:
-    """OIDC core 3.1.3.6 for RS256: the left half of SHA-256 of the access token."""
+def _at_hash_matches(at_hash: object, access_token: str, alg: str) -> bool:
+    """OIDC core 3.1.3.6: the left half of the ID token algorithm's hash of the access token."""
     if not isinstance(at_hash, str):
         return False
-    digest = hashlib.sha256(access_token.encode("ascii", "replace")).digest()
+    hasher = hashes.Hash(hash_of(alg))
+    hasher.update(access_token.encode("ascii", "replace"))
+    digest = hasher.finalize()
     try:
         return hmac.compare_digest(b64url_decode(at_hash), digest[: len(digest) // 2])
     except ValueError:
         return False
+
+
+def _form_encoded_basic(
+    client: Any, method: str, uri: str, headers: dict[str, str], body: str
+) -> tuple[str, dict[str, str], str]:
+    """`client_secret_basic` as RFC 6749 §2.3.1 has it: id and secret each form-encoded, then
+    base64 (authlib sends them as they are, which a strict server refuses for `+/=%`)."""
+    pair = f"{quote_plus(client.client_id)}:{quote_plus(client.client_secret or '')}"
+    headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
+    return uri, headers, body
+
+
+class ClientKey:
+    """The private key of `private_key_jwt` (`OIDC_CLIENT_KEY`, PEM): its algorithm follows
+    from its type (RSA: RS256; EC: ES256/384/512 by curve; Ed25519: EdDSA)."""
+
+    def __init__(self, pem: bytes, *, kid: str | None = None) -> None:
+        private = serialization.load_pem_private_key(pem, password=None)
+        self._key: RSAKey | ECKey | OKPKey
+        if isinstance(private, rsa.RSAPrivateKey):
+            self.alg, self._key = RS256, RSAKey.import_key(pem)
+        elif isinstance(private, ec.EllipticCurvePrivateKey):
+            algs = {"secp256r1": "ES256", "secp384r1": "ES384", "secp521r1": "ES512"}
+            if private.curve.name not in algs:
+                raise ValueError(f"the EC curve {private.curve.name} has no JWS algorithm")
+            self.alg, self._key = algs[private.curve.name], ECKey.import_key(pem)
+        elif isinstance(private, ed25519.Ed25519PrivateKey):
+            self.alg, self._key = "EdDSA", OKPKey.import_key(pem)
+        else:
+            raise ValueError("OIDC_CLIENT_KEY must be an RSA, EC or Ed25519 private key")
+        self.kid = kid
+
+    def assertion(self, client_id: str, audience: str) -> str:
+        """RFC 7523 §3: a short-lived JWT naming the client, for the token endpoint."""
+        now = int(time.time())
+        header = {"alg": self.alg, "typ": "JWT"} | ({"kid": self.kid} if self.kid else {})
+        claims = {
+            "iss": client_id,
+            "sub": client_id,
+            "aud": audience,
+            "jti": str(uuid.uuid4()),
+            "iat": now,
+            "exp": now + ASSERTION_LIFETIME,
+        }
+        return jwt.encode(header, claims, self._key, algorithms=[self.alg])
 
 
 class _Borrowed(httpx.AsyncBaseTransport):
@@ -99,15 +178,16 @@ class Metadata:
     authorization_endpoint: str
     token_endpoint: str
     userinfo_endpoint: str | None
-    token_auth_method: str
-    jwks: JwksUrl
+    jwks: JwksUrl  # with the algorithms the provider advertises that are verified here
+    sends_iss: bool  # RFC 9207: the authorization response carries `iss`
     fetched_at: float
 
 
 class OidcProvider:
     """A standard OpenID provider at `issuer` (discovery at
     `{issuer}/.well-known/openid-configuration`). `require_claim` is `OIDC_REQUIRE_CLAIM`
-    (`name=value` or None); `transport` is for tests (it carries every request)."""
+    (`name=value` or None); `client_secret` serves the `client_secret_*` methods and
+    `client_key` `private_key_jwt`; `transport` is for tests (it carries every request)."""
 
     uses_nonce = True
 
@@ -116,21 +196,30 @@ class OidcProvider:
         *,
         issuer: str,
         client_id: str,
-        client_secret: str,
+        client_secret: str | None = None,
+        token_auth_method: str = BASIC,
+        client_key: ClientKey | None = None,
         scopes: str = DEFAULT_SCOPES,
         require_claim: str | None = None,
-        id_token_alg: str = RS256,
         name: str = "oidc",
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         if "openid" not in scopes.split():
             raise ValueError("the OIDC scopes must include openid")
-        if id_token_alg != RS256:
-            raise ValueError("only RS256 ID tokens are verified against a JWKS")
+        if token_auth_method not in TOKEN_AUTH_METHODS:
+            raise ValueError(
+                f"the token auth method must be one of {', '.join(TOKEN_AUTH_METHODS)}"
+            )
+        if token_auth_method == PRIVATE_KEY_JWT and client_key is None:
+            raise ValueError("private_key_jwt needs the client's private key (OIDC_CLIENT_KEY)")
+        if token_auth_method != PRIVATE_KEY_JWT and not client_secret:
+            raise ValueError(f"{token_auth_method} needs the client secret (OIDC_CLIENT_SECRET)")
         self.name = name
         self.issuer = issuer.rstrip("/")
         self.client_id = client_id
         self._client_secret = client_secret
+        self.token_auth_method = token_auth_method
+        self._client_key = client_key
         self.scopes = " ".join(scopes.split())
         self.required = parse_required_claim(require_claim)
         self._transport = transport or httpx.AsyncHTTPTransport()
@@ -169,23 +258,55 @@ class OidcProvider:
                 raise _unavailable(f"discovery: {field} is not HTTPS")
             endpoints[field] = value
         userinfo = document.get("userinfo_endpoint")
-        methods = document.get("token_endpoint_auth_methods_supported")
-        auth_method = "client_secret_basic"
-        if (
-            isinstance(methods, list)
-            and auth_method not in methods
-            and "client_secret_post" in methods
-        ):
-            auth_method = "client_secret_post"
+        self._check_auth_method(document)
+        # OIDC Discovery 3: RS256 is the default and must be among them.
+        advertised = document.get("id_token_signing_alg_values_supported") or [RS256]
+        algs = ASYMMETRIC_ALGS & {a for a in advertised if isinstance(a, str)}
+        if not algs:
+            raise _unavailable(
+                f"discovery: the provider signs ID tokens with {advertised}, none of which"
+                " is an asymmetric algorithm verified here",
+                code="no_usable_alg",
+            )
         return Metadata(
             issuer=issuer,
             authorization_endpoint=endpoints["authorization_endpoint"],
             token_endpoint=endpoints["token_endpoint"],
             userinfo_endpoint=userinfo if isinstance(userinfo, str) else None,
-            token_auth_method=auth_method,
-            jwks=JwksUrl(endpoints["jwks_uri"], self._http),
+            jwks=JwksUrl(endpoints["jwks_uri"], self._http, allowed=algs),
+            sends_iss=document.get("authorization_response_iss_parameter_supported") is True,
             fetched_at=time.monotonic(),
         )
+
+    def _check_auth_method(self, document: Mapping[str, Any]) -> None:
+        # OAuth 2.0 metadata (RFC 8414 §2): client_secret_basic when the list is absent.
+        methods = document.get("token_endpoint_auth_methods_supported") or [BASIC]
+        if self.token_auth_method not in methods:
+            raise _unavailable(
+                f"discovery: the provider does not take {self.token_auth_method} at its token"
+                f" endpoint; it takes {', '.join(map(str, methods))} (OIDC_TOKEN_AUTH_METHOD)",
+                code="auth_method_unsupported",
+            )
+        signing = document.get("token_endpoint_auth_signing_alg_values_supported")
+        key = self._client_key
+        if self.token_auth_method == PRIVATE_KEY_JWT and key and signing and key.alg not in signing:
+            raise _unavailable(
+                f"discovery: the provider does not take {key.alg} client assertions; it takes"
+                f" {', '.join(map(str, signing))} (OIDC_CLIENT_KEY)",
+                code="auth_method_unsupported",
+            )
+
+    async def check_configuration(self) -> str | None:
+        """At start-up: raise ValueError when discovery shows this configuration cannot work
+        with the provider (an auth method or ID token algorithm it does not have); the reason
+        when the provider cannot be asked now (sign-ins will say it is unavailable), else None."""
+        try:
+            await self.metadata()
+        except ProviderError as exc:
+            if exc.code in MISCONFIGURED:
+                raise ValueError(str(exc.args[0]).split(" ", 2)[-1]) from None
+            return str(exc)
+        return None
 
     async def metadata(self) -> Metadata:
         """The discovery document, fetched once and refreshed hourly; a failure is not cached."""
@@ -196,15 +317,36 @@ class OidcProvider:
             return current
 
     def _client(self, metadata: Metadata) -> Any:
-        return AsyncOAuth2Client(
+        client = AsyncOAuth2Client(
             client_id=self.client_id,
             client_secret=self._client_secret,
-            token_endpoint_auth_method=metadata.token_auth_method,
+            token_endpoint_auth_method=self.token_auth_method,
             scope=self.scopes,
             transport=_Borrowed(self._transport),
             timeout=TIMEOUT,
             follow_redirects=False,
         )
+        client.register_client_auth_method((BASIC, _form_encoded_basic))
+        if self._client_key is not None:
+            key = self._client_key
+
+            def private_key_jwt(
+                client: Any, method: str, uri: str, headers: dict[str, str], body: str | bytes
+            ) -> tuple[str, dict[str, str], str]:
+                assertion = key.assertion(self.client_id, metadata.token_endpoint)
+                fields = {
+                    "client_id": self.client_id,
+                    "client_assertion_type": ASSERTION_TYPE,
+                    "client_assertion": assertion,
+                }
+                form = body.decode() if isinstance(body, bytes) else body  # httpx: bytes
+                if "client_id" in dict(parse_qsl(form)):  # authlib may have put it there
+                    del fields["client_id"]
+                extra = "&".join(f"{name}={quote_plus(value)}" for name, value in fields.items())
+                return uri, headers, f"{form}&{extra}" if form else extra
+
+            client.register_client_auth_method((PRIVATE_KEY_JWT, private_key_jwt))
+        return client
 
     # -------------------------------------------------------------------------- the interface
 
@@ -226,6 +368,11 @@ class OidcProvider:
         return str(url)
 
     def callback_error(self, params: Mapping[str, str]) -> ProviderError | None:
+        # RFC 9207: an answer from another issuer (a mix-up attack) is not this provider's.
+        iss = params.get("iss")
+        sends_iss = self._metadata is not None and self._metadata.sends_iss
+        if (iss is not None and iss.rstrip("/") != self.issuer) or (iss is None and sends_iss):
+            return invalid("wrong_iss_param", "the authorization response's iss is not ours")
         error = params.get("error")
         if not error:
             return None
@@ -259,7 +406,7 @@ class OidcProvider:
             raise _unavailable("token endpoint: not a bearer token")
         for field in ("id_token", "access_token"):
             if not isinstance(tokens.get(field), str) or not tokens[field]:
-                raise ProviderError(Failure.INVALID, detail=f"the token response has no {field}")
+                raise invalid("malformed_token", f"the token response has no {field}")
         return tokens
 
     async def _userinfo(self, metadata: Metadata, access_token: str) -> dict[str, Any]:
@@ -286,7 +433,7 @@ class OidcProvider:
         self, *, code: str, code_verifier: str, nonce: str | None, redirect_uri: str
     ) -> VerifiedIdentity:
         if nonce is None:
-            raise ProviderError(Failure.INVALID, detail="no nonce to check")
+            raise invalid("wrong_nonce", "no nonce to check")
         metadata = await self.metadata()
         tokens = await self._tokens(
             metadata, code=code, code_verifier=code_verifier, redirect_uri=redirect_uri
@@ -295,9 +442,12 @@ class OidcProvider:
         check_claims(claims, issuer=metadata.issuer, audience=self.client_id, nonce=nonce)
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject:
-            raise ProviderError(Failure.INVALID, detail="the ID token has no sub")
-        if "at_hash" in claims and not _at_hash_matches(claims["at_hash"], tokens["access_token"]):
-            raise ProviderError(Failure.INVALID, detail="wrong at_hash")
+            raise invalid("malformed_token", "the ID token has no sub")
+        alg = json.loads(b64url_decode(tokens["id_token"].split(".", 1)[0]))["alg"]  # verified
+        if "at_hash" in claims and not _at_hash_matches(
+            claims["at_hash"], tokens["access_token"], alg
+        ):
+            raise invalid("wrong_at_hash")
 
         person: dict[str, Any] = dict(claims)
         needs_claim = self.required is not None and self.required[0] not in claims
@@ -305,7 +455,7 @@ class OidcProvider:
             info = await self._userinfo(metadata, tokens["access_token"])
             if info and info.get("sub") != subject:
                 # OIDC core 5.3.2: userinfo about someone else must not be used
-                raise ProviderError(Failure.INVALID, detail="userinfo is about another subject")
+                raise invalid("other_subject", "userinfo is about another subject")
             person = {**info, **claims}
 
         level = "authenticated"

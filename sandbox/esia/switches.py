@@ -9,6 +9,9 @@
 * `authorize_error` — a code such as "ESIA-007055": every valid authorization request
   redirects straight back with `error=…&error_description=<code>: …&state=…` (no login page)
   until the switch is set back to null.
+* `id_token_audience` — a client id: ID tokens are issued for that system instead of the one
+  that asked (what a misconfigured or attacking ESIA would send; the client must refuse it)
+  until the switch is set back to null.
 
 A PUT is a partial update, all or nothing.
 """
@@ -37,6 +40,14 @@ def _code(name: str, value: Any) -> str | None:
     return value
 
 
+def _audience(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 0 < len(value) <= 100:
+        raise SwitchError(f"{name} must be null or a client id")
+    return value
+
+
 def _bool(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise SwitchError(f"{name} must be true or false")
@@ -54,6 +65,7 @@ _CHECKS = {
     "latency_ms": _latency,
     "token_error": _code,
     "authorize_error": _code,
+    "id_token_audience": _audience,
 }
 
 
@@ -63,6 +75,7 @@ class Switches:
     latency_ms: int = 0
     token_error: str | None = None
     authorize_error: str | None = None
+    id_token_audience: str | None = None
 
     def render(self) -> dict[str, Any]:
         return asdict(self)

@@ -344,7 +344,7 @@ def _exchange(state: EsiaState, form: MultiMapping[Any]) -> dict[str, Any]:
         ),
         "id_token": issuer.id_token(
             person,
-            client_id=authorization.client_id,
+            client_id=state.switches.id_token_audience or authorization.client_id,
             session_id=chosen.session_id,
             auth_time=chosen.auth_time,
             now=now,
