@@ -6,6 +6,7 @@ against the sandbox ESIA on a real port, and a real GOST R 34.10-2012 signature 
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -354,55 +355,57 @@ def test_short_rsa_keys_and_non_signing_jwks_are_refused() -> None:
         StaticKeys.from_json(json.dumps(ec_jwk(EC_KEY)), {RS256})
 
 
+@dataclass
+class PublishedJwks:
+    """A provider's JWKS URL as a test sets it: what it publishes, how often it was fetched,
+    and the clock the cache reads."""
+
+    published: dict[str, Any]
+    fetches: int = 0
+    moment: float = 1000.0
+
+    @contextlib.asynccontextmanager
+    async def keys(self) -> AsyncIterator[JwksUrl]:
+        def handler(request: httpx.Request) -> httpx.Response:
+            self.fetches += 1
+            return httpx.Response(200, json=self.published)
+
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
+            url = "https://idp.example/jwks"
+            yield JwksUrl(url, http, min_refresh=30, clock=lambda: self.moment)
+
+
 async def test_a_jwks_url_is_cached_and_refetched_for_an_unknown_kid() -> None:
-    published = {"keys": [jwk(KEY, "old")]}
-    fetches = 0
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal fetches
-        fetches += 1
-        return httpx.Response(200, json=published)
-
-    moment = 1000.0
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
-        keys = JwksUrl("https://idp.example/jwks", http, min_refresh=30, clock=lambda: moment)
+    jwks = PublishedJwks({"keys": [jwk(KEY, "old")]})
+    async with jwks.keys() as keys:
         await verify(sign(claims(), kid="old"), keys)
         await verify(sign(claims(), kid="old"), keys)
-        assert fetches == 1
-        published = {"keys": [jwk(KEY, "old"), jwk(OTHER_KEY, "new")]}
+        assert jwks.fetches == 1
+        jwks.published = {"keys": [jwk(KEY, "old"), jwk(OTHER_KEY, "new")]}
         rotated = sign(claims(), OTHER_KEY, kid="new")
         await invalid(rotated, "bad_signature", key=keys)  # refetched at most every 30 s
-        assert fetches == 1
-        moment += 31
+        assert jwks.fetches == 1
+        jwks.moment += 31
         await verify(rotated, keys)
-        assert fetches == 2
-        moment += 3600
+        assert jwks.fetches == 2
+        jwks.moment += 3600
         await verify(rotated, keys)
-        assert fetches == 3  # the cache lives an hour
+        assert jwks.fetches == 3  # the cache lives an hour
 
 
 async def test_a_key_rotated_under_the_same_kid_is_fetched_again_after_a_failure() -> None:
-    published = {"keys": [jwk(KEY, "k1")]}
-    fetches = 0
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal fetches
-        fetches += 1
-        return httpx.Response(200, json=published)
-
-    moment = 1000.0
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
-        keys = JwksUrl("https://idp.example/jwks", http, min_refresh=30, clock=lambda: moment)
+    jwks = PublishedJwks({"keys": [jwk(KEY, "k1")]})
+    async with jwks.keys() as keys:
         await verify(sign(claims(), kid="k1"), keys)
-        published = {"keys": [jwk(OTHER_KEY, "k1")]}  # new key material, the same kid
+        jwks.published = {"keys": [jwk(OTHER_KEY, "k1")]}  # new key material, the same kid
         rotated = sign(claims(), OTHER_KEY, kid="k1")
         await invalid(rotated, "bad_signature", key=keys)  # within 30 s: no refetch
-        assert fetches == 1
-        moment += 31
+        assert jwks.fetches == 1
+        jwks.moment += 31
         await verify(rotated, keys)  # the failure fetched the keys again
-        assert fetches == 2
+        assert jwks.fetches == 2
         await invalid(sign(claims(), KEY, kid="k1"), "bad_signature", key=keys)
-        assert fetches == 2, "a forged token cannot make it fetch more than every 30 s"
+        assert jwks.fetches == 2, "a forged token cannot make it fetch more than every 30 s"
 
 
 async def test_a_jwks_url_that_is_down_is_unavailable_not_invalid() -> None:

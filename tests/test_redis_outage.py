@@ -23,7 +23,7 @@ from bot.middlewares import outage
 from bot.webhook import add_webhook_route
 from tests.conftest import IN_CI, Backend
 from tests.fake_telegram import FakeTelegram
-from tests.harness import running_bot
+from tests.harness import RunningBot, running_bot
 from tests.sandbox_server import free_port
 
 pytestmark = [pytest.mark.reliability, pytest.mark.backends("embedded")]
@@ -88,6 +88,18 @@ async def own_redis() -> AsyncIterator[RedisServer]:
         server.stop()
 
 
+@contextlib.asynccontextmanager
+async def helping(migrated: Backend) -> AsyncIterator[tuple[RedisServer, RunningBot]]:
+    """A bot on a Redis of its own, shown to answer /help before the test stops Redis."""
+    async with (
+        own_redis() as redis,
+        running_bot(dataclasses.replace(migrated, redis_url=redis.url)) as app,
+    ):
+        app.tg.user_message(1, "/help")
+        await app.tg.wait_for("sendMessage", lambda c: HELP in (c.text or ""))
+        yield redis, app
+
+
 def texts_to(app: object, chat_id: int, after: int) -> list[str]:
     tg = app.tg  # type: ignore[attr-defined]
     return [c.text or "" for c in tg.calls[after:] if c.chat_id == chat_id and c.text]
@@ -97,12 +109,7 @@ def texts_to(app: object, chat_id: int, after: int) -> list[str]:
 async def test_a_message_sent_while_redis_restarts_is_answered_once_it_is_back(
     migrated: Backend,
 ) -> None:
-    async with (
-        own_redis() as redis,
-        running_bot(dataclasses.replace(migrated, redis_url=redis.url)) as app,
-    ):
-        app.tg.user_message(1, "/help")
-        await app.tg.wait_for("sendMessage", lambda c: HELP in (c.text or ""))
+    async with helping(migrated) as (redis, app):
         mark = app.tg.mark()
         redis.stop()
         app.tg.user_message(2, "/help")  # written while Redis is down
@@ -126,12 +133,7 @@ async def test_a_long_outage_tells_the_person_to_try_later_not_an_incident(
     migrated: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(outage, "HOLD_POLLING", 1.0)
-    async with (
-        own_redis() as redis,
-        running_bot(dataclasses.replace(migrated, redis_url=redis.url)) as app,
-    ):
-        app.tg.user_message(1, "/help")
-        await app.tg.wait_for("sendMessage", lambda c: HELP in (c.text or ""))
+    async with helping(migrated) as (redis, app):
         mark = app.tg.mark()
         redis.stop()
         app.tg.user_message(1, "/help")
