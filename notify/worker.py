@@ -116,6 +116,10 @@ class Worker:
         self._records: asyncio.Queue[_Record | None] = asyncio.Queue()
         self._room = asyncio.Event()
         self._due = asyncio.Event()  # rows may be due: a ring, or stop()
+        #: Set while the claimer has looked, found fewer rows than it has room for, and waits
+        #: for a ring or its next poll (what a test waits for instead of sleeping).
+        self.idle = asyncio.Event()
+        self.rings = 0  # doorbell rings heard (the first comes on subscribing)
         self._stopping = asyncio.Event()
         self._busy = 0
         self._broadcasts: dict[int, tuple[float, bool]] = {}  # id → (asked at, cancelled)
@@ -142,7 +146,7 @@ class Worker:
         self._claimer = asyncio.create_task(self._claim_loop(), name=f"outbox-claimer-{self.id}")
         if self.doorbell is not None:
             self._listener = asyncio.create_task(
-                self.doorbell.listen(self._due.set), name=f"outbox-doorbell-{self.id}"
+                self.doorbell.listen(self._ring), name=f"outbox-doorbell-{self.id}"
             )
         if self.depth_interval > 0:
             self._depth = asyncio.create_task(self._depth_loop(), name="outbox-depth")
@@ -196,6 +200,11 @@ class Worker:
 
     # -- claiming -----------------------------------------------------------------------------
 
+    def _ring(self) -> None:
+        self.rings += 1
+        self.idle.clear()  # it looks again before it is idle again
+        self._due.set()
+
     async def _claim_loop(self) -> None:
         low_water = max(1, self.concurrency // 2)
         while not self._stopping.is_set():
@@ -215,8 +224,11 @@ class Worker:
                 for row in rows:
                     self._queue.put_nowait(row)
             if len(rows) < room:
+                if not self._due.is_set():  # a ring during the claim: it looks again first
+                    self.idle.set()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._due.wait(), self.poll_interval)
+                self.idle.clear()
 
     async def _check_redelivered(self, rows: list[Claimed]) -> None:
         """Rows whose previous worker's lease ran out: the ones it had let go to Telegram
