@@ -119,7 +119,7 @@ class Worker:
         #: Set while the claimer has looked, found fewer rows than it has room for, and waits
         #: for a ring or its next poll (what a test waits for instead of sleeping).
         self.idle = asyncio.Event()
-        self.rings = 0  # doorbell rings heard (the first comes on subscribing)
+        self.rang = asyncio.Event()  # a ring was heard (the first comes on subscribing)
         self._stopping = asyncio.Event()
         self._busy = 0
         self._broadcasts: dict[int, tuple[float, bool]] = {}  # id → (asked at, cancelled)
@@ -201,7 +201,7 @@ class Worker:
     # -- claiming -----------------------------------------------------------------------------
 
     def _ring(self) -> None:
-        self.rings += 1
+        self.rang.set()
         self.idle.clear()  # it looks again before it is idle again
         self._due.set()
 

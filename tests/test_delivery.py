@@ -268,8 +268,7 @@ async def test_a_ring_of_the_doorbell_wakes_an_idle_worker_at_once(delivery: Eng
     await worker.start()
     try:
         async with asyncio.timeout(10):
-            while not worker.rings:  # until it listens (it hears a ring on subscribing)
-                await asyncio.sleep(0.01)
+            await worker.rang.wait()  # it listens (it hears a ring on subscribing)
             # and has looked since, found nothing, and sleeps until its next poll (a fixed
             # sleep here failed on a loaded machine: that look came after the row)
             await worker.idle.wait()
