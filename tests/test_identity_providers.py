@@ -1209,3 +1209,31 @@ async def test_the_authorization_responses_iss_must_be_the_issuer() -> None:
         assert provider.callback_error({"code": "c", "iss": ISSUER}) is None
     finally:
         await provider.aclose()
+
+
+async def test_a_jwks_with_one_odd_key_still_verifies_with_the_others() -> None:
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    off_curve = ec_jwk(EC_KEY, "bad") | {"y": ec_jwk(OTHER_EC)["y"]}
+    odd = [jwk(small, "short"), off_curve, jwk(KEY, "listed") | {"alg": ["RS256"]}]
+    keys = StaticKeys.from_json(json.dumps({"keys": [*odd, jwk(KEY, "k1")]}))
+    await verify(sign(claims(), kid="k1"), keys)
+
+
+async def test_a_failed_refresh_keeps_the_cached_keys_and_is_rate_limited() -> None:
+    jwks = PublishedJwks({"keys": [jwk(KEY, "k1")]})
+    async with jwks.keys() as keys:
+        await verify(sign(claims(), kid="k1"), keys)
+        jwks.published = {"not": "a jwks"}  # the provider's JWKS endpoint breaks
+        jwks.moment += 3601  # the cache is stale: fetched again, fails, the old keys serve
+        await verify(sign(claims(), kid="k1"), keys)
+        forged = sign(claims(), OTHER_KEY, kid="k1")
+        for _ in range(5):
+            await invalid(forged, "bad_signature", key=keys)
+        assert jwks.fetches == 2, "a failed fetch counts for the 30 s limit too"
+
+
+async def test_a_token_that_never_expires_or_is_not_ascii_is_malformed() -> None:
+    await invalid(sign(claims(exp=float("nan"))), "malformed_token")
+    await invalid(sign(claims(exp=float("inf"))), "malformed_token")
+    header, payload, signature = sign(claims()).split(".")
+    await invalid(f"{header}.{payload}é.{signature}", "malformed_token")

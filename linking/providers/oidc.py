@@ -304,7 +304,7 @@ class OidcProvider:
             await self.metadata()
         except ProviderError as exc:
             if exc.code in MISCONFIGURED:
-                raise ValueError(str(exc.args[0]).split(" ", 2)[-1]) from None
+                raise ValueError(exc.detail.removeprefix("discovery: ")) from None
             return str(exc)
         return None
 

@@ -32,6 +32,7 @@ import binascii
 import contextlib
 import hmac
 import json
+import math
 import os
 import re
 import shlex
@@ -43,6 +44,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
+import structlog
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
@@ -50,6 +52,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, paddin
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from linking.providers.base import Failure, ProviderError
+
+log = structlog.get_logger(__name__)
 
 RS256 = "RS256"
 GOST3410_2012_256 = "GOST3410_2012_256"
@@ -218,14 +222,18 @@ def keys_from_jwks(document: object) -> list[Key]:
     for jwk in entries:
         if not isinstance(jwk, dict) or jwk.get("use", "sig") != "sig":
             continue
-        public = _public_key_of(jwk)
-        if public is None:
+        kid = jwk.get("kid")
+        try:  # one odd key (too short, off its curve, badly encoded) must not hide the others
+            public = _public_key_of(jwk)
+            if public is None:
+                continue
+            algs = algs_of(_checked(public))
+        except ValueError as exc:
+            log.warning("jwk_skipped", kid=str(kid)[:64], reason=str(exc)[:100])
             continue
-        algs = algs_of(_checked(public))
         named = jwk.get("alg")
         if named is not None:
-            algs = algs & {named}
-        kid = jwk.get("kid")
+            algs = algs & {named} if isinstance(named, str) else frozenset()
         if algs:
             keys.append(Key(kid if isinstance(kid, str) else None, algs, public))
     return keys
@@ -312,6 +320,18 @@ class JwksUrl:
         self._lock = asyncio.Lock()
 
     async def _fetch(self) -> list[Key]:
+        """The published keys; a failed fetch counts as a fetch for the rate limit, and the
+        keys cached before it (if any) go on serving."""
+        self._fetched_at = self._clock()
+        try:
+            return await self._download()
+        except ProviderError:
+            if self._keys is None:
+                raise
+            log.warning("jwks_refresh_failed_using_cached_keys")
+            return self._keys
+
+    async def _download(self) -> list[Key]:
         try:
             response = await self._http.get(self.url, headers={"Accept": "application/json"})
         except httpx.HTTPError as exc:
@@ -322,8 +342,9 @@ class JwksUrl:
             keys = keys_from_jwks(response.json())
         except (ValueError, KeyError) as exc:
             raise ProviderError(Failure.UNAVAILABLE, detail=f"JWKS: {exc}") from None
+        if not keys:
+            raise ProviderError(Failure.UNAVAILABLE, detail="JWKS: no signing key")
         self._keys = keys
-        self._fetched_at = self._clock()
         return keys
 
     async def keys(self, kid: str | None, *, failed: bool = False) -> list[Key]:
@@ -460,7 +481,7 @@ def _number(claims: Mapping[str, Any], name: str) -> float | None:
     value = claims.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise invalid("malformed_token", f"{name} is not a number")
     return float(value)
 
@@ -490,6 +511,8 @@ async def verified_payload(token: str, key: TokenKey) -> dict[str, Any]:
         signature = b64url_decode(signature_segment)
     except ValueError:
         raise invalid("bad_signature", "the signature is not base64url") from None
+    if not _B64URL.fullmatch(header_segment) or not _B64URL.fullmatch(payload_segment):
+        raise invalid("malformed_token", "the ID token is not base64url")
     signing_input = f"{header_segment}.{payload_segment}".encode("ascii")
     if not signature or not await key.verify(alg, signing_input, signature, kid):
         raise invalid("bad_signature", "bad signature")
