@@ -26,7 +26,6 @@ import asyncio
 import base64
 import datetime as dt
 import hmac
-import json
 import time
 import uuid
 from collections.abc import Mapping
@@ -438,12 +437,11 @@ class OidcProvider:
         tokens = await self._tokens(
             metadata, code=code, code_verifier=code_verifier, redirect_uri=redirect_uri
         )
-        claims = await verified_payload(tokens["id_token"], metadata.jwks)
+        alg, claims = await verified_payload(tokens["id_token"], metadata.jwks)
         check_claims(claims, issuer=metadata.issuer, audience=self.client_id, nonce=nonce)
         subject = claims.get("sub")
         if not isinstance(subject, str) or not subject:
             raise invalid("malformed_token", "the ID token has no sub")
-        alg = json.loads(b64url_decode(tokens["id_token"].split(".", 1)[0]))["alg"]  # verified
         if "at_hash" in claims and not _at_hash_matches(
             claims["at_hash"], tokens["access_token"], alg
         ):

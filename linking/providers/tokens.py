@@ -486,9 +486,9 @@ def _number(claims: Mapping[str, Any], name: str) -> float | None:
     return float(value)
 
 
-async def verified_payload(token: str, key: TokenKey) -> dict[str, Any]:
-    """The payload of `token` once its signature checks out with `key`, in one of `key.algs`
-    whatever the header says (never `none`, never HMAC)."""
+async def verified_payload(token: str, key: TokenKey) -> tuple[str, dict[str, Any]]:
+    """The algorithm and payload of `token` once its signature checks out with `key`, in one
+    of `key.algs` whatever the header says (never `none`, never HMAC)."""
     if not key.algs or any(a.lower() == "none" or a.startswith("HS") for a in key.algs):
         raise ValueError(f"{sorted(key.algs)} are not acceptable ID token algorithms")
     if len(token) > MAX_TOKEN_CHARS:
@@ -516,7 +516,7 @@ async def verified_payload(token: str, key: TokenKey) -> dict[str, Any]:
     signing_input = f"{header_segment}.{payload_segment}".encode("ascii")
     if not signature or not await key.verify(alg, signing_input, signature, kid):
         raise invalid("bad_signature", "bad signature")
-    return _json_object(payload_segment, "payload")
+    return alg, _json_object(payload_segment, "payload")
 
 
 def check_claims(
@@ -566,6 +566,6 @@ async def verify_id_token(
     now: float | None = None,
 ) -> dict[str, Any]:
     """The claims of a verified ID token: signature, then `check_claims`."""
-    claims = await verified_payload(token, key)
+    _, claims = await verified_payload(token, key)
     check_claims(claims, issuer=issuer, audience=audience, nonce=nonce, leeway=leeway, now=now)
     return claims
