@@ -33,7 +33,7 @@ async def unavailable_without_redis(request: web.Request, handler: Handler) -> w
     except UNAVAILABLE as exc:
         metrics.REDIS_UNAVAILABLE.labels("request").inc()
         # The route's first segment only: a one-time link's token is a secret.
-        route = request.path.split("/")[1] if request.path.count("/") else ""
+        route = request.path.split("/")[1]
         log.warning("redis_unavailable_request", route=route, error=type(exc).__name__)
         response = _answer(request)
         response.headers["Retry-After"] = str(RETRY_AFTER)

@@ -81,7 +81,7 @@ flood-notice = Too many messages in a row. Wait a couple of seconds and I will a
 error-incident =
     Sorry, something went wrong. We are looking into it.
     Incident number: <code>{ $incident }</code> — tell it to support if the problem repeats.
-service-unavailable = The service is temporarily unavailable, and I could not handle this message. Please send it again in a couple of minutes.
+service-unavailable = The service is temporarily unavailable, so I could not handle your request. Please try again in a couple of minutes.
 
 ## The insurer's cabinet
 cabinet-unavailable = The insurer's personal cabinet is temporarily unavailable. Please try again in a few minutes — everything you entered is kept.
