@@ -34,6 +34,17 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from tests.sandbox_server import free_port
 
+#: The provider's one account: a verified person the sandbox cabinet knows as a customer.
+ACCOUNTS = {
+    "alice": {
+        "given_name": "Алиса",
+        "family_name": "Смирнова",
+        "birthdate": "1990-02-03",
+        "snils": "145-978-312 08",
+        "trusted": True,
+    }
+}
+
 HERE = Path(__file__).parent / "strict_idp"
 SERVER = HERE / "server.mjs"
 INSTALL = "cd tests/strict_idp && npm ci"

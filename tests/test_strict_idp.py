@@ -22,6 +22,7 @@ from tests.conftest import IN_CI, Backend
 from tests.harness import RunningBot, running_bot
 from tests.sandbox_server import free_port
 from tests.strict_idp import (
+    ACCOUNTS,
     NODE_PROBLEM,
     StrictIdp,
     ec_key,
@@ -37,15 +38,6 @@ pytestmark = pytest.mark.backends("embedded")
 
 CLIENT = "cabinet-bot"
 SECRET = "Ab+c/De=Fg%20hI/jk+=="  # what generated secrets look like: +/= and a %
-ACCOUNTS = {
-    "alice": {
-        "given_name": "Алиса",
-        "family_name": "Смирнова",
-        "birthdate": "1990-02-03",
-        "snils": "145-978-312 08",
-        "trusted": True,
-    }
-}
 GREETING = "✅ Вы вошли как Алиса С."
 
 

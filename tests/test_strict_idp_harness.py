@@ -22,6 +22,7 @@ from joserfc.jwk import KeySet
 
 from tests.conftest import IN_CI
 from tests.strict_idp import (
+    ACCOUNTS,
     NODE_PROBLEM,
     StrictIdp,
     ec_key,
@@ -55,15 +56,6 @@ CLIENTS: list[dict[str, Any]] = [
         "response_types": ["code"],
     },
 ]
-ACCOUNTS = {
-    "alice": {
-        "given_name": "Алиса",
-        "family_name": "Смирнова",
-        "birthdate": "1990-02-03",
-        "snils": "145-978-312 08",
-        "trusted": True,
-    }
-}
 SCOPE = "openid profile snils trusted"
 
 
