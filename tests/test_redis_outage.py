@@ -18,6 +18,7 @@ import pytest
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot import metrics
 from bot.app import build_bot, build_dispatcher, open_resources
 from bot.middlewares import outage
 from bot.webhook import add_webhook_route
@@ -112,8 +113,12 @@ async def test_a_message_sent_while_redis_restarts_is_answered_once_it_is_back(
     async with helping(migrated) as (redis, app):
         mark = app.tg.mark()
         redis.stop()
+        waited = metrics.REDIS_UNAVAILABLE.labels("update")._value.get()
         app.tg.user_message(2, "/help")  # written while Redis is down
-        await asyncio.sleep(1)
+        async with asyncio.timeout(10):  # it found Redis down and waits (not yet answered)
+            while metrics.REDIS_UNAVAILABLE.labels("update")._value.get() == waited:  # noqa: ASYNC110 - a counter has no event
+                await asyncio.sleep(0.05)
+        assert not texts_to(app, 2, mark)
         await redis.start()
         await app.tg.wait_for(
             "sendMessage", lambda c: c.chat_id == 2 and HELP in (c.text or ""), after=mark
