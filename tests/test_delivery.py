@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import time
+import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -263,7 +264,9 @@ async def test_stop_finishes_in_flight_sends_and_releases_the_claimed_rest(
 
 async def test_a_ring_of_the_doorbell_wakes_an_idle_worker_at_once(delivery: Engine) -> None:
     """An alert someone waits for goes out at once, not at the worker's next poll."""
-    doorbell = Doorbell(delivery.redis, prefix=KEY_PREFIX)
+    # A channel of this test's own: Redis pub/sub ignores the database number, so another
+    # test process ringing `cabinet:outbox:due` on its own db would wake this worker too.
+    doorbell = Doorbell(delivery.redis, prefix=f"{KEY_PREFIX}-{uuid.uuid4().hex}")
     worker = delivery.worker(poll_interval=60, doorbell=doorbell)
     await worker.start()
     try:
