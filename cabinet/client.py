@@ -39,10 +39,16 @@ from cabinet.models import (
     CertificateType,
     CertificateTypeList,
     ClaimDetail,
+    ClaimDraft,
+    ClaimDraftRequest,
+    ClaimDraftUpdate,
     ClaimMessage,
     ClaimMessageRequest,
+    ClaimRegistration,
     ClaimSummary,
+    ClaimTypeList,
     DocumentContentType,
+    DraftDocument,
     FeedbackReceipt,
     FeedbackRequest,
     Identity,
@@ -297,6 +303,116 @@ class CabinetClient:
             idempotency_key=idempotency_key,
             locale=locale,
             files={"file": (filename, content, content_type)},
+        )
+
+    # ------------------------------------------------------------------------- claim filing
+
+    async def claim_types(
+        self, customer_id: str, policy_id: str, *, locale: str = "ru"
+    ) -> Reading[ClaimTypeList]:
+        path = f"{_customer(customer_id)}/policies/{_segment(policy_id)}/claim-types"
+        return await self._read(
+            "list_claim_types", ClaimTypeList, scope=customer_id, path=path, locale=locale
+        )
+
+    async def create_claim_draft(
+        self,
+        customer_id: str,
+        request: ClaimDraftRequest,
+        *,
+        idempotency_key: uuid.UUID,
+        locale: str = "ru",
+    ) -> ClaimDraft:
+        return await self._create(
+            "create_claim_draft",
+            ClaimDraft,
+            customer_id=customer_id,
+            path=f"{_customer(customer_id)}/claim-drafts",
+            idempotency_key=idempotency_key,
+            locale=locale,
+            json=request.model_dump(mode="json"),
+        )
+
+    async def claim_drafts(self, customer_id: str, *, locale: str = "ru") -> Page[ClaimDraft]:
+        """Drafts are read fresh every time: they change with every step of the flow."""
+        response = await self._call(
+            "list_claim_drafts",
+            "GET",
+            f"{_customer(customer_id)}/claim-drafts",
+            locale=locale,
+            params={"page_size": 20},
+        )
+        return _parse(Page[ClaimDraft], response.content, "list_claim_drafts")
+
+    async def claim_draft(
+        self, customer_id: str, draft_id: str, *, locale: str = "ru"
+    ) -> ClaimDraft:
+        response = await self._call(
+            "get_claim_draft", "GET", _draft(customer_id, draft_id), locale=locale
+        )
+        return _parse(ClaimDraft, response.content, "get_claim_draft")
+
+    async def update_claim_draft(
+        self, customer_id: str, draft_id: str, update: ClaimDraftUpdate, *, locale: str = "ru"
+    ) -> ClaimDraft:
+        """A merge of values: repeating it changes nothing, so it needs no key."""
+        response = await self._call(
+            "update_claim_draft",
+            "PATCH",
+            _draft(customer_id, draft_id),
+            locale=locale,
+            json=update.model_dump(mode="json", exclude_unset=True),
+        )
+        return _parse(ClaimDraft, response.content, "update_claim_draft")
+
+    async def delete_claim_draft(
+        self, customer_id: str, draft_id: str, *, locale: str = "ru"
+    ) -> None:
+        await self._call(
+            "delete_claim_draft", "DELETE", _draft(customer_id, draft_id), locale=locale
+        )
+
+    async def upload_claim_draft_document(
+        self,
+        customer_id: str,
+        draft_id: str,
+        requirement: str,
+        *,
+        filename: str,
+        content: bytes,
+        content_type: DocumentContentType,
+        idempotency_key: uuid.UUID,
+        locale: str = "ru",
+    ) -> DraftDocument:
+        path = (
+            f"{_draft(customer_id, draft_id)}/documents?{urlencode({'requirement': requirement})}"
+        )
+        return await self._create(
+            "upload_claim_draft_document",
+            DraftDocument,
+            customer_id=customer_id,
+            path=path,
+            idempotency_key=idempotency_key,
+            locale=locale,
+            files={"file": (filename, content, content_type)},
+        )
+
+    async def delete_claim_draft_document(
+        self, customer_id: str, draft_id: str, document_id: str, *, locale: str = "ru"
+    ) -> None:
+        path = f"{_draft(customer_id, draft_id)}/documents/{_segment(document_id)}"
+        await self._call("delete_claim_draft_document", "DELETE", path, locale=locale)
+
+    async def submit_claim_draft(
+        self, customer_id: str, draft_id: str, *, idempotency_key: uuid.UUID, locale: str = "ru"
+    ) -> ClaimRegistration:
+        return await self._create(
+            "submit_claim_draft",
+            ClaimRegistration,
+            customer_id=customer_id,
+            path=f"{_draft(customer_id, draft_id)}/submit",
+            idempotency_key=idempotency_key,
+            locale=locale,
         )
 
     # ------------------------------------------------------------------------- certificates
@@ -602,3 +718,7 @@ def _segment(value: str) -> str:
 
 def _customer(customer_id: str) -> str:
     return f"v1/customers/{_segment(customer_id)}"
+
+
+def _draft(customer_id: str, draft_id: str) -> str:
+    return f"{_customer(customer_id)}/claim-drafts/{_segment(draft_id)}"

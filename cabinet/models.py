@@ -123,6 +123,7 @@ class PolicySummary(Response):
     ends_on: dt.date
     premium: Money
     renewable: bool
+    claimable: bool = False
 
 
 class Vehicle(Response):
@@ -253,11 +254,27 @@ class ClaimDocument(Response):
     uploaded_at: dt.datetime
 
 
+class Author(enum.StrEnum):
+    CUSTOMER = "customer"
+    HANDLER = "handler"
+
+
+class ClaimThreadMessage(Response):
+    message_id: Id
+    author: Author
+    text: str = Field(min_length=1, max_length=2000)
+    created_at: dt.datetime
+    handler_name: str | None = Field(default=None, max_length=60)
+
+
 class ClaimDetail(ClaimSummary):
     history: list[ClaimHistoryEntry] = Field(min_length=1)
     next_step: str | None = None
     requested_documents: list[str] = Field(default_factory=list)
     documents: list[ClaimDocument]
+    messages: list[ClaimThreadMessage] = Field(default_factory=list)
+    waiting_for: Author | None = None
+    answer_due_on: dt.date | None = None
 
 
 class ClaimMessageRequest(Request):
@@ -279,6 +296,118 @@ class UploadedDocument(Response):
     size: int = Field(ge=1, le=MAX_DOCUMENT_BYTES)
     content_type: DocumentContentType
     uploaded_at: dt.datetime
+
+
+# ----------------------------------------------------------------------------- claim filing
+
+
+class FieldKind(enum.StrEnum):
+    DATE = "date"
+    TEXT = "text"
+    AMOUNT = "amount"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+
+
+class FieldOption(Response):
+    id: Code
+    title: str
+    title_en: str
+
+
+class ClaimField(Response):
+    id: Code
+    kind: FieldKind
+    title: str
+    title_en: str
+    hint: str | None = None
+    hint_en: str | None = None
+    required: bool
+    max_length: int = Field(default=200, ge=1, le=2000)
+    min_amount: Amount | None = None
+    max_amount: Amount | None = None
+    options: list[FieldOption] = Field(default_factory=list)
+
+
+class DocumentRequirement(Response):
+    id: Code
+    title: str
+    title_en: str
+    required: bool
+    can_add_later: bool
+    content_types: list[DocumentContentType] = Field(min_length=1)
+    max_bytes: int = Field(ge=1, le=MAX_DOCUMENT_BYTES)
+    max_files: int = Field(ge=1, le=20)
+
+
+class ClaimKind(Response):
+    id: Code
+    title: str
+    title_en: str
+    claim_type: ClaimType
+    fields: list[ClaimField]
+    documents: list[DocumentRequirement]
+
+
+class ClaimTypeList(Response):
+    policy_id: Id
+    items: list[ClaimKind]
+
+
+class ClaimDraftRequest(Request):
+    policy_id: Id
+    claim_type: Code
+
+
+FieldValue = str | bool
+
+
+class ClaimDraftUpdate(Request):
+    fields: dict[str, FieldValue | None] | None = None
+    circumstances: str | None = Field(default=None, min_length=1, max_length=2000)
+
+
+class DraftDocument(Response):
+    document_id: Id
+    requirement: Code
+    name: str
+    size: int = Field(ge=1, le=MAX_DOCUMENT_BYTES)
+    content_type: DocumentContentType
+    uploaded_at: dt.datetime
+
+
+class MissingItem(Response):
+    pointer: str
+    blocking: bool
+
+
+class ClaimDraft(Response):
+    draft_id: Id
+    policy_id: Id
+    policy_number: str
+    claim_type: Code
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    fields: dict[str, FieldValue]
+    circumstances: str | None = None
+    documents: list[DraftDocument]
+    missing: list[MissingItem]
+
+
+class MissingDocument(Response):
+    id: Code
+    title: str
+    title_en: str
+
+
+class ClaimRegistration(Response):
+    claim_id: Id
+    number: str
+    registered_at: dt.datetime
+    registration_due_on: dt.date
+    decision_due_on: dt.date
+    decision_working_days: int = Field(ge=1)
+    missing_documents: list[MissingDocument]
 
 
 # ----------------------------------------------------------------------------- certificates
@@ -400,6 +529,8 @@ class EventType(enum.StrEnum):
     PAYMENT_SUCCEEDED = "payment.succeeded"
     POLICY_RENEWED = "policy.renewed"
     PAYOUT_SENT = "payout.sent"
+    CLAIM_REGISTERED = "claim.registered"
+    CLAIM_MESSAGE_RECEIVED = "claim.message_received"
 
 
 class _Event(Response):
@@ -486,6 +617,31 @@ class PayoutSent(_Event):
     data: PayoutSentData
 
 
+class ClaimRegisteredData(Response):
+    claim_id: Id
+    claim_number: str
+    decision_due_on: dt.date
+
+
+class ClaimRegistered(_Event):
+    type: Literal[EventType.CLAIM_REGISTERED]
+    data: ClaimRegisteredData
+
+
+class ClaimMessageReceivedData(Response):
+    claim_id: Id
+    claim_number: str
+    message_id: Id
+    text: str = Field(min_length=1, max_length=2000)
+    handler_name: str = Field(max_length=60)
+    reply_due_on: dt.date | None = None
+
+
+class ClaimMessageReceived(_Event):
+    type: Literal[EventType.CLAIM_MESSAGE_RECEIVED]
+    data: ClaimMessageReceivedData
+
+
 Event = Annotated[
     ClaimStatusChanged
     | ClaimDocumentsRequested
@@ -493,7 +649,9 @@ Event = Annotated[
     | PolicyExpiring
     | PaymentSucceeded
     | PolicyRenewed
-    | PayoutSent,
+    | PayoutSent
+    | ClaimRegistered
+    | ClaimMessageReceived,
     Field(discriminator="type"),
 ]
 EVENT: TypeAdapter[Event] = TypeAdapter(Event)

@@ -12,10 +12,13 @@ once, day or night — are what the user is waiting for or must act on now:
 * `claim.documents_requested` — the handling of the claim stops until the documents come;
 * `payment.succeeded` and `policy.renewed` — the answer to a payment the user just made.
 
-Everything else (a claim's new status, a ready certificate, an expiring policy, a payout)
-waits for the morning. A claim's change to `awaiting_documents` is told once, by the
-`claim.documents_requested` event that comes with it (with the list and the upload button),
-not a second time by its `claim.status_changed`.
+Everything else (a claim's new status, a message from the claim's handler, a ready
+certificate, an expiring policy, a payout) waits for the morning. `claim.registered` makes no
+alert: the chat that filed the claim showed its number and deadlines at once, and the event
+arrives while that chat's flow is still finishing, so it cannot be told apart from a claim
+filed elsewhere; the new claim is in «Обращения» either way. A claim's change to
+`awaiting_documents` is told once, by the `claim.documents_requested` event that comes with
+it (with the list and the upload button), not a second time by its `claim.status_changed`.
 
 Alert buttons are callback buttons (`AlertAction`), handled by `bot/handlers/alerts.py`,
 which authorises the object against the pressing chat's own link.
@@ -38,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cabinet.models import (
     CertificateReady,
     ClaimDocumentsRequested,
+    ClaimMessageReceived,
     ClaimStatus,
     ClaimStatusChanged,
     Event,
@@ -63,6 +67,8 @@ CATEGORY_OF: dict[EventType, str] = {
     EventType.POLICY_RENEWED: "policies",
     EventType.PAYMENT_SUCCEEDED: "payments",
     EventType.PAYOUT_SENT: "payouts",
+    EventType.CLAIM_REGISTERED: "claims",
+    EventType.CLAIM_MESSAGE_RECEIVED: "claims",
 }
 URGENT = frozenset(
     {
@@ -75,14 +81,15 @@ VISIBLE = 4  # strict mode shows the last 4 characters of a number (as bot/priva
 
 
 class AlertAction(CallbackData, prefix="al"):
-    """An alert's button: `renew` a policy, `upload` to a claim, open a `claim`, `payouts`.
+    """An alert's button: `renew` a policy, `upload` to a claim, open a `claim`, `reply` to
+    the claim's handler, `payouts`.
     The id is user input: the handler loads it for the pressing chat's own customer."""
 
     action: str
     id: str
 
 
-ACTIONS = frozenset({"renew", "upload", "claim", "payouts"})
+ACTIONS = frozenset({"renew", "upload", "claim", "reply", "payouts"})
 
 
 class Catalogue(Protocol):
@@ -258,6 +265,26 @@ def _claim_documents(a: _Alert, event: ClaimDocumentsRequested) -> Payload:
     )
 
 
+def _claim_message(a: _Alert, event: ClaimMessageReceived) -> Payload:
+    data = event.data
+    if a.strict:  # the handler's words may be personal data: they stay in the claim's card
+        text = a.text("alert-claim-message-strict", number=a.number(data.claim_number))
+    else:
+        quoted = data.text if len(data.text) <= LIST_BUDGET else data.text[:LIST_BUDGET] + "…"
+        text = a.text(
+            "alert-claim-message",
+            number=data.claim_number,
+            name=data.handler_name,
+            text=quoted,
+            due=a.plain("alert-claim-reply-by", due=data.reply_due_on) if data.reply_due_on else "",
+        )
+    return _payload(
+        text,
+        a.button("alert-button-reply", "reply", data.claim_id),
+        a.button("alert-button-claim", "claim", data.claim_id),
+    )
+
+
 def _certificate_ready(a: _Alert, event: CertificateReady) -> Payload:
     text = a.text(a.variant("alert-certificate-ready"), number=a.number(event.data.number))
     return _payload(text, file=a.file("certificate-pdf", order_id=event.data.order_id))
@@ -303,6 +330,8 @@ _MAKERS: dict[EventType, Callable[[_Alert, Any], Payload | None]] = {
     EventType.PAYMENT_SUCCEEDED: _payment_succeeded,
     EventType.POLICY_RENEWED: _policy_renewed,
     EventType.PAYOUT_SENT: _payout_sent,
+    EventType.CLAIM_REGISTERED: lambda _a, _event: None,
+    EventType.CLAIM_MESSAGE_RECEIVED: _claim_message,
 }
 
 

@@ -22,7 +22,13 @@ from cabinet import (
     ReadCache,
     new_idempotency_key,
 )
-from cabinet.models import CertificateOrderRequest, Identity, Product
+from cabinet.models import (
+    CertificateOrderRequest,
+    ClaimDraftRequest,
+    ClaimDraftUpdate,
+    Identity,
+    Product,
+)
 from sandbox.cabinet import NOT_A_CUSTOMER_SUBJECT
 from storage.redis import create_redis
 from tests.conftest import Backend
@@ -290,6 +296,60 @@ async def test_a_document_upload_is_attached_to_the_claim(setup: Setup) -> None:
     assert uploaded.size == len(png)
     detail = (await client.claim(customer, open_claim.id)).value
     assert uploaded.document_id in {document.id for document in detail.documents}
+
+
+async def test_a_claim_is_filed_from_a_draft_exactly_once(setup: Setup) -> None:
+    client, customer = setup.client, setup.customer_id
+    policies = (await client.policies(customer)).value.items
+    osago = next(p for p in policies if p.product is Product.OSAGO)
+    assert osago.claimable
+    kinds = (await client.claim_types(customer, osago.id)).value.items
+    accident = kinds[0]
+    draft = await client.create_claim_draft(
+        customer,
+        ClaimDraftRequest(policy_id=osago.id, claim_type=accident.id),
+        idempotency_key=new_idempotency_key(),
+    )
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    with pytest.raises(CabinetRejected) as refused:
+        await client.update_claim_draft(
+            customer, draft.draft_id, ClaimDraftUpdate(fields={"event_date": "2999-01-01"})
+        )
+    assert refused.value.status == 422
+    values: dict[str, str | bool | None] = {
+        "event_date": today,
+        "place": "Москва",
+        "recorded_by": "europrotocol",
+        "injured": False,
+    }
+    updated = await client.update_claim_draft(
+        customer,
+        draft.draft_id,
+        ClaimDraftUpdate(fields=values, circumstances="Задели на парковке."),
+    )
+    assert updated.fields["injured"] is False
+    assert [m.pointer for m in updated.missing if m.blocking] == ["/documents/accident_notice"]
+    await client.upload_claim_draft_document(
+        customer,
+        draft.draft_id,
+        "accident_notice",
+        filename="извещение.pdf",
+        content=b"%PDF-1.4\n%%EOF\n",
+        content_type="application/pdf",
+        idempotency_key=new_idempotency_key(),
+    )
+    drafts = await client.claim_drafts(customer)
+    assert [d.draft_id for d in drafts.items] == [draft.draft_id]
+    key = new_idempotency_key()
+    await setup.sandbox.switches(lose_next=1)  # done, but the answer is lost: the retry replays it
+    registration = await client.submit_claim_draft(customer, draft.draft_id, idempotency_key=key)
+    again = await client.submit_claim_draft(customer, draft.draft_id, idempotency_key=key)
+    assert again == registration
+    assert [d.id for d in registration.missing_documents] == ["damage_photos"]
+    claims = (await client.claims(customer, page_size=100)).value.items
+    assert [c.number for c in claims].count(registration.number) == 1
+    with pytest.raises(CabinetNotFound):
+        await client.claim_draft(customer, draft.draft_id)
 
 
 async def test_redis_being_down_leaves_the_cabinet_usable(setup: Setup) -> None:

@@ -22,9 +22,15 @@ from cabinet.models import (
     CertificateOrderRequest,
     CertificateTypeList,
     ClaimDetail,
+    ClaimDraft,
+    ClaimDraftRequest,
+    ClaimDraftUpdate,
     ClaimMessage,
     ClaimMessageRequest,
+    ClaimRegistration,
     ClaimSummary,
+    ClaimTypeList,
+    DraftDocument,
     FeedbackReceipt,
     FeedbackRequest,
     Identity,
@@ -64,6 +70,15 @@ OPERATIONS: dict[str, tuple[type[BaseModel] | None, type[BaseModel] | None]] = {
     "getCertificateDocument": (None, None),
     "listPayouts": (None, Page[Payout]),
     "submitFeedback": (FeedbackRequest, FeedbackReceipt),
+    "listClaimTypes": (None, ClaimTypeList),
+    "createClaimDraft": (ClaimDraftRequest, ClaimDraft),
+    "listClaimDrafts": (None, Page[ClaimDraft]),
+    "getClaimDraft": (None, ClaimDraft),
+    "updateClaimDraft": (ClaimDraftUpdate, ClaimDraft),
+    "deleteClaimDraft": (None, None),
+    "uploadClaimDraftDocument": (None, DraftDocument),  # multipart
+    "deleteClaimDraftDocument": (None, None),
+    "submitClaimDraft": (None, ClaimRegistration),
 }
 
 
@@ -79,7 +94,7 @@ def _deref(node: Any) -> Any:
 def _operations() -> Iterator[dict[str, Any]]:
     for item in SPEC["paths"].values():
         for method, operation in item.items():
-            if method != "parameters":
+            if method not in ("parameters", "summary", "description"):
                 yield operation
 
 

@@ -12,10 +12,13 @@ import httpx
 import pytest
 
 from bot.flows.claims_input import safe_filename
+from cabinet.models import ClaimStatus
 from tests.conftest import Backend
 from tests.fake_telegram import Call
 from tests.flows import button_starting, linked_bot, open_section, press_forged, receive, sandbox_of
 from tests.harness import RunningBot
+from tests.test_alerts import NO_QUIET, set_prefs
+from tests.test_events import customer_of
 from tests.test_linking import ALICE
 
 # The subject is the conversation (texts and buttons): one backend is enough.
@@ -212,6 +215,57 @@ async def test_adding_documents(app: RunningBot, privacy: str) -> None:
         assert uploaded is not None
         assert f"Загружено документов: {int(uploaded[1]) + 2}" in (screen.text or "")
         assert "gibdd" not in (screen.text or "")
+
+
+async def test_a_conversation_with_the_handler(migrated: Backend, privacy: str) -> None:
+    """The handler asks on the operator page; the alert brings the question (full) and a
+    button to answer; the answer goes back; the card shows both and whose turn it is."""
+    async with linked_bot(migrated, privacy=privacy, workers=True) as app:
+        await set_prefs(app, **NO_QUIET)
+        customer_id = await customer_of(app)
+        claims = (await app.resources.cabinet.claims(customer_id, page_size=100)).value.items
+        in_review = next(c for c in claims if c.status is ClaimStatus.IN_REVIEW)
+        question = "Уточните, пожалуйста, где стоял автомобиль?"
+        mark = app.tg.mark()
+        await sandbox_of(app).operator(
+            "POST", f"/claims/{in_review.id}/messages", json={"text": question}
+        )
+        alert = await app.tg.wait_for(
+            "sendMessage",
+            lambda c: c.params.get("chat_id") == ALICE and "специалист" in (c.text or "").lower(),
+            after=mark,
+            timeout=20,
+        )
+        text = alert.text or ""
+        if privacy == "full":
+            assert question in text
+            assert in_review.number in text
+            assert re.search(r"Ответьте, пожалуйста, до \d\d\.\d\d\.\d{4}", text), text
+        else:
+            assert question not in text
+            assert in_review.number not in text
+            assert f"…{in_review.number[-4:]}" in text
+
+        prompt = await app.press(ALICE, alert, "↩️ Ответить")
+        assert "Напишите" in (prompt.text or "")
+        answer = "У подъезда дома 5, на гостевой парковке."
+        said, card = await send(app, answer)
+        assert "Сообщение отправлено" in said
+        card_text = card.text or ""
+        assert "Переписка со специалистом" in card_text
+        assert re.search(r"Ожидает ответа специалиста — до \d\d\.\d\d\.\d{4}", card_text)
+        if privacy == "full":
+            lines = card_text.split("Переписка со специалистом")[1]
+            assert lines.index(question) < lines.index(answer)
+            assert re.search(r"Специалист \w+ \w\., \d\d\.\d\d\.\d{4} \d\d:\d\d: ", lines)
+            assert re.search(r"Вы, \d\d\.\d\d\.\d{4} \d\d:\d\d: У подъезда", lines)
+        else:
+            assert question not in card_text
+            assert answer not in card_text
+            assert "Сообщений в переписке: 2" in card_text
+            page = (await receive(app, card, "Подробнее")).content.decode()
+            assert question in page
+            assert answer in page
 
 
 async def test_an_outage_loses_nothing(migrated: Backend) -> None:

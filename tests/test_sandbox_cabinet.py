@@ -129,6 +129,9 @@ class Sandbox:
 
 
 def conforms(operation: str, response: httpx.Response) -> None:
+    if response.status_code == 204:
+        assert not response.content
+        return
     content_type = response.headers["content-type"].split(";")[0]
     if content_type == "application/pdf":
         assert response.content.startswith(b"%PDF-")
@@ -990,3 +993,306 @@ async def test_another_site_cannot_submit_the_operator_forms(sandbox: Sandbox) -
     assert before["status"] == claims[0]["status"]
     same = await sandbox.http.post(action, headers={"Sec-Fetch-Site": "same-origin"}, json={})
     assert same.status_code == 200
+
+
+# ----------------------------------------------------------------------------- claim filing
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+
+
+def _file(name: str, data: bytes, kind: str) -> dict[str, Any]:
+    return {"files": {"file": (name, data, kind)}}
+
+
+async def _draft(sandbox: Sandbox, customer: str, product: str, kind: str) -> dict[str, Any]:
+    policy = await _policy(sandbox, customer, product)
+    created = await sandbox.keyed(
+        f"/customers/{customer}/claim-drafts",
+        "createClaimDraft",
+        json={"policy_id": policy["id"], "claim_type": kind},
+    )
+    assert created.status_code == 201, created.text
+    draft: dict[str, Any] = created.json()
+    return draft
+
+
+async def test_each_policy_says_what_it_can_claim(sandbox: Sandbox) -> None:
+    customer = await sandbox.resolve("claim-types")
+    policies = (await sandbox.call("GET", f"/customers/{customer}/policies")).json()["items"]
+    assert all(p["claimable"] for p in policies if p["status"] in ("active", "expiring"))
+    titles = {}
+    for policy in policies:
+        listed = await sandbox.call(
+            "GET", f"/customers/{customer}/policies/{policy['id']}/claim-types", "listClaimTypes"
+        )
+        assert listed.status_code == 200
+        titles[policy["product"]] = [kind["title"] for kind in listed.json()["items"]]
+    assert titles["osago"] == ["ДТП"]
+    assert titles["kasko"] == ["ДТП", "Ущерб от третьих лиц", "Угон", "Стихийное бедствие"]
+    assert titles["dms"] == ["Амбулаторное лечение", "Стационар"]
+
+    dms = await _policy(sandbox, customer, "dms")
+    english = await sandbox.call(
+        "GET", f"/customers/{customer}/policies/{dms['id']}/claim-types", "listClaimTypes"
+    )
+    outpatient = english.json()["items"][0]
+    kinds = {f["id"]: f["kind"] for f in outpatient["fields"]}
+    assert kinds == {"event_date": "date", "clinic": "text", "paid_amount": "amount"}
+    assert [d["id"] for d in outpatient["documents"]] == ["receipt", "medical_record"]
+
+    other = await sandbox.resolve("someone-else")
+    theirs = await _policy(sandbox, other, "osago")
+    refused = await sandbox.call(
+        "GET", f"/customers/{customer}/policies/{theirs['id']}/claim-types", "listClaimTypes"
+    )
+    assert refused.status_code == 404
+
+
+async def test_a_draft_is_filled_checked_and_read_back(sandbox: Sandbox) -> None:
+    customer = await sandbox.resolve("draft")
+    draft = await _draft(sandbox, customer, "osago", "road_accident")
+    path = f"/customers/{customer}/claim-drafts/{draft['draft_id']}"
+    pointers = {item["pointer"]: item["blocking"] for item in draft["missing"]}
+    assert pointers == {
+        "/fields/event_date": True,
+        "/fields/place": True,
+        "/fields/recorded_by": True,
+        "/fields/injured": True,
+        "/circumstances": True,
+        "/documents/accident_notice": True,
+        "/documents/damage_photos": False,  # may come after submitting
+    }
+
+    tomorrow = (today() + dt.timedelta(days=1)).isoformat()
+    wrong = await sandbox.call(
+        "PATCH",
+        path,
+        "updateClaimDraft",
+        json={
+            "fields": {
+                "event_date": tomorrow,
+                "recorded_by": "aliens",
+                "injured": "no",
+                "damage_estimate": "12,5",
+                "colour": "red",
+            }
+        },
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["code"] == "validation_failed"
+    assert {e["pointer"] for e in wrong.json()["errors"]} == {
+        "/fields/event_date",
+        "/fields/recorded_by",
+        "/fields/injured",
+        "/fields/damage_estimate",
+        "/fields/colour",
+    }
+    unchanged = (await sandbox.call("GET", path, "getClaimDraft")).json()
+    assert unchanged["fields"] == {}  # all or nothing
+
+    filled = await sandbox.call(
+        "PATCH",
+        path,
+        "updateClaimDraft",
+        json={
+            "fields": {
+                "event_date": today().isoformat(),
+                "place": "  Москва, ул. Ленина, 1 ",
+                "recorded_by": "europrotocol",
+                "injured": False,
+                "damage_estimate": "45000",
+            },
+            "circumstances": "Въехали сзади на светофоре.",
+        },
+    )
+    assert filled.status_code == 200, filled.text
+    assert filled.json()["fields"]["place"] == "Москва, ул. Ленина, 1"
+    assert filled.json()["fields"]["damage_estimate"] == "45000.00"
+    removed = await sandbox.call(
+        "PATCH", path, "updateClaimDraft", json={"fields": {"damage_estimate": None}}
+    )
+    assert "damage_estimate" not in removed.json()["fields"]
+
+    documents = f"{path}/documents"
+    notice = await sandbox.keyed(
+        f"{documents}?requirement=accident_notice",
+        "uploadClaimDraftDocument",
+        **_file("Извещение.pdf", PDF, "application/pdf"),
+    )
+    assert notice.status_code == 201, notice.text
+    assert notice.json()["requirement"] == "accident_notice"
+    pdf_as_photo = await sandbox.keyed(
+        f"{documents}?requirement=damage_photos",
+        "uploadClaimDraftDocument",
+        **_file("scan.pdf", PDF, "application/pdf"),
+    )
+    assert pdf_as_photo.status_code == 415
+    unknown = await sandbox.keyed(
+        f"{documents}?requirement=passport",
+        "uploadClaimDraftDocument",
+        **_file("p.png", PNG, "image/png"),
+    )
+    assert unknown.status_code == 422
+    second = await sandbox.keyed(
+        f"{documents}?requirement=accident_notice",
+        "uploadClaimDraftDocument",
+        **_file("page2.png", PNG, "image/png"),
+    )
+    assert second.status_code == 201
+    third = await sandbox.keyed(
+        f"{documents}?requirement=accident_notice",
+        "uploadClaimDraftDocument",
+        **_file("page3.png", PNG, "image/png"),
+    )
+    assert third.status_code == 409
+    assert third.json()["code"] == "too_many_files"
+    gone = await sandbox.call(
+        "DELETE", f"{documents}/{second.json()['document_id']}", "deleteClaimDraftDocument"
+    )
+    assert gone.status_code == 204
+
+    read = (await sandbox.call("GET", path, "getClaimDraft")).json()
+    assert [d["name"] for d in read["documents"]] == ["Извещение.pdf"]
+    assert read["missing"] == [{"pointer": "/documents/damage_photos", "blocking": False}]
+    listed = await sandbox.call("GET", f"/customers/{customer}/claim-drafts", "listClaimDrafts")
+    assert [d["draft_id"] for d in listed.json()["items"]] == [draft["draft_id"]]
+
+    deleted = await sandbox.call("DELETE", path, "deleteClaimDraft")
+    assert deleted.status_code == 204
+    assert (await sandbox.call("GET", path, "getClaimDraft")).status_code == 404
+    assert (await sandbox.call("DELETE", path, "deleteClaimDraft")).status_code == 404
+
+
+async def test_refused_drafts(sandbox: Sandbox) -> None:
+    customer = await sandbox.resolve("refusals")
+    osago = await _policy(sandbox, customer, "osago")
+    drafts = f"/customers/{customer}/claim-drafts"
+    wrong_type = await sandbox.keyed(
+        drafts, "createClaimDraft", json={"policy_id": osago["id"], "claim_type": "theft"}
+    )
+    assert wrong_type.status_code == 422
+    assert wrong_type.json()["code"] == "claim_type_not_available"
+    other = await _policy(sandbox, await sandbox.resolve("other"), "osago")
+    theirs = await sandbox.keyed(
+        drafts, "createClaimDraft", json={"policy_id": other["id"], "claim_type": "road_accident"}
+    )
+    assert theirs.status_code == 404
+    mine = await _draft(sandbox, customer, "osago", "road_accident")
+    stranger = await sandbox.resolve("stranger")
+    peek = await sandbox.call(
+        "GET", f"/customers/{stranger}/claim-drafts/{mine['draft_id']}", "getClaimDraft"
+    )
+    assert peek.status_code == 404
+
+
+async def test_submit_registers_the_claim_once(wired: tuple[Sandbox, Receiver]) -> None:
+    sandbox, receiver = wired
+    customer = await sandbox.resolve("submit")
+    draft = await _draft(sandbox, customer, "osago", "road_accident")
+    path = f"/customers/{customer}/claim-drafts/{draft['draft_id']}"
+
+    early = await sandbox.keyed(f"{path}/submit", "submitClaimDraft")
+    assert early.status_code == 422
+    assert early.json()["code"] == "claim_incomplete"
+    assert {e["pointer"] for e in early.json()["errors"]} == {
+        "/fields/event_date",
+        "/fields/place",
+        "/fields/recorded_by",
+        "/fields/injured",
+        "/circumstances",
+        "/documents/accident_notice",
+    }
+
+    await sandbox.call(
+        "PATCH",
+        path,
+        "updateClaimDraft",
+        json={
+            "fields": {
+                "event_date": today().isoformat(),
+                "place": "Тверская, 5",
+                "recorded_by": "traffic_police",
+                "injured": False,
+                "damage_estimate": "86400.00",
+            },
+            "circumstances": "Столкновение на перекрёстке.",
+        },
+    )
+    await sandbox.keyed(
+        f"{path}/documents?requirement=accident_notice",
+        "uploadClaimDraftDocument",
+        **_file("notice.jpg", JPEG, "image/jpeg"),
+    )
+    key = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"
+    submitted = await sandbox.keyed(f"{path}/submit", "submitClaimDraft", key=key)
+    assert submitted.status_code == 201, submitted.text
+    again = await sandbox.keyed(f"{path}/submit", "submitClaimDraft", key=key)
+    assert again.json() == submitted.json()
+    assert again.headers["Idempotency-Replayed"] == "true"
+    registration = submitted.json()
+    assert registration["missing_documents"] == [
+        {
+            "id": "damage_photos",
+            "title": "Фотографии повреждений",
+            "title_en": "Photos of the damage",
+        }
+    ]
+    assert registration["decision_working_days"] == 15
+    assert dt.date.fromisoformat(registration["decision_due_on"]) > today()
+
+    claims = (await sandbox.call("GET", f"/customers/{customer}/claims")).json()["items"]
+    filed = [c for c in claims if c["id"] == registration["claim_id"]]
+    assert len(filed) == 1
+    assert filed[0]["status"] == "registered"
+    assert filed[0]["number"] == registration["number"]
+    assert filed[0]["amount_claimed"]["amount"] == "86400.00"
+    detail = await sandbox.call(
+        "GET", f"/customers/{customer}/claims/{registration['claim_id']}", "getClaim"
+    )
+    assert [d["name"] for d in detail.json()["documents"]] == ["notice.jpg"]
+    assert (await sandbox.call("GET", path, "getClaimDraft")).status_code == 404
+
+    await receiver.wait_for(1)
+    registered = receiver.of_type("claim.registered")
+    assert len(registered) == 1
+    validator("#/components/schemas/Event").validate(registered[0])
+    assert registered[0]["data"] == {
+        "claim_id": registration["claim_id"],
+        "claim_number": registration["number"],
+        "decision_due_on": registration["decision_due_on"],
+    }
+
+
+async def test_the_conversation_with_the_handler(wired: tuple[Sandbox, Receiver]) -> None:
+    sandbox, receiver = wired
+    customer = await sandbox.resolve("thread")
+    claim = await _claim_in(sandbox, customer, "in_review")
+    path = f"/customers/{customer}/claims/{claim['id']}"
+
+    asked = await sandbox.operator(
+        f"/claims/{claim['id']}/messages", {"text": "Уточните, где стоял автомобиль?"}
+    )
+    assert asked.status_code == 200, asked.text
+    await receiver.wait_for(1)
+    event = receiver.of_type("claim.message_received")[0]
+    validator("#/components/schemas/Event").validate(event)
+    assert event["data"]["text"] == "Уточните, где стоял автомобиль?"
+    assert event["data"]["handler_name"].endswith(".")
+    waiting = (await sandbox.call("GET", path, "getClaim")).json()
+    assert waiting["waiting_for"] == "customer"
+    assert "answer_due_on" not in waiting
+
+    await sandbox.keyed(f"{path}/messages", "createClaimMessage", json={"text": "У подъезда."})
+    detail = (await sandbox.call("GET", path, "getClaim")).json()
+    assert [(m["author"], m["text"]) for m in detail["messages"]] == [
+        ("handler", "Уточните, где стоял автомобиль?"),
+        ("customer", "У подъезда."),
+    ]
+    assert detail["messages"][0]["handler_name"] == event["data"]["handler_name"]
+    assert detail["waiting_for"] == "handler"
+    assert dt.date.fromisoformat(detail["answer_due_on"]) > today()
+
+    closed = await _claim_in(sandbox, customer, "closed")
+    refused = await sandbox.operator(f"/claims/{closed['id']}/messages", {"text": "Ещё?"})
+    assert refused.status_code == 409
+    assert (await sandbox.operator(f"/claims/{claim['id']}/messages", {})).status_code == 422

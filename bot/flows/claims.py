@@ -26,9 +26,10 @@ from bot.flows.states import ClaimsSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of
 from bot.privacy import is_strict, number_for
 from bot.reports import ReportPdf
-from cabinet.models import ClaimDetail, ClaimHistoryEntry, ClaimStatus
+from cabinet.models import Author, ClaimDetail, ClaimHistoryEntry, ClaimStatus
 
 PAGE_HEIGHT = 6
+THREAD_SHOWN = 5  # the last messages of the conversation on the card (the page has all)
 BADGES = {
     ClaimStatus.REGISTERED: "🆕",
     ClaimStatus.IN_REVIEW: "🔍",
@@ -116,6 +117,40 @@ def timeline(viewer: Viewer, history: list[ClaimHistoryEntry], *, full: bool) ->
     return lines
 
 
+def thread(viewer: Viewer, claim: ClaimDetail, *, full: bool, shown: int | None = None) -> str:
+    """The conversation with the handler: the messages (full) or their count (strict), and
+    whose turn it is."""
+    lines = []
+    if full:
+        messages = claim.messages if shown is None else claim.messages[-shown:]
+        if len(messages) < len(claim.messages):
+            earlier = len(claim.messages) - len(messages)
+            lines.append(viewer.plain("claim-thread-earlier", count=earlier))
+        for message in messages:
+            who = (
+                viewer.plain("claim-thread-you")
+                if message.author is Author.CUSTOMER
+                else viewer.plain("claim-thread-handler", name=message.handler_name or "")
+            )
+            lines.append(
+                viewer.plain(
+                    "claim-thread-message",
+                    who=who,
+                    when=when(viewer, message.created_at),
+                    text=message.text,
+                )
+            )
+    elif claim.messages:
+        lines.append(viewer.plain("claim-thread-count", count=len(claim.messages)))
+    if claim.waiting_for is Author.CUSTOMER:
+        lines.append(viewer.plain("claim-waiting-customer"))
+    elif claim.waiting_for is Author.HANDLER:
+        due = claim.answer_due_on
+        key = "claim-waiting-handler-by" if due else "claim-waiting-handler"
+        lines.append(viewer.plain(key, due=due or ""))
+    return "\n".join(lines)
+
+
 def claim_variables(
     viewer: Viewer, claim: ClaimDetail, *, number: str, full: bool
 ) -> dict[str, Any]:
@@ -129,6 +164,7 @@ def claim_variables(
         "facts": "\n".join(facts(viewer, claim, full=full)),
         "history": "\n".join(timeline(viewer, claim.history, full=full)),
         "next_step": "\n".join(next_step(viewer, claim, full=full)),
+        "thread": thread(viewer, claim, full=full, shown=THREAD_SHOWN),
     }
 
 
@@ -147,6 +183,8 @@ async def detail_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
         "note": stale_note(reading, i18n_of(dialog_manager), viewer.time_zone),
         "strict": strict,
         "open": not claim.status.is_final,
+        "asked": claim.waiting_for is Author.CUSTOMER and not claim.status.is_final,
+        "can_write": claim.waiting_for is not Author.CUSTOMER and not claim.status.is_final,
     }
 
 
@@ -159,9 +197,11 @@ async def _claim(viewer: Viewer, ref: Ref) -> ClaimDetail:
 async def claim_details(viewer: Viewer, ref: Ref) -> Page:
     claim = await _claim(viewer, ref)
     variables = claim_variables(viewer, claim, number=claim.number, full=True)
-    return Page(
-        viewer.plain("claim-title", number=claim.number), viewer.text("claim-detail", **variables)
-    )
+    body = viewer.text("claim-detail", **variables)
+    conversation = thread(viewer, claim, full=True)  # the page shows all of it
+    if conversation:
+        body += "\n" + viewer.text("claim-thread", thread=conversation)
+    return Page(viewer.plain("claim-title", number=claim.number), body)
 
 
 @renderer("claim-report")
@@ -181,6 +221,9 @@ async def claim_report(viewer: Viewer, ref: Ref) -> File:
         [(when(viewer, e.at), status_of(viewer, e.status), e.comment or "") for e in claim.history],
         widths=(35, 45, 110),
     )
+    if claim.messages:
+        pdf.paragraph(viewer.plain("claim-thread-title"), bold=True)
+        pdf.paragraph(thread(viewer, claim, full=True))
     pdf.paragraph(viewer.plain("claim-report-next"), bold=True)
     pdf.paragraph("\n".join(next_step(viewer, claim, full=True)))
     pdf.paragraph(viewer.plain("claim-report-made", when=when(viewer, dt.datetime.now(dt.UTC))))
@@ -215,8 +258,10 @@ def claims_dialog() -> Dialog:
         Window(
             Format("{note}", when="note"),
             T("claim-detail"),
+            T("claim-thread", when="thread"),
             Button(T("button-more"), id="more", on_click=on_more, when="strict"),
-            Button(T("claim-ask"), id="ask", on_click=on_ask, when="open"),
+            Button(T("claim-reply"), id="reply", on_click=on_ask, when="asked"),
+            Button(T("claim-ask"), id="ask", on_click=on_ask, when="can_write"),
             Button(T("claim-add-document"), id="add", on_click=on_add_document, when="open"),
             Button(T("claim-report"), id="report", on_click=on_report),
             SwitchTo(T("button-back"), id="back", state=ClaimsSG.list),

@@ -22,7 +22,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import DialogManager, ShowMode, Window
+from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, SwitchTo
 
@@ -30,7 +30,7 @@ from bot.flows.access import owned
 from bot.flows.documents import viewer_of
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.states import ClaimsSG
-from bot.flows.widgets import T, i18n_of
+from bot.flows.widgets import T, say
 from cabinet import CabinetRejected, CabinetUnavailable
 from cabinet.models import MAX_DOCUMENT_BYTES, DocumentContentType
 
@@ -136,15 +136,6 @@ async def _download(manager: DialogManager, incoming: Incoming) -> bytes:
     return content
 
 
-async def _say(manager: DialogManager, key: str, **variables: Any) -> None:
-    """A message in the chat; the step's screen is sent again below it."""
-    bot: Bot = manager.middleware_data["bot"]
-    await bot.send_message(
-        manager.middleware_data["event_chat"].id, i18n_of(manager).get(key, **variables)
-    )
-    manager.show_mode = ShowMode.SEND
-
-
 def _slot(manager: DialogManager, step: str) -> str:
     return f"{step}:{claim_id_of(manager)}"
 
@@ -169,17 +160,17 @@ async def _send(
         await owned(manager, SECTION, call(key_of(manager, slot)))
     except CabinetUnavailable:
         pending[slot] = payload
-        await _say(manager, "cabinet-unavailable")
+        await say(manager, "cabinet-unavailable")
         return
     except CabinetRejected as exc:
         if exc.code != "claim_closed":
             raise
         pending.pop(slot, None)
-        await _say(manager, "claim-closed")
+        await say(manager, "claim-closed")
         await manager.switch_to(ClaimsSG.detail)
         return
     pending.pop(slot, None)
-    await _say(manager, f"claim-{step}-done")
+    await say(manager, f"claim-{step}-done")
     await manager.switch_to(ClaimsSG.detail)
 
 
@@ -204,7 +195,7 @@ async def _send_file(manager: DialogManager, incoming: Incoming) -> None:
     try:
         content = await _download(manager, incoming)
     except Refusal as refusal:
-        await _say(manager, refusal.key, **refusal.variables)
+        await say(manager, refusal.key, **refusal.variables)
         return
     await _send(
         manager,
@@ -244,23 +235,23 @@ on_add_document = _enter(UPLOAD)
 async def on_text(message: Message, _: MessageInput, manager: DialogManager) -> None:
     text = (message.text or "").strip()
     if not text:
-        await _say(manager, "claim-message-not-text")
+        await say(manager, "claim-message-not-text")
         return
     if len(text) > TEXT_LIMIT:
-        await _say(manager, "claim-message-too-long", limit=TEXT_LIMIT, length=len(text))
+        await say(manager, "claim-message-too-long", limit=TEXT_LIMIT, length=len(text))
         return
     await _send_text(manager, text)
 
 
 async def on_not_text(_: Message, __: MessageInput, manager: DialogManager) -> None:
-    await _say(manager, "claim-message-not-text")
+    await say(manager, "claim-message-not-text")
 
 
 async def on_file(message: Message, _: MessageInput, manager: DialogManager) -> None:
     try:
         incoming = incoming_of(message)
     except Refusal as refusal:
-        await _say(manager, refusal.key, **refusal.variables)
+        await say(manager, refusal.key, **refusal.variables)
         return
     await _send_file(manager, incoming)
 

@@ -42,6 +42,18 @@ class ClaimsSG(StatesGroup):
     upload = State()
 
 
+class FilingSG(StatesGroup):
+    resume = State()
+    policy = State()
+    kind = State()
+    field = State()
+    circumstances = State()
+    documents = State()
+    review = State()
+    web_form = State()
+    done = State()
+
+
 class CertificatesSG(StatesGroup):
     menu = State()
     type = State()

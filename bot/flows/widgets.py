@@ -8,8 +8,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from aiogram import Bot
 from aiogram.types import CallbackQuery
-from aiogram_dialog import DialogManager, StartMode
+from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.widgets.common import WhenCondition
 from aiogram_dialog.widgets.kbd import Button, Select
 from aiogram_dialog.widgets.kbd.select import OnItemClick
@@ -71,3 +72,13 @@ def choices(widget_id: str, items: str, on_click: OnItemClick[Any, str]) -> Sele
 def profile_of(manager: DialogManager) -> Profile:
     profile: Profile = manager.middleware_data["profile"]
     return profile
+
+
+async def say(manager: DialogManager, key: str, **variables: Any) -> None:
+    """A message in the chat about what the person sent or pressed; the step's screen is sent
+    again below it, so the buttons stay at the bottom."""
+    bot: Bot = manager.middleware_data["bot"]
+    await bot.send_message(
+        manager.middleware_data["event_chat"].id, i18n_of(manager).get(key, **variables)
+    )
+    manager.show_mode = ShowMode.SEND

@@ -13,10 +13,13 @@ from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from bot.flows.access import cabinet_of, customer_of, owned
+from bot.flows.claims_input import MESSAGE, STATES, UPLOAD
 from bot.flows.keys import fresh_keys
 from bot.flows.states import ClaimsSG, PayoutsSG, PoliciesSG
 from bot.flows.widgets import i18n_of
 from notify.alerts import ACTIONS, AlertAction
+
+INPUT_STEPS = {"upload": UPLOAD, "reply": MESSAGE}
 
 
 async def _open(manager: DialogManager, state: State, **dialog_data: str) -> None:
@@ -48,12 +51,13 @@ async def on_alert_button(
             fresh_keys(manager, "quote-6", "quote-12")  # as `start_renewal` does
             await manager.switch_to(PoliciesSG.renew_term)
         await _show(manager)
-    elif action in ("upload", "claim"):
+    elif action in ("upload", "reply", "claim"):
         claim = await owned(manager, "claims", cabinet.claim(customer_id, object_id, locale=locale))
         await _open(manager, ClaimsSG.detail, claim_id=object_id)
-        if action == "upload" and not claim.value.status.is_final:
-            fresh_keys(manager, f"upload:{object_id}")  # as the "Добавить документ" button
-            await manager.switch_to(ClaimsSG.upload)
+        if action in INPUT_STEPS and not claim.value.status.is_final:
+            step = INPUT_STEPS[action]  # as the claim card's own button into the step
+            fresh_keys(manager, f"{step}:{object_id}")
+            await manager.switch_to(STATES[step])
         await _show(manager)
     else:  # payouts: the chat's own list, nothing to authorise beyond the link
         await manager.start(PayoutsSG.list, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)

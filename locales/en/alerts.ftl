@@ -25,6 +25,15 @@ alert-policy-renewed-strict = 🎉 <b>Policy renewed</b>: No. { $number }, valid
 alert-payout-sent = 💸 <b>Payout sent</b>: { NUMBER($amount, minimumFractionDigits: 2) } ₽. The money reaches your account within 1–3 business days.
 alert-payout-sent-strict = 💸 <b>Payout sent.</b> The amount and the account are in “Payouts”.
 
+alert-claim-message =
+    💬 <b>{ $name }, the handler of claim No. { $number }:</b>
+    { $text }
+    { $due }
+alert-claim-reply-by = Please answer by { DATETIME($due, dateStyle: "short") }.
+alert-claim-message-strict =
+    💬 <b>A new message from the handler of claim No. { $number }.</b>
+    Read it in the claim's card and answer with «Reply».
+alert-button-reply = ↩️ Reply
 alert-button-upload = 📎 Add a document
 alert-button-claim = 📋 Open the claim
 alert-button-renew = 🔄 Renew

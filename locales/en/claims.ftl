@@ -53,6 +53,20 @@ claim-next-ready_for_pickup = The repair referral is ready: collect it at an off
 claim-next-closed = The case is closed. Nothing to do.
 claim-next-withdrawn = The claim was withdrawn. Nothing to do.
 
+claim-thread =
+    {""}
+    <b>Conversation with the handler</b>
+    { $thread }
+claim-thread-title = Conversation with the handler
+claim-thread-you = You
+claim-thread-handler = Handler { $name }
+claim-thread-message = { $who }, { $when }: { $text }
+claim-thread-earlier = … { $count } earlier messages (all of them are in the report)
+claim-thread-count = Messages in the conversation: { $count }
+claim-waiting-customer = ⏳ Waiting for your answer: press «Reply».
+claim-waiting-handler = ⏳ Waiting for the handler's answer.
+claim-waiting-handler-by = ⏳ Waiting for the handler's answer, due by { DATETIME($due, dateStyle: "short") }.
+claim-reply = ↩️ Reply
 claim-ask = ✉️ Ask for a clarification
 claim-add-document = 📎 Add a document
 claim-report = 🧾 Save a report

@@ -26,6 +26,15 @@ alert-policy-renewed-strict = 🎉 <b>Полис продлён</b>: № { $numb
 alert-payout-sent = 💸 <b>Выплата отправлена</b>: { NUMBER($amount, minimumFractionDigits: 2) } ₽. Деньги поступят на ваш счёт в течение 1–3 рабочих дней.
 alert-payout-sent-strict = 💸 <b>Выплата отправлена.</b> Сумма и реквизиты — в разделе «Выплаты».
 
+alert-claim-message =
+    💬 <b>Специалист { $name } по обращению № { $number }:</b>
+    { $text }
+    { $due }
+alert-claim-reply-by = Ответьте, пожалуйста, до { DATETIME($due, dateStyle: "short") }.
+alert-claim-message-strict =
+    💬 <b>Новое сообщение от специалиста по обращению № { $number }.</b>
+    Прочитайте его в карточке обращения и ответьте кнопкой «Ответить».
+alert-button-reply = ↩️ Ответить
 alert-button-upload = 📎 Добавить документ
 alert-button-claim = 📋 Открыть обращение
 alert-button-renew = 🔄 Продлить

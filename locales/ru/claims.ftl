@@ -53,6 +53,20 @@ claim-next-ready_for_pickup = Направление на ремонт гото�
 claim-next-closed = Дело закрыто. Действий не требуется.
 claim-next-withdrawn = Заявление отозвано. Действий не требуется.
 
+claim-thread =
+    {""}
+    <b>Переписка со специалистом</b>
+    { $thread }
+claim-thread-title = Переписка со специалистом
+claim-thread-you = Вы
+claim-thread-handler = Специалист { $name }
+claim-thread-message = { $who }, { $when }: { $text }
+claim-thread-earlier = … ранее ещё сообщений: { $count } (все — в отчёте)
+claim-thread-count = Сообщений в переписке: { $count }
+claim-waiting-customer = ⏳ Ожидает вашего ответа — нажмите «Ответить».
+claim-waiting-handler = ⏳ Ожидает ответа специалиста.
+claim-waiting-handler-by = ⏳ Ожидает ответа специалиста — до { DATETIME($due, dateStyle: "short") }.
+claim-reply = ↩️ Ответить
 claim-ask = ✉️ Запросить уточнение
 claim-add-document = 📎 Добавить документ
 claim-report = 🧾 Сохранить отчёт

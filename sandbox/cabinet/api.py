@@ -25,6 +25,7 @@ from aiohttp import web
 
 from sandbox.cabinet.cabinet import require_renewable
 from sandbox.cabinet.dates import format_ru
+from sandbox.cabinet.drafts import Draft
 from sandbox.cabinet.files import (
     Upload,
     decode_image,
@@ -239,7 +240,8 @@ async def _no_body(_: web.Request) -> tuple[None, str]:
 
 async def _upload_body(request: web.Request) -> tuple[Upload, str]:
     upload = await read_upload(request)
-    return upload, parts_digest(upload.name, upload.content_type, upload.data)
+    # The query (a draft document's requirement) is part of the request the key stands for.
+    return upload, parts_digest(request.query_string, upload.name, upload.content_type, upload.data)
 
 
 def keyed(
@@ -377,7 +379,7 @@ async def create_claim_message(request: web.Request, body: Any) -> web.Response:
     claim = _claim(request, customer)
     _validate(request, body)
     message = state_of(request).cabinet.add_message(customer, claim, body["text"])
-    return _json(message.render(), 201)
+    return _json(message.receipt(), 201)
 
 
 @keyed(_upload_body)
@@ -386,6 +388,74 @@ async def upload_claim_document(request: web.Request, upload: Upload) -> web.Res
     claim = _claim(request, customer)
     document = state_of(request).cabinet.add_document(customer, claim, upload)
     return _json(document.receipt(), 201)
+
+
+# ----------------------------------------------------------------------------- claim filing
+
+
+def _draft(request: web.Request, customer: Customer) -> Draft:
+    return state_of(request).cabinet.draft(customer, request.match_info["draft_id"])
+
+
+async def list_claim_types(request: web.Request) -> web.StreamResponse:
+    policy = _policy(request, _customer(request))
+    items = [kind.render() for kind in policy.claim_kinds]
+    return _json({"policy_id": policy.id, "items": items})
+
+
+@keyed(_json_body)
+async def create_claim_draft(request: web.Request, body: Any) -> web.Response:
+    customer = _customer(request)
+    _validate(request, body)
+    policy = customer.policies.get(body["policy_id"])
+    if policy is None:
+        raise ProblemError("policy_not_found", Text("Полис не найден.", "Policy not found."))
+    draft = state_of(request).cabinet.create_draft(customer, policy, body["claim_type"])
+    return _json(draft.render(), 201)
+
+
+async def list_claim_drafts(request: web.Request) -> web.StreamResponse:
+    customer = _customer(request)
+    drafts = state_of(request).cabinet.list_drafts(customer)
+    return _json(_page(request, [draft.render() for draft in drafts]))
+
+
+async def get_claim_draft(request: web.Request) -> web.StreamResponse:
+    return _json(_draft(request, _customer(request)).render())
+
+
+async def update_claim_draft(request: web.Request) -> web.StreamResponse:
+    draft = _draft(request, _customer(request))
+    body, _ = await read_json(request)
+    _validate(request, body)
+    return _json(state_of(request).cabinet.update_draft(draft, body).render())
+
+
+async def delete_claim_draft(request: web.Request) -> web.StreamResponse:
+    customer = _customer(request)
+    state_of(request).cabinet.delete_draft(customer, _draft(request, customer))
+    return web.Response(status=204)
+
+
+@keyed(_upload_body)
+async def upload_claim_draft_document(request: web.Request, upload: Upload) -> web.Response:
+    draft = _draft(request, _customer(request))
+    requirement = request[PARAMETERS]["requirement"]
+    document = state_of(request).cabinet.add_draft_document(draft, requirement, upload)
+    return _json(document.render(), 201)
+
+
+async def delete_claim_draft_document(request: web.Request) -> web.StreamResponse:
+    draft = _draft(request, _customer(request))
+    state_of(request).cabinet.delete_draft_document(draft, request.match_info["document_id"])
+    return web.Response(status=204)
+
+
+@keyed(_no_body)
+async def submit_claim_draft(request: web.Request, _: None) -> web.Response:
+    customer = _customer(request)
+    registration = state_of(request).cabinet.submit_draft(customer, _draft(request, customer))
+    return _json(registration, 201)
 
 
 # ----------------------------------------------------------------------------- certificates
@@ -488,6 +558,15 @@ HANDLERS: dict[str, Handler] = {
     "getClaim": get_claim,
     "createClaimMessage": create_claim_message,
     "uploadClaimDocument": upload_claim_document,
+    "listClaimTypes": list_claim_types,
+    "createClaimDraft": create_claim_draft,
+    "listClaimDrafts": list_claim_drafts,
+    "getClaimDraft": get_claim_draft,
+    "updateClaimDraft": update_claim_draft,
+    "deleteClaimDraft": delete_claim_draft,
+    "uploadClaimDraftDocument": upload_claim_draft_document,
+    "deleteClaimDraftDocument": delete_claim_draft_document,
+    "submitClaimDraft": submit_claim_draft,
     "listCertificateTypes": list_certificate_types,
     "createCertificateOrder": create_certificate_order,
     "listCertificateOrders": list_certificate_orders,

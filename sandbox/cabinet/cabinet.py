@@ -18,6 +18,7 @@ import structlog
 
 from sandbox.cabinet.dates import CERTIFICATE_WORKING_DAYS, term_end, working_days_after
 from sandbox.cabinet.demo import portfolio
+from sandbox.cabinet.drafts import Draft, DraftDocument, normalised, update_errors
 from sandbox.cabinet.events import Outbox
 from sandbox.cabinet.files import Upload
 from sandbox.cabinet.ids import is_customer_id, new_id
@@ -36,6 +37,7 @@ from sandbox.cabinet.model import (
     Policy,
     RenewalOrder,
     RenewalQuote,
+    instant,
     money,
 )
 from sandbox.cabinet.problems import FieldError, ProblemError
@@ -44,6 +46,13 @@ from sandbox.cabinet.texts import Text
 log = structlog.get_logger(__name__)
 
 QUOTE_VALIDITY = dt.timedelta(hours=24)
+#: The handler answers a customer's message within this many working days.
+ANSWER_WORKING_DAYS = 2
+#: The customer is asked to answer the handler within this many working days.
+REPLY_WORKING_DAYS = 5
+#: A registration is confirmed (a handler assigned) within this many working days.
+REGISTRATION_WORKING_DAYS = 1
+HANDLER_NAMES = ("Анна С.", "Игорь П.", "Мария К.", "Олег Д.")
 PAYMENT_LINK_VALIDITY = dt.timedelta(hours=1)
 EXPIRING_DAYS = (30, 7, 1)
 
@@ -94,6 +103,9 @@ class Cabinet:
         self.customers: dict[str, Customer] = {}
         self._certificate_serials = itertools.count(1001)
         self._feedback_serials = itertools.count(101)
+        self._claim_serials = itertools.count(9001)
+        #: Drafts by customer id, then by draft id.
+        self.drafts: dict[str, dict[str, Draft]] = {}
 
     def now(self) -> dt.datetime:
         return self.clock().astimezone(dt.UTC).replace(microsecond=0)
@@ -257,11 +269,34 @@ class Cabinet:
             )
 
     def add_message(self, customer: Customer, claim: Claim, text: str) -> ClaimMessage:
+        """The customer writes: the handler answers within two working days."""
         self._open_claim(claim)
         message = ClaimMessage(new_id("msg"), text, self.now())
         claim.messages.append(message)
+        claim.waiting_for = "handler"
+        claim.answer_due_on = working_days_after(self.now().date(), ANSWER_WORKING_DAYS)
         log.info("claim_message_added", customer_id=customer.id, claim_id=claim.id)
         return message
+
+    def handler_writes(self, claim_id: str, text: str) -> list[JSON]:
+        """The handler writes to the customer (the operator page): `claim.message_received`."""
+        customer, claim = self.claim(claim_id)
+        self._open_claim(claim)
+        name = HANDLER_NAMES[sum(map(ord, claim.id)) % len(HANDLER_NAMES)]
+        message = ClaimMessage(new_id("msg"), text, self.now(), "handler", name)
+        claim.messages.append(message)
+        claim.waiting_for, claim.answer_due_on = "customer", None
+        log.info("claim_handler_wrote", customer_id=customer.id, claim_id=claim.id)
+        reply_by = working_days_after(self.now().date(), REPLY_WORKING_DAYS)
+        data = {
+            "claim_id": claim.id,
+            "claim_number": claim.number,
+            "message_id": message.id,
+            "text": text,
+            "handler_name": name,
+            "reply_due_on": reply_by.isoformat(),
+        }
+        return [self._emit("claim.message_received", customer, data)]
 
     def add_document(self, customer: Customer, claim: Claim, upload: Upload) -> ClaimDocument:
         self._open_claim(claim)
@@ -271,6 +306,158 @@ class Cabinet:
         claim.documents.append(document)
         log.info("claim_document_added", customer_id=customer.id, claim_id=claim.id)
         return document
+
+    # ------------------------------------------------------------------------- claim filing
+
+    def create_draft(self, customer: Customer, policy: Policy, kind_id: str) -> Draft:
+        kinds = policy.claim_kinds
+        if not kinds:
+            raise ProblemError(
+                "policy_not_claimable",
+                Text(
+                    "По этому полису нельзя заявить о случае онлайн.",
+                    "No claims can be filed online under this policy.",
+                ),
+            )
+        kind = next((k for k in kinds if k.id == kind_id), None)
+        if kind is None:
+            detail = Text("Такой случай по полису не заявить.", "Not a claim type of the policy.")
+            raise ProblemError(
+                "claim_type_not_available", detail, [FieldError(detail, pointer="/claim_type")]
+            )
+        now = self.now()
+        draft = Draft(new_id("drf"), policy, kind, now, now)
+        self.drafts.setdefault(customer.id, {})[draft.id] = draft
+        log.info("claim_draft_created", customer_id=customer.id, draft_id=draft.id)
+        return draft
+
+    def draft(self, customer: Customer, draft_id: str) -> Draft:
+        draft = self.drafts.get(customer.id, {}).get(draft_id)
+        if draft is None:
+            raise ProblemError("draft_not_found", Text("Черновик не найден.", "Draft not found."))
+        return draft
+
+    def list_drafts(self, customer: Customer) -> list[Draft]:
+        drafts = self.drafts.get(customer.id, {}).values()
+        return sorted(drafts, key=lambda d: (d.updated_at, d.id), reverse=True)
+
+    def update_draft(self, draft: Draft, request: Mapping[str, Any]) -> Draft:
+        """Set values (None removes one) and the circumstances; all or nothing."""
+        values = request.get("fields") or {}
+        errors = update_errors(draft, values, self.now().date())
+        if errors:
+            detail = Text("Некоторые поля заполнены неверно.", "Some fields are invalid.")
+            raise ProblemError("validation_failed", detail, errors)
+        for field_id, value in values.items():
+            spec = draft.kind.field(field_id)
+            if value is None:
+                draft.values.pop(field_id, None)
+            elif spec is not None:
+                draft.values[field_id] = normalised(spec, value)
+        if request.get("circumstances") is not None:
+            draft.circumstances = request["circumstances"].strip() or draft.circumstances
+        draft.updated_at = self.now()
+        return draft
+
+    def delete_draft(self, customer: Customer, draft: Draft) -> None:
+        self.drafts.get(customer.id, {}).pop(draft.id, None)
+        log.info("claim_draft_deleted", customer_id=customer.id, draft_id=draft.id)
+
+    def add_draft_document(
+        self, draft: Draft, requirement_id: str, upload: Upload
+    ) -> DraftDocument:
+        requirement = draft.kind.requirement(requirement_id)
+        if requirement is None:
+            detail = Text("Такой документ не нужен.", "Not a document of this claim type.")
+            raise ProblemError(
+                "validation_failed", detail, [FieldError(detail, parameter="requirement")]
+            )
+        if upload.content_type not in requirement.content_types:
+            raise ProblemError(
+                "unsupported_media_type",
+                Text("Этот документ принимается в другом формате.", "Another format is needed."),
+            )
+        if len(draft.files_of(requirement.id)) >= requirement.max_files:
+            raise ProblemError(
+                "too_many_files",
+                Text("Для этого документа файлов уже достаточно.", "Enough files already."),
+            )
+        document = DraftDocument(
+            new_id("ddc"),
+            requirement.id,
+            upload.name,
+            len(upload.data),
+            upload.content_type,
+            self.now(),
+        )
+        draft.documents.append(document)
+        draft.updated_at = self.now()
+        return document
+
+    def delete_draft_document(self, draft: Draft, document_id: str) -> None:
+        kept = [d for d in draft.documents if d.id != document_id]
+        if len(kept) == len(draft.documents):
+            raise ProblemError("not_found", Text("Документ не найден.", "Document not found."))
+        draft.documents, draft.updated_at = kept, self.now()
+
+    def submit_draft(self, customer: Customer, draft: Draft) -> JSON:
+        """The draft becomes a registered claim: `claim.registered`; the registration."""
+        missing = draft.missing()
+        blocking = [m for m in missing if m.blocking]
+        if blocking:
+            detail = Text("В заявлении не хватает данных.", "The claim is incomplete.")
+            errors = [FieldError(m.detail, pointer=m.pointer) for m in blocking]
+            raise ProblemError("claim_incomplete", detail, errors)
+        now = self.now()
+        today = now.date()
+        amounts = [
+            Decimal(str(draft.values[f.id]))
+            for f in draft.kind.fields
+            if f.kind == "amount" and f.id in draft.values
+        ]
+        claim = Claim(
+            id=new_id("clm"),
+            number=f"У-{now.year}-{next(self._claim_serials):06d}",
+            type=draft.kind.claim_type,
+            reported_on=today,
+            policy_id=draft.policy.id,
+            policy_number=draft.policy.number,
+            history=[HistoryEntry("registered", now)],
+            amount_claimed=amounts[0] if amounts else None,
+            documents=[
+                ClaimDocument(d.id, d.name, d.size, d.content_type, d.uploaded_at)
+                for d in draft.documents
+            ],
+        )
+        customer.claims[claim.id] = claim
+        self.delete_draft(customer, draft)
+        decision = working_days_after(today, draft.kind.decision_days)
+        self._emit(
+            "claim.registered",
+            customer,
+            {
+                "claim_id": claim.id,
+                "claim_number": claim.number,
+                "decision_due_on": decision.isoformat(),
+            },
+        )
+        log.info("claim_registered", customer_id=customer.id, claim_id=claim.id)
+        later = [
+            draft.kind.requirement(m.pointer.rpartition("/")[2])
+            for m in missing
+            if m.pointer.startswith("/documents/")
+        ]
+        return {
+            "claim_id": claim.id,
+            "number": claim.number,
+            "registered_at": instant(now),
+            "registration_due_on": working_days_after(today, REGISTRATION_WORKING_DAYS).isoformat(),
+            "decision_due_on": decision.isoformat(),
+            "decision_working_days": draft.kind.decision_days,
+            "missing_documents": [
+                {"id": r.id, "title": r.title.ru, "title_en": r.title.en} for r in later if r
+            ],
+        }
 
     def claim(self, claim_id: str) -> tuple[Customer, Claim]:
         return self._find(

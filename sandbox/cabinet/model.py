@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from sandbox.cabinet.claim_kinds import ClaimKind, kinds_for
 from sandbox.cabinet.texts import Lang, Text
 
 JSON = dict[str, Any]
@@ -135,7 +136,12 @@ class Policy:
             "ends_on": self.ends_on.isoformat(),
             "premium": money(self.premium),
             "renewable": self.renewable,
+            "claimable": bool(self.claim_kinds),
         }
+
+    @property
+    def claim_kinds(self) -> tuple[ClaimKind, ...]:
+        return kinds_for(self.product, self.status)
 
     def detail(self) -> JSON:
         insured: JSON = {
@@ -294,12 +300,28 @@ class ClaimDocument:
 
 @dataclass(frozen=True)
 class ClaimMessage:
+    """One message of the claim's conversation: from the customer, or from its handler."""
+
     id: str
     text: str
     created_at: dt.datetime
+    author: str = "customer"
+    handler_name: str | None = None
+
+    def receipt(self) -> JSON:
+        """The answer of createClaimMessage (`ClaimMessage`)."""
+        return {"message_id": self.id, "created_at": instant(self.created_at)}
 
     def render(self) -> JSON:
-        return {"message_id": self.id, "created_at": instant(self.created_at)}
+        rendered: JSON = {
+            "message_id": self.id,
+            "author": self.author,
+            "text": self.text,
+            "created_at": instant(self.created_at),
+        }
+        if self.handler_name:
+            rendered["handler_name"] = self.handler_name
+        return rendered
 
 
 @dataclass
@@ -316,6 +338,10 @@ class Claim:
     requested_documents: list[Text] = field(default_factory=list)
     documents: list[ClaimDocument] = field(default_factory=list)
     messages: list[ClaimMessage] = field(default_factory=list)
+    #: Whose turn it is in the conversation ("customer", "handler" or nobody), and the day the
+    #: handler answers by.
+    waiting_for: str | None = None
+    answer_due_on: dt.date | None = None
 
     @property
     def status(self) -> str:
@@ -346,7 +372,12 @@ class Claim:
             "history": [entry.render(lang) for entry in self.history],
             "next_step": NEXT_STEPS[self.status](lang),
             "documents": [document.render() for document in self.documents],
+            "messages": [message.render() for message in self.messages],
         }
+        if self.waiting_for:
+            rendered["waiting_for"] = self.waiting_for
+        if self.waiting_for == "handler" and self.answer_due_on:
+            rendered["answer_due_on"] = self.answer_due_on.isoformat()
         if self.status == "awaiting_documents":
             rendered["requested_documents"] = [text(lang) for text in self.requested_documents]
         return rendered

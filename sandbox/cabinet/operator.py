@@ -8,6 +8,9 @@ JSON API (each action also accepts an HTML form post and then redirects, 303, to
 * `POST /operator/claims/{claim_id}/advance` `{"status"?, "documents"?, "reason"?}` — the
   next status of the contract's model by default; fires `claim.status_changed`, plus
   `claim.documents_requested` (to `awaiting_documents`) or `payout.sent` (to `paid`).
+* `POST /operator/claims/{claim_id}/messages` `{"text"}` — the claim's handler writes to the
+  customer (the claim then waits for the customer's answer); fires `claim.message_received`.
+  To ask for documents as well, advance the claim to `awaiting_documents` with `documents`.
 * `POST /operator/certificate-orders/{order_id}/advance` `{"status"?, "reason"?}` —
   accepted → preparing → ready (fires `certificate.ready`) | rejected.
 * `POST /operator/policies/{policy_id}/expiring` `{"days_left": 30|7|1}` — fires
@@ -57,6 +60,14 @@ _CLAIM_ADVANCE = standalone_validator(
             },
             "reason": {"type": "string", "minLength": 1, "maxLength": 500},
         },
+    }
+)
+_CLAIM_MESSAGE = standalone_validator(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["text"],
+        "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 2000}},
     }
 )
 _CERTIFICATE_ADVANCE = standalone_validator(
@@ -161,6 +172,17 @@ async def advance_claim(request: web.Request) -> web.StreamResponse:
     return await _act(request, _CLAIM_ADVANCE, perform)
 
 
+async def write_to_customer(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+
+    def perform(fields: JSON) -> JSON:
+        claim_id = request.match_info["claim_id"]
+        events = cabinet.handler_writes(claim_id, fields["text"].strip())
+        return {"claim": cabinet.claim(claim_id)[1].detail("ru"), "events": events}
+
+    return await _act(request, _CLAIM_MESSAGE, perform)
+
+
 async def advance_certificate_order(request: web.Request) -> web.StreamResponse:
     cabinet = state_of(request).cabinet
 
@@ -261,6 +283,9 @@ def add_routes(app: web.Application) -> None:
     router.add_get("/operator", console, name="operator")
     router.add_post(
         "/operator/claims/{claim_id}/advance", advance_claim, name="operator-claim-advance"
+    )
+    router.add_post(
+        "/operator/claims/{claim_id}/messages", write_to_customer, name="operator-claim-message"
     )
     router.add_post(
         "/operator/certificate-orders/{order_id}/advance",

@@ -195,7 +195,17 @@ def _claims(customer: Customer, url: UrlFor) -> str:
                 _input("reason", "причина отказа"),
                 " ",
             )
-        messages = "<br>".join(escape(m.text) for m in claim.messages[-3:])
+        messages = "<br>".join(
+            f"{'👤' if m.author == 'customer' else '🧑‍💼'} {escape(m.text)}"
+            for m in claim.messages[-3:]
+        )
+        if not claim.final:
+            action += "<br>" + _form(
+                url("operator-claim-message", claim_id=claim.id),
+                "Ответить клиенту",
+                _input("text", "сообщение специалиста"),
+                " ",
+            )
         documents = "<br>".join(escape(d.name) for d in claim.documents)
         rows.append(
             (

@@ -49,6 +49,7 @@ KINDS: dict[str, Kind] = {
     "quote_not_found": _NOT_FOUND,
     "claim_not_found": _NOT_FOUND,
     "certificate_order_not_found": _NOT_FOUND,
+    "draft_not_found": _NOT_FOUND,
     "not_found": _NOT_FOUND,
     "method_not_allowed": Kind(
         405, "method-not-allowed", Text("Метод не поддерживается", "Method not allowed")
@@ -64,6 +65,10 @@ KINDS: dict[str, Kind] = {
         409, "quote-already-accepted", Text("Предложение уже принято", "Quote already accepted")
     ),
     "claim_closed": Kind(409, "claim-closed", Text("Убыток закрыт", "Claim closed")),
+    "policy_not_claimable": Kind(
+        409, "policy-not-claimable", Text("Заявить по полису нельзя", "Policy takes no claims")
+    ),
+    "too_many_files": Kind(409, "too-many-files", Text("Слишком много файлов", "Too many files")),
     "document_not_ready": Kind(
         409, "document-not-ready", Text("Документ ещё не готов", "Document not ready")
     ),
@@ -87,6 +92,10 @@ KINDS: dict[str, Kind] = {
     "term_not_available": _INVALID,
     "period_required": _INVALID,
     "invalid_period": _INVALID,
+    "claim_type_not_available": _INVALID,
+    "claim_incomplete": Kind(
+        422, "claim-incomplete", Text("Заявление заполнено не полностью", "Claim incomplete")
+    ),
     "idempotency_key_reused": Kind(
         422,
         "idempotency-key-reused",

@@ -92,7 +92,8 @@ def at(pointer: str) -> Any:
     """The node of the contract at a local pointer (`#/components/schemas/Id`)."""
     node: Any = contract()
     for token in pointer.removeprefix("#/").split("/"):
-        node = node[token.replace("~1", "/").replace("~0", "~")]
+        key = token.replace("~1", "/").replace("~0", "~")
+        node = node[int(key)] if isinstance(node, list) else node[key]  # an inline parameter
     return node
 
 
