@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot import dialog_ids
 from bot.config import SANDBOX_CABINET_PATH, PrivacyMode, Settings
 from bot.document_web import create_document_app
+from bot.filing_web import FORM_TTL, create_form_app
 from bot.flows.documents import DocumentLinks
 from bot.handlers import build_root_router
 from bot.i18n import SUPPORTED, create_core, create_i18n_middleware
@@ -319,6 +320,17 @@ def create_app(settings: Settings, resources: Resources, *, bot_username: str) -
         "/d",
         create_document_app(
             resources.document_links, resources.cabinet, core, resources.session_factory
+        ),
+    )
+    form_links = DocumentLinks(resources.redis, prefix=KEY_PREFIX, ttl=FORM_TTL)
+    app.add_subapp(
+        "/f",
+        create_form_app(
+            form_links,
+            resources.cabinet,
+            core,
+            resources.session_factory,
+            middlewares=[link_limit.middleware(too_many_requests)],
         ),
     )
     EventsWebhook(

@@ -53,6 +53,7 @@ async def test_accepting_consent_stores_it_and_opens_the_menu(app: RunningBot) -
     assert "Главное меню" in (menu.text or "")
     assert [b["text"] for b in app.tg.buttons(menu)] == [
         "🔑 Войти через Госуслуги",
+        "📝 Заявить о страховом случае",
         "📄 Полисы",
         "📋 Обращения",
         "🧾 Справки",

@@ -111,6 +111,7 @@ async def test_start_consent_menu_language_cancel(bot_process: Process, tg: Fake
     home = await tg.wait_for("sendMessage", lambda c: "Main menu" in (c.text or ""), after=mark)
     assert [b["text"] for b in tg.buttons(home)] == [
         "🔑 Sign in with Gosuslugi",
+        "📝 File a claim",
         "📄 Policies",
         "📋 Claims",
         "🧾 Certificates",

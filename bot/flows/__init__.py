@@ -4,6 +4,7 @@ from bot.flows.certificates import certificates_dialog
 from bot.flows.claims import claims_dialog
 from bot.flows.consent import consent_dialog
 from bot.flows.feedback import feedback_dialog
+from bot.flows.filing import filing_dialog
 from bot.flows.logout import logout_dialog
 from bot.flows.menu import menu_dialog
 from bot.flows.payouts import payouts_dialog
@@ -16,6 +17,7 @@ __all__ = [
     "claims_dialog",
     "consent_dialog",
     "feedback_dialog",
+    "filing_dialog",
     "logout_dialog",
     "menu_dialog",
     "payouts_dialog",

@@ -15,14 +15,15 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Start, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import owned
 from bot.flows.claims_input import SECTION, claim_id_of, input_windows, on_add_document, on_ask
 from bot.flows.documents import File, Page, Ref, Viewer, deliver, renderer, viewer_of
+from bot.flows.filing_intent import free_text
 from bot.flows.readings import stale_note
-from bot.flows.states import ClaimsSG
+from bot.flows.states import ClaimsSG, FilingSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of
 from bot.privacy import is_strict, number_for
 from bot.reports import ReportPdf
@@ -244,6 +245,8 @@ def claims_dialog() -> Dialog:
             Format("{note}", when="note"),
             T("claims-title"),
             T("claims-empty", when="empty"),
+            Start(T("menu-file_claim"), id="file", state=FilingSG.policy),
+            free_text(),
             ScrollingGroup(
                 choices("claim", "claims", on_claim),
                 id="claims",

@@ -74,6 +74,7 @@ class Incoming:
     filename: str
     content_type: DocumentContentType
     size: int | None
+    unique_id: str = ""  # the same file sent again has the same one
 
 
 def incoming_of(message: Message) -> Incoming:
@@ -81,7 +82,11 @@ def incoming_of(message: Message) -> Incoming:
         photo = message.photo[-1]
         return _checked(
             Incoming(
-                photo.file_id, f"photo-{photo.file_unique_id}.jpg", "image/jpeg", photo.file_size
+                photo.file_id,
+                f"photo-{photo.file_unique_id}.jpg",
+                "image/jpeg",
+                photo.file_size,
+                photo.file_unique_id,
             )
         )
     document = message.document
@@ -98,7 +103,11 @@ def incoming_of(message: Message) -> Incoming:
         raise Refusal("claim-file-wrong-type")
     fallback = f"document-{document.file_unique_id}.{content_type.rpartition('/')[2]}"
     filename = safe_filename(name) or fallback
-    return _checked(Incoming(document.file_id, filename, content_type, document.file_size))
+    return _checked(
+        Incoming(
+            document.file_id, filename, content_type, document.file_size, document.file_unique_id
+        )
+    )
 
 
 _UNSAFE = re.compile(r"[^\w .()+-]+")
@@ -126,7 +135,7 @@ def _checked(incoming: Incoming, size: int | None = None) -> Incoming:
     return incoming
 
 
-async def _download(manager: DialogManager, incoming: Incoming) -> bytes:
+async def download(manager: DialogManager, incoming: Incoming) -> bytes:
     bot: Bot = manager.middleware_data["bot"]
     downloaded = await bot.download(incoming.file_id)
     content = downloaded.read() if downloaded else b""
@@ -193,7 +202,7 @@ async def _send_text(manager: DialogManager, text: str) -> None:
 async def _send_file(manager: DialogManager, incoming: Incoming) -> None:
     viewer = viewer_of(manager)
     try:
-        content = await _download(manager, incoming)
+        content = await download(manager, incoming)
     except Refusal as refusal:
         await say(manager, refusal.key, **refusal.variables)
         return

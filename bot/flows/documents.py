@@ -89,12 +89,22 @@ def renderer(kind: str) -> Callable[[Renderer], Renderer]:
     return register
 
 
+_FORMS: set[str] = set()
+
+
+def form(kind: str) -> str:
+    """Register a kind of one-time link that opens a form (`bot/filing_web.py`), not a document."""
+    _FORMS.add(kind)
+    return kind
+
+
 async def render(kind: str, viewer: Viewer, ref: Ref) -> File | Page:
     return await _RENDERERS[kind](viewer, ref)
 
 
 class DocumentLinks:
-    """One-time tokens in Redis: `{prefix}:doc:{token}` → who may open what, for 10 minutes;
+    """One-time tokens in Redis: `{prefix}:doc:{token}` → who may open what (a document, or a
+    form), for 10 minutes unless the links are made with another `ttl`;
     `{prefix}:doc:user:{user_id}` lists a person's tokens, so signing out or withdrawing
     consent removes them at once."""
 
@@ -109,7 +119,7 @@ class DocumentLinks:
     async def issue(
         self, *, user_id: int, customer_id: str, kind: str, ref: Ref, **extra: str
     ) -> str:
-        if kind not in _RENDERERS:
+        if kind not in _RENDERERS and kind not in _FORMS:
             raise KeyError(kind)
         token = secrets.token_urlsafe(TOKEN_BYTES)
         grant = {"user_id": user_id, "customer_id": customer_id, "kind": kind, "ref": dict(ref)}

@@ -11,6 +11,7 @@ from aiogram_dialog.widgets.kbd import Row, Start, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 
 from bot.config import Settings
+from bot.flows.filing_intent import free_text
 from bot.flows.sections import section_button
 from bot.flows.states import MenuSG, SettingsSG
 from bot.flows.widgets import T, back_to_menu
@@ -47,6 +48,7 @@ def menu_dialog() -> Dialog:
             T("menu-linked", when=F["linked"] & ~F["named"]),
             T("link-prompt", when=~F["linked"]),
             _login_button(),
+            section_button("file_claim"),
             Row(section_button("policies"), section_button("claims")),
             Row(section_button("certificates"), section_button("payouts")),
             section_button("feedback"),
@@ -54,6 +56,7 @@ def menu_dialog() -> Dialog:
                 Start(T("menu-settings"), id="settings", state=SettingsSG.main),
                 SwitchTo(T("menu-help"), id="help", state=MenuSG.help),
             ),
+            free_text(),
             state=MenuSG.main,
             getter=menu_getter,
         ),

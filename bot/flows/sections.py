@@ -1,9 +1,9 @@
 """The menu's sections, and the way into them.
 
-Полисы, Обращения, Справки and Выплаты need a linked chat; Обратная связь does not. An
-unlinked user who opens a linked-only section gets the "Войти через Госуслуги" prompt, and the
-section is remembered (for as long as a sign-in can take): the bind handler opens it after
-linking, so the user lands where they were going.
+Полисы, Обращения (and filing a claim), Справки and Выплаты need a linked chat; Обратная
+связь does not. An unlinked user who opens a linked-only section gets the "Войти через
+Госуслуги" prompt, and the section is remembered (for as long as a sign-in can take): the bind
+handler opens it after linking, so the user lands where they were going.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from bot.flows.states import (
     CertificatesSG,
     ClaimsSG,
     FeedbackSG,
+    FilingSG,
     MenuSG,
     PayoutsSG,
     PoliciesSG,
@@ -29,11 +30,12 @@ from storage.redis import KEY_PREFIX
 SECTIONS: dict[str, State] = {
     "policies": PoliciesSG.list,
     "claims": ClaimsSG.list,
+    "file_claim": FilingSG.policy,
     "certificates": CertificatesSG.menu,
     "payouts": PayoutsSG.list,
     "feedback": FeedbackSG.topic,
 }
-LINKED_ONLY = frozenset({"policies", "claims", "certificates", "payouts"})
+LINKED_ONLY = frozenset({"policies", "claims", "file_claim", "certificates", "payouts"})
 
 
 def _key(user_id: int) -> str:

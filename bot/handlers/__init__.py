@@ -9,7 +9,8 @@ root
     ├── commands, dialogs       /start, /help, /cancel, /revoke; consent and revoke screens
     ├── broadcast               ADMIN_IDS: /broadcast and its buttons (composer: after consented)
     ├── consented               HasConsent: the menu, settings, /logout, alert buttons, and
-    │                           the sections: policies, claims, certificates, payouts, feedback
+    │                           the sections: policies, claims (filing one too),
+    │                           certificates, payouts, feedback
     └── fallback                anything else
 """
 
@@ -24,6 +25,7 @@ from bot.flows import (
     claims_dialog,
     consent_dialog,
     feedback_dialog,
+    filing_dialog,
     logout_dialog,
     menu_dialog,
     payouts_dialog,
@@ -52,6 +54,7 @@ def build_root_router(*, support_chat_id: int | None) -> Router:
         logout_dialog(),
         policies_dialog(),
         claims_dialog(),
+        filing_dialog(),
         certificates_dialog(),
         payouts_dialog(),
         feedback_dialog(),

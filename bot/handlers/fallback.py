@@ -7,7 +7,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, ShowMode
 from aiogram_i18n import I18nContext
 
-from bot.flows.home import open_home
+from bot.flows.filing_intent import asks_to_file_a_claim
+from bot.flows.home import has_consent, open_home
+from bot.flows.sections import open_section
 
 
 def build_router() -> Router:
@@ -20,6 +22,9 @@ def build_router() -> Router:
 async def unknown_message(
     message: Message, dialog_manager: DialogManager, i18n: I18nContext
 ) -> None:
+    if has_consent(dialog_manager) and asks_to_file_a_claim(message.text or ""):
+        await open_section(dialog_manager, "file_claim")  # or the sign-in, then there
+        return
     await message.answer(i18n.get("unknown-message"))
     await open_home(dialog_manager)
 
