@@ -38,7 +38,7 @@ from aiogram.types import (
     TelegramObject,
 )
 from aiogram.types import User as TelegramUser
-from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode, Window
+from aiogram_dialog import Dialog, DialogManager, ShowMode, StartMode
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Column, SwitchTo
 from aiogram_i18n import I18nContext, I18nMiddleware
@@ -47,6 +47,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.flows.screen import Screen
 from bot.flows.states import BroadcastSG
 from bot.flows.widgets import T, choices, i18n_of
 from notify.broadcasts import (
@@ -537,48 +538,48 @@ def _dialog(board: ProgressBoard) -> Router:
         await board.show(wiring, i18n.locale, callback.from_user.id, broadcast.id)
 
     dialog = Dialog(
-        Window(
+        Screen(
             T("broadcast-compose"),
             MessageInput(on_compose, content_types=ContentType.ANY),
             _close(),
             state=BroadcastSG.compose,
         ),
-        Window(
+        Screen(
             T("broadcast-button"),
             MessageInput(on_button, content_types=ContentType.ANY),
             Button(T("broadcast-no-button"), id="no_button", on_click=on_no_button),
             _back(BroadcastSG.compose),
             state=BroadcastSG.button,
         ),
-        Window(
+        Screen(
             T("broadcast-audience"),
             Column(choices("audience", "audiences", on_audience)),
             _back(BroadcastSG.button),
             state=BroadcastSG.audience,
             getter=audiences_getter,
         ),
-        Window(
+        Screen(
             T("broadcast-product"),
             Column(choices("product", "products", on_product)),
             _back(BroadcastSG.audience),
             state=BroadcastSG.product,
             getter=products_getter,
         ),
-        Window(
+        Screen(
             T("broadcast-locale"),
             Column(choices("locale", "locales", on_locale)),
             _back(BroadcastSG.audience),
             state=BroadcastSG.locale,
             getter=locales_getter,
         ),
-        Window(
+        Screen(
             T("broadcast-category"),
             Column(choices("category", "categories", on_category)),
             _back(BroadcastSG.audience),
             state=BroadcastSG.category,
             getter=categories_getter,
         ),
-        Window(
+        Screen(
             T("broadcast-confirm"),
             T("broadcast-confirm-unknown", when=F["unknown"] > 0),
             Button(T("broadcast-send"), id="send", on_click=on_send, when="has_count"),

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
@@ -27,6 +27,7 @@ from bot.flows.certificates_order import (
 )
 from bot.flows.documents import File, Ref, Viewer, deliver, renderer, viewer_of
 from bot.flows.readings import stale_note
+from bot.flows.screen import Screen
 from bot.flows.states import CertificatesSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of
 from bot.privacy import number_for
@@ -119,7 +120,7 @@ async def on_pdf(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
 
 def certificates_dialog() -> Dialog:
     return Dialog(
-        Window(
+        Screen(
             T("certificates-title"),
             Button(T("certificates-order"), id="new", on_click=start_order),
             SwitchTo(T("certificates-orders"), id="to_orders", state=CertificatesSG.orders),
@@ -127,7 +128,7 @@ def certificates_dialog() -> Dialog:
             state=CertificatesSG.menu,
         ),
         *order_windows(),
-        Window(
+        Screen(
             Format("{note}", when="note"),
             T("certificates-orders-title"),
             T("certificates-orders-empty", when="empty"),
@@ -142,7 +143,7 @@ def certificates_dialog() -> Dialog:
             state=CertificatesSG.orders,
             getter=orders_getter,
         ),
-        Window(
+        Screen(
             Format("{note}", when="note"),
             T("certificate-order"),
             T("certificate-period", when="period_from"),

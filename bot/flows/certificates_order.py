@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import ChatEvent, DialogManager, Window
+from aiogram_dialog import ChatEvent, DialogManager
 from aiogram_dialog.widgets.input import TextInput
 from aiogram_dialog.widgets.kbd import Button, Column, SwitchTo
 from aiogram_dialog.widgets.text import Format
@@ -27,6 +27,7 @@ from bot.flows.certificates_calendar import PeriodCalendar
 from bot.flows.documents import viewer_of
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.readings import stale_note
+from bot.flows.screen import Screen
 from bot.flows.states import CertificatesSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of
 from bot.privacy import number_for
@@ -279,9 +280,9 @@ def _day_input(on_success: Any) -> TextInput[dt.date]:
     )
 
 
-def order_windows() -> tuple[Window, ...]:
+def order_windows() -> tuple[Screen, ...]:
     return (
-        Window(
+        Screen(
             Format("{note}", when="note"),
             T("certificates-choose-type"),
             Column(choices("type", "types", on_type)),
@@ -289,7 +290,7 @@ def order_windows() -> tuple[Window, ...]:
             state=CertificatesSG.type,
             getter=types_getter,
         ),
-        Window(
+        Screen(
             T("certificates-choose-period"),
             Button(T("certificates-period-last-year"), id="last_year", on_click=on_preset),
             Button(T("certificates-period-this-year"), id="this_year", on_click=on_preset),
@@ -300,7 +301,7 @@ def order_windows() -> tuple[Window, ...]:
             state=CertificatesSG.period,
             getter=period_getter,
         ),
-        Window(
+        Screen(
             T("certificates-choose-from"),
             PeriodCalendar(id="from_day", on_click=on_from),
             _day_input(on_from),
@@ -308,7 +309,7 @@ def order_windows() -> tuple[Window, ...]:
             state=CertificatesSG.custom_from,
             getter=from_getter,
         ),
-        Window(
+        Screen(
             T("certificates-choose-to"),
             PeriodCalendar(id="to_day", on_click=on_to),
             _day_input(on_to),
@@ -316,7 +317,7 @@ def order_windows() -> tuple[Window, ...]:
             state=CertificatesSG.custom_to,
             getter=to_getter,
         ),
-        Window(
+        Screen(
             T("certificates-choose-purpose"),
             Column(choices("purpose", "purposes", on_purpose)),
             TextInput(
@@ -329,7 +330,7 @@ def order_windows() -> tuple[Window, ...]:
             state=CertificatesSG.purpose,
             getter=purpose_getter,
         ),
-        Window(
+        Screen(
             T("certificates-confirm"),
             T("certificate-period", when="period_from"),
             T("certificate-purpose"),
@@ -338,7 +339,7 @@ def order_windows() -> tuple[Window, ...]:
             state=CertificatesSG.confirm,
             getter=confirm_getter,
         ),
-        Window(
+        Screen(
             T("certificates-done"),
             SwitchTo(T("certificates-orders"), id="to_orders", state=CertificatesSG.orders),
             back_to_menu(),

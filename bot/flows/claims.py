@@ -14,15 +14,23 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Start, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import owned
-from bot.flows.claims_input import SECTION, claim_id_of, input_windows, on_add_document, on_ask
+from bot.flows.claims_input import (
+    SECTION,
+    claim_id_of,
+    input_windows,
+    offer_to_claim,
+    offer_windows,
+    on_add_document,
+    on_ask,
+)
 from bot.flows.documents import File, Page, Ref, Viewer, deliver, renderer, viewer_of
-from bot.flows.filing_intent import free_text
 from bot.flows.readings import stale_note
+from bot.flows.screen import Screen
 from bot.flows.states import ClaimsSG, FilingSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of
 from bot.privacy import is_strict, number_for
@@ -179,6 +187,8 @@ async def detail_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     claim: ClaimDetail = reading.value
     strict = is_strict(dialog_manager)
     number = number_for(dialog_manager, claim.number)
+    # For the card's offers (a file or a text sent to it): the number, and whether it is closed.
+    dialog_manager.dialog_data.update(number=number, closed=claim.status.is_final)
     return {
         **claim_variables(viewer, claim, number=number, full=not strict),
         "note": stale_note(reading, i18n_of(dialog_manager), viewer.time_zone),
@@ -241,12 +251,11 @@ async def on_report(_: CallbackQuery, __: Button, manager: DialogManager) -> Non
 
 def claims_dialog() -> Dialog:
     return Dialog(
-        Window(
+        Screen(
             Format("{note}", when="note"),
             T("claims-title"),
             T("claims-empty", when="empty"),
             Start(T("menu-file_claim"), id="file", state=FilingSG.policy),
-            free_text(),
             ScrollingGroup(
                 choices("claim", "claims", on_claim),
                 id="claims",
@@ -258,7 +267,7 @@ def claims_dialog() -> Dialog:
             state=ClaimsSG.list,
             getter=list_getter,
         ),
-        Window(
+        Screen(
             Format("{note}", when="note"),
             T("claim-detail"),
             T("claim-thread", when="thread"),
@@ -270,6 +279,8 @@ def claims_dialog() -> Dialog:
             SwitchTo(T("button-back"), id="back", state=ClaimsSG.list),
             state=ClaimsSG.detail,
             getter=detail_getter,
+            unhandled=offer_to_claim,
         ),
         *input_windows(),
+        *offer_windows(),
     )

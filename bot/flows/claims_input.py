@@ -22,13 +22,14 @@ from typing import Any
 from aiogram import Bot
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import DialogManager, Window
+from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, SwitchTo
 
 from bot.flows.access import owned
 from bot.flows.documents import viewer_of
 from bot.flows.keys import fresh_keys, key_of
+from bot.flows.screen import Screen, answer_free_text
 from bot.flows.states import ClaimsSG
 from bot.flows.widgets import T, say
 from cabinet import CabinetRejected, CabinetUnavailable
@@ -288,9 +289,9 @@ async def input_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
     }
 
 
-def input_windows() -> tuple[Window, ...]:
+def input_windows() -> tuple[Screen, ...]:
     return (
-        Window(
+        Screen(
             T("claim-message-prompt"),
             T("claim-message-pending", when="pending"),
             MessageInput(on_text, content_types=ContentType.TEXT),
@@ -300,7 +301,7 @@ def input_windows() -> tuple[Window, ...]:
             state=ClaimsSG.message,
             getter=input_getter,
         ),
-        Window(
+        Screen(
             T("claim-upload-prompt"),
             T("claim-upload-pending", when="pending"),
             MessageInput(on_file),  # anything: what is not a fitting file is refused with why
@@ -308,5 +309,120 @@ def input_windows() -> tuple[Window, ...]:
             SwitchTo(T("button-back"), id="back", state=ClaimsSG.detail),
             state=ClaimsSG.upload,
             getter=input_getter,
+        ),
+    )
+
+
+# ----------------------------------------------------------------------------- sent to the card
+
+_OFFER_KEYS = uuid.UUID("9a4c7e1d-3b62-4f05-8e2a-5d7c1b0f6a93")  # namespace of the upload keys
+
+
+async def offer_to_claim(message: Message, manager: DialogManager) -> None:
+    """A file or a text sent to a claim's card without pressing a button first: offered for
+    this claim («Прикрепить к обращению № …?», «Отправить специалисту?»), never dropped.
+    The files of an album gather on one offer."""
+    if manager.dialog_data.get("closed"):
+        await answer_free_text(message, manager)
+        return
+    if message.text:
+        manager.dialog_data["offered_text"] = message.text.strip()[: TEXT_LIMIT + 1]
+        fresh_keys(manager, _slot(manager, MESSAGE))
+        await manager.switch_to(ClaimsSG.offer_text)
+        return
+    try:
+        incoming = incoming_of(message)
+    except Refusal as refusal:
+        await say(manager, refusal.key, **refusal.variables)
+        return
+    offered: list[dict[str, Any]] = manager.dialog_data.setdefault("offered", [])
+    album = message.media_group_id
+    if album and manager.dialog_data.get("offer_album") == album:
+        manager.show_mode = ShowMode.EDIT  # the album's offer, sent for its first file
+    elif manager.current_context().state != ClaimsSG.offer_file:
+        offered.clear()
+    manager.dialog_data["offer_album"] = album
+    offered.append(dataclasses.asdict(incoming))
+    await manager.switch_to(ClaimsSG.offer_file)
+
+
+async def on_attach_offered(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    """Every offered file, checked and attached; one message says what was added."""
+    viewer = viewer_of(manager)
+    offered: list[dict[str, Any]] = manager.dialog_data.get("offered", [])
+    names: list[str] = []
+    while offered:
+        incoming = Incoming(**offered[0])
+        try:
+            content = await download(manager, incoming)
+            await owned(
+                manager,
+                SECTION,
+                viewer.cabinet.upload_claim_document(
+                    viewer.customer_id,
+                    claim_id_of(manager),
+                    filename=incoming.filename,
+                    content=content,
+                    content_type=incoming.content_type,
+                    idempotency_key=uuid.uuid5(
+                        _OFFER_KEYS, f"{claim_id_of(manager)}:{incoming.unique_id}"
+                    ),
+                    locale=viewer.locale,
+                ),
+            )
+        except Refusal as refusal:
+            await say(manager, refusal.key, **refusal.variables)
+        except CabinetUnavailable:
+            await say(manager, "cabinet-unavailable")
+            return  # what is left stays offered: «Прикрепить» again sends it once
+        else:
+            names.append(incoming.filename)
+        offered.pop(0)
+    if names:
+        await say(manager, "claim-files-added", count=len(names), names=", ".join(names))
+    await manager.switch_to(ClaimsSG.detail)
+
+
+async def on_send_offered(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    text = manager.dialog_data.pop("offered_text", "")
+    if len(text) > TEXT_LIMIT:
+        await say(manager, "claim-message-too-long", limit=TEXT_LIMIT, length=len(text))
+        await manager.switch_to(ClaimsSG.detail)
+        return
+    await _send_text(manager, text)
+
+
+async def on_decline_offer(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    manager.dialog_data.pop("offered", None)
+    manager.dialog_data.pop("offered_text", None)
+    await manager.switch_to(ClaimsSG.detail)
+
+
+async def offer_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    offered = dialog_manager.dialog_data.get("offered", [])
+    return {
+        "count": len(offered),
+        "text": dialog_manager.dialog_data.get("offered_text", ""),
+        "number": dialog_manager.dialog_data.get("number", ""),
+    }
+
+
+def offer_windows() -> tuple[Screen, ...]:
+    return (
+        Screen(
+            T("claim-offer-file"),
+            Button(T("claim-offer-attach"), id="attach", on_click=on_attach_offered),
+            Button(T("claim-offer-no"), id="no", on_click=on_decline_offer),
+            state=ClaimsSG.offer_file,
+            getter=offer_getter,
+            unhandled=offer_to_claim,
+        ),
+        Screen(
+            T("claim-offer-text"),
+            Button(T("claim-offer-send"), id="send", on_click=on_send_offered),
+            Button(T("claim-offer-no"), id="no", on_click=on_decline_offer),
+            state=ClaimsSG.offer_text,
+            getter=offer_getter,
+            unhandled=offer_to_claim,
         ),
     )

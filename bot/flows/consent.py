@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, StartMode, Window
+from aiogram_dialog import Dialog, DialogManager, StartMode
 from aiogram_dialog.widgets.kbd import Button, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.flows.screen import Screen
 from bot.flows.states import ConsentSG, MenuSG
 from bot.flows.widgets import T, i18n_of
 from linking.consent import CONSENT_VERSION, ConsentService, text_sha256
@@ -46,7 +47,7 @@ async def on_decline(_: CallbackQuery, __: Button, manager: DialogManager) -> No
 
 def consent_dialog() -> Dialog:
     return Dialog(
-        Window(
+        Screen(
             T("consent-text"),
             Row(
                 Button(T("consent-accept"), id="accept", on_click=on_accept),
@@ -55,5 +56,5 @@ def consent_dialog() -> Dialog:
             state=ConsentSG.ask,
             getter=consent_getter,
         ),
-        Window(T("consent-declined"), state=ConsentSG.declined),
+        Screen(T("consent-declined"), state=ConsentSG.declined),
     )

@@ -26,7 +26,7 @@ import structlog
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Message, ReplyParameters
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Column, Group, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.flows.access import cabinet_of, customer_of
 from bot.flows.keys import fresh_keys, key_of
+from bot.flows.screen import Screen
 from bot.flows.states import FeedbackSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of
 from bot.privacy import is_strict
@@ -332,14 +333,14 @@ def _back(state: Any) -> SwitchTo:
 
 def feedback_dialog() -> Dialog:
     return Dialog(
-        Window(
+        Screen(
             T("feedback-choose-topic"),
             Column(choices("topic", "topics", on_topic)),
             back_to_menu(),
             state=FeedbackSG.topic,
             getter=topics_getter,
         ),
-        Window(
+        Screen(
             T("feedback-choose-rating"),
             Group(
                 Select(
@@ -354,21 +355,21 @@ def feedback_dialog() -> Dialog:
             _back(FeedbackSG.topic),
             state=FeedbackSG.rating,
         ),
-        Window(
+        Screen(
             T("feedback-enter-text"),
             MessageInput(on_text),
             _back(FeedbackSG.rating),
             state=FeedbackSG.text,
             getter=text_getter,
         ),
-        Window(
+        Screen(
             T("feedback-attach"),
             MessageInput(on_screenshot),
             Button(T("feedback-skip"), id="skip", on_click=on_skip),
             _back(FeedbackSG.text),
             state=FeedbackSG.screenshot,
         ),
-        Window(
+        Screen(
             T("feedback-summary"),
             T("feedback-summary-screenshot", when="screenshot"),
             Button(T("feedback-send"), id="send", on_click=on_send),
@@ -376,7 +377,7 @@ def feedback_dialog() -> Dialog:
             state=FeedbackSG.confirm,
             getter=confirm_getter,
         ),
-        Window(
+        Screen(
             T("feedback-done"),
             back_to_menu(),
             state=FeedbackSG.done,

@@ -15,7 +15,7 @@ import contextlib
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Data, Dialog, DialogManager, Window
+from aiogram_dialog import Data, Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Button, Column, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
@@ -29,6 +29,7 @@ from bot.flows.filing_state import SECTION, adopt, forget_draft, kinds_of
 from bot.flows.filing_steps import begin, resume_step, step_windows
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.readings import stale_note
+from bot.flows.screen import Screen
 from bot.flows.states import FilingSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of, say
 from bot.privacy import is_strict, number_for
@@ -166,7 +167,7 @@ async def on_delete_quietly(manager: DialogManager) -> None:
 
 def filing_dialog() -> Dialog:
     return Dialog(
-        Window(
+        Screen(
             Format("{note}", when="note"),
             T("filing-choose-policy"),
             T("filing-no-policies", when="none"),
@@ -175,7 +176,7 @@ def filing_dialog() -> Dialog:
             state=FilingSG.policy,
             getter=policies_getter,
         ),
-        Window(
+        Screen(
             T("filing-resume"),
             Button(T("filing-resume-button"), id="resume", on_click=on_resume),
             Button(T("filing-delete-button"), id="delete", on_click=on_delete),
@@ -184,7 +185,7 @@ def filing_dialog() -> Dialog:
             state=FilingSG.resume,
             getter=resume_getter,
         ),
-        Window(
+        Screen(
             T("filing-choose-kind"),
             Column(choices("kind", "kinds", on_kind)),
             SwitchTo(T("button-back"), id="back", state=FilingSG.policy),

@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import DialogManager, ShowMode, Window
+from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button
 
@@ -23,6 +23,7 @@ from bot.flows.claim_form import files_of, title_of
 from bot.flows.claims_input import MB, Incoming, Refusal, download, incoming_of
 from bot.flows.documents import viewer_of
 from bot.flows.filing_state import SECTION, kind_of, read_draft, steps_of
+from bot.flows.screen import Screen
 from bot.flows.states import FilingSG
 from bot.flows.widgets import T, i18n_of, say
 from cabinet import CabinetRejected, CabinetUnavailable
@@ -191,8 +192,8 @@ async def on_back(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
         await manager.switch_to(FilingSG.circumstances)
 
 
-def documents_window() -> Window:
-    return Window(
+def documents_window() -> Screen:
+    return Screen(
         T("filing-documents"),
         T("filing-documents-added", when="added"),
         Button(T("filing-attach-held"), id="held", on_click=on_attach_held, when="held"),

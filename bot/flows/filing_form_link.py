@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import Message
-from aiogram_dialog import DialogManager, Window
+from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Start, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
@@ -22,6 +22,7 @@ from bot.flows.claim_form import blocking, title_of
 from bot.flows.documents import DocumentLinks, viewer_of
 from bot.flows.filing_review import on_delete, on_submit
 from bot.flows.filing_state import kind_of
+from bot.flows.screen import Screen
 from bot.flows.states import ClaimsSG, FilingSG
 from bot.flows.widgets import T, i18n_of, profile_of, say
 from bot.privacy import masked
@@ -70,8 +71,8 @@ async def on_anything(_: Message, __: MessageInput, manager: DialogManager) -> N
     await say(manager, "filing-web-use-form")
 
 
-def web_form_window() -> Window:
-    return Window(
+def web_form_window() -> Screen:
+    return Screen(
         T("filing-web-step", when="open"),
         T("filing-web-step-gone", when="gone"),
         Url(T("filing-web-open"), Format("{url}"), id="form", when="open"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import DialogManager, ShowMode, StartMode, Window
+from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.widgets.kbd import Button, Group, Start
 
 from bot.flows.claim_form import blocking, label_of, shown, title_of
@@ -25,6 +25,7 @@ from bot.flows.filing_state import (
     values_of,
 )
 from bot.flows.keys import fresh_keys, key_of
+from bot.flows.screen import Screen
 from bot.flows.states import ClaimsSG, FilingSG, MenuSG
 from bot.flows.widgets import T, choices, i18n_of, profile_of, say
 from bot.privacy import number_for
@@ -184,8 +185,8 @@ async def on_open_claim(_: CallbackQuery, __: Button, manager: DialogManager) ->
     await manager.show()
 
 
-def review_window() -> Window:
-    return Window(
+def review_window() -> Screen:
+    return Screen(
         T("filing-review"),
         T("filing-review-documents", when="has_documents"),
         T("filing-review-incomplete", when="missing"),
@@ -198,8 +199,8 @@ def review_window() -> Window:
     )
 
 
-def done_window() -> Window:
-    return Window(
+def done_window() -> Screen:
+    return Screen(
         T("filing-done"),
         T("filing-done-missing", when="missing"),
         Button(T("filing-open-claim"), id="open", on_click=on_open_claim),

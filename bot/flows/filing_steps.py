@@ -15,7 +15,7 @@ from typing import Any
 from aiogram import F
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import ChatEvent, DialogManager, Window
+from aiogram_dialog import ChatEvent, DialogManager
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Column, Row
 
@@ -33,6 +33,7 @@ from bot.flows.claim_form import (
 )
 from bot.flows.claims_input import Refusal, incoming_of
 from bot.flows.filing_state import kind_of, period_of, save, steps_of, values_of
+from bot.flows.screen import Screen
 from bot.flows.states import FilingSG
 from bot.flows.widgets import T, choices, i18n_of, say
 from bot.privacy import is_strict
@@ -270,9 +271,9 @@ _DATE = F["kind"] == FieldKind.DATE.value
 _TEXT_KINDS = (ContentType.TEXT,)
 
 
-def step_windows() -> tuple[Window, ...]:
+def step_windows() -> tuple[Screen, ...]:
     return (
-        Window(
+        Screen(
             T("filing-field"),
             T("filing-field-hint", when="hint"),
             T("filing-field-current", when="current"),
@@ -299,7 +300,7 @@ def step_windows() -> tuple[Window, ...]:
             state=FilingSG.field,
             getter=field_getter,
         ),
-        Window(
+        Screen(
             T("filing-circumstances"),
             T("filing-circumstances-current", when="current"),
             Button(T("filing-keep"), id="keep", on_click=on_circumstances_kept, when="current"),

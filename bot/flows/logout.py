@@ -6,11 +6,12 @@ from typing import Any
 
 from aiogram import F
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
+from aiogram_dialog import Dialog, DialogManager, ShowMode
 from aiogram_dialog.widgets.kbd import Button, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.home import open_home
+from bot.flows.screen import Screen
 from bot.flows.states import LogoutSG
 from bot.flows.widgets import T, i18n_of, profile_of
 from linking.flow import LinkFlow
@@ -44,7 +45,7 @@ async def on_keep(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
 
 def logout_dialog() -> Dialog:
     return Dialog(
-        Window(
+        Screen(
             T("logout-confirm", when="linked"),
             T("logout-not-linked", when=~F["linked"]),
             Row(

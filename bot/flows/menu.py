@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Row, Start, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 
 from bot.config import Settings
-from bot.flows.filing_intent import free_text
+from bot.flows.screen import Screen
 from bot.flows.sections import section_button
 from bot.flows.states import MenuSG, SettingsSG
 from bot.flows.widgets import T, back_to_menu
@@ -42,7 +42,7 @@ def _login_button() -> Url:
 
 def menu_dialog() -> Dialog:
     return Dialog(
-        Window(
+        Screen(
             T("menu-title"),
             T("menu-linked-as", when="named"),
             T("menu-linked", when=F["linked"] & ~F["named"]),
@@ -56,17 +56,16 @@ def menu_dialog() -> Dialog:
                 Start(T("menu-settings"), id="settings", state=SettingsSG.main),
                 SwitchTo(T("menu-help"), id="help", state=MenuSG.help),
             ),
-            free_text(),
             state=MenuSG.main,
             getter=menu_getter,
         ),
-        Window(
+        Screen(
             T("help-text"),
             SwitchTo(T("button-back"), id="back", state=MenuSG.main),
             state=MenuSG.help,
             getter=help_getter,
         ),
-        Window(  # a linked-only section was opened by an unlinked user
+        Screen(  # a linked-only section was opened by an unlinked user
             T("link-needed"),
             _login_button(),
             back_to_menu(),

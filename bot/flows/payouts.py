@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Button, CurrentPage, NextPage, PrevPage, Row
 from aiogram_dialog.widgets.text import Const, Format, List, Multi
 
@@ -24,6 +24,7 @@ from bot.flows.payouts_statement import (
     statement,
 )
 from bot.flows.readings import stale_note
+from bot.flows.screen import Screen
 from bot.flows.states import PayoutsSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of
 from bot.privacy import is_strict, number_for
@@ -106,7 +107,7 @@ async def on_more(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
 
 def payouts_dialog() -> Dialog:
     return Dialog(
-        Window(
+        Screen(
             Multi(
                 Format("{note}", when="note"),
                 T("payouts-heading"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
@@ -19,6 +19,7 @@ from bot.flows.access import owned
 from bot.flows.documents import File, Page, Ref, Viewer, deliver, renderer, viewer_of
 from bot.flows.readings import stale_note
 from bot.flows.renewal import renewal_windows, start_renewal
+from bot.flows.screen import Screen
 from bot.flows.states import PoliciesSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of
 from bot.privacy import is_strict, number_for
@@ -129,7 +130,7 @@ async def on_more(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
 
 def policies_dialog() -> Dialog:
     return Dialog(
-        Window(
+        Screen(
             Format("{note}", when="note"),
             T("policies-title"),
             T("policies-empty", when="empty"),
@@ -144,7 +145,7 @@ def policies_dialog() -> Dialog:
             state=PoliciesSG.list,
             getter=list_getter,
         ),
-        Window(
+        Screen(
             Format("{note}", when="note"),
             T("policy-detail", when="full"),
             T("policy-detail-strict", when="strict"),

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import DialogManager, Window
+from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.kbd import Button, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.flows.access import owned
 from bot.flows.documents import viewer_of
 from bot.flows.keys import fresh_keys, key_of
+from bot.flows.screen import Screen
 from bot.flows.states import PoliciesSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of
 from bot.privacy import is_strict
@@ -156,16 +157,16 @@ async def pay_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     }
 
 
-def renewal_windows() -> tuple[Window, ...]:
+def renewal_windows() -> tuple[Screen, ...]:
     return (
-        Window(
+        Screen(
             T("renew-choose-term"),
             choices("term", "terms", on_term),
             SwitchTo(T("button-back"), id="back", state=PoliciesSG.detail),
             state=PoliciesSG.renew_term,
             getter=terms_getter,
         ),
-        Window(
+        Screen(
             T("renew-quote", when="full"),
             T("renew-quote-strict", when="strict"),
             Button(T("renew-confirm"), id="confirm", on_click=on_confirm),
@@ -173,7 +174,7 @@ def renewal_windows() -> tuple[Window, ...]:
             state=PoliciesSG.renew_quote,
             getter=quote_getter,
         ),
-        Window(
+        Screen(
             T("renew-pay"),
             Url(T("renew-pay-button"), Format("{payment_url}"), id="pay"),
             back_to_menu(),

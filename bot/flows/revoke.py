@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
+from aiogram_dialog import Dialog, DialogManager, ShowMode
 from aiogram_dialog.widgets.kbd import Button, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.home import open_home
+from bot.flows.screen import Screen
 from bot.flows.states import RevokeSG
 from bot.flows.widgets import T, i18n_of
 from linking.consent import ConsentService
@@ -48,7 +49,7 @@ async def on_keep(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
 
 def revoke_dialog() -> Dialog:
     return Dialog(
-        Window(
+        Screen(
             T("revoke-confirm"),
             Row(
                 Button(T("revoke-yes"), id="revoke", on_click=on_confirm),

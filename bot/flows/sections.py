@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery
-from aiogram_dialog import DialogManager
+from aiogram_dialog import DialogManager, StartMode
 from aiogram_dialog.widgets.kbd import Button
 from redis.asyncio import Redis
 
@@ -49,14 +49,16 @@ async def take_destination(redis: Redis, user_id: int) -> State | None:
     return SECTIONS.get(name) if name else None
 
 
-async def open_section(manager: DialogManager, section: str) -> None:
+async def open_section(
+    manager: DialogManager, section: str, mode: StartMode = StartMode.NORMAL
+) -> None:
     profile = profile_of(manager)
     if section in LINKED_ONLY and not profile.linked:
         redis: Redis = manager.middleware_data["redis"]
         await redis.set(_key(profile.user_id), section, ex=SIGN_IN_TTL)
-        await manager.start(MenuSG.sign_in)
+        await manager.start(MenuSG.sign_in, mode=mode)
         return
-    await manager.start(SECTIONS[section])
+    await manager.start(SECTIONS[section], mode=mode)
 
 
 async def _on_section(_: CallbackQuery, button: Button, manager: DialogManager) -> None:

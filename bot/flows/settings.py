@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Start, SwitchTo
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.flows.screen import Screen
 from bot.flows.states import LogoutSG, SettingsSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of
 from notify.alerts import CATEGORIES
@@ -165,7 +166,7 @@ async def on_zone(_: CallbackQuery, __: Any, manager: DialogManager, zone: str) 
 
 def settings_dialog() -> Dialog:
     return Dialog(
-        Window(
+        Screen(
             T("settings-title"),
             Row(
                 Button(T("settings-language-ru"), id="lang_ru", on_click=on_language),
@@ -177,7 +178,7 @@ def settings_dialog() -> Dialog:
             state=SettingsSG.main,
             getter=settings_getter,
         ),
-        Window(
+        Screen(
             T("alerts-settings"),
             T("alerts-settings-note"),
             Column(choices("category", "categories", on_category)),
@@ -189,14 +190,14 @@ def settings_dialog() -> Dialog:
             state=SettingsSG.alerts,
             getter=alerts_getter,
         ),
-        Window(
+        Screen(
             T("alerts-quiet-title"),
             Column(choices("quiet", "presets", on_quiet)),
             SwitchTo(T("button-back"), id="back", state=SettingsSG.alerts),
             state=SettingsSG.quiet,
             getter=quiet_getter,
         ),
-        Window(
+        Screen(
             T("alerts-zone-title"),
             Column(choices("zone", "zones", on_zone)),
             SwitchTo(T("button-back"), id="back", state=SettingsSG.alerts),

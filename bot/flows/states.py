@@ -40,6 +40,8 @@ class ClaimsSG(StatesGroup):
     detail = State()
     message = State()
     upload = State()
+    offer_file = State()
+    offer_text = State()
 
 
 class FilingSG(StatesGroup):

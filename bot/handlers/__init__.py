@@ -34,7 +34,7 @@ from bot.flows import (
     settings_dialog,
 )
 from bot.flows.broadcast import broadcast_routers
-from bot.handlers import alerts, commands, errors, fallback, groups, linking, staff
+from bot.handlers import alerts, commands, errors, fallback, goto, groups, linking, staff
 
 
 def build_root_router(*, support_chat_id: int | None) -> Router:
@@ -49,6 +49,7 @@ def build_root_router(*, support_chat_id: int | None) -> Router:
         commands.build_consented_router(),
         linking.build_consented_router(),
         alerts.build_router(),
+        goto.build_router(),
         menu_dialog(),
         settings_dialog(),
         logout_dialog(),

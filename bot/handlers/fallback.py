@@ -7,9 +7,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, ShowMode
 from aiogram_i18n import I18nContext
 
-from bot.flows.filing_intent import asks_to_file_a_claim
 from bot.flows.home import has_consent, open_home
-from bot.flows.sections import open_section
+from bot.flows.screen import answer_free_text
 
 
 def build_router() -> Router:
@@ -22,8 +21,8 @@ def build_router() -> Router:
 async def unknown_message(
     message: Message, dialog_manager: DialogManager, i18n: I18nContext
 ) -> None:
-    if has_consent(dialog_manager) and asks_to_file_a_claim(message.text or ""):
-        await open_section(dialog_manager, "file_claim")  # or the sign-in, then there
+    if has_consent(dialog_manager):  # what they seem to want, as buttons
+        await answer_free_text(message, dialog_manager)
         return
     await message.answer(i18n.get("unknown-message"))
     await open_home(dialog_manager)

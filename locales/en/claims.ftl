@@ -101,3 +101,19 @@ claim-report-state = Status
 claim-report-comment = Comment
 claim-report-next = What's next
 claim-report-made = Report made on { $when }.
+
+## A file or a text sent to a claim's card
+claim-offer-file = Attach { $count ->
+        [one] this file
+       *[other] these { $count } files
+    } to claim No. { $number }?
+claim-offer-text =
+    Send this message to the handler of claim No. { $number }?
+    «{ $text }»
+claim-offer-attach = 📎 Attach
+claim-offer-send = ✉️ Send to the handler
+claim-offer-no = No
+claim-files-added = ✅ Added to the claim: { $count ->
+        [one] { $count } file
+       *[other] { $count } files
+    }: { $names }.

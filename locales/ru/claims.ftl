@@ -101,3 +101,20 @@ claim-report-state = Статус
 claim-report-comment = Комментарий
 claim-report-next = Что дальше
 claim-report-made = Отчёт сформирован { $when }.
+
+## Файл или текст, присланные в карточку обращения
+claim-offer-file = Прикрепить к обращению № { $number } { $count ->
+        [one] этот файл
+       *[other] эти файлы ({ $count })
+    }?
+claim-offer-text =
+    Отправить это сообщение специалисту по обращению № { $number }?
+    «{ $text }»
+claim-offer-attach = 📎 Прикрепить
+claim-offer-send = ✉️ Отправить специалисту
+claim-offer-no = Нет
+claim-files-added = ✅ Добавлено к обращению: { $count ->
+        [one] { $count } файл
+        [few] { $count } файла
+       *[other] { $count } файлов
+    } — { $names }.
