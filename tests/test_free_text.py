@@ -157,3 +157,20 @@ async def test_a_closed_claims_card_does_not_offer(app: RunningBot) -> None:
     answer = await answer_to(app, "где мои деньги")
     assert "Похоже, вам нужно" in (answer.text or "")
     assert button_starting(app, answer, "💰")
+
+
+async def test_an_album_in_the_upload_step_is_taken_whole(app: RunningBot) -> None:
+    card = await claim(app, "📥")
+    await app.press(ALICE, card, "Добавить документ")
+    await app.settle()
+    mark = app.tg.mark()
+    for n in range(3):
+        app.tg.add_file(f"up-{n}", JPEG + bytes([n, 7]))
+        app.tg.user_message(ALICE, photo=f"up-{n}", extra={"media_group_id": "upload-album"})
+    await app.settle()
+    screens = [c for c in app.tg.calls[mark:] if "Добавлено" in (c.text or "")]
+    assert sum(c.method == "sendMessage" for c in screens) == 1, "one screen for the album"
+    assert "✅ Добавлено 3 файла: photo-" in (screens[-1].text or "")
+    back = await app.press(ALICE, screens[-1], "Готово")
+    assert "Обращение №" in (back.text or "")
+    assert (await operator_page(app)).count("photo-") == 3

@@ -230,6 +230,8 @@ def _enter(step: str) -> Callable[[CallbackQuery, Button, DialogManager], Awaita
     """The button into a step: the step's key, unless something unsent is kept with its own."""
 
     async def on_click(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+        manager.dialog_data.pop("uploaded", None)
+        manager.dialog_data.pop("upload_album", None)
         slot = _slot(manager, step)
         if slot not in _pending(manager):
             fresh_keys(manager, slot)
@@ -263,7 +265,24 @@ async def on_file(message: Message, _: MessageInput, manager: DialogManager) -> 
     except Refusal as refusal:
         await say(manager, refusal.key, **refusal.variables)
         return
-    await _send_file(manager, incoming)
+    album = message.media_group_id
+    if album is None:
+        await _send_file(manager, incoming)
+        return
+    # An album: every file is attached, and the step's screen (sent for the first, edited for
+    # the others) lists them; «Готово» goes back to the card.
+    if manager.dialog_data.get("upload_album") == album:
+        manager.show_mode = ShowMode.EDIT
+    else:
+        manager.dialog_data.update(upload_album=album, uploaded=[])
+    try:
+        name = await _attach_one(manager, incoming)
+    except Refusal as refusal:
+        await say(manager, refusal.key, **refusal.variables)
+    except CabinetUnavailable:
+        await say(manager, "claim-file-unavailable")
+    else:
+        manager.dialog_data["uploaded"].append(name)
 
 
 def _step_of(manager: DialogManager) -> str:
@@ -283,7 +302,10 @@ async def on_send_again(_: CallbackQuery, __: Button, manager: DialogManager) ->
 
 async def input_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     step = _step_of(dialog_manager)
+    uploaded = dialog_manager.dialog_data.get("uploaded", []) if step == UPLOAD else []
     return {
+        "uploaded": ", ".join(uploaded),
+        "count": len(uploaded),
         "pending": _slot(dialog_manager, step) in _pending(dialog_manager),
         "limit": TEXT_LIMIT if step == MESSAGE else MAX_DOCUMENT_BYTES // MB,
     }
@@ -304,6 +326,10 @@ def input_windows() -> tuple[Screen, ...]:
         Screen(
             T("claim-upload-prompt"),
             T("claim-upload-pending", when="pending"),
+            T("claim-files-uploaded", when="uploaded"),
+            SwitchTo(
+                T("claim-upload-done-button"), id="done", state=ClaimsSG.detail, when="uploaded"
+            ),
             MessageInput(on_file),  # anything: what is not a fitting file is refused with why
             Button(T("claim-send-again"), id="again", on_click=on_send_again, when="pending"),
             SwitchTo(T("button-back"), id="back", state=ClaimsSG.detail),
@@ -315,7 +341,7 @@ def input_windows() -> tuple[Screen, ...]:
 
 # ----------------------------------------------------------------------------- sent to the card
 
-_OFFER_KEYS = uuid.UUID("9a4c7e1d-3b62-4f05-8e2a-5d7c1b0f6a93")  # namespace of the upload keys
+_FILE_KEYS = uuid.UUID("9a4c7e1d-3b62-4f05-8e2a-5d7c1b0f6a93")  # namespace of the upload keys
 
 
 async def offer_to_claim(message: Message, manager: DialogManager) -> None:
@@ -346,37 +372,41 @@ async def offer_to_claim(message: Message, manager: DialogManager) -> None:
     await manager.switch_to(ClaimsSG.offer_file)
 
 
+async def _attach_one(manager: DialogManager, incoming: Incoming) -> str:
+    """Download, check and attach one file, with a key of the claim and the file: the same
+    file sent again is attached once. Its name; `Refusal` or `CabinetUnavailable` if not."""
+    viewer = viewer_of(manager)
+    content = await download(manager, incoming)
+    await owned(
+        manager,
+        SECTION,
+        viewer.cabinet.upload_claim_document(
+            viewer.customer_id,
+            claim_id_of(manager),
+            filename=incoming.filename,
+            content=content,
+            content_type=incoming.content_type,
+            idempotency_key=uuid.uuid5(_FILE_KEYS, f"{claim_id_of(manager)}:{incoming.unique_id}"),
+            locale=viewer.locale,
+        ),
+    )
+    return incoming.filename
+
+
 async def on_attach_offered(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
     """Every offered file, checked and attached; one message says what was added."""
-    viewer = viewer_of(manager)
     offered: list[dict[str, Any]] = manager.dialog_data.get("offered", [])
     names: list[str] = []
     while offered:
-        incoming = Incoming(**offered[0])
         try:
-            content = await download(manager, incoming)
-            await owned(
-                manager,
-                SECTION,
-                viewer.cabinet.upload_claim_document(
-                    viewer.customer_id,
-                    claim_id_of(manager),
-                    filename=incoming.filename,
-                    content=content,
-                    content_type=incoming.content_type,
-                    idempotency_key=uuid.uuid5(
-                        _OFFER_KEYS, f"{claim_id_of(manager)}:{incoming.unique_id}"
-                    ),
-                    locale=viewer.locale,
-                ),
-            )
+            name = await _attach_one(manager, Incoming(**offered[0]))
         except Refusal as refusal:
             await say(manager, refusal.key, **refusal.variables)
         except CabinetUnavailable:
             await say(manager, "cabinet-unavailable")
             return  # what is left stays offered: «Прикрепить» again sends it once
         else:
-            names.append(incoming.filename)
+            names.append(name)
         offered.pop(0)
     if names:
         await say(manager, "claim-files-added", count=len(names), names=", ".join(names))

@@ -117,3 +117,9 @@ claim-files-added = ✅ Added to the claim: { $count ->
         [one] { $count } file
        *[other] { $count } files
     }: { $names }.
+claim-files-uploaded = ✅ Added { $count ->
+        [one] { $count } file
+       *[other] { $count } files
+    }: { $uploaded }
+claim-upload-done-button = ✔️ Done
+claim-file-unavailable = The insurer's cabinet is unavailable right now; the file was not added. Send it again in a couple of minutes: it will not be added twice.

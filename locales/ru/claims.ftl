@@ -118,3 +118,10 @@ claim-files-added = ✅ Добавлено к обращению: { $count ->
         [few] { $count } файла
        *[other] { $count } файлов
     } — { $names }.
+claim-files-uploaded = ✅ Добавлено { $count ->
+        [one] { $count } файл
+        [few] { $count } файла
+       *[other] { $count } файлов
+    }: { $uploaded }
+claim-upload-done-button = ✔️ Готово
+claim-file-unavailable = Кабинет страховой компании сейчас недоступен, файл не добавлен. Пришлите его ещё раз через пару минут — дважды он не попадёт.
