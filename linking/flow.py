@@ -45,6 +45,7 @@ class Outcome(enum.StrEnum):
     UNTRUSTED = "untrusted"  # the provider's answer did not verify (signature, iss, aud, …)
     CABINET_UNAVAILABLE = "cabinet_unavailable"  # the person is known, the cabinet is down
     NOT_CUSTOMER = "not_customer"
+    AMBIGUOUS = "ambiguous"  # several customer records: support merges them, with a reference
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class CallbackResult:
     locale: str
     bind_code: str | None = None
     provider_code: str | None = None  # e.g. ESIA-007014, for the advice shown
+    reference: str | None = None  # what the person quotes to support (ambiguous customer)
 
 
 def _challenge(verifier: str) -> str:
@@ -157,7 +159,15 @@ class LinkFlow:
             customer = await self.cabinet.resolve_customer(
                 _cabinet_identity(identity), locale=locale
             )
-        except (CabinetNotFound, CabinetRejected):  # not found, or ambiguous: support decides
+        except CabinetRejected as exc:
+            if exc.code != "ambiguous_customer":
+                return CallbackResult(Outcome.NOT_CUSTOMER, locale)
+            # Several records of one person: support merges them. The reference ties the
+            # person's message to this log line (which holds no personal data).
+            reference = secrets.token_hex(4).upper()
+            log.warning("link_ambiguous_customer", reference=reference, user_id=state["user_id"])
+            return CallbackResult(Outcome.AMBIGUOUS, locale, reference=reference)
+        except CabinetNotFound:
             return CallbackResult(Outcome.NOT_CUSTOMER, locale)
         except CabinetUnavailable:
             return CallbackResult(Outcome.CABINET_UNAVAILABLE, locale)

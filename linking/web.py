@@ -48,6 +48,7 @@ _PAGES = {
     Outcome.CABINET_UNAVAILABLE: ("link-cabinet-down-title", "link-cabinet-down-text", 503),
     Outcome.UNTRUSTED: ("link-untrusted-title", "link-untrusted-text", 502),
     Outcome.NOT_CUSTOMER: ("link-not-customer-title", "link-not-customer-text", 200),
+    Outcome.AMBIGUOUS: ("link-ambiguous-title", "link-ambiguous-text", 200),
 }
 
 FLOW = web.AppKey("link_flow", LinkFlow)
@@ -117,7 +118,8 @@ def outcome_page(request: web.Request, result: CallbackResult) -> web.Response:
         refresh = f"<meta http-equiv='refresh' content='1;url={escape(link)}'>"
         return page(locale, t(locale, "link-done-title"), body, head=refresh)
     title, text, status = _PAGES[result.outcome]
-    body = f"<p>{escape(t(locale, text, contacts=request.app[SUPPORT_CONTACTS]))}</p>"
+    variables = {"contacts": request.app[SUPPORT_CONTACTS], "reference": result.reference or ""}
+    body = f"<p>{escape(t(locale, text, **variables))}</p>"
     if result.outcome is Outcome.UNAVAILABLE and result.provider_code:
         advice = t(locale, _ADVICE.get(result.provider_code, "link-advice-later"))
         line = t(locale, "link-unavailable-code", code=result.provider_code, advice=advice)

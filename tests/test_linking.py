@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import make_url, select
 
 from notify.worker import create_worker
-from sandbox.esia import CITIZENS, NOT_A_CUSTOMER_OID
+from sandbox.esia import AMBIGUOUS_CUSTOMER_OID, CITIZENS, NOT_A_CUSTOMER_OID
 from storage.models import AuditRecord, Link, OutboxMessage
 from tests.conftest import Backend
 from tests.esia_browser import through_esia
@@ -134,6 +134,7 @@ async def test_a_login_link_finished_from_another_telegram_binds_nothing(
         (IVANOV, "deny", 200, "Вы отказались предоставить доступ"),
         (UNCONFIRMED, "allow", 200, "Учётная запись Госуслуг не подтверждена"),
         (NOT_A_CUSTOMER_OID, "allow", 200, CONTACTS),
+        (AMBIGUOUS_CUSTOMER_OID, "allow", 200, "несколько записей клиента"),
     ],
 )
 async def test_each_failure_has_its_page(
@@ -425,3 +426,15 @@ async def test_a_sign_in_begun_before_logout_cannot_finish(
     await app.press(ALICE, question, "Выйти")
     page = await browser.get(early)
     assert page.status_code == 410
+
+
+async def test_several_customer_records_are_not_called_not_a_customer(
+    app: RunningBot, browser: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = login_url(app, await app.consent(ALICE))
+    finish = await sign_in(app, browser, url, oid=AMBIGUOUS_CUSTOMER_OID)
+    assert "Мы не нашли вас" not in finish.page.text
+    found = re.search(r"назовите код ([0-9A-F]{8})", finish.page.text)
+    assert found, finish.page.text
+    assert CONTACTS in finish.page.text
+    assert found[1] in caplog.text, "support finds the attempt by the code"
