@@ -531,6 +531,8 @@ class EventType(enum.StrEnum):
     PAYOUT_SENT = "payout.sent"
     CLAIM_REGISTERED = "claim.registered"
     CLAIM_MESSAGE_RECEIVED = "claim.message_received"
+    CERTIFICATE_REJECTED = "certificate.rejected"
+    PAYOUT_FAILED = "payout.failed"
 
 
 class _Event(Response):
@@ -642,6 +644,30 @@ class ClaimMessageReceived(_Event):
     data: ClaimMessageReceivedData
 
 
+class CertificateRejectedData(Response):
+    order_id: Id
+    number: str
+    reason: str = Field(max_length=500)
+
+
+class CertificateRejected(_Event):
+    type: Literal[EventType.CERTIFICATE_REJECTED]
+    data: CertificateRejectedData
+
+
+class PayoutFailedData(Response):
+    payout_id: Id
+    amount: Money
+    claim_id: Id
+    status: Literal[PayoutStatus.FAILED, PayoutStatus.RETURNED]
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class PayoutFailed(_Event):
+    type: Literal[EventType.PAYOUT_FAILED]
+    data: PayoutFailedData
+
+
 Event = Annotated[
     ClaimStatusChanged
     | ClaimDocumentsRequested
@@ -651,7 +677,9 @@ Event = Annotated[
     | PolicyRenewed
     | PayoutSent
     | ClaimRegistered
-    | ClaimMessageReceived,
+    | ClaimMessageReceived
+    | CertificateRejected
+    | PayoutFailed,
     Field(discriminator="type"),
 ]
 EVENT: TypeAdapter[Event] = TypeAdapter(Event)

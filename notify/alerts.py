@@ -40,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cabinet.models import (
     CertificateReady,
+    CertificateRejected,
     ClaimDocumentsRequested,
     ClaimMessageReceived,
     ClaimStatus,
@@ -47,6 +48,7 @@ from cabinet.models import (
     Event,
     EventType,
     PaymentSucceeded,
+    PayoutFailed,
     PayoutSent,
     PolicyExpiring,
     PolicyRenewed,
@@ -69,6 +71,8 @@ CATEGORY_OF: dict[EventType, str] = {
     EventType.PAYOUT_SENT: "payouts",
     EventType.CLAIM_REGISTERED: "claims",
     EventType.CLAIM_MESSAGE_RECEIVED: "claims",
+    EventType.CERTIFICATE_REJECTED: "certificates",
+    EventType.PAYOUT_FAILED: "payouts",
 }
 URGENT = frozenset(
     {
@@ -290,6 +294,23 @@ def _certificate_ready(a: _Alert, event: CertificateReady) -> Payload:
     return _payload(text, file=a.file("certificate-pdf", order_id=event.data.order_id))
 
 
+def _certificate_rejected(a: _Alert, event: CertificateRejected) -> Payload:
+    number = a.number(event.data.number)
+    if a.strict:  # the reason may name the person's contracts: it stays in «Мои заказы»
+        return _payload(a.text("alert-certificate-rejected-strict", number=number))
+    return _payload(a.text("alert-certificate-rejected", number=number, reason=event.data.reason))
+
+
+def _payout_failed(a: _Alert, event: PayoutFailed) -> Payload:
+    data = event.data
+    key = f"alert-payout-{data.status.value}"
+    if a.strict:
+        text = a.text(f"{key}-strict")
+    else:
+        text = a.text(key, amount=data.amount.amount, reason=data.reason or "")
+    return _payload(text, a.button("alert-button-payouts", "payouts", data.payout_id))
+
+
 def _policy_expiring(a: _Alert, event: PolicyExpiring) -> Payload:
     text = a.text(
         "alert-policy-expiring",
@@ -332,6 +353,8 @@ _MAKERS: dict[EventType, Callable[[_Alert, Any], Payload | None]] = {
     EventType.PAYOUT_SENT: _payout_sent,
     EventType.CLAIM_REGISTERED: lambda _a, _event: None,
     EventType.CLAIM_MESSAGE_RECEIVED: _claim_message,
+    EventType.CERTIFICATE_REJECTED: _certificate_rejected,
+    EventType.PAYOUT_FAILED: _payout_failed,
 }
 
 

@@ -220,6 +220,35 @@ async def test_each_event_type_makes_its_alert(app: RunningBot, privacy: str) ->
     assert ("64" in row.payload["text"] and "₽" in row.payload["text"]) == (not strict)
     assert callbacks(row)[0][0] == "💰 Выплаты"
 
+    for status, words in (("failed", "не прошла"), ("returned", "вернулась")):
+        row = await alert(
+            app,
+            "payout.failed",
+            payout_id="pay-1",
+            amount={"amount": "64200.00", "currency": "RUB"},
+            claim_id=claim_id,
+            status=status,
+            reason="Счёт получателя закрыт.",
+        )
+        assert row is not None
+        assert words in row.payload["text"]
+        assert "реквизиты" in row.payload["text"]
+        assert ("Счёт получателя закрыт" in row.payload["text"]) == (not strict)
+        assert ("₽" in row.payload["text"]) == (not strict)
+        assert callbacks(row)[0][0] == "💰 Выплаты"
+
+    row = await alert(
+        app,
+        "certificate.rejected",
+        order_id="cro-1",
+        number="СП-2026-000318",
+        reason="За этот период договоров не было.",
+    )
+    assert row is not None
+    assert "подготовить не удалось" in row.payload["text"]
+    assert ("За этот период договоров не было" in row.payload["text"]) == (not strict)
+    assert ("№ …0318" in row.payload["text"]) == strict
+
 
 @pytest.mark.backends("embedded")  # its subject is texts and buttons
 async def test_alerts_in_the_users_language(migrated: Backend) -> None:
@@ -394,6 +423,20 @@ async def test_every_type_renders_in_both_languages_and_modes() -> None:
             "payout_id": "x",
             "amount": {"amount": "1.00", "currency": "RUB"},
             "claim_id": "c",
+        },
+        "payout.failed": {
+            "payout_id": "x",
+            "amount": {"amount": "1.00", "currency": "RUB"},
+            "claim_id": "c",
+            "status": "returned",
+        },
+        "certificate.rejected": {"order_id": "o", "number": "N", "reason": "R"},
+        "claim.message_received": {
+            "claim_id": "c",
+            "claim_number": "N",
+            "message_id": "m",
+            "text": "T",
+            "handler_name": "H",
         },
     }
     for kind, data in samples.items():

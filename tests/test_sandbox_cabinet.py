@@ -1296,3 +1296,38 @@ async def test_the_conversation_with_the_handler(wired: tuple[Sandbox, Receiver]
     refused = await sandbox.operator(f"/claims/{closed['id']}/messages", {"text": "Ещё?"})
     assert refused.status_code == 409
     assert (await sandbox.operator(f"/claims/{claim['id']}/messages", {})).status_code == 422
+
+
+async def test_a_rejected_certificate_and_a_failed_payout_are_announced(
+    wired: tuple[Sandbox, Receiver],
+) -> None:
+    sandbox, receiver = wired
+    customer = await sandbox.resolve("failures")
+    orders = (await sandbox.call("GET", f"/customers/{customer}/certificate-orders")).json()
+    preparing = next(o for o in orders["items"] if o["status"] == "preparing")
+    rejected = await sandbox.operator(
+        f"/certificate-orders/{preparing['order_id']}/advance",
+        {"status": "rejected", "reason": "Нет договоров за период."},
+    )
+    assert rejected.status_code == 200
+    payouts = (await sandbox.call("GET", f"/customers/{customer}/payouts")).json()["items"]
+    sent = next(p for p in payouts if p["status"] == "sent")
+    failed = await sandbox.operator(
+        f"/payouts/{sent['id']}/fail", {"status": "returned", "reason": "Счёт закрыт."}
+    )
+    assert failed.status_code == 200, failed.text
+    again = await sandbox.operator(f"/payouts/{sent['id']}/fail", {"status": "failed"})
+    assert again.status_code == 409
+    assert (
+        await sandbox.operator("/payouts/pay_nobody/fail", {"status": "failed"})
+    ).status_code == 404
+    await receiver.wait_for(2)
+    for event in receiver.received:
+        validator("#/components/schemas/Event").validate(event)
+    assert (
+        receiver.of_type("certificate.rejected")[0]["data"]["reason"] == "Нет договоров за период."
+    )
+    returned = receiver.of_type("payout.failed")[0]["data"]
+    assert (returned["payout_id"], returned["status"]) == (sent["id"], "returned")
+    listed = (await sandbox.call("GET", f"/customers/{customer}/payouts", "listPayouts")).json()
+    assert next(p for p in listed["items"] if p["id"] == sent["id"])["status"] == "returned"

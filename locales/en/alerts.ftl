@@ -34,6 +34,12 @@ alert-claim-message-strict =
     💬 <b>A new message from the handler of claim No. { $number }.</b>
     Read it in the claim's card and answer with «Reply».
 alert-button-reply = ↩️ Reply
+alert-certificate-rejected = ❌ <b>Certificate No. { $number } could not be prepared.</b> { $reason } If you need help, write to support.
+alert-certificate-rejected-strict = ❌ <b>Certificate No. { $number } could not be prepared.</b> The reason is under «Certificates» → «My orders».
+alert-payout-failed = ⚠️ <b>The payout of { NUMBER($amount, minimumFractionDigits: 2) } ₽ failed</b>: the bank refused it. { $reason } Write to support to check your bank details.
+alert-payout-failed-strict = ⚠️ <b>A payout failed</b>: the bank refused it. Write to support to check your bank details.
+alert-payout-returned = ⚠️ <b>The payout of { NUMBER($amount, minimumFractionDigits: 2) } ₽ came back</b> from the bank. { $reason } Write to support to check your bank details.
+alert-payout-returned-strict = ⚠️ <b>A payout came back</b> from the bank. Write to support to check your bank details.
 alert-button-upload = 📎 Add a document
 alert-button-claim = 📋 Open the claim
 alert-button-renew = 🔄 Renew

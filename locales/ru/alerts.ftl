@@ -35,6 +35,12 @@ alert-claim-message-strict =
     💬 <b>Новое сообщение от специалиста по обращению № { $number }.</b>
     Прочитайте его в карточке обращения и ответьте кнопкой «Ответить».
 alert-button-reply = ↩️ Ответить
+alert-certificate-rejected = ❌ <b>Справку № { $number } подготовить не удалось.</b> { $reason } Если нужна помощь, напишите в поддержку.
+alert-certificate-rejected-strict = ❌ <b>Справку № { $number } подготовить не удалось.</b> Причина — в разделе «Справки» → «Мои заказы».
+alert-payout-failed = ⚠️ <b>Выплата { NUMBER($amount, minimumFractionDigits: 2) } ₽ не прошла</b>: банк её не принял. { $reason } Напишите в поддержку, чтобы уточнить реквизиты.
+alert-payout-failed-strict = ⚠️ <b>Выплата не прошла</b>: банк её не принял. Напишите в поддержку, чтобы уточнить реквизиты.
+alert-payout-returned = ⚠️ <b>Выплата { NUMBER($amount, minimumFractionDigits: 2) } ₽ вернулась</b> от банка. { $reason } Напишите в поддержку, чтобы уточнить реквизиты.
+alert-payout-returned-strict = ⚠️ <b>Выплата вернулась</b> от банка. Напишите в поддержку, чтобы уточнить реквизиты.
 alert-button-upload = 📎 Добавить документ
 alert-button-claim = 📋 Открыть обращение
 alert-button-renew = 🔄 Продлить

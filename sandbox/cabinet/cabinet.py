@@ -512,6 +512,28 @@ class Cabinet:
         data = {"payout_id": payout.id, "amount": money(amount), "claim_id": claim.id}
         return self._emit("payout.sent", customer, data, at)
 
+    def fail_payout(self, payout_id: str, status: str, reason: str | None) -> list[JSON]:
+        """The bank refused a sent payout (`failed`) or sent it back (`returned`)."""
+        for customer in self.customers.values():
+            payout = next((p for p in customer.payouts if p.id == payout_id), None)
+            if payout is not None:
+                break
+        else:
+            raise ProblemError("not_found", Text("Выплата не найдена.", "Payout not found."))
+        if payout.status != "sent":
+            raise _conflict(Text("Выплата не отправлена.", "The payout was not sent."))
+        payout.status = status
+        data: JSON = {
+            "payout_id": payout.id,
+            "amount": money(payout.amount),
+            "claim_id": payout.claim_id,
+            "status": status,
+        }
+        if reason:
+            data["reason"] = reason
+        log.info("payout_failed", customer_id=customer.id, payout_id=payout.id, status=status)
+        return [self._emit("payout.failed", customer, data)]
+
     # ------------------------------------------------------------------------- certificates
 
     def order_certificate(self, customer: Customer, request: Mapping[str, Any]) -> CertificateOrder:
@@ -590,6 +612,8 @@ class Cabinet:
         log.info("certificate_advanced", customer_id=customer.id, order_id=order.id, status=target)
         if target == "rejected":
             order.rejection_reason = reason or _DEFAULT_CERTIFICATE_REJECTION
+            data = {"order_id": order.id, "number": order.number, "reason": order.rejection_reason}
+            return [self._emit("certificate.rejected", customer, data)]
         if target != "ready":
             return []
         order.ready_at = self.now()

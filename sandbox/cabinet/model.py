@@ -383,7 +383,7 @@ class Claim:
         return rendered
 
 
-@dataclass(frozen=True)
+@dataclass
 class Payout:
     id: str
     paid_on: dt.date

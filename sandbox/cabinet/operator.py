@@ -13,6 +13,8 @@ JSON API (each action also accepts an HTML form post and then redirects, 303, to
   To ask for documents as well, advance the claim to `awaiting_documents` with `documents`.
 * `POST /operator/certificate-orders/{order_id}/advance` `{"status"?, "reason"?}` —
   accepted → preparing → ready (fires `certificate.ready`) | rejected.
+* `POST /operator/payouts/{payout_id}/fail` `{"status": "failed"|"returned", "reason"?}` —
+  a sent payout did not reach the customer; fires `payout.failed`.
 * `POST /operator/policies/{policy_id}/expiring` `{"days_left": 30|7|1}` — fires
   `policy.expiring`.
 * `POST /operator/renewal-orders/{order_id}/pay` — as the payment page: fires
@@ -86,6 +88,17 @@ _EXPIRING = standalone_validator(
         "additionalProperties": False,
         "required": ["days_left"],
         "properties": {"days_left": {"enum": list(EXPIRING_DAYS)}},
+    }
+)
+_PAYOUT_FAIL = standalone_validator(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["status"],
+        "properties": {
+            "status": {"enum": ["failed", "returned"]},
+            "reason": {"type": "string", "minLength": 1, "maxLength": 500},
+        },
     }
 )
 _NOTHING = standalone_validator({"type": "object", "maxProperties": 0})
@@ -194,6 +207,16 @@ async def advance_certificate_order(request: web.Request) -> web.StreamResponse:
     return await _act(request, _CERTIFICATE_ADVANCE, perform)
 
 
+async def fail_payout(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+
+    def perform(fields: JSON) -> JSON:
+        payout_id = request.match_info["payout_id"]
+        return {"events": cabinet.fail_payout(payout_id, fields["status"], fields.get("reason"))}
+
+    return await _act(request, _PAYOUT_FAIL, perform)
+
+
 async def make_policy_expiring(request: web.Request) -> web.StreamResponse:
     cabinet = state_of(request).cabinet
 
@@ -292,6 +315,7 @@ def add_routes(app: web.Application) -> None:
         advance_certificate_order,
         name="operator-certificate-advance",
     )
+    router.add_post("/operator/payouts/{payout_id}/fail", fail_payout, name="operator-payout-fail")
     router.add_post(
         "/operator/policies/{policy_id}/expiring",
         make_policy_expiring,
