@@ -13,6 +13,7 @@ and tells the chat through the outbox.
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import hashlib
 import html
@@ -23,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import structlog
 from aiogram_i18n.cores import BaseCore
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, MultipartReader, web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.flows.claim_form import (
@@ -62,6 +63,7 @@ FORM = form("claim-form")
 FORM_TTL = 1800
 MAX_FILES = 20
 MAX_PARTS = 200
+MAX_BODY = 50 * 1024 * 1024
 TEXT_PART_LIMIT = 8 * 1024
 _SIGNATURES: dict[bytes, DocumentContentType] = {
     b"%PDF-": "application/pdf",
@@ -129,31 +131,41 @@ async def open_form(request: web.Request) -> web.StreamResponse:
 
 
 async def post_form(request: web.Request) -> web.StreamResponse:
+    """The token is the body's first part (the form puts it first) and is checked before
+    anything else of the body is read: without it, nothing is read further."""
     if not request.content_type.startswith("multipart/form-data"):
         raise web.HTTPUnsupportedMediaType(headers=HEADERS)
     try:
-        posted = await _read(request)
+        reader = await request.multipart()
+        first = await reader.next()
+        token = ""
+        if isinstance(first, BodyPartReader) and first.name == "csrf":
+            token = (await _limited(first, TEXT_PART_LIMIT)).decode("utf-8", "replace")
+        grant = await _grant(request, token)
+        if grant is None:
+            return _expired(request)
+        posted = await _read(reader)
     except ValueError:
         raise web.HTTPRequestEntityTooLarge(
-            max_size=MAX_FILES * MAX_DOCUMENT_BYTES, actual_size=0, headers=HEADERS
+            max_size=MAX_BODY, actual_size=0, headers=HEADERS
         ) from None
-    grant = await _grant(request, posted.texts.get("csrf", ""))
-    if grant is None:
-        return _expired(request)
+    except (RuntimeError, binascii.Error):  # a part's encoding aiohttp cannot decode
+        raise web.HTTPBadRequest(headers=HEADERS) from None
     try:
         current = await _load(request, grant)
-    except CabinetNotFound:
-        return _message(request, grant["locale"], "filing-web-gone", 410)
-    except CabinetError:
-        return _message(request, grant["locale"], "document-unavailable", 503)
-    try:
         await _save(request.app[CABINET], current, posted)
         if posted.texts.get("action") == "submit" and not current.errors:
             return await _submit(request, current)
+        fresh = await _load(request, grant)
+    except CabinetNotFound:
+        return _message(request, grant["locale"], "filing-web-gone", 410)
+    except CabinetRejected:  # the cabinet refused an answer the bot took: kept, and said so
+        fresh = await _load(request, grant)
+        current.errors["submit"] = current.t("filing-web-refused")
+        current.typed.update({k.removeprefix("field_"): v for k, v in posted.texts.items()})
     except CabinetError as exc:
         log.info("claim_form_failed", error=type(exc).__name__)
         return _message(request, grant["locale"], "document-unavailable", 503)
-    fresh = await _load(request, grant)
     fresh.errors, fresh.typed = current.errors, current.typed
     fresh.note = current.note
     return await _render(request, fresh, status=422 if fresh.errors else 200)
@@ -198,13 +210,12 @@ async def _load(request: web.Request, grant: dict[str, Any]) -> Form:
     return Form(grant, request.app[CORE], kind, draft, period)
 
 
-async def _read(request: web.Request) -> Posted:
-    """The multipart body, streamed: text parts of 8 KB at most, files of 5 MB at most, 20 files
-    and 200 parts at most (`ValueError`: the body is too large). The requirement's own types
-    and size are checked when the files are attached."""
+async def _read(reader: MultipartReader) -> Posted:
+    """The rest of the multipart body, streamed: text parts of 8 KB at most, files of 5 MB at
+    most, 20 files, 200 parts and 50 MB at most (`ValueError`: the body is too large). The
+    requirement's own types and size are checked when the files are attached."""
     posted = Posted()
-    reader = await request.multipart()
-    files = parts = 0
+    files = parts = total = 0
     while (part := await reader.next()) is not None:
         parts += 1
         if parts > MAX_PARTS:
@@ -218,8 +229,8 @@ async def _read(request: web.Request) -> Posted:
         data = await _limited(part, MAX_DOCUMENT_BYTES)
         if not data:
             continue  # an empty file input
-        files += 1
-        if files > MAX_FILES:
+        files, total = files + 1, total + len(data)
+        if files > MAX_FILES or total > MAX_BODY:
             raise ValueError("too many files")
         requirement = part.name.removeprefix("doc_")
         name = safe_filename(part.filename) or "document"
@@ -331,17 +342,21 @@ async def _submit(request: web.Request, current: Form) -> web.StreamResponse:
     registration = await cabinet.submit_claim_draft(
         grant["customer_id"],
         draft.draft_id,
-        idempotency_key=uuid.uuid5(_KEYS, f"submit:{draft.draft_id}"),
+        # The same draft as it is now: one claim, however often it is posted; a changed draft
+        # (after a refusal) is a request of its own.
+        idempotency_key=uuid.uuid5(_KEYS, f"submit:{draft.draft_id}:{draft.updated_at}"),
         locale=current.locale,
     )
     await _tell_the_chat(request, current, registration.claim_id, registration.number)
     log.info("claim_form_submitted")
     body = (
         "<p>"
-        + current.t(
-            "filing-web-done-text",
-            number=registration.number,
-            decision_due_on=registration.decision_due_on,
+        + _e(
+            current.t(
+                "filing-web-done-text",
+                number=registration.number,
+                decision_due_on=registration.decision_due_on,
+            )
         )
         + "</p>"
     )
@@ -351,7 +366,7 @@ async def _submit(request: web.Request, current: Form) -> web.StreamResponse:
 async def _tell_the_chat(request: web.Request, current: Form, claim_id: str, number: str) -> None:
     """The chat learns it through the outbox (a strict chat: the masked number only)."""
     user_id = int(current.grant["user_id"])
-    text = current.t("filing-web-done-chat", number=masked(number))
+    text = current.t("filing-web-done-chat", number=html.escape(masked(number)))
     button: Button = {
         "text": current.t("filing-open-claim"),
         "callback_data": AlertAction(action="claim", id=claim_id).pack(),

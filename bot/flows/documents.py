@@ -32,6 +32,7 @@ from cabinet import CabinetClient
 from cabinet.models import PdfDocument
 
 LINK_TTL = 600
+USER_INDEX_TTL = 3600  # at least the longest link's lifetime (a claim form's: 30 minutes)
 TOKEN_BYTES = 32
 _TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
@@ -126,7 +127,8 @@ class DocumentLinks:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(self._key(token), json.dumps(grant | extra), ex=self.ttl)
             pipe.sadd(self._user_key(user_id), token)
-            pipe.expire(self._user_key(user_id), self.ttl)
+            # The index outlives every link in it (links of different lifetimes share it).
+            pipe.expire(self._user_key(user_id), max(self.ttl, USER_INDEX_TTL))
             await pipe.execute()
         return token
 

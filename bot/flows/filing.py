@@ -160,6 +160,8 @@ async def on_delete_quietly(manager: DialogManager) -> None:
     viewer = viewer_of(manager)
     with contextlib.suppress(CabinetError):  # else left for the cabinet to expire
         await viewer.cabinet.delete_claim_draft(viewer.customer_id, manager.dialog_data["draft_id"])
+    # Choosing that type again is a new draft, not a replay of the deleted one.
+    fresh_keys(manager, f"draft:{manager.dialog_data['kind_id']}")
 
 
 # ----------------------------------------------------------------------------- the dialog

@@ -110,15 +110,16 @@ async def on_review_back(_: CallbackQuery, __: Button, manager: DialogManager) -
 
 async def on_submit(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
     data = manager.dialog_data
-    if "submit" not in data.get("keys", {}):
-        fresh_keys(manager, "submit")  # kept: a failed submit below does not raise
+    slot = f"submit:{data['draft_id']}"
+    if slot not in data.get("keys", {}):
+        fresh_keys(manager, slot)  # kept: a failed submit below does not raise
     viewer = viewer_of(manager)
     try:
         await save_all(manager)
         registration = await viewer.cabinet.submit_claim_draft(
             viewer.customer_id,
             data["draft_id"],
-            idempotency_key=key_of(manager, "submit"),
+            idempotency_key=key_of(manager, slot),
             locale=viewer.locale,
         )
     except CabinetUnavailable:
@@ -127,6 +128,9 @@ async def on_submit(_: CallbackQuery, __: Button, manager: DialogManager) -> Non
     except CabinetRejected as exc:
         if exc.code != "claim_incomplete":
             raise
+        fresh_keys(
+            manager, slot
+        )  # the refusal is stored with its key: a fixed draft needs a new one
         await say(manager, "filing-incomplete")
         return
     except CabinetNotFound:  # submitted or deleted elsewhere meanwhile

@@ -147,3 +147,4 @@ filing-web-gone-title = The draft is gone
 filing-web-gone-text = The claim was already sent or the draft deleted. Back in Telegram, see «Claims».
 filing-web-expired-title = The link has expired or was used
 filing-web-expired-text = A form link opens once and works for 30 minutes. Go back to Telegram and press «Fill in the claim» again: what you entered is kept.
+filing-web-refused = The insurer's cabinet did not take some of the answers. Check them and save again: what you typed is kept on the page.

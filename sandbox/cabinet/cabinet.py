@@ -344,7 +344,9 @@ class Cabinet:
     def update_draft(self, draft: Draft, request: Mapping[str, Any]) -> Draft:
         """Set values (None removes one) and the circumstances; all or nothing."""
         values = request.get("fields") or {}
-        errors = update_errors(draft, values, self.now().date())
+        # "Not in the future" anywhere the customer may be: the date in Kamchatka (UTC+12).
+        latest_today = (self.now() + dt.timedelta(hours=12)).date()
+        errors = update_errors(draft, values, latest_today)
         if errors:
             detail = Text("Некоторые поля заполнены неверно.", "Some fields are invalid.")
             raise ProblemError("validation_failed", detail, errors)
