@@ -28,11 +28,12 @@ from bot.flows.filing_review import done_window, on_delete, review_window
 from bot.flows.filing_state import SECTION, adopt, forget_draft, kinds_of
 from bot.flows.filing_steps import begin, resume_step, step_windows
 from bot.flows.keys import fresh_keys, key_of
+from bot.flows.policies import policy_button
 from bot.flows.readings import stale_note
 from bot.flows.screen import Screen
 from bot.flows.states import FilingSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of, say
-from bot.privacy import is_strict, number_for
+from bot.privacy import number_for
 from cabinet import CabinetError
 from cabinet.models import ClaimDraft, ClaimDraftRequest, PolicyStatus
 
@@ -93,16 +94,8 @@ async def on_new(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
 async def policies_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     viewer = viewer_of(dialog_manager)
     reading = await viewer.cabinet.policies(viewer.customer_id, page_size=100, locale=viewer.locale)
-    strict = is_strict(dialog_manager)
     policies = [
-        (
-            policy.id,
-            viewer.plain(
-                "policy-button",
-                title=viewer.plain(f"product-{policy.product.value}") if strict else policy.title,
-                number=number_for(dialog_manager, policy.number),
-            ),
-        )
+        (policy.id, policy_button(dialog_manager, viewer, policy))
         for policy in reading.value.items
         if policy.claimable and policy.status in CURRENT
     ]

@@ -23,27 +23,25 @@ from bot.flows.screen import Screen
 from bot.flows.states import PoliciesSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of
 from bot.privacy import is_strict, number_for
-from cabinet.models import PolicyDetail
+from cabinet.models import PolicyDetail, PolicySummary
 
 SECTION = "policies"
 PAGE_HEIGHT = 6
 
 
+def policy_button(manager: DialogManager, viewer: Viewer, policy: PolicySummary) -> str:
+    """A policy as a button: product or title, and number, as this chat may show them."""
+    # The title may name the insured car and its plate: strict shows the product.
+    strict = is_strict(manager)
+    title = viewer.plain(f"product-{policy.product.value}") if strict else policy.title
+    return viewer.plain("policy-button", title=title, number=number_for(manager, policy.number))
+
+
 async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     viewer = viewer_of(dialog_manager)
     reading = await viewer.cabinet.policies(viewer.customer_id, page_size=100, locale=viewer.locale)
-    strict = is_strict(dialog_manager)
     policies = [
-        (
-            policy.id,
-            viewer.plain(
-                "policy-button",
-                # The title may name the insured car and its plate: strict shows the product.
-                title=viewer.plain(f"product-{policy.product.value}") if strict else policy.title,
-                number=number_for(dialog_manager, policy.number),
-            ),
-        )
-        for policy in reading.value.items
+        (policy.id, policy_button(dialog_manager, viewer, policy)) for policy in reading.value.items
     ]
     return {
         "policies": policies,
