@@ -5,21 +5,23 @@ from __future__ import annotations
 import structlog
 from aiogram import Bot
 from aiogram.enums import ChatType
-from aiogram.types import Update
+from aiogram.types import InlineKeyboardMarkup, Update
 
 log = structlog.get_logger(__name__)
 
 
-async def reply_in_private(update: Update, bot: Bot, text: str) -> None:
-    """Stop the button's spinner and say `text`, in a private chat only (a group hears
-    nothing); never raises."""
+async def reply_in_private(
+    update: Update, bot: Bot, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Stop the button's spinner and say `text` (with `markup`'s buttons), in a private chat
+    only (a group hears nothing); never raises."""
     chat_id = private_chat_id(update)
     if chat_id is None:
         return
     try:
         if update.callback_query is not None:
             await update.callback_query.answer()
-        await bot.send_message(chat_id, text)
+        await bot.send_message(chat_id, text, reply_markup=markup)
     except Exception:  # noqa: BLE001
         log.warning("error_reply_failed", update_id=update.update_id)
 

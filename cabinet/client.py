@@ -605,9 +605,12 @@ class CabinetClient:
                     with attempt:
                         return await self._attempt(operation, method, path, headers, request)
         except _Retryable as exc:
+            exc.error.reading = method == "GET"
             raise exc.error from None
         except TimeoutError:
-            raise CabinetUnavailable(f"{operation}: no answer within the retry budget") from None
+            error = CabinetUnavailable(f"{operation}: no answer within the retry budget")
+            error.reading = method == "GET"
+            raise error from None
         raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
 
     def _backoff(self, exc: Exception) -> bool | float:

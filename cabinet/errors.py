@@ -17,6 +17,8 @@ class CabinetError(Exception):
         super().__init__(message)
         self.status = status
         self.code = code
+        #: The call read something (GET): nothing the person sent was lost with it.
+        self.reading = False
 
 
 class CabinetUnavailable(CabinetError):

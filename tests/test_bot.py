@@ -81,7 +81,7 @@ async def test_declining_explains_and_stops(app: RunningBot) -> None:
     screen = await app.tg.wait_for("sendMessage", lambda c: "152" in (c.text or ""))
     declined = await app.press(ALICE, screen, "Не согласен")
     assert "не может" in (declined.text or "")
-    assert app.tg.buttons(declined) == []
+    assert [b["text"] for b in app.tg.buttons(declined)] == ["📄 Прочитать согласие ещё раз"]
     async with app.resources.session_factory() as session:
         assert (await session.execute(select(Consent))).first() is None
         actions = (await session.execute(select(AuditRecord.action))).scalars().all()
@@ -91,6 +91,8 @@ async def test_declining_explains_and_stops(app: RunningBot) -> None:
     reply = await app.say(ALICE, "/settings")
     assert "Без согласия" in (reply.text or "")
     assert "Настройки" not in str(app.tg.buttons(reply))
+    again = await app.press(ALICE, reply, "Прочитать согласие ещё раз")
+    assert "152" in (again.text or ""), "the consent, to read and accept"
 
 
 async def test_first_language_comes_from_telegram(app: RunningBot) -> None:

@@ -91,8 +91,14 @@ async def operator_page(app: RunningBot) -> str:
 async def test_the_list_and_the_details(app: RunningBot, privacy: str) -> None:
     listing = await open_section(app, "📋 Обращения")
     texts = [str(b["text"]) for b in app.tg.buttons(listing)]
-    for badge in ("📥", "🔍", "✅", "💸", "🗂"):
-        assert any(text.startswith(badge) for text in texts), (badge, texts)
+    for label in (
+        "📥 нужны документы",
+        "🔍 на рассмотрении",
+        "✅ одобрено",
+        "💸 выплачено",
+        "🗂 закрыто",
+    ):
+        assert any(text.startswith(label) for text in texts), (label, texts)
     waiting = button_starting(app, listing, "📥")
     detail = await app.press(ALICE, listing, waiting)
     text = detail.text or ""

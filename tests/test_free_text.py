@@ -11,7 +11,7 @@ import pytest
 from bot.flows.intents import Action, recognise
 from tests.conftest import Backend
 from tests.fake_telegram import Call
-from tests.flows import button_starting, linked_bot, open_section
+from tests.flows import button_starting, linked_bot, open_section, sandbox_of
 from tests.harness import RunningBot
 from tests.intent_corpus import EN, RU
 from tests.test_claims import JPEG, PDF, claim, operator_page
@@ -174,3 +174,23 @@ async def test_an_album_in_the_upload_step_is_taken_whole(app: RunningBot) -> No
     back = await app.press(ALICE, screens[-1], "Готово")
     assert "Обращение №" in (back.text or "")
     assert (await operator_page(app)).count("photo-") == 3
+
+
+async def test_the_cabinet_down_while_reading_says_so_and_offers_retry(app: RunningBot) -> None:
+    sandbox = sandbox_of(app)
+    menu = await app.say(ALICE, "/menu")
+    await sandbox.switches(down=True)
+    await app.settle()
+    mark = app.tg.mark()
+    app.tg.press(ALICE, menu, "📋 Обращения")  # never read before: nothing cached to show
+    said = await app.tg.wait_for(
+        "sendMessage", lambda c: "временно недоступен" in (c.text or ""), after=mark
+    )
+    assert "Не удалось получить данные" in (said.text or "")
+    assert "всё, что вы ввели, сохранено" not in (said.text or ""), "nothing was typed"
+    assert [str(b["text"]) for b in app.tg.buttons(said)] == ["🔁 Повторить", "🏠 Главное меню"]
+    await sandbox.switches(down=False)
+    again = await app.press(ALICE, said, "Повторить")  # the screen it was pressed on, again
+    assert "Главное меню" in (again.text or "")
+    claims = await app.press(ALICE, again, "📋 Обращения")
+    assert "Ваши обращения" in (claims.text or "")

@@ -1063,7 +1063,8 @@ async def test_a_draft_is_filled_checked_and_read_back(sandbox: Sandbox) -> None
         "/documents/damage_photos": False,  # may come after submitting
     }
 
-    tomorrow = (today() + dt.timedelta(days=1)).isoformat()
+    # The cabinet judges "the future" by the date in UTC+12: two days ahead is always future.
+    tomorrow = (today() + dt.timedelta(days=2)).isoformat()
     wrong = await sandbox.call(
         "PATCH",
         path,

@@ -70,9 +70,9 @@ async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
             viewer.plain(
                 "claim-button",
                 badge=BADGES[claim.status],
+                status=viewer.plain(f"claim-list-status-{claim.status.value}"),
                 number=number_for(dialog_manager, claim.number),
                 type=viewer.plain(f"claim-type-{claim.type.value}"),
-                on=claim.reported_on,
             ),
         )
         for claim in reading.value.items

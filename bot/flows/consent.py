@@ -6,7 +6,7 @@ from typing import Any
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, StartMode
-from aiogram_dialog.widgets.kbd import Button, Row
+from aiogram_dialog.widgets.kbd import Button, Row, SwitchTo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.screen import Screen
@@ -56,5 +56,9 @@ def consent_dialog() -> Dialog:
             state=ConsentSG.ask,
             getter=consent_getter,
         ),
-        Screen(T("consent-declined"), state=ConsentSG.declined),
+        Screen(
+            T("consent-declined"),
+            SwitchTo(T("consent-read-again"), id="again", state=ConsentSG.ask),
+            state=ConsentSG.declined,
+        ),
     )

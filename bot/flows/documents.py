@@ -165,11 +165,12 @@ def viewer_of(manager: DialogManager) -> Viewer:
 
 async def deliver(manager: DialogManager, kind: str, **ref: str) -> None:
     """Send what was asked for: the file itself (`full`) or a one-time link (`strict`).
-    The dialog's screen is sent again below it, so the user keeps their buttons."""
+    The card it was asked from stays where it is, its buttons working: no second copy of it
+    is sent below the file."""
     i18n = i18n_of(manager)
     bot: Bot = manager.middleware_data["bot"]
     chat_id = manager.middleware_data["event_chat"].id
-    manager.show_mode = ShowMode.SEND
+    manager.show_mode = ShowMode.NO_UPDATE
     if is_strict(manager):
         settings: Settings = manager.middleware_data["settings"]
         links: DocumentLinks = manager.middleware_data["document_links"]

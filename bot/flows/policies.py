@@ -74,7 +74,22 @@ def policy_variables(viewer: Viewer, policy: PolicyDetail, *, number: str) -> di
         "premium": policy.premium.amount,
         "insured": policy.insured_object.description,
         "coverages": coverages,
+        "deductible": _deductible(viewer, policy),
+        "contacts": _contacts(viewer, policy),
     }
+
+
+def _deductible(viewer: Viewer, policy: PolicyDetail) -> str:
+    if policy.deductible is None:
+        return ""
+    return viewer.plain("policy-deductible", amount=policy.deductible.amount)
+
+
+def _contacts(viewer: Viewer, policy: PolicyDetail) -> str:
+    """The insurer's contacts for this policy, as the cabinet sends them (not personal data)."""
+    contacts = policy.insurer_contacts
+    parts = [contacts.phone, contacts.email, contacts.hours]
+    return viewer.plain("policy-contacts", contacts=", ".join(p for p in parts if p))
 
 
 async def detail_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:

@@ -27,6 +27,7 @@ Unhandled = Callable[[Message, DialogManager], Awaitable[None]]
 #: What «Не понял» offers: the things people come for most.
 MAIN = (Action.FILE_CLAIM, Action.CLAIM_STATUS, Action.RENEW, Action.SUPPORT)
 MENU = "menu"
+RETRY = "retry"  # show the current screen again (after the cabinet was unavailable)
 
 
 class GoTo(CallbackData, prefix="go"):

@@ -13,7 +13,7 @@ import structlog
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.types import ErrorEvent, User
+from aiogram.types import ErrorEvent, InlineKeyboardButton, InlineKeyboardMarkup, User
 from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 from aiogram_i18n import I18nContext, I18nMiddleware
@@ -23,6 +23,7 @@ from bot import metrics
 from bot.config import Settings
 from bot.flows.access import NotLinked, Refused
 from bot.flows.home import open_home
+from bot.flows.screen import MENU, RETRY, GoTo
 from bot.i18n import locale_for
 from bot.private_reply import private_chat_id, reply_in_private
 from cabinet import CabinetNotFound, CabinetRejected, CabinetUnavailable
@@ -68,11 +69,23 @@ _CABINET_MESSAGES = (
 
 
 async def cabinet_failed(event: ErrorEvent, *, bot: Bot, i18n: I18nContext) -> None:
-    """A flow did not handle a cabinet failure itself: say what happened in plain words."""
+    """A flow did not handle a cabinet failure itself: say what happened in plain words —
+    reading (nothing of the person's was lost) or sending — with «Повторить» and «Меню»."""
     exc = event.exception
     log.info("cabinet_call_not_handled", error=type(exc).__name__, code=getattr(exc, "code", None))
     key = next(key for kind, key in _CABINET_MESSAGES if isinstance(exc, kind))
-    await reply_in_private(event.update, bot, i18n.get(key))
+    if isinstance(exc, CabinetUnavailable) and exc.reading:
+        key = "cabinet-unavailable-reading"
+    buttons = [
+        [
+            InlineKeyboardButton(
+                text=i18n.get(f"intent-{action}"), callback_data=GoTo(action=action).pack()
+            )
+        ]
+        for action in (RETRY, MENU)
+    ]
+    markup = InlineKeyboardMarkup(inline_keyboard=buttons)
+    await reply_in_private(event.update, bot, i18n.get(key), markup)
 
 
 async def refused(

@@ -7,10 +7,11 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery
-from aiogram_dialog import DialogManager, StartMode
+from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog.api.exceptions import NoContextError
 
 from bot.flows.intents import Action
-from bot.flows.screen import MENU, GoTo
+from bot.flows.screen import MENU, RETRY, GoTo
 from bot.flows.sections import open_section
 from bot.flows.states import LogoutSG, MenuSG, SettingsSG
 from bot.flows.widgets import profile_of
@@ -45,11 +46,16 @@ async def on_go(
         await dialog_manager.start(state, mode=StartMode.RESET_STACK)
     elif action in SCREENS:
         await dialog_manager.start(SCREENS[action], mode=StartMode.RESET_STACK)
+    elif action == RETRY:
+        try:  # the screen that could not be shown, drawn again below
+            await dialog_manager.show(ShowMode.SEND)
+        except NoContextError:
+            await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
 
 
 def build_router() -> Router:
     router = Router(name="goto")
     router.callback_query.register(
-        on_go, GoTo.filter(F.action.in_({*SECTIONS, *SCREENS, Action.SIGN_IN}))
+        on_go, GoTo.filter(F.action.in_({*SECTIONS, *SCREENS, Action.SIGN_IN, RETRY}))
     )
     return router

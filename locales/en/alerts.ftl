@@ -18,11 +18,11 @@ alert-policy-expiring =
        *[other] { $days } days
     }.
     Renew it to stay covered.
-alert-payment-succeeded = ✅ <b>Payment received</b>: { NUMBER($amount, minimumFractionDigits: 2) } ₽. We are renewing your policy and will send it as soon as it is ready.
+alert-payment-succeeded = ✅ <b>Payment received</b>: { NUMBER($amount, minimumFractionDigits: 2) } RUB. We are renewing your policy and will send it as soon as it is ready.
 alert-payment-succeeded-strict = ✅ <b>Payment received.</b> We are renewing your policy and will send it as soon as it is ready.
 alert-policy-renewed = 🎉 <b>Policy renewed</b>: No. { $number }, valid until { DATETIME($ends_on, dateStyle: "short") }. The new policy is attached.
 alert-policy-renewed-strict = 🎉 <b>Policy renewed</b>: No. { $number }, valid until { DATETIME($ends_on, dateStyle: "short") }. The new policy opens with the one-time link below.
-alert-payout-sent = 💸 <b>Payout sent</b>: { NUMBER($amount, minimumFractionDigits: 2) } ₽. The money reaches your account within 1–3 business days.
+alert-payout-sent = 💸 <b>Payout sent</b>: { NUMBER($amount, minimumFractionDigits: 2) } RUB. The money reaches your account within 1–3 business days.
 alert-payout-sent-strict = 💸 <b>Payout sent.</b> The amount and the account are in “Payouts”.
 
 alert-claim-message =
@@ -36,9 +36,9 @@ alert-claim-message-strict =
 alert-button-reply = ↩️ Reply
 alert-certificate-rejected = ❌ <b>Certificate No. { $number } could not be prepared.</b> { $reason } If you need help, write to support.
 alert-certificate-rejected-strict = ❌ <b>Certificate No. { $number } could not be prepared.</b> The reason is under «Certificates» → «My orders».
-alert-payout-failed = ⚠️ <b>The payout of { NUMBER($amount, minimumFractionDigits: 2) } ₽ failed</b>: the bank refused it. { $reason } Write to support to check your bank details.
+alert-payout-failed = ⚠️ <b>The payout of { NUMBER($amount, minimumFractionDigits: 2) } RUB failed</b>: the bank refused it. { $reason } Write to support to check your bank details.
 alert-payout-failed-strict = ⚠️ <b>A payout failed</b>: the bank refused it. Write to support to check your bank details.
-alert-payout-returned = ⚠️ <b>The payout of { NUMBER($amount, minimumFractionDigits: 2) } ₽ came back</b> from the bank. { $reason } Write to support to check your bank details.
+alert-payout-returned = ⚠️ <b>The payout of { NUMBER($amount, minimumFractionDigits: 2) } RUB came back</b> from the bank. { $reason } Write to support to check your bank details.
 alert-payout-returned-strict = ⚠️ <b>A payout came back</b> from the bank. Write to support to check your bank details.
 alert-button-upload = 📎 Add a document
 alert-button-claim = 📋 Open the claim

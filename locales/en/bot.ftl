@@ -25,7 +25,8 @@ consent-decline = I do not agree
 consent-declined =
     Without consent to personal data processing the bot cannot connect your Gosuslugi account or show your policies, claims, certificates and payouts.
 
-    If you change your mind, send /start. Help and support contacts: /help.
+    If you change your mind, read the consent again with the button below. Help and support contacts: /help.
+consent-read-again = 📄 Read the consent again
 
 ## Withdrawing consent (/revoke)
 revoke-confirm =
@@ -135,3 +136,4 @@ product-dms = Health (DMS)
 product-property = Property
 product-travel = Travel
 product-life = Life
+cabinet-unavailable-reading = The insurer's personal cabinet is temporarily unavailable, so the data could not be shown. Press «Retry» in a minute.

@@ -1,7 +1,16 @@
 ## Claims
 claims-title = <b>Your claims</b>
 claims-empty = You have no claims yet.
-claim-button = { $badge } No. { $number } · { $type } · { $on }
+claim-button = { $badge } { $status } · No. { $number } · { $type }
+claim-list-status-registered = registered
+claim-list-status-in_review = under review
+claim-list-status-awaiting_documents = documents needed
+claim-list-status-approved = approved
+claim-list-status-rejected = rejected
+claim-list-status-paid = paid
+claim-list-status-ready_for_pickup = referral ready
+claim-list-status-closed = closed
+claim-list-status-withdrawn = withdrawn
 claim-title = Claim No. { $number }
 claim-detail =
     <b>Claim No. { $number }</b>

@@ -37,7 +37,7 @@ filing-date-future = That date has not come yet. Choose a day no later than toda
 filing-date-outside = The date is outside the policy's period: it runs from { DATETIME($starts_on, dateStyle: "short") } to { DATETIME($ends_on, dateStyle: "short") }.
 filing-date-invalid = Could not read the date. Type it like 03.12.2026, or pick the day in the calendar.
 filing-amount-invalid = Could not read the amount. Type just the number of roubles, for example: 45000 or 45000.50.
-filing-amount-range = The amount must be from { NUMBER($low, minimumFractionDigits: 2) } to { $high } ₽.
+filing-amount-range = The amount must be from { NUMBER($low, minimumFractionDigits: 2) } to { $high } RUB.
 filing-text-empty = The answer is empty. Type it as text.
 filing-text-too-long = The text is longer than { $limit } characters (it has { $length }). Shorten it and send it again.
 filing-yes-no-invalid = Press «Yes» or «No».
@@ -113,7 +113,7 @@ filing-done-missing =
 filing-open-claim = 📋 Open the claim
 
 filing-value-date = { DATETIME($day, dateStyle: "short") }
-filing-value-amount = { NUMBER($amount, minimumFractionDigits: 2) } ₽
+filing-value-amount = { NUMBER($amount, minimumFractionDigits: 2) } RUB
 filing-value-text = { $text }
 filing-value-yes = yes
 filing-value-no = no

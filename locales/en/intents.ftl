@@ -14,3 +14,4 @@ intent-sign_out = 🚪 Sign out
 intent-language = 🌐 Язык · Language
 intent-notifications = 🔔 Notifications
 intent-menu = 🏠 Main menu
+intent-retry = 🔁 Retry

@@ -6,11 +6,15 @@ policy-detail =
     <b>{ $title }</b>
     Policy No. { $number }
     Status: { $status }
-    Term: { $starts_on } — { $ends_on }
+    Term: { DATETIME($starts_on, dateStyle: "short") } — { DATETIME($ends_on, dateStyle: "short") }
     Insured: { $insured }
     Premium: { NUMBER($premium, minimumFractionDigits: 2) } RUB
     Cover:
     { $coverages }
+    { $deductible }
+    { $contacts }
+policy-deductible = Deductible: { NUMBER($amount, minimumFractionDigits: 2) } RUB
+policy-contacts = The insurer: { $contacts }
 policy-coverage = • { $name }: { NUMBER($amount, minimumFractionDigits: 2) } RUB
 policy-pdf = 📎 Policy (PDF)
 policy-status-active = in force
@@ -22,7 +26,8 @@ policy-detail-strict =
     <b>{ $title }</b>
     Policy No. { $number }
     Status: { $status }
-    Term: { $starts_on } — { $ends_on }
+    Term: { DATETIME($starts_on, dateStyle: "short") } — { DATETIME($ends_on, dateStyle: "short") }
+    { $contacts }
 policy-renew = 🔄 Renew
 
 ## Renewal

@@ -1,7 +1,17 @@
 ## Claims
 claims-title = <b>Ваши обращения</b>
 claims-empty = Обращений пока нет.
-claim-button = { $badge } № { $number } · { $type } · { DATETIME($on, dateStyle: "short") }
+claim-button = { $badge } { $status } · № { $number } · { $type }
+# In the list: the status in words, and what needs the person's action said as such.
+claim-list-status-registered = зарегистрировано
+claim-list-status-in_review = на рассмотрении
+claim-list-status-awaiting_documents = нужны документы
+claim-list-status-approved = одобрено
+claim-list-status-rejected = отказ
+claim-list-status-paid = выплачено
+claim-list-status-ready_for_pickup = направление готово
+claim-list-status-closed = закрыто
+claim-list-status-withdrawn = отозвано
 claim-title = Обращение № { $number }
 claim-detail =
     <b>Обращение № { $number }</b>

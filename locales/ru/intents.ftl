@@ -14,3 +14,4 @@ intent-sign_out = 🚪 Выйти
 intent-language = 🌐 Язык · Language
 intent-notifications = 🔔 Уведомления
 intent-menu = 🏠 Главное меню
+intent-retry = 🔁 Повторить

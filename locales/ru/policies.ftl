@@ -11,6 +11,10 @@ policy-detail =
     Премия: { NUMBER($premium, minimumFractionDigits: 2) } ₽
     Покрытие:
     { $coverages }
+    { $deductible }
+    { $contacts }
+policy-deductible = Франшиза: { NUMBER($amount, minimumFractionDigits: 2) } ₽
+policy-contacts = Страховая компания: { $contacts }
 policy-coverage = • { $name }: { NUMBER($amount, minimumFractionDigits: 2) } ₽
 policy-pdf = 📎 Полис (PDF)
 policy-status-active = действует
@@ -23,6 +27,7 @@ policy-detail-strict =
     Полис № { $number }
     Статус: { $status }
     Срок: { DATETIME($starts_on, dateStyle: "short") } — { DATETIME($ends_on, dateStyle: "short") }
+    { $contacts }
 policy-renew = 🔄 Продлить
 
 ## Renewal
