@@ -11,8 +11,9 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiogram.types import InlineKeyboardButton
 from aiogram_dialog import DialogManager
-from aiogram_dialog.widgets.kbd import Calendar, CalendarScope, CalendarUserConfig
+from aiogram_dialog.widgets.kbd import Calendar, CalendarConfig, CalendarScope, CalendarUserConfig
 from aiogram_dialog.widgets.kbd.calendar_kbd import (
     CalendarDaysView,
     CalendarMonthView,
@@ -47,10 +48,21 @@ class _Weekday(Text):
         return i18n_of(manager).get("calendar-weekday", day=day.isoweekday())
 
 
+class _DaysView(CalendarDaysView):
+    """The month's weeks, without the rows that hold no day to choose (weeks after `max_date`
+    or before `min_date`): no rows of blank buttons."""
+
+    async def _render_days(
+        self, config: CalendarConfig, offset: dt.date, data: dict[str, Any], manager: DialogManager
+    ) -> list[list[InlineKeyboardButton]]:
+        rows = await super()._render_days(config, offset, data, manager)
+        return [row for row in rows if any(button.callback_data for button in row)]
+
+
 class PeriodCalendar(Calendar):
     def _init_views(self) -> dict[CalendarScope, CalendarScopeView]:
         return {
-            CalendarScope.DAYS: CalendarDaysView(
+            CalendarScope.DAYS: _DaysView(
                 self._item_callback_data,
                 header_text=_Month(with_year=True),
                 weekday_text=_Weekday(),

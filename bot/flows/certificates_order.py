@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import ChatEvent, DialogManager
 from aiogram_dialog.widgets.input import TextInput
-from aiogram_dialog.widgets.kbd import Button, Column, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Column, ManagedCalendar, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import cabinet_of
@@ -157,6 +157,10 @@ async def on_from(event: ChatEvent, _: Any, manager: DialogManager, day: dt.date
         return
     manager.dialog_data["from"] = day.isoformat()
     await manager.switch_to(CertificatesSG.custom_to)
+    # The end date's calendar opens on the start date's month, not on today's.
+    calendar = manager.find("to_day")
+    if isinstance(calendar, ManagedCalendar):
+        calendar.set_offset(day)
 
 
 async def on_to(event: ChatEvent, _: Any, manager: DialogManager, day: dt.date) -> None:
