@@ -230,6 +230,9 @@ async def test_revoke_deletes_what_the_bot_keeps_and_asks_consent_again(app: Run
         await session.commit()
     confirm = await app.say(ALICE, "/revoke")
     assert "Отозвать согласие" in (confirm.text or "")
+    for plain in ("вы выйдете из аккаунта Госуслуг", "уведомления", "перестанут приходить"):
+        assert plain in (confirm.text or "")
+    assert "хранит по закону" in (confirm.text or ""), "what the insurer keeps"
     done = await app.press(ALICE, confirm, "Отозвать согласие")
     assert "Согласие отозвано" in (done.text or "")
     assert "записи о согласии — 1" in (done.text or "")

@@ -151,9 +151,18 @@ async def pay_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     order: dict[str, str] = dialog_manager.dialog_data["order"]
     zone = ZoneInfo(profile_of(dialog_manager).time_zone)
     expires_at = dt.datetime.fromisoformat(order["expires_at"]).astimezone(zone)
+    quote = dialog_manager.dialog_data.get("quote") or {}
+    valid_until = (
+        dt.datetime.fromisoformat(quote["valid_until"]).astimezone(zone)
+        if quote.get("valid_until")
+        else expires_at
+    )
     return {
         "payment_url": order["payment_url"],
         "expires_at": expires_at.strftime("%d.%m.%Y %H:%M"),
+        "valid_until": valid_until.strftime("%d.%m.%Y %H:%M"),
+        # The quote and the payment link end at different times: say which is which.
+        "deadlines_differ": valid_until != expires_at,
     }
 
 
@@ -176,6 +185,7 @@ def renewal_windows() -> tuple[Screen, ...]:
         ),
         Screen(
             T("renew-pay"),
+            T("renew-pay-deadlines", when="deadlines_differ"),
             Url(T("renew-pay-button"), Format("{payment_url}"), id="pay"),
             back_to_menu(),
             state=PoliciesSG.renew_pay,

@@ -32,7 +32,11 @@ consent-read-again = 📄 Read the consent again
 revoke-confirm =
     <b>Withdraw your consent to personal data processing?</b>
 
-    The bot will delete your settings (language, time zone) and consent records, and anonymise its activity log. You can use the bot again by giving consent anew with /start.
+    What happens:
+    • you are signed out of your Gosuslugi account in this chat, and alerts about your policies, claims and payouts stop;
+    • the bot deletes your settings (language, time zone, alerts), your consent records and the messages not yet sent, and anonymises its activity log.
+
+    Your policies, claims and payouts stay with the insurer, which keeps them as the law requires: withdrawing consent in the bot does not touch them. You can come back at any time: /start.
 revoke-yes = Withdraw consent
 revoke-no = Keep it
 revoke-done =

@@ -51,4 +51,5 @@ renew-quote-expired = The offer has expired. Choose the term again and we will r
 renew-pay =
     <b>Renewal order created</b>
     Pay it by { $expires_at }. Once the payment goes through, we will send "Policy renewed" and the new policy.
+renew-pay-deadlines = The payment deadline is the payment link's; the quote itself holds until { $valid_until }. If the link runs out, choose the term again and we will quote anew.
 renew-pay-button = 💳 Pay
