@@ -121,6 +121,20 @@ async def test_help_shows_support_contacts(app: RunningBot) -> None:
     assert app.settings.support_contacts in (reply.text or "")
 
 
+async def test_help_in_the_menu_explains_what_to_do_when_sign_in_fails(app: RunningBot) -> None:
+    menu = await app.consent(ALICE)
+    help_ = await app.press(ALICE, menu, "Помощь")
+    assert "/logout" in (help_.text or "")
+    advice = await app.press(ALICE, help_, "Не получается войти")
+    text = advice.text or ""
+    for case in ("Не подходит пароль", "не подтверждена", "Не приходит СМС", "не нашли вас"):
+        assert case in text, case
+    assert "8 800 100-70-10" in text, "Gosuslugi's own support"
+    assert app.settings.support_contacts in text
+    back = await app.press(ALICE, advice, "Назад")
+    assert "Помощь" in (back.text or "")
+
+
 async def test_cancel_returns_to_the_menu(app: RunningBot) -> None:
     menu = await app.consent(ALICE)
     await app.press(ALICE, menu, "Настройки")

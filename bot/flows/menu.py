@@ -61,8 +61,15 @@ def menu_dialog() -> Dialog:
         ),
         Screen(
             T("help-text"),
+            SwitchTo(T("help-login-button"), id="login_help", state=MenuSG.login_help),
             SwitchTo(T("button-back"), id="back", state=MenuSG.main),
             state=MenuSG.help,
+            getter=help_getter,
+        ),
+        Screen(  # «Не получается войти»: what to do in each case the source documents name
+            T("help-login"),
+            SwitchTo(T("button-back"), id="back", state=MenuSG.help),
+            state=MenuSG.login_help,
             getter=help_getter,
         ),
         Screen(  # a linked-only section was opened by an unlinked user

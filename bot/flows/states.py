@@ -9,6 +9,7 @@ class ConsentSG(StatesGroup):
 class MenuSG(StatesGroup):
     main = State()
     help = State()
+    login_help = State()
     sign_in = State()
 
 

@@ -66,8 +66,23 @@ help-text =
     /settings — language and settings
     /cancel — cancel the current action
     /revoke — withdraw consent and delete data
+    /logout — sign out of Gosuslugi in this chat
 
     Support: { $contacts }
+    You can also just write what you need: the bot will offer the right section.
+help-login-button = 🔑 I cannot sign in
+help-login =
+    <b>Cannot sign in with Gosuslugi</b>
+
+    • <b>The password does not fit</b>: on Gosuslugi's sign-in page press «Восстановить» and set a new password by SMS or e-mail.
+    • <b>"The account is not confirmed"</b>: confirm it in your bank's app (Sber, T-Bank, VTB and others), at an MFC or a Russian Post office with your passport and SNILS, then sign in again.
+    • <b>The SMS code does not come</b>: wait 2–3 minutes, check the phone number in your Gosuslugi profile and that the phone takes SMS; the code can be requested again.
+    • <b>Gosuslugi does not open or shows an error</b>: a temporary failure on their side; try again in 10–15 minutes.
+    • <b>"We did not find you among our customers"</b>: write to the insurer's support with your full name, date of birth and policy number if you have one.
+    • <b>The link has expired</b>: come back to the bot and press «Sign in with Gosuslugi» again; a link works for 10 minutes.
+
+    Gosuslugi support: 8 800 100-70-10, support@gosuslugi.ru
+    The insurer's support: { $contacts }
 
 ## Settings
 settings-title =
