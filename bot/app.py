@@ -48,6 +48,7 @@ from bot.middlewares.inbound import InboundShape
 from bot.middlewares.metrics import MetricsMiddleware
 from bot.middlewares.outage import HandlerStarted, RedisOutage
 from bot.middlewares.user import UserMiddleware
+from bot.sign_in_notice import SignInNotice
 from bot.updates import UnreadableUpdates
 from bot.web import create_web_app
 from bot.web_guard import PerIpLimit, add_security_headers
@@ -136,17 +137,21 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         wiring.base_url, wiring.token, cache=ReadCache(redis, prefix=KEY_PREFIX)
     )
     identity = wire_identity(settings)
+    session_factory = create_session_factory(engine)
+    notice_core = create_core(settings.default_locale.value)
+    await notice_core.startup()
     flow = LinkFlow(
         codes=CodeStore(redis, prefix=KEY_PREFIX),
         provider=identity.provider,
         cabinet=cabinet,
         public_url=settings.public_url,
+        on_failure=SignInNotice(session_factory, notice_core, settings.support_contacts),
     )
     try:
         await check_provider(identity.provider)
         yield Resources(
             engine,
-            create_session_factory(engine),
+            session_factory,
             redis,
             cabinet,
             wiring,

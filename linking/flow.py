@@ -14,10 +14,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,7 @@ class CallbackResult:
     bind_code: str | None = None
     provider_code: str | None = None  # e.g. ESIA-007014, for the advice shown
     reference: str | None = None  # what the person quotes to support (ambiguous customer)
+    chat_id: int | None = None  # the chat that began the sign-in, once its state is known
 
 
 def _challenge(verifier: str) -> str:
@@ -76,7 +78,10 @@ class LinkFlow:
         provider: IdentityProvider,
         cabinet: CabinetClient,
         public_url: str,
+        on_failure: Callable[[CallbackResult], Awaitable[None]] | None = None,
     ) -> None:
+        #: Told of a sign-in that failed after its chat was known: the chat hears it too.
+        self.on_failure = on_failure
         self.codes = codes
         self.provider = provider
         self.cabinet = cabinet
@@ -125,12 +130,21 @@ class LinkFlow:
             result = CallbackResult(Outcome.UNAVAILABLE, fallback_locale)
         LINK_ATTEMPTS.labels(result.outcome.value).inc()
         log.info("link_callback", outcome=result.outcome.value, code=result.provider_code)
+        if result.outcome is not Outcome.LINKED and result.chat_id and self.on_failure:
+            try:
+                await self.on_failure(result)
+            except Exception:  # the page still says it; the chat's message is a courtesy
+                log.exception("link_failure_notice_failed")
         return result
 
     async def _callback(self, params: Mapping[str, str], fallback_locale: str) -> CallbackResult:
         state = await self.codes.take(CodeKind.STATE, params.get("state", ""))
         if state is None:
             return CallbackResult(Outcome.EXPIRED, fallback_locale)
+        result = await self._with_state(params, state)
+        return dataclasses.replace(result, chat_id=int(state["chat_id"]))
+
+    async def _with_state(self, params: Mapping[str, str], state: dict[str, Any]) -> CallbackResult:
         locale = str(state["locale"])
         error = self.provider.callback_error(params)
         if error is None and not params.get("code"):

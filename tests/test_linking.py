@@ -129,27 +129,50 @@ async def test_a_login_link_finished_from_another_telegram_binds_nothing(
 
 
 @pytest.mark.parametrize(
-    ("oid", "decision", "status", "expected"),
+    ("oid", "decision", "status", "expected", "in_chat", "button"),
     [
-        (IVANOV, "deny", 200, "Вы отказались предоставить доступ"),
-        (UNCONFIRMED, "allow", 200, "Учётная запись Госуслуг не подтверждена"),
-        (NOT_A_CUSTOMER_OID, "allow", 200, CONTACTS),
-        (AMBIGUOUS_CUSTOMER_OID, "allow", 200, "несколько записей клиента"),
+        (IVANOV, "deny", 200, "Вы отказались предоставить доступ", "не разрешили доступ", "Войти"),
+        (
+            UNCONFIRMED,
+            "allow",
+            200,
+            "Учётная запись Госуслуг не подтверждена",
+            "не подтверждена",
+            "Войти",
+        ),
+        (NOT_A_CUSTOMER_OID, "allow", 200, CONTACTS, "полисов на ваше имя", "поддержку"),
+        (
+            AMBIGUOUS_CUSTOMER_OID,
+            "allow",
+            200,
+            "несколько записей клиента",
+            "назовите код",
+            "поддержку",
+        ),
     ],
 )
-async def test_each_failure_has_its_page(
+async def test_each_failure_has_its_page_and_is_told_in_the_chat(
     app: RunningBot,
     browser: httpx.AsyncClient,
     oid: str,
     decision: str,
     status: int,
     expected: str,
+    in_chat: str,
+    button: str,
 ) -> None:
     url = login_url(app, await app.consent(ALICE))
     finish = await sign_in(app, browser, url, oid=oid, decision=decision)
     assert finish.page.status_code == status
     assert expected in finish.page.text
     assert finish.command is None
+    async with app.resources.session_factory() as session:
+        rows = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == ALICE))
+        ).all()
+    told = [row.payload for row in rows if in_chat in row.payload["text"]]
+    assert len(told) == 1, [row.payload["text"] for row in rows]
+    assert button in told[0]["buttons"][0][0]["text"], "and what to do next"
 
 
 async def test_a_provider_error_is_explained_with_its_code(

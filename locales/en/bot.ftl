@@ -156,3 +156,13 @@ product-property = Property
 product-travel = Travel
 product-life = Life
 cabinet-unavailable-reading = The insurer's personal cabinet is temporarily unavailable, so the data could not be shown. Press «Retry» in a minute.
+
+## A failed sign-in: what the page says, in the chat too
+sign-in-failed-denied = 🔑 Signing in with Gosuslugi did not happen: you did not allow access to your data, and without it the bot cannot show your policies. Press the button to try again.
+sign-in-failed-unverified = 🔑 Signing in did not happen: your Gosuslugi account is not confirmed. Confirm it (in your bank's app, at an MFC or a Russian Post office) and sign in again. More under «Help» → «I cannot sign in».
+sign-in-failed-unavailable = 🔑 Signing in did not happen: Gosuslugi did not answer (code { $code }). It is usually brief: try again in 10–15 minutes.
+sign-in-failed-untrusted = 🔑 Signing in was not confirmed: Gosuslugi's answer did not pass the check (code { $code }). Try again; if it repeats, write to support: { $contacts }
+sign-in-failed-cabinet_unavailable = 🔑 You signed in with Gosuslugi, but the insurer's cabinet is unavailable right now. Try signing in again in a few minutes.
+sign-in-failed-expired = 🔑 The sign-in link has expired or was used. Press the button for a new one.
+sign-in-failed-not_customer = 🔑 You signed in with Gosuslugi, but we found no policies in your name. If you are our customer, write to support: { $contacts }
+sign-in-failed-ambiguous = 🔑 You signed in with Gosuslugi, but the insurer holds several customer records of yours. Write to support and quote the code { $reference } to have them merged: { $contacts }
