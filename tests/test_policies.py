@@ -214,6 +214,9 @@ async def test_an_unlinked_user_signs_in_and_lands_in_policies(migrated: Backend
             lambda c: "Ваши полисы" in (c.text or ""),
             after=mark,
         )
+        await app.settle()
+        sent = [c.text for c in app.tg.calls[mark:] if c.method == "sendMessage"]
+        assert len(sent) == 1, f"one message, the section they were opening: {sent}"
 
 
 async def test_an_old_button_after_logout_leads_to_the_menu(migrated: Backend) -> None:

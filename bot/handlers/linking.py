@@ -17,13 +17,13 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
-from aiogram_dialog import DialogManager, StartMode
+from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_i18n import I18nContext
 from redis.asyncio import Redis
 from redis.exceptions import LockError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import PrivacyMode, Settings
+from bot.config import Settings
 from bot.flows.home import has_consent, open_home
 from bot.flows.sections import take_destination
 from bot.flows.states import LogoutSG
@@ -99,14 +99,14 @@ async def bind(
     dialog_manager.middleware_data["profile"] = await profiles.refresh(user_id, locale=i18n.locale)
     if binding.replaced_customer_id not in (None, binding.customer_id):
         await cabinet.forget(binding.replaced_customer_id)
-    if settings.privacy_mode is PrivacyMode.STRICT:  # no name in the chat
-        await message.answer(i18n.get("link-linked-strict"))
-    else:
-        await message.answer(i18n.get("link-linked", name=html.escape(binding.display_name)))
-    await open_home(dialog_manager)
+    # One message: the section they were opening when asked to sign in, or the menu, which
+    # says who they are signed in as («Вы вошли как Иван И.»; strict: with no name).
     destination = await take_destination(redis, user_id)
-    if destination is not None:  # the section they were opening when asked to sign in
-        await dialog_manager.start(destination)
+    if destination is None:
+        await open_home(dialog_manager)
+        return
+    await open_home(dialog_manager, show_mode=ShowMode.NO_UPDATE)  # «Назад» leads there
+    await dialog_manager.start(destination, show_mode=ShowMode.SEND)
 
 
 async def _bind_alone(
