@@ -32,8 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot import dialog_ids
 from bot.config import SANDBOX_CABINET_PATH, PrivacyMode, Settings
 from bot.document_web import create_document_app
-from bot.filing_web import FORM_TTL, create_form_app
-from bot.flows.documents import DocumentLinks
+from bot.filing_web import create_form_app
+from bot.flows.documents import FORM_TTL, DocumentLinks
 from bot.handlers import build_root_router
 from bot.i18n import SUPPORTED, create_core, create_i18n_middleware
 from bot.identity import (

@@ -31,8 +31,8 @@ SESSIONS = web.AppKey("session_factory", async_sessionmaker[AsyncSession])
 async def open_document(request: web.Request) -> web.StreamResponse:
     app = request.app
     grant = await app[LINKS].take(request.match_info["token"])
-    if grant is None or not await _still_linked(app[SESSIONS], grant):
-        return _message_page(app[CORE], preferred_locale(request), "document-expired", 410)
+    if grant is None or not await still_linked(app[SESSIONS], grant):
+        return message_page(app[CORE], preferred_locale(request), "document-expired", 410)
     viewer = Viewer(
         cabinet=app[CABINET],
         customer_id=grant["customer_id"],
@@ -44,7 +44,7 @@ async def open_document(request: web.Request) -> web.StreamResponse:
         made = await render(grant["kind"], viewer, grant["ref"])
     except CabinetError as exc:
         log.info("document_link_failed", kind=grant["kind"], error=type(exc).__name__)
-        return _message_page(app[CORE], viewer.locale, "document-unavailable", 503)
+        return message_page(app[CORE], viewer.locale, "document-unavailable", 503)
     log.info("document_link_opened", kind=grant["kind"])
     if isinstance(made, File):
         return web.Response(
@@ -65,13 +65,14 @@ def _attachment(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
-async def _still_linked(sessions: async_sessionmaker[AsyncSession], grant: dict[str, Any]) -> bool:
+async def still_linked(sessions: async_sessionmaker[AsyncSession], grant: dict[str, Any]) -> bool:
+    """A one-time grant is good only while its chat is linked to the customer it names."""
     async with sessions() as session:
         link = await LinkRepository(session).of_user(int(grant["user_id"]))
     return link is not None and link.customer_id == grant["customer_id"]
 
 
-def _message_page(core: BaseCore[Any], locale: str, key: str, status: int) -> web.Response:
+def message_page(core: BaseCore[Any], locale: str, key: str, status: int) -> web.Response:
     title = core.get(f"{key}-title", locale)
     return page(locale, title, f"<p>{core.get(f'{key}-text', locale)}</p>", status=status)
 

@@ -27,19 +27,22 @@ from aiogram_i18n.cores import BaseCore
 from aiohttp import BodyPartReader, MultipartReader, web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.document_web import message_page, still_linked
 from bot.flows.claim_form import (
     CIRCUMSTANCES_LIMIT,
     Invalid,
     Period,
     blocking,
     files_of,
+    formats_of,
+    hint_of,
     label_of,
     parse,
     parse_text,
     title_of,
 )
-from bot.flows.claims_input import MB, safe_filename
-from bot.flows.documents import DocumentLinks, form
+from bot.flows.claims_input import MB, safe_filename, sniff
+from bot.flows.documents import CLAIM_FORM, DocumentLinks
 from bot.privacy import masked
 from cabinet import CabinetClient, CabinetError, CabinetNotFound, CabinetRejected
 from cabinet.models import (
@@ -47,7 +50,6 @@ from cabinet.models import (
     ClaimDraft,
     ClaimDraftUpdate,
     ClaimKind,
-    DocumentContentType,
     FieldKind,
     FieldValue,
 )
@@ -55,21 +57,14 @@ from linking.web import HEADERS, page, preferred_locale
 from notify.alerts import AlertAction
 from notify.outbox import enqueue
 from notify.payload import Button
-from storage.repositories import AuditRepository, LinkRepository
+from storage.repositories import AuditRepository
 
 log = structlog.get_logger(__name__)
 
-FORM = form("claim-form")
-FORM_TTL = 1800
 MAX_FILES = 20
 MAX_PARTS = 200
 MAX_BODY = 50 * 1024 * 1024
 TEXT_PART_LIMIT = 8 * 1024
-_SIGNATURES: dict[bytes, DocumentContentType] = {
-    b"%PDF-": "application/pdf",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-}
 _KEYS = uuid.UUID("0d7cf0a4-51a2-4f0e-9d8e-8f3b5d2c1a77")  # namespace of this form's keys
 _CSP = HEADERS["Content-Security-Policy"].replace("form-action 'none'", "form-action 'self'")
 
@@ -177,13 +172,9 @@ async def post_form(request: web.Request) -> web.StreamResponse:
 async def _grant(request: web.Request, token: str) -> dict[str, Any] | None:
     """The grant behind a one-time token, if it is a form's and the chat is still linked."""
     grant = await request.app[LINKS].take(token)
-    if grant is None or grant.get("kind") != FORM:
+    if grant is None or grant.get("kind") != CLAIM_FORM:
         return None
-    async with request.app[SESSIONS]() as session:
-        link = await LinkRepository(session).of_user(int(grant["user_id"]))
-    if link is None or link.customer_id != grant["customer_id"]:
-        return None
-    return grant
+    return grant if await still_linked(request.app[SESSIONS], grant) else None
 
 
 async def _show(request: web.Request, grant: dict[str, Any]) -> web.StreamResponse:
@@ -286,12 +277,10 @@ async def _attach(
         return  # not an input of this form
     room = requirement.max_files - files_of(current.draft, requirement.id)
     for name, data in files:
-        content_type = next(
-            (kind for sig, kind in _SIGNATURES.items() if data.startswith(sig)), None
-        )
+        content_type = sniff(data)
         if content_type is None or content_type not in requirement.content_types:
             current.errors[f"doc_{requirement.id}"] = current.t(
-                "filing-web-file-type", name=name, formats=_formats(requirement.content_types)
+                "filing-web-file-type", name=name, formats=formats_of(requirement)
             )
             continue
         if len(data) > requirement.max_bytes:
@@ -321,7 +310,7 @@ async def _attach(
             )
         except CabinetRejected:
             current.errors[f"doc_{requirement.id}"] = current.t(
-                "filing-web-file-type", name=name, formats=_formats(requirement.content_types)
+                "filing-web-file-type", name=name, formats=formats_of(requirement)
             )
             continue
         room -= 1
@@ -386,11 +375,6 @@ async def _tell_the_chat(request: web.Request, current: Form, claim_id: str, num
 # ----------------------------------------------------------------------------- the page
 
 
-def _formats(content_types: list[DocumentContentType]) -> str:
-    names = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
-    return ", ".join(names[kind] for kind in content_types)
-
-
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
@@ -401,7 +385,7 @@ async def _render(request: web.Request, current: Form, status: int = 200) -> web
     csrf = await links.issue(
         user_id=int(grant["user_id"]),
         customer_id=grant["customer_id"],
-        kind=FORM,
+        kind=CLAIM_FORM,
         ref=grant["ref"],
         locale=grant["locale"],
         time_zone=grant["time_zone"],
@@ -445,7 +429,7 @@ def _field(current: Form, spec: Any) -> str:
     saved = current.draft.fields.get(spec.id)
     value = current.typed.get(spec.id, "" if saved is None else str(saved))
     title = title_of(spec, current.locale)
-    hint = (spec.hint_en if current.locale == "en" else spec.hint) or ""
+    hint = hint_of(spec, current.locale)
     out = [_label(current, name, title, spec.required)]
     if hint:
         out.append(f"<div class='hint'>{_e(hint)}</div>")
@@ -504,7 +488,7 @@ def _documents(current: Form, requirement: Any) -> str:
     )
     hint = current.t(
         "filing-web-file-hint",
-        formats=_formats(requirement.content_types),
+        formats=formats_of(requirement),
         limit=requirement.max_bytes // MB,
         max_files=requirement.max_files,
     )
@@ -522,13 +506,7 @@ def _page(locale: str, title: str, body: str, status: int = 200) -> web.Response
 
 
 def _message(request: web.Request, locale: str, key: str, status: int) -> web.Response:
-    core = request.app[CORE]
-    return page(
-        locale,
-        core.get(f"{key}-title", locale),
-        f"<p>{core.get(f'{key}-text', locale)}</p>",
-        status=status,
-    )
+    return message_page(request.app[CORE], locale, key, status)
 
 
 def _expired(request: web.Request) -> web.Response:

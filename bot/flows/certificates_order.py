@@ -11,7 +11,6 @@ dialog's data, so confirming again after the cabinet was down orders once.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +23,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import cabinet_of
 from bot.flows.certificates_calendar import PeriodCalendar
+from bot.flows.claim_form import parse_date
 from bot.flows.documents import viewer_of
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.readings import stale_note
@@ -35,7 +35,6 @@ from cabinet import CabinetRejected
 from cabinet.models import CertificateOrderRequest, CertificatePurpose, CertificateType
 
 PURPOSE_MAX = 200  # CertificateOrderRequest.purpose
-DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
 _BAD_PERIOD = frozenset({"invalid_period", "period_required"})
 _DRAFT = ("type", "from", "to", "purpose", "keys")
 
@@ -132,13 +131,6 @@ async def on_preset(_: CallbackQuery, button: Button, manager: DialogManager) ->
     manager.dialog_data["from"] = start.isoformat()
     manager.dialog_data["to"] = min(dt.date(year, 12, 31), today).isoformat()
     await manager.switch_to(CertificatesSG.purpose)
-
-
-def parse_date(text: str) -> dt.date:
-    for form in DATE_FORMATS:
-        with contextlib.suppress(ValueError):
-            return dt.datetime.strptime(text.strip(), form).date()
-    raise ValueError(text)
 
 
 async def from_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from cabinet.models import (
     ClaimDraft,
     ClaimField,
     ClaimKind,
+    DocumentContentType,
     DocumentRequirement,
     FieldKind,
     FieldOption,
@@ -73,11 +74,19 @@ def checked_day(day: dt.date, period: Period) -> dt.date:
     return day
 
 
-def parse_day(text: str) -> dt.date:
+def parse_date(text: str) -> dt.date:
+    """A typed date: 03.12.2026, 03.12.26, 2026-12-03 or 03/12/2026 (`ValueError` if not)."""
     for form in DATE_FORMATS:
         with contextlib.suppress(ValueError):
             return dt.datetime.strptime(text.strip(), form).date()
-    raise Invalid("filing-date-invalid")
+    raise ValueError(text)
+
+
+def parse_day(text: str) -> dt.date:
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise Invalid("filing-date-invalid") from None
 
 
 def parse_amount(text: str, field: ClaimField) -> str:
@@ -154,6 +163,18 @@ def shown(field: ClaimField, value: FieldValue, locale: str) -> tuple[str, dict[
 
 
 # ----------------------------------------------------------------------------- progress
+
+
+FORMAT_NAMES: dict[DocumentContentType, str] = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPG",
+    "image/png": "PNG",
+}
+
+
+def formats_of(requirement: DocumentRequirement) -> str:
+    """The file types a requirement takes, as a person names them: "JPG, PNG"."""
+    return ", ".join(FORMAT_NAMES[kind] for kind in requirement.content_types)
 
 
 def files_of(draft: ClaimDraft, requirement: str) -> int:

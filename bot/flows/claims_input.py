@@ -141,9 +141,14 @@ async def download(manager: DialogManager, incoming: Incoming) -> bytes:
     downloaded = await bot.download(incoming.file_id)
     content = downloaded.read() if downloaded else b""
     _checked(incoming, len(content))
-    if not content.startswith(_SIGNATURES[incoming.content_type]):
+    if sniff(content) != incoming.content_type:
         raise Refusal("claim-file-wrong-type")
     return content
+
+
+def sniff(content: bytes) -> DocumentContentType | None:
+    """What a file is by its first bytes: PDF, JPEG, PNG, or none of them."""
+    return next((kind for kind, sign in _SIGNATURES.items() if content.startswith(sign)), None)
 
 
 def _slot(manager: DialogManager, step: str) -> str:

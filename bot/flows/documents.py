@@ -90,13 +90,9 @@ def renderer(kind: str) -> Callable[[Renderer], Renderer]:
     return register
 
 
-_FORMS: set[str] = set()
-
-
-def form(kind: str) -> str:
-    """Register a kind of one-time link that opens a form (`bot/filing_web.py`), not a document."""
-    _FORMS.add(kind)
-    return kind
+#: One-time links that open a form, not a document: strict mode's claim form (`/f`).
+CLAIM_FORM = "claim-form"
+FORM_TTL = 1800
 
 
 async def render(kind: str, viewer: Viewer, ref: Ref) -> File | Page:
@@ -120,7 +116,7 @@ class DocumentLinks:
     async def issue(
         self, *, user_id: int, customer_id: str, kind: str, ref: Ref, **extra: str
     ) -> str:
-        if kind not in _RENDERERS and kind not in _FORMS:
+        if kind not in _RENDERERS and kind != CLAIM_FORM:
             raise KeyError(kind)
         token = secrets.token_urlsafe(TOKEN_BYTES)
         grant = {"user_id": user_id, "customer_id": customer_id, "kind": kind, "ref": dict(ref)}

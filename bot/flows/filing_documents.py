@@ -19,7 +19,7 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button
 
 from bot.flows.access import owned
-from bot.flows.claim_form import files_of, title_of
+from bot.flows.claim_form import files_of, formats_of, title_of
 from bot.flows.claims_input import MB, Incoming, Refusal, download, incoming_of
 from bot.flows.documents import viewer_of
 from bot.flows.filing_state import SECTION, kind_of, read_draft, steps_of
@@ -29,12 +29,7 @@ from bot.flows.widgets import T, i18n_of, say
 from cabinet import CabinetRejected, CabinetUnavailable
 from cabinet.models import ClaimDraft, DocumentRequirement
 
-_FORMATS = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
 _KEYS = uuid.UUID("6b1f0c52-0c1e-4f57-9f4b-2f7f1d0a7e11")  # namespace of the upload keys
-
-
-def formats_of(requirement: DocumentRequirement) -> str:
-    return ", ".join(_FORMATS[kind] for kind in requirement.content_types)
 
 
 async def _requirement(manager: DialogManager) -> DocumentRequirement:

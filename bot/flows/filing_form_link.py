@@ -17,9 +17,8 @@ from aiogram_dialog.widgets.kbd import Button, Start, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 
 from bot.config import Settings
-from bot.filing_web import FORM, FORM_TTL
 from bot.flows.claim_form import blocking, title_of
-from bot.flows.documents import DocumentLinks, viewer_of
+from bot.flows.documents import CLAIM_FORM, FORM_TTL, DocumentLinks, viewer_of
 from bot.flows.filing_review import on_delete, on_submit
 from bot.flows.filing_state import kind_of
 from bot.flows.screen import Screen
@@ -36,7 +35,7 @@ async def form_url(manager: DialogManager, draft_id: str) -> str:
     token = await DocumentLinks(links.redis, prefix=links.prefix, ttl=FORM_TTL).issue(
         user_id=profile.user_id,
         customer_id=viewer_of(manager).customer_id,
-        kind=FORM,
+        kind=CLAIM_FORM,
         ref={"draft_id": draft_id},
         locale=i18n_of(manager).locale,
         time_zone=profile.time_zone,
