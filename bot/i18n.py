@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ from aiogram_i18n import I18nMiddleware
 from aiogram_i18n.cores import FluentRuntimeCore
 from aiogram_i18n.managers import BaseManager
 from fluent.runtime import FluentBundle
+from fluent.runtime.types import fluent_date
 
 from bot.config import Locale
 from storage.repositories import UserRepository
@@ -69,16 +71,36 @@ _MARKERS = re.compile("\ue000(\\d+)\ue001")
 _MARKER_CHARS = str.maketrans("", "", "\ue000\ue001")
 
 
+#: One way to write a day per locale, everywhere (screens, alerts, documents, web pages):
+#: Russian «04.12.2026», English "Dec 4, 2026" (a short "12/4/26" reads differently in
+#: Britain and America). A moment is the day and the time: «04.12.2026, 15:30», "Dec 4,
+#: 2026, 3:30 PM" — in the time zone of the datetime given, so a flow converts it to the
+#: person's zone first. Catalogues write a date bare (`{ $on }`); Fluent's own DATETIME
+#: formats it with these options.
+DATE_STYLES = {"ru": "short", "en": "medium"}
+
+
+def _dated(value: Any, locale: str) -> Any:
+    """A date or a datetime as Fluent's DATETIME with the locale's one style."""
+    if isinstance(value, dt.datetime):
+        return fluent_date(value, dateStyle=DATE_STYLES[locale], timeStyle="short")
+    if isinstance(value, dt.date):
+        return fluent_date(value, dateStyle=DATE_STYLES[locale])
+    return value
+
+
 class _SharedCatalogues(FluentRuntimeCore):
     """The catalogues are parsed and compiled once per process (about 0.4 s): the dispatcher,
-    the web server and a worker of one process share them, read-only. Long string variables
-    are inserted after formatting (see `_PLACEABLE_LIMIT`): the one place every flow's text
-    goes through."""
+    the web server and a worker of one process share them, read-only. Dates take the locale's
+    one style (`DATE_STYLES`); long string variables are inserted after formatting (see
+    `_PLACEABLE_LIMIT`): the one place every flow's text goes through."""
 
     def find_locales(self) -> dict[str, FluentBundle]:
         return dict(_catalogues())
 
     def get(self, message_id: str, locale: str | None = None, /, **kwargs: Any) -> str:
+        style = locale if locale in DATE_STYLES else self.default_locale
+        kwargs = {name: _dated(value, str(style)) for name, value in kwargs.items()}
         long = [
             name
             for name, value in kwargs.items()

@@ -19,6 +19,9 @@ from tests.harness import Chat, RunningBot, running_bot
 from tests.sandbox_server import SandboxServer
 from tests.test_linking import ALICE, linked
 
+#: The line above last known data while the cabinet is down, with the day and time it is from.
+STALE = r"Кабинет временно недоступен, данные на \d\d\.\d\d\.\d{4}, \d\d:\d\d\."
+
 
 @contextlib.asynccontextmanager
 async def linked_bot(

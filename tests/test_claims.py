@@ -106,7 +106,7 @@ async def test_the_list_and_the_details(app: RunningBot, privacy: str) -> None:
     assert "Повреждение автомобиля" in text
     assert re.search(r"Заявлено: \d\d\.\d\d\.\d{4}", text), text
     timeline = text.split("Ход рассмотрения")[1].split("Что дальше")[0]
-    steps = re.findall(r"\d\d\.\d\d\.\d{4} \d\d:\d\d — (.+)", timeline)
+    steps = re.findall(r"\d\d\.\d\d\.\d{4}, \d\d:\d\d — (.+)", timeline)
     assert steps == ["зарегистрировано", "на рассмотрении", "ждём документы"], timeline
     assert "Загрузите запрошенные документы" in text
     for button in ("Запросить уточнение", "Добавить документ", "Сохранить отчёт"):
@@ -263,8 +263,8 @@ async def test_a_conversation_with_the_handler(migrated: Backend, privacy: str) 
         if privacy == "full":
             lines = card_text.split("Переписка со специалистом")[1]
             assert lines.index(question) < lines.index(answer)
-            assert re.search(r"Специалист \w+ \w\., \d\d\.\d\d\.\d{4} \d\d:\d\d: ", lines)
-            assert re.search(r"Вы, \d\d\.\d\d\.\d{4} \d\d:\d\d: У подъезда", lines)
+            assert re.search(r"Специалист \w+ \w\., \d\d\.\d\d\.\d{4}, \d\d:\d\d: ", lines)
+            assert re.search(r"Вы, \d\d\.\d\d\.\d{4}, \d\d:\d\d: У подъезда", lines)
         else:
             assert question not in card_text
             assert answer not in card_text

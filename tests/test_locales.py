@@ -18,7 +18,6 @@ from tests.fake_telegram import check_markup
 ROOT = Path(__file__).resolve().parent.parent
 CODE_DIRS = ("bot", "linking")
 VARIABLE = re.compile(r"\$([a-z_][a-z0-9_-]*)")  # in placeables, selectors and NUMBER()
-DATED = re.compile(r"DATETIME\(\s*\$([a-z_][a-z0-9_-]*)")  # variables that must be dates
 serializer = FluentSerializer()
 KEY_USE = re.compile(r"""(?:\bT|\bi18n\.get|core\.get|\.text)\(\s*f?["']([a-z][a-z0-9-]*)["']""")
 # The linking pages name their keys in tables and `t(locale, ...)` calls: every literal there.
@@ -71,18 +70,58 @@ def test_every_key_used_in_code_exists() -> None:
 async def test_every_message_formats(locale: str) -> None:
     core = create_core("ru")
     await core.startup()
-    dated = {
-        name
-        for folder in SUPPORTED
-        for path in (LOCALES_DIR / folder).glob("*.ftl")
-        for name in DATED.findall(path.read_text("utf-8"))
-    }
     for key, variables in messages(locale).items():
-        sample = {name: dt.date(2026, 1, 2) if name in dated else 1 for name in variables}
+        sample = {name: 1 for name in variables}
         text = core.get(key, locale, **sample)
         assert text.strip(), key
         # Messages are sent as HTML: Telegram must accept the markup.
         assert check_markup(text, "HTML") is None, f"{locale}:{key}: {check_markup(text, 'HTML')}"
+
+
+MOSCOW = dt.timezone(dt.timedelta(hours=3))
+
+
+@pytest.mark.parametrize(
+    ("key", "variables", "ru", "en"),
+    [
+        ("claim-reported", {"on": dt.date(2026, 12, 4)}, "04.12.2026", "Dec 4, 2026"),
+        ("claim-when", {"at": dt.datetime(2026, 12, 4, 15, 30, tzinfo=MOSCOW)},
+         "04.12.2026, 15:30", "Dec 4, 2026, 3:30\u202fPM"),
+        ("payouts-period", {"date_from": dt.date(2026, 1, 1), "date_to": dt.date(2026, 3, 31)},
+         "01.01.2026 — 31.03.2026", "Jan 1, 2026 — Mar 31, 2026"),
+        ("alert-claim-reply-by", {"due": dt.date(2026, 12, 7)}, "07.12.2026", "Dec 7, 2026"),
+        ("payouts-date", {"d": dt.date(2026, 2, 9)}, "09.02.2026", "Feb 9, 2026"),
+        ("cabinet-stale", {"time": dt.datetime(2026, 12, 4, 9, 5, tzinfo=MOSCOW)},
+         "04.12.2026, 09:05", "Dec 4, 2026, 9:05\u202fAM"),
+    ],
+)  # fmt: skip
+async def test_a_day_reads_one_way_per_locale(
+    key: str, variables: dict[str, Any], ru: str, en: str
+) -> None:
+    """Screens, alerts and documents show a day the same way: «04.12.2026» in Russian,
+    "Dec 4, 2026" in English (never "12/4/26" on one screen and "Dec 4" on the next)."""
+    core = create_core("ru")
+    await core.startup()
+    assert ru in core.get(key, "ru", **variables)
+    assert en in core.get(key, "en", **variables)
+
+
+def test_dates_are_formatted_by_the_catalogues_only() -> None:
+    """One way to write a day: no catalogue picks a style of its own, no flow formats a date
+    into a string (`strftime`) before the catalogue sees it."""
+    styled = [
+        path.name
+        for path in LOCALES_DIR.rglob("*.ftl")
+        if re.search(r"dateStyle|timeStyle", path.read_text("utf-8"))
+    ]
+    assert styled == []
+    formatted = [
+        str(path.relative_to(ROOT))
+        for folder in ("bot", "notify")
+        for path in (ROOT / folder).rglob("*.py")
+        if ".strftime(" in path.read_text("utf-8")
+    ]
+    assert formatted == []
 
 
 WORST = "'<>&\"" * 400  # 2,000 characters a person may type; escaped, 10,400

@@ -166,7 +166,7 @@ async def test_renewal_up_to_the_payment_button(app: RunningBot, privacy: str) -
     pay = await app.press(ALICE, quote, "Подтвердить")
     assert "Заказ на продление создан" in (pay.text or "")
     # The link (1 h) and the quote (24 h) end at different times: one line says which is which.
-    assert re.search(r"сам расчёт действует до \d\d\.\d\d\.\d{4} \d\d:\d\d", pay.text or "")
+    assert re.search(r"сам расчёт действует до \d\d\.\d\d\.\d{4}, \d\d:\d\d", pay.text or "")
     url = app.tg.button(pay, "Оплатить")["url"]
     assert "/pay/" in url
     async with app.resources.session_factory() as session:

@@ -53,8 +53,7 @@ BADGES = {
 
 
 def when(viewer: Viewer, at: dt.datetime) -> str:
-    local = at.astimezone(ZoneInfo(viewer.time_zone))
-    return viewer.plain("claim-when", on=local.date(), time=local.strftime("%H:%M"))
+    return viewer.plain("claim-when", at=at.astimezone(ZoneInfo(viewer.time_zone)))
 
 
 def status_of(viewer: Viewer, status: ClaimStatus) -> str:

@@ -101,7 +101,7 @@ async def quote_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
         "premium": Decimal(quote["premium"]),
         "starts_on": dt.date.fromisoformat(quote["starts_on"]),
         "ends_on": dt.date.fromisoformat(quote["ends_on"]),
-        "valid_until": valid_until.strftime("%d.%m.%Y %H:%M"),
+        "valid_until": valid_until,
         "strict": strict,
         "full": not strict,
     }
@@ -159,8 +159,8 @@ async def pay_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     )
     return {
         "payment_url": order["payment_url"],
-        "expires_at": expires_at.strftime("%d.%m.%Y %H:%M"),
-        "valid_until": valid_until.strftime("%d.%m.%Y %H:%M"),
+        "expires_at": expires_at,
+        "valid_until": valid_until,
         # The quote and the payment link end at different times: say which is which.
         "deadlines_differ": valid_until != expires_at,
     }

@@ -13,15 +13,15 @@ alert-claim-documents-strict =
 alert-certificate-ready = 📄 <b>Certificate No. { $number } is ready.</b> The certificate is attached.
 alert-certificate-ready-strict = 📄 <b>Certificate No. { $number } is ready.</b> Open it with the one-time link below.
 alert-policy-expiring =
-    ⏰ <b>Policy No. { $number } ends on { DATETIME($ends_on, dateStyle: "short") }</b> — in { $days ->
+    ⏰ <b>Policy No. { $number } ends on { $ends_on }</b> — in { $days ->
         [one] { $days } day
        *[other] { $days } days
     }.
     Renew it to stay covered.
 alert-payment-succeeded = ✅ <b>Payment received</b>: { NUMBER($amount, minimumFractionDigits: 2) } RUB. We are renewing your policy and will send it as soon as it is ready.
 alert-payment-succeeded-strict = ✅ <b>Payment received.</b> We are renewing your policy and will send it as soon as it is ready.
-alert-policy-renewed = 🎉 <b>Policy renewed</b>: No. { $number }, valid until { DATETIME($ends_on, dateStyle: "short") }. The new policy is attached.
-alert-policy-renewed-strict = 🎉 <b>Policy renewed</b>: No. { $number }, valid until { DATETIME($ends_on, dateStyle: "short") }. The new policy opens with the one-time link below.
+alert-policy-renewed = 🎉 <b>Policy renewed</b>: No. { $number }, valid until { $ends_on }. The new policy is attached.
+alert-policy-renewed-strict = 🎉 <b>Policy renewed</b>: No. { $number }, valid until { $ends_on }. The new policy opens with the one-time link below.
 alert-payout-sent = 💸 <b>Payout sent</b>: { NUMBER($amount, minimumFractionDigits: 2) } RUB. The money reaches your account within 1–3 business days.
 alert-payout-sent-strict = 💸 <b>Payout sent.</b> The amount and the account are in “Payouts”.
 
@@ -29,7 +29,7 @@ alert-claim-message =
     💬 <b>{ $name }, the handler of claim No. { $number }:</b>
     { $text }
     { $due }
-alert-claim-reply-by = Please answer by { DATETIME($due, dateStyle: "short") }.
+alert-claim-reply-by = Please answer by { $due }.
 alert-claim-message-strict =
     💬 <b>A new message from the handler of claim No. { $number }.</b>
     Read it in the claim's card and answer with «Reply».

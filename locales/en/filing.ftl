@@ -9,7 +9,7 @@ filing-no-policies = You have no policies in force that take claims online right
 filing-policy-not-claimable = This policy takes no claims online. Call the insurer: the number is under «Help».
 filing-resume =
     <b>You have an unfinished claim</b>
-    { $kind } under policy No. { $policy }, started on { DATETIME($started_on, dateStyle: "short") }.
+    { $kind } under policy No. { $policy }, started on { $started_on }.
     Continue where you stopped, or delete the draft.
 filing-resume-button = ▶️ Continue the claim
 filing-delete-button = 🗑 Delete the draft
@@ -34,7 +34,7 @@ filing-keep = ✔️ Keep it
 filing-kept-offline = The insurer's cabinet is unavailable right now: the answer is kept here and will reach the cabinet before the claim is sent.
 
 filing-date-future = That date has not come yet. Choose a day no later than today.
-filing-date-outside = The date is outside the policy's period: it runs from { DATETIME($starts_on, dateStyle: "short") } to { DATETIME($ends_on, dateStyle: "short") }.
+filing-date-outside = The date is outside the policy's period: it runs from { $starts_on } to { $ends_on }.
 filing-date-invalid = Could not read the date. Type it like 03.12.2026, or pick the day in the calendar.
 filing-amount-invalid = Could not read the amount. Type just the number of roubles, for example: 45000 or 45000.50.
 filing-amount-range = The amount must be from { NUMBER($low, minimumFractionDigits: 2) } to { $high } RUB.
@@ -100,8 +100,8 @@ filing-deleted = 🗑 The draft is deleted.
 
 filing-done =
     ✅ <b>Claim No. { $number } is registered</b>
-    We will confirm the registration by { DATETIME($registration_due_on, dateStyle: "short") }, when a handler is assigned to your case.
-    A decision is due by { DATETIME($decision_due_on, dateStyle: "short") } ({ $days ->
+    We will confirm the registration by { $registration_due_on }, when a handler is assigned to your case.
+    A decision is due by { $decision_due_on } ({ $days ->
         [one] { $days } working day
        *[other] { $days } working days
     }) unless more documents are needed.
@@ -112,7 +112,7 @@ filing-done-missing =
     Add them with «Add a document» in the claim's card.
 filing-open-claim = 📋 Open the claim
 
-filing-value-date = { DATETIME($day, dateStyle: "short") }
+filing-value-date = { $day }
 filing-value-amount = { NUMBER($amount, minimumFractionDigits: 2) } RUB
 filing-value-text = { $text }
 filing-value-yes = yes
@@ -141,7 +141,7 @@ filing-web-none = Nothing attached yet
 filing-web-file-hint = { $formats } up to { $limit } MB, at most { $max_files } files
 filing-web-file-type = The file «{ $name }» does not fit: { $formats } is needed.
 filing-web-done-title = The claim is registered
-filing-web-done-text = The claim number is { $number }. A decision is due by { DATETIME($decision_due_on, dateStyle: "short") } unless more documents are needed. Back in Telegram, we will tell you about every step.
+filing-web-done-text = The claim number is { $number }. A decision is due by { $decision_due_on } unless more documents are needed. Back in Telegram, we will tell you about every step.
 filing-web-done-chat = ✅ <b>Claim No. { $number } is registered.</b> The deadlines and what comes next are in the claim's card.
 filing-web-gone-title = The draft is gone
 filing-web-gone-text = The claim was already sent or the draft deleted. Back in Telegram, see «Claims».

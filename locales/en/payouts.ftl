@@ -32,4 +32,4 @@ payouts-date = { $d }
 payouts-amount = { NUMBER($amount, minimumFractionDigits: 2) } RUB
 payouts-statement-total = Total sent: { NUMBER($total, minimumFractionDigits: 2) } RUB · payouts: { $count }
 payouts-sheet = Payouts
-payouts-xlsx-date-format = YYYY-MM-DD
+payouts-xlsx-date-format = mmm d, yyyy

@@ -6,7 +6,7 @@ policy-detail =
     <b>{ $title }</b>
     Policy No. { $number }
     Status: { $status }
-    Term: { DATETIME($starts_on, dateStyle: "short") } — { DATETIME($ends_on, dateStyle: "short") }
+    Term: { $starts_on } — { $ends_on }
     Insured: { $insured }
     Premium: { NUMBER($premium, minimumFractionDigits: 2) } RUB
     Cover:
@@ -26,7 +26,7 @@ policy-detail-strict =
     <b>{ $title }</b>
     Policy No. { $number }
     Status: { $status }
-    Term: { DATETIME($starts_on, dateStyle: "short") } — { DATETIME($ends_on, dateStyle: "short") }
+    Term: { $starts_on } — { $ends_on }
     { $contacts }
 policy-renew = 🔄 Renew
 

@@ -13,7 +13,7 @@ alert-claim-documents-strict =
 alert-certificate-ready = 📄 <b>Справка № { $number } готова.</b> Справка приложена.
 alert-certificate-ready-strict = 📄 <b>Справка № { $number } готова.</b> Откройте её по одноразовой ссылке ниже.
 alert-policy-expiring =
-    ⏰ <b>Полис № { $number } заканчивается { DATETIME($ends_on, dateStyle: "short") }</b> — через { $days ->
+    ⏰ <b>Полис № { $number } заканчивается { $ends_on }</b> — через { $days ->
         [one] { $days } день
         [few] { $days } дня
        *[other] { $days } дней
@@ -21,8 +21,8 @@ alert-policy-expiring =
     Продлите его, чтобы не остаться без защиты.
 alert-payment-succeeded = ✅ <b>Оплата получена</b>: { NUMBER($amount, minimumFractionDigits: 2) } ₽. Продлеваем полис — пришлём его, как только он будет готов.
 alert-payment-succeeded-strict = ✅ <b>Оплата получена.</b> Продлеваем полис — пришлём его, как только он будет готов.
-alert-policy-renewed = 🎉 <b>Полис продлён</b>: № { $number }, действует до { DATETIME($ends_on, dateStyle: "short") }. Новый полис приложен.
-alert-policy-renewed-strict = 🎉 <b>Полис продлён</b>: № { $number }, действует до { DATETIME($ends_on, dateStyle: "short") }. Новый полис откроется по одноразовой ссылке ниже.
+alert-policy-renewed = 🎉 <b>Полис продлён</b>: № { $number }, действует до { $ends_on }. Новый полис приложен.
+alert-policy-renewed-strict = 🎉 <b>Полис продлён</b>: № { $number }, действует до { $ends_on }. Новый полис откроется по одноразовой ссылке ниже.
 alert-payout-sent = 💸 <b>Выплата отправлена</b>: { NUMBER($amount, minimumFractionDigits: 2) } ₽. Деньги поступят на ваш счёт в течение 1–3 рабочих дней.
 alert-payout-sent-strict = 💸 <b>Выплата отправлена.</b> Сумма и реквизиты — в разделе «Выплаты».
 
@@ -30,7 +30,7 @@ alert-claim-message =
     💬 <b>Специалист { $name } по обращению № { $number }:</b>
     { $text }
     { $due }
-alert-claim-reply-by = Ответьте, пожалуйста, до { DATETIME($due, dateStyle: "short") }.
+alert-claim-reply-by = Ответьте, пожалуйста, до { $due }.
 alert-claim-message-strict =
     💬 <b>Новое сообщение от специалиста по обращению № { $number }.</b>
     Прочитайте его в карточке обращения и ответьте кнопкой «Ответить».

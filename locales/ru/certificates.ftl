@@ -20,11 +20,11 @@ certificates-choose-from =
     Выберите первый день в календаре или напишите дату, например 01.02.2025.
 certificates-choose-to =
     <b>Конец периода</b>
-    Начало: { DATETIME($period_from, dateStyle: "short") }.
+    Начало: { $period_from }.
     Выберите последний день в календаре или напишите дату, например 31.12.2025.
 certificates-not-a-date = Это не дата. Напишите её так: 01.02.2025 — или выберите день в календаре.
 certificates-date-in-future = Период не может быть в будущем: выберите день не позже сегодняшнего.
-certificates-date-before-start = Конец периода не может быть раньше его начала ({ DATETIME($period_from, dateStyle: "short") }). Выберите другой день.
+certificates-date-before-start = Конец периода не может быть раньше его начала ({ $period_from }). Выберите другой день.
 certificates-choose-purpose =
     <b>Цель справки</b>
     Выберите, для чего она нужна, или напишите свой вариант (до { $max } символов).
@@ -37,7 +37,7 @@ certificates-period-rejected = Кабинет не принял этот пер�
 certificates-done =
     <b>Справка заказана</b>
     Заказ № { $number } принят.
-    Ожидаемая дата готовности: { DATETIME($expected_on, dateStyle: "short") } ({ $days ->
+    Ожидаемая дата готовности: { $expected_on } ({ $days ->
         [one] { $days } рабочий день
         [few] { $days } рабочих дня
        *[many] { $days } рабочих дней
@@ -54,11 +54,11 @@ certificate-status-ready = ✅ готова
 certificate-status-rejected = ❌ отклонён
 certificate-order =
     <b>{ $type }</b>
-    Заказ № { $number } от { DATETIME($created_on, dateStyle: "short") }
+    Заказ № { $number } от { $created_on }
     Статус: { $status }
-certificate-period = Период: { DATETIME($period_from, dateStyle: "short") } — { DATETIME($period_to, dateStyle: "short") }
+certificate-period = Период: { $period_from } — { $period_to }
 certificate-purpose = Цель: { $purpose }
-certificate-expected = Ожидаемая дата готовности: { DATETIME($expected_on, dateStyle: "short") }
+certificate-expected = Ожидаемая дата готовности: { $expected_on }
 certificate-rejected = Причина отказа: { $reason }
 certificate-pdf = 📎 Справка (PDF)
 

@@ -24,11 +24,11 @@ claim-detail =
 
     <b>Что дальше</b>
     { $next_step }
-claim-reported = Заявлено: { DATETIME($on, dateStyle: "short") }
+claim-reported = Заявлено: { $on }
 claim-policy = Полис № { $number }
 claim-amount-claimed = Заявленная сумма: { NUMBER($amount, minimumFractionDigits: 2) } ₽
 claim-amount-approved = Одобрено к выплате: { NUMBER($amount, minimumFractionDigits: 2) } ₽
-claim-when = { DATETIME($on, dateStyle: "short") } { $time }
+claim-when = { $at }
 claim-history-entry = { $badge } { $when } — { $status }
 claim-requested = Нужны документы: { $documents }
 claim-documents = Загруженные документы: { $names }
@@ -75,7 +75,7 @@ claim-thread-earlier = … ранее ещё сообщений: { $count } (в�
 claim-thread-count = Сообщений в переписке: { $count }
 claim-waiting-customer = ⏳ Ожидает вашего ответа — нажмите «Ответить».
 claim-waiting-handler = ⏳ Ожидает ответа специалиста.
-claim-waiting-handler-by = ⏳ Ожидает ответа специалиста — до { DATETIME($due, dateStyle: "short") }.
+claim-waiting-handler-by = ⏳ Ожидает ответа специалиста — до { $due }.
 claim-reply = ↩️ Ответить
 claim-ask = ✉️ Запросить уточнение
 claim-add-document = 📎 Добавить документ

@@ -9,7 +9,7 @@ filing-no-policies = Сейчас нет действующих полисов, 
 filing-policy-not-claimable = По этому полису заявить онлайн нельзя. Позвоните в страховую компанию — номер в разделе «Помощь».
 filing-resume =
     <b>У вас есть незаконченное заявление</b>
-    { $kind } по полису № { $policy }, начато { DATETIME($started_on, dateStyle: "short") }.
+    { $kind } по полису № { $policy }, начато { $started_on }.
     Продолжите с того места, где остановились, или удалите черновик.
 filing-resume-button = ▶️ Продолжить заявление
 filing-delete-button = 🗑 Удалить черновик
@@ -34,7 +34,7 @@ filing-keep = ✔️ Оставить как есть
 filing-kept-offline = Кабинет страховой компании сейчас недоступен: ответ сохранён здесь и уйдёт в кабинет перед отправкой заявления.
 
 filing-date-future = Эта дата ещё не наступила. Выберите день не позже сегодняшнего.
-filing-date-outside = Дата вне срока действия полиса: он действует с { DATETIME($starts_on, dateStyle: "short") } по { DATETIME($ends_on, dateStyle: "short") }.
+filing-date-outside = Дата вне срока действия полиса: он действует с { $starts_on } по { $ends_on }.
 filing-date-invalid = Не получилось прочитать дату. Напишите её так: 03.12.2026 — или выберите день в календаре.
 filing-amount-invalid = Не получилось прочитать сумму. Напишите только число рублей, например: 45 000 или 45000,50.
 filing-amount-range = Сумма должна быть от { NUMBER($low, minimumFractionDigits: 2) } до { $high } ₽.
@@ -102,8 +102,8 @@ filing-deleted = 🗑 Черновик удалён.
 
 filing-done =
     ✅ <b>Заявление № { $number } зарегистрировано</b>
-    Регистрацию подтвердим до { DATETIME($registration_due_on, dateStyle: "short") }: назначим специалиста, он будет вести ваше дело.
-    Решение — до { DATETIME($decision_due_on, dateStyle: "short") } ({ $days ->
+    Регистрацию подтвердим до { $registration_due_on }: назначим специалиста, он будет вести ваше дело.
+    Решение — до { $decision_due_on } ({ $days ->
         [one] { $days } рабочий день
         [few] { $days } рабочих дня
        *[other] { $days } рабочих дней
@@ -115,7 +115,7 @@ filing-done-missing =
     Добавьте их кнопкой «Добавить документ» в карточке обращения.
 filing-open-claim = 📋 Открыть обращение
 
-filing-value-date = { DATETIME($day, dateStyle: "short") }
+filing-value-date = { $day }
 filing-value-amount = { NUMBER($amount, minimumFractionDigits: 2) } ₽
 filing-value-text = { $text }
 filing-value-yes = да
@@ -144,7 +144,7 @@ filing-web-none = Пока не приложено
 filing-web-file-hint = { $formats } до { $limit } МБ, не больше { $max_files } файлов
 filing-web-file-type = Файл «{ $name }» не подходит: нужен { $formats }.
 filing-web-done-title = Заявление зарегистрировано
-filing-web-done-text = Номер заявления — { $number }. Решение — до { DATETIME($decision_due_on, dateStyle: "short") }, если не понадобятся другие документы. Вернитесь в Telegram: о каждом шаге сообщим там.
+filing-web-done-text = Номер заявления — { $number }. Решение — до { $decision_due_on }, если не понадобятся другие документы. Вернитесь в Telegram: о каждом шаге сообщим там.
 filing-web-done-chat = ✅ <b>Заявление № { $number } зарегистрировано.</b> Сроки и что дальше — в карточке обращения.
 filing-web-gone-title = Черновика больше нет
 filing-web-gone-text = Заявление уже отправлено или черновик удалён. Вернитесь в Telegram: раздел «Обращения».

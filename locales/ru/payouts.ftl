@@ -1,7 +1,7 @@
 ## Payouts
 payouts-heading = <b>Выплаты</b> · { $period }
 payouts-title = Выплаты · { $period }
-payouts-period = { DATETIME($date_from, dateStyle: "short") } — { DATETIME($date_to, dateStyle: "short") }
+payouts-period = { $date_from } — { $date_to }
 payouts-preset-this_year = Этот год
 payouts-preset-last_year = Прошлый год
 payouts-preset-last_12_months = 12 месяцев
@@ -9,9 +9,9 @@ payouts-preset-chosen = ✅ { $preset }
 payouts-empty = За этот период выплат нет.
 payouts-unavailable = Личный кабинет временно недоступен, и выплаты сейчас не загрузить. Попробуйте через несколько минут.
 payout-line =
-    { DATETIME($paid_on, dateStyle: "short") } · <b>{ NUMBER($amount, minimumFractionDigits: 2) } ₽</b> · { $status }
+    { $paid_on } · <b>{ NUMBER($amount, minimumFractionDigits: 2) } ₽</b> · { $status }
     Получатель { $recipient } · обращение № { $claim }
-payout-line-strict = { DATETIME($paid_on, dateStyle: "short") } · { $status } · обращение № { $claim }
+payout-line-strict = { $paid_on } · { $status } · обращение № { $claim }
 payout-status-scheduled = запланирована
 payout-status-sent = отправлена
 payout-status-failed = не прошла
@@ -28,7 +28,7 @@ payouts-column-status = Статус
 payouts-column-recipient = Получатель
 payouts-column-claim = Обращение
 payouts-total-label = Всего отправлено
-payouts-date = { DATETIME($d, dateStyle: "short") }
+payouts-date = { $d }
 payouts-amount = { NUMBER($amount, minimumFractionDigits: 2) } ₽
 payouts-statement-total = Всего отправлено: { NUMBER($total, minimumFractionDigits: 2) } ₽ · выплат: { $count }
 payouts-sheet = Выплаты

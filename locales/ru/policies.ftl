@@ -6,7 +6,7 @@ policy-detail =
     <b>{ $title }</b>
     Полис № { $number }
     Статус: { $status }
-    Срок: { DATETIME($starts_on, dateStyle: "short") } — { DATETIME($ends_on, dateStyle: "short") }
+    Срок: { $starts_on } — { $ends_on }
     Объект: { $insured }
     Премия: { NUMBER($premium, minimumFractionDigits: 2) } ₽
     Покрытие:
@@ -26,7 +26,7 @@ policy-detail-strict =
     <b>{ $title }</b>
     Полис № { $number }
     Статус: { $status }
-    Срок: { DATETIME($starts_on, dateStyle: "short") } — { DATETIME($ends_on, dateStyle: "short") }
+    Срок: { $starts_on } — { $ends_on }
     { $contacts }
 policy-renew = 🔄 Продлить
 
@@ -38,13 +38,13 @@ renew-term-short = { $months } мес.
 renew-quote =
     <b>Расчёт продления</b>
     Срок: { $months } мес.
-    Новый период: { DATETIME($starts_on, dateStyle: "short") } — { DATETIME($ends_on, dateStyle: "short") }
+    Новый период: { $starts_on } — { $ends_on }
     Премия: { NUMBER($premium, minimumFractionDigits: 2) } ₽
     Предложение действует до { $valid_until }.
 renew-quote-strict =
     <b>Расчёт продления</b>
     Срок: { $months } мес.
-    Новый период: { DATETIME($starts_on, dateStyle: "short") } — { DATETIME($ends_on, dateStyle: "short") }
+    Новый период: { $starts_on } — { $ends_on }
     Сумму вы увидите на странице оплаты. Предложение действует до { $valid_until }.
 renew-confirm = ✅ Подтвердить и оплатить
 renew-quote-expired = Предложение устарело. Выберите срок ещё раз — мы пересчитаем.
