@@ -96,12 +96,13 @@ class LinkFlow:
             await self.cabinet.forget(customer_id)
 
     async def login_url(self, *, user_id: int, chat_id: int, locale: str) -> str:
-        payload = {"user_id": user_id, "chat_id": chat_id, "locale": locale}
-        return f"{self.public_url}/link/{await self.codes.issue(CodeKind.LOGIN, payload)}"
+        """The «Войти через Госуслуги» button's address: the chat's standing ticket."""
+        ticket = await self.codes.ticket(user_id=user_id, chat_id=chat_id, locale=locale)
+        return f"{self.public_url}/link/{ticket}"
 
     async def authorize(self, code: str, *, fallback_locale: str) -> str | CallbackResult:
         """Where to send the browser for a login code, or the page to show instead."""
-        payload = await self.codes.take(CodeKind.LOGIN, code)
+        payload = await self.codes.open_ticket(code)
         if payload is None:
             return CallbackResult(Outcome.EXPIRED, fallback_locale)
         verifier = secrets.token_urlsafe(48)

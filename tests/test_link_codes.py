@@ -1,4 +1,5 @@
-"""The linking flow's one-time codes: opaque, single use, short-lived, bound to their payload."""
+"""The linking flow's codes: opaque and bound to their payload; a sign-in's codes single use and
+short-lived, the chat's login ticket standing."""
 
 from __future__ import annotations
 
@@ -25,11 +26,31 @@ async def test_a_code_is_opaque_and_fits_a_deep_link(store: CodeStore) -> None:
 
 
 async def test_a_code_is_taken_once(store: CodeStore) -> None:
-    code = await store.issue(CodeKind.LOGIN, {"user_id": 7, "chat_id": 7})
-    payload = await store.take(CodeKind.LOGIN, code)
+    code = await store.issue(CodeKind.BIND, {"user_id": 7, "chat_id": 7})
+    payload = await store.take(CodeKind.BIND, code)
     assert payload is not None
     assert {k: v for k, v in payload.items() if k != "issued_at"} == {"user_id": 7, "chat_id": 7}
-    assert await store.take(CodeKind.LOGIN, code) is None
+    assert await store.take(CodeKind.BIND, code) is None
+
+
+async def test_a_chats_login_ticket_stands_however_often_it_is_shown_or_opened() -> None:
+    """Every menu shows the same «Войти» address, and each press starts a sign-in: a button
+    in an old message never meets «Ссылка устарела»."""
+    redis = FakeAsyncRedis()
+    store = CodeStore(redis, prefix="test")
+    first = await store.ticket(user_id=7, chat_id=7, locale="ru")
+    await redis.expire(f"test:link:login:{first}", 60)  # nearly gone: showing it again renews
+    again = await store.ticket(user_id=7, chat_id=7, locale="en")
+    assert again == first
+    assert await redis.ttl(f"test:link:login:{first}") > 89 * 24 * 3600
+    for _ in range(3):
+        assert await store.open_ticket(first) == {"user_id": 7, "chat_id": 7, "locale": "en"}
+    assert await store.ticket(user_id=8, chat_id=8, locale="ru") != first
+    await store.cancel_user(7)  # a sign-out ends sign-ins under way, not the button
+    assert await store.open_ticket(first) is not None
+    await store.forget_ticket(user_id=7, chat_id=7)  # /revoke: the person asked to be forgotten
+    assert await store.open_ticket(first) is None
+    assert await store.ticket(user_id=7, chat_id=7, locale="ru") != first
 
 
 async def test_a_state_is_a_random_uuid_as_esia_requires(store: CodeStore) -> None:
@@ -48,9 +69,11 @@ async def test_racing_takers_get_it_once(store: CodeStore) -> None:
 
 
 async def test_a_code_of_one_kind_is_nothing_as_another(store: CodeStore) -> None:
-    code = await store.issue(CodeKind.LOGIN, {"user_id": 1})
-    assert await store.take(CodeKind.BIND, code) is None
-    assert await store.take(CodeKind.LOGIN, code) is not None
+    code = await store.issue(CodeKind.BIND, {"user_id": 1})
+    assert await store.open_ticket(code) is None
+    ticket = await store.ticket(user_id=1, chat_id=1, locale="ru")
+    assert await store.take(CodeKind.BIND, ticket) is None
+    assert await store.take(CodeKind.BIND, code) is not None
 
 
 @pytest.mark.parametrize("forged", ["", "short", "x" * 44, "a" * 42 + "/", "../" * 15, "*" * 43])
@@ -58,15 +81,15 @@ async def test_malformed_codes_are_refused(store: CodeStore, forged: str) -> Non
     assert await store.take(CodeKind.BIND, forged) is None
 
 
-async def test_codes_live_10_10_and_5_minutes_and_a_cancellation_outlives_a_sign_in() -> None:
+async def test_codes_live_10_and_5_minutes_and_a_cancellation_outlives_a_sign_in() -> None:
     redis = FakeAsyncRedis()
     store = CodeStore(redis, prefix="test")
-    for kind, seconds in ((CodeKind.LOGIN, 600), (CodeKind.STATE, 600), (CodeKind.BIND, 300)):
+    for kind, seconds in ((CodeKind.STATE, 600), (CodeKind.BIND, 300)):
         code = await store.issue(kind, {"user_id": 1})
         assert 0 < await redis.ttl(f"test:link:{kind.value}:{code}") <= seconds
     await store.cancel_user(1)
-    # A sign-in begun just before may still hold a state and then a bind code: 25 minutes.
-    assert await redis.ttl("test:link:cancelled:1") > 600 + 600 + 300 - 5
+    # A sign-in begun just before may still hold a state and then a bind code: 15 minutes.
+    assert await redis.ttl("test:link:cancelled:1") > 600 + 300 - 5
 
 
 async def test_an_expired_code_is_gone() -> None:
@@ -80,12 +103,12 @@ async def test_an_expired_code_is_gone() -> None:
 
 
 async def test_cancelling_voids_the_users_outstanding_codes_only(store: CodeStore) -> None:
-    mine = await store.issue(CodeKind.LOGIN, {"user_id": 1, "chat_id": 1})
+    mine = await store.issue(CodeKind.STATE, {"user_id": 1, "chat_id": 1})
     carried = await store.issue(CodeKind.BIND, {"user_id": 1, "issued_at": 0.0})
-    theirs = await store.issue(CodeKind.LOGIN, {"user_id": 2, "chat_id": 2})
+    theirs = await store.issue(CodeKind.STATE, {"user_id": 2, "chat_id": 2})
     await store.cancel_user(1)
-    later = await store.issue(CodeKind.LOGIN, {"user_id": 1, "chat_id": 1})
-    assert await store.take(CodeKind.LOGIN, mine) is None
+    later = await store.issue(CodeKind.STATE, {"user_id": 1, "chat_id": 1})
+    assert await store.take(CodeKind.STATE, mine) is None
     assert await store.take(CodeKind.BIND, carried) is None, "older by its sign-in's start"
-    assert await store.take(CodeKind.LOGIN, theirs) is not None
-    assert await store.take(CodeKind.LOGIN, later) is not None
+    assert await store.take(CodeKind.STATE, theirs) is not None
+    assert await store.take(CodeKind.STATE, later) is not None

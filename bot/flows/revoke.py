@@ -27,6 +27,8 @@ async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager)
     await session.commit()
     await erase_deleted(session)
     await flow.forget_user(profile.user_id, profile.customer_id)
+    if callback.message is not None:  # the old menus' «Войти» buttons lead nowhere now
+        await flow.codes.forget_ticket(user_id=profile.user_id, chat_id=callback.message.chat.id)
     await manager.middleware_data["document_links"].forget_user(profile.user_id)
     await profiles.forget(profile.user_id)
     await manager.reset_stack()

@@ -79,7 +79,7 @@ help-login =
     • <b>The SMS code does not come</b>: wait 2–3 minutes, check the phone number in your Gosuslugi profile and that the phone takes SMS; the code can be requested again.
     • <b>Gosuslugi does not open or shows an error</b>: a temporary failure on their side; try again in 10–15 minutes.
     • <b>"We did not find you among our customers"</b>: write to the insurer's support with your full name, date of birth and policy number if you have one.
-    • <b>The link has expired</b>: come back to the bot and press «Sign in with Gosuslugi» again; a link works for 10 minutes.
+    • <b>The link has expired</b>: signing in on Gosuslugi must be finished within 10 minutes. Press «Sign in with Gosuslugi» in the bot's menu again: the button starts a new sign-in.
 
     Gosuslugi support: 8 800 100-70-10, support@gosuslugi.ru
     The insurer's support: { $contacts }
