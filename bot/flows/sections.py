@@ -1,9 +1,10 @@
 """The menu's sections, and the way into them.
 
-Полисы, Обращения (and filing a claim), Справки and Выплаты need a linked chat; Обратная
-связь does not. An unlinked user who opens a linked-only section gets the "Войти через
-Госуслуги" prompt, and the section is remembered (for as long as a sign-in can take): the bind
-handler opens it after linking, so the user lands where they were going.
+Полисы, Обращения (and filing a claim), Справки and Выплаты need a linked chat; Поддержка
+does not. An unlinked user who opens a linked-only section gets the "Войти через Госуслуги"
+prompt, and the section is remembered (for half an hour: time to press «Войти» and sign in,
+which itself takes at most `linking.codes.SIGN_IN_TTL`): the bind handler opens it after
+linking, so the user lands where they were going.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from bot.flows.states import (
     PoliciesSG,
 )
 from bot.flows.widgets import T, profile_of
-from linking.codes import SIGN_IN_TTL
 from storage.redis import KEY_PREFIX
 
 SECTIONS: dict[str, State] = {
@@ -35,6 +35,7 @@ SECTIONS: dict[str, State] = {
     "payouts": PayoutsSG.list,
     "feedback": FeedbackSG.topic,
 }
+DESTINATION_TTL = 30 * 60
 LINKED_ONLY = frozenset({"policies", "claims", "file_claim", "certificates", "payouts"})
 
 
@@ -55,7 +56,7 @@ async def open_section(
     profile = profile_of(manager)
     if section in LINKED_ONLY and not profile.linked:
         redis: Redis = manager.middleware_data["redis"]
-        await redis.set(_key(profile.user_id), section, ex=SIGN_IN_TTL)
+        await redis.set(_key(profile.user_id), section, ex=DESTINATION_TTL)
         await manager.start(MenuSG.sign_in, mode=mode)
         return
     await manager.start(SECTIONS[section], mode=mode)
