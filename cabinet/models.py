@@ -495,10 +495,18 @@ class FeedbackAttachment(Request):
     content_base64: str = Field(max_length=6990508, pattern=r"^[A-Za-z0-9+/]*={0,2}$")
 
 
+class FeedbackKind(enum.StrEnum):
+    QUESTION = "question"  # to support: a topic and a text; answered within 48 hours
+    REVIEW = "review"  # of the service: a rating, perhaps a comment
+
+
 class FeedbackRequest(Request):
-    topic: FeedbackTopic
-    rating: int = Field(ge=1, le=5)
-    text: str = Field(min_length=1, max_length=2000)
+    """A question (`topic`, `text`) or a review (`rating`, perhaps `text`)."""
+
+    kind: FeedbackKind
+    topic: FeedbackTopic | None = None
+    rating: int | None = Field(default=None, ge=1, le=5)
+    text: str | None = Field(default=None, min_length=1, max_length=2000)
     attachment: FeedbackAttachment | None = None
 
 

@@ -150,26 +150,46 @@ class RenewalOrder(Base):
 
 
 class Feedback(Base):
-    """Feedback a user left: its cabinet number and where it was posted in the staff chat, so
-    a staff reply finds its author. The text itself lives in the cabinet and the staff chat."""
+    """A question to support or a review a user left: its number and where it was posted in
+    the staff chat, so a staff reply finds its author. The texts themselves live in the cabinet
+    and the staff chat. A question waits for an answer from `asked_at` (when the person last
+    wrote) until `answered_at`; a follow-up from the person opens it again."""
 
     __tablename__ = "feedback"
     __table_args__ = (
-        Index("ix_feedback_answered_at_created_at", "answered_at", "created_at"),
+        Index("ix_feedback_answered_at_asked_at", "answered_at", "asked_at"),
         Index("ix_feedback_staff_post", "staff_chat_id", "staff_message_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    topic: Mapped[str] = mapped_column(String(32))
-    rating: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16), default="question")  # question | review
+    topic: Mapped[str | None] = mapped_column(String(32), default=None)
+    rating: Mapped[int | None] = mapped_column(Integer, default=None)
     linked: Mapped[bool] = mapped_column(default=False)
     staff_chat_id: Mapped[int | None] = mapped_column(default=None)
     staff_message_id: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(default=None)
     answered_by: Mapped[int | None] = mapped_column(default=None)
+
+
+class FeedbackPost(Base):
+    """A follow-up the person wrote to a question, as posted in the staff chat (a reply to the
+    question's post): a staff reply to it reaches the person too."""
+
+    __tablename__ = "feedback_posts"
+    __table_args__ = (Index("ix_feedback_posts_staff_post", "staff_chat_id", "staff_message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    feedback_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback.id", ondelete="CASCADE"), index=True
+    )
+    staff_chat_id: Mapped[int] = mapped_column()
+    staff_message_id: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Event(Base):

@@ -116,7 +116,7 @@ async def test_start_consent_menu_language_cancel(bot_process: Process, tg: Fake
         "📋 Claims",
         "🧾 Certificates",
         "💰 Payouts",
-        "✉️ Feedback",
+        "💬 Support and reviews",
         "⚙️ Settings",
         "❓ Help",
     ]

@@ -130,10 +130,12 @@ WORST = "'<>&\"" * 400  # 2,000 characters a person may type; escaped, 10,400
 @pytest.mark.parametrize(
     ("key", "variables"),
     [
-        ("feedback-summary", {"topic": "Ошибка", "rating": 2, "text": html.escape(WORST)}),
-        ("staff-feedback-post", {"number": "TG-1", "topic": "x", "rating": 2, "author": "",
+        ("feedback-summary", {"topic": "Ошибка", "text": html.escape(WORST)}),
+        ("staff-question-post", {"number": "TG-1", "topic": "x", "author": "", "due": "",
                                  "text": html.escape(WORST)}),
-        ("feedback-answer", {"number": "TG-1", "text": html.escape(WORST * 2)}),
+        ("staff-review-post", {"number": "TG-1", "rating": 2, "author": "",
+                               "text": html.escape(WORST)}),
+        ("feedback-answer-question", {"number": "TG-1", "text": html.escape(WORST * 2)}),
         ("alert-claim-documents", {"number": "У-1", "documents": "• документ\n" * 700}),
     ],
 )  # fmt: skip

@@ -863,6 +863,26 @@ async def test_feedback_and_its_screenshot(sandbox: Sandbox) -> None:
     assert gif.status_code == 422
 
 
+async def test_a_question_and_a_review_each_need_their_own_parts(sandbox: Sandbox) -> None:
+    customer = await sandbox.resolve("feedback-kinds")
+    path = f"/customers/{customer}/feedback"
+
+    async def sent(**body: Any) -> httpx.Response:
+        return await sandbox.keyed(path, "submitFeedback", json=body)
+
+    question = {"kind": "question", "topic": "login", "text": "Не приходит СМС."}
+    assert (await sent(**question)).status_code == 201
+    assert (await sent(kind="review", rating=5)).status_code == 201  # a comment is optional
+    assert (await sent(rating=4, text="Удобно")).status_code == 201  # no kind: a review
+    rated = await sent(**question, rating=3)
+    assert rated.status_code == 422
+    assert [e["pointer"] for e in rated.json()["errors"]] == ["/rating"]
+    bare = await sent(kind="question", text="?")
+    assert [e["pointer"] for e in bare.json()["errors"]] == ["/topic"]
+    unrated = await sent(kind="review", text="Без оценки")
+    assert [e["pointer"] for e in unrated.json()["errors"]] == ["/rating"]
+
+
 # ----------------------------------------------------------------------------- switches
 
 

@@ -10,7 +10,7 @@ to the menu with a plain message).
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import structlog
 from aiogram_dialog import DialogManager
@@ -53,10 +53,16 @@ async def owned(manager: DialogManager, section: str, call: Awaitable[T]) -> T:
     try:
         return await call
     except CabinetNotFound:
-        session: AsyncSession = manager.middleware_data["session"]
-        await AuditRepository(session).record(
-            "callback.refused", actor_id=profile_of(manager).user_id, section=section
-        )
-        await session.commit()
-        log.warning("callback_refused", section=section)
-        raise Refused(section) from None
+        await refuse(manager, section)
+
+
+async def refuse(manager: DialogManager, section: str) -> NoReturn:
+    """An object that is not the person's (a forged or an old button): audited, and refused
+    (the errors router says so and brings them to the menu)."""
+    session: AsyncSession = manager.middleware_data["session"]
+    await AuditRepository(session).record(
+        "callback.refused", actor_id=profile_of(manager).user_id, section=section
+    )
+    await session.commit()
+    log.warning("callback_refused", section=section)
+    raise Refused(section)

@@ -33,7 +33,7 @@ SECTIONS: dict[str, State] = {
     "file_claim": FilingSG.policy,
     "certificates": CertificatesSG.menu,
     "payouts": PayoutsSG.list,
-    "feedback": FeedbackSG.topic,
+    "feedback": FeedbackSG.start,
 }
 DESTINATION_TTL = 30 * 60
 LINKED_ONLY = frozenset({"policies", "claims", "file_claim", "certificates", "payouts"})

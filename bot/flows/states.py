@@ -75,12 +75,22 @@ class PayoutsSG(StatesGroup):
 
 
 class FeedbackSG(StatesGroup):
+    start = State()
+    # a question to support
     topic = State()
-    rating = State()
     text = State()
     screenshot = State()
     confirm = State()
-    done = State()
+    sent = State()
+    # a review
+    rating = State()
+    comment = State()
+    reviewed = State()
+    # the person's questions
+    mine = State()
+    question = State()
+    follow_up = State()
+    followed_up = State()
 
 
 class BroadcastSG(StatesGroup):

@@ -3,14 +3,15 @@
 root
 ├── errors                      every unhandled exception (incident id), stale buttons
 ├── linking                     /start b_{code} in any chat: binds in the right private chat only
-├── staff                       the staff chat (SUPPORT_CHAT_ID): answers to feedback, /overdue
+├── staff                       the staff chat (SUPPORT_CHAT_ID): answers to questions, /overdue
 ├── groups                      groups and channels: "private chats only", once
 └── private                     private chats only
     ├── commands, dialogs       /start, /help, /cancel, /revoke; consent and revoke screens
     ├── broadcast               ADMIN_IDS: /broadcast and its buttons (composer: after consented)
-    ├── consented               HasConsent: the menu, settings, /logout, alert buttons, and
-    │                           the sections: policies, claims (filing one too),
-    │                           certificates, payouts, feedback
+    ├── consented               HasConsent: the menu, settings, /logout, alert buttons,
+    │                           «Ответить» under support's answers, and the sections:
+    │                           policies, claims (filing one too), certificates, payouts,
+    │                           support (questions and reviews)
     └── fallback                anything else
 """
 
@@ -34,7 +35,17 @@ from bot.flows import (
     settings_dialog,
 )
 from bot.flows.broadcast import broadcast_routers
-from bot.handlers import alerts, commands, errors, fallback, goto, groups, linking, staff
+from bot.handlers import (
+    alerts,
+    commands,
+    errors,
+    fallback,
+    goto,
+    groups,
+    linking,
+    staff,
+    support,
+)
 
 
 def build_root_router(*, support_chat_id: int | None) -> Router:
@@ -49,6 +60,7 @@ def build_root_router(*, support_chat_id: int | None) -> Router:
         commands.build_consented_router(),
         linking.build_consented_router(),
         alerts.build_router(),
+        support.build_router(),
         goto.build_router(),
         menu_dialog(),
         settings_dialog(),

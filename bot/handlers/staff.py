@@ -1,9 +1,11 @@
-"""The staff chat (SUPPORT_CHAT_ID): answers to feedback, and /overdue.
+"""The staff chat (SUPPORT_CHAT_ID): answers to questions and reviews, and /overdue.
 
-A staff member who replies to a feedback post has the reply delivered to the user, in the
-user's language, as "Ответ поддержки на обращение №N"; the post is then marked answered.
-Replies to anything else are the staff talking among themselves: ignored. `/overdue` lists
-the feedback left without an answer for more than 48 hours.
+A staff member who replies to a question's post (or to a follow-up the person wrote to it), or
+to a review's, has the reply delivered to the person, in their language, as «Ответ поддержки на
+ваш вопрос № N» — with «Ответить», which lets the person write more to the same question (the
+follow-up comes back here as a reply to the question's post). The post is then marked answered.
+Replies to anything else are the staff talking among themselves: ignored. `/overdue` lists the
+questions waiting for an answer for more than 48 hours since the person last wrote.
 
 Answers go through the outbox (`notify/`): a row per answer, sent by the delivery workers.
 """
@@ -21,16 +23,18 @@ from aiogram_i18n import I18nContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.flows.feedback import StaffChat
+from bot.flows.support_chat import StaffChat
+from bot.flows.support_questions import SupportReply
 from notify.doorbell import Doorbell
 from notify.outbox import enqueue
-from storage.feedback import FeedbackRepository
+from notify.payload import Payload
+from storage.feedback import ANSWER_WITHIN, QUESTION, FeedbackRepository
 from storage.models import Feedback, utcnow
 from storage.repositories import UserRepository
 
 log = structlog.get_logger(__name__)
 
-OVERDUE = dt.timedelta(hours=48)
+OVERDUE = ANSWER_WITHIN
 OVERDUE_SHOWN = 30  # one message's worth
 ANSWER_LIMIT = 4000  # with its heading, the answer must fit in one Telegram message (4096)
 
@@ -44,7 +48,7 @@ def build_router(*, support_chat_id: int | None) -> Router:
 
 
 def _staff(message: Message, bot: Bot, settings: Settings, i18n: I18nContext) -> StaffChat:
-    return StaffChat(bot, message.chat.id, i18n, settings.default_locale.value)
+    return StaffChat.at(bot, message.chat.id, settings, i18n)
 
 
 async def answer(
@@ -89,10 +93,20 @@ async def _deliver(staff: StaffChat, session: AsyncSession, feedback: Feedback, 
     if user is None or not user.is_active:
         log.info("feedback_answer_blocked", number=feedback.number)
         return False
+    question = feedback.kind == QUESTION
     answer_text = staff.i18n.get(
-        "feedback-answer", user.locale, number=feedback.number, text=html.escape(text)
+        "feedback-answer-question" if question else "feedback-answer-review",
+        user.locale,
+        number=feedback.number,
+        text=html.escape(text),
     )
-    await enqueue(session, feedback.user_id, {"text": answer_text}, kind="reply")
+    payload: Payload = {"text": answer_text}
+    if question:
+        label = staff.i18n.get("feedback-answer-reply", user.locale)
+        payload["buttons"] = [
+            [{"text": label, "callback_data": SupportReply(id=feedback.id).pack()}]
+        ]
+    await enqueue(session, feedback.user_id, payload, kind="reply")
     await session.commit()
     return True
 
@@ -117,8 +131,8 @@ async def overdue(
 def _overdue_line(staff: StaffChat, feedback: Feedback, now: dt.datetime) -> str:
     variables = {
         "number": html.escape(feedback.number),
-        "topic": staff.topic(feedback.topic),
-        "age": int((now - feedback.created_at).total_seconds() // 3600),
+        "topic": staff.topic(feedback.topic or "other"),
+        "age": int((now - feedback.asked_at).total_seconds() // 3600),
     }
     link = post_link(feedback)
     if link is None:

@@ -105,7 +105,7 @@ service-unavailable = The service is temporarily unavailable, so I could not han
 
 ## The insurer's cabinet
 cabinet-unavailable = The insurer's personal cabinet is temporarily unavailable. Please try again in a few minutes — everything you entered is kept.
-# $time: when the data shown was fetched, in the user's time zone ("12:40" or "21.11 12:40")
+# $time: when the data shown was fetched, in the user's time zone
 cabinet-stale = ⚠️ The cabinet is temporarily unavailable; data as of { $time }.
 cabinet-not-found = I could not find this in your cabinet — the data may have changed. Please open the list again.
 cabinet-rejected = The cabinet did not accept the request. Check the details and try again, or contact support.
@@ -134,7 +134,7 @@ menu-policies = 📄 Policies
 menu-claims = 📋 Claims
 menu-certificates = 🧾 Certificates
 menu-payouts = 💰 Payouts
-menu-feedback = ✉️ Feedback
+menu-feedback = 💬 Support and reviews
 link-needed = This section is available after you sign in with Gosuslugi. Sign in and we will open it right away. The link works for 10 minutes.
 section-refused = That is not among your data. Back to the main menu.
 

@@ -105,7 +105,7 @@ service-unavailable = Сервис временно недоступен, поэ
 
 ## The insurer's cabinet
 cabinet-unavailable = Личный кабинет страховой компании временно недоступен. Попробуйте через несколько минут — всё, что вы ввели, сохранено.
-# $time: when the data shown was fetched, in the user's time zone ("12:40" or "21.11 12:40")
+# $time: when the data shown was fetched, in the user's time zone
 cabinet-stale = ⚠️ Кабинет временно недоступен, данные на { $time }.
 cabinet-not-found = Не нашёл этого в вашем личном кабинете — возможно, данные изменились. Откройте список заново.
 cabinet-rejected = Кабинет не принял запрос. Проверьте данные и попробуйте ещё раз или обратитесь в поддержку.
@@ -134,7 +134,7 @@ menu-policies = 📄 Полисы
 menu-claims = 📋 Обращения
 menu-certificates = 🧾 Справки
 menu-payouts = 💰 Выплаты
-menu-feedback = ✉️ Обратная связь
+menu-feedback = 💬 Поддержка и отзывы
 link-needed = Этот раздел доступен после входа через Госуслуги. Войдите — и мы сразу откроем его. Ссылка действует 10 минут.
 section-refused = Этого нет среди ваших данных. Возвращаем вас в главное меню.
 

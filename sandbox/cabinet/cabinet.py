@@ -630,18 +630,41 @@ class Cabinet:
     def submit_feedback(
         self, customer: Customer, request: Mapping[str, Any], attachment_type: str | None
     ) -> Feedback:
+        kind = request.get("kind", "review")
+        errors = _feedback_errors(kind, request)
+        if errors:
+            detail = Text("Обращение заполнено неверно.", "The feedback is incomplete.")
+            raise ProblemError("validation_failed", detail, errors)
         feedback = Feedback(
             id=new_id("fbk"),
             number=f"F-{next(self._feedback_serials):06d}",
-            topic=request["topic"],
-            rating=request["rating"],
-            text=request["text"],
+            kind=kind,
+            topic=request.get("topic"),
+            rating=request.get("rating"),
+            text=request.get("text", ""),
             created_at=self.now(),
             attachment_type=attachment_type,
         )
         customer.feedback.append(feedback)
         log.info("feedback_received", customer_id=customer.id, feedback_id=feedback.id)
         return feedback
+
+
+def _feedback_errors(kind: str, request: Mapping[str, Any]) -> list[FieldError]:
+    """A question has a topic and a text and no rating; a review has a rating."""
+    needed = ("topic", "text") if kind == "question" else ("rating",)
+    errors = [
+        FieldError(Text("Обязательное поле.", "Required."), pointer=f"/{name}")
+        for name in needed
+        if name not in request
+    ]
+    if kind == "question" and "rating" in request:
+        errors.append(
+            FieldError(
+                Text("У вопроса нет оценки.", "A question has no rating."), pointer="/rating"
+            )
+        )
+    return errors
 
 
 def require_renewable(policy: Policy) -> None:

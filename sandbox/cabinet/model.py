@@ -500,8 +500,9 @@ class CertificateOrder:
 class Feedback:
     id: str
     number: str
-    topic: str
-    rating: int
+    kind: str  # question | review
+    topic: str | None
+    rating: int | None
     text: str
     created_at: dt.datetime
     attachment_type: str | None = None
