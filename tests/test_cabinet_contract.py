@@ -26,42 +26,56 @@ from schemathesis.config import SchemathesisConfig
 from tests.sandbox_server import free_port
 
 ROOT = Path(__file__).parents[1]
-TOKEN = "contract-test-token"
+# This run's own token: a sandbox of another test run that took the same port refuses it, so
+# the tests never talk to a server that is not the one started here.
+TOKEN = f"contract-test-{uuid.uuid4().hex}"
+PORT_ATTEMPTS = 3
 
 
 @pytest.fixture(scope="module")
 def sandbox_url() -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "CABINET_TOKEN": TOKEN,
-        "EVENTS_SECRET": "contract-test-secret",
-        "SANDBOX_PORT": str(port),
-        "CABINET_EVENTS_URL": f"http://127.0.0.1:{free_port()}/events",  # nobody listens
-        "LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "sandbox"], cwd=ROOT, env=env, stderr=subprocess.PIPE
-    )
-    url = f"http://127.0.0.1:{port}/sandbox/cabinet"
-    try:
-        _wait_until_up(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
+    for _ in range(PORT_ATTEMPTS):
+        port = free_port()
+        env = {
+            **os.environ,
+            "CABINET_TOKEN": TOKEN,
+            "EVENTS_SECRET": "contract-test-secret",
+            "SANDBOX_PORT": str(port),
+            "CABINET_EVENTS_URL": f"http://127.0.0.1:{free_port()}/events",  # nobody listens
+            "LOG_LEVEL": "WARNING",
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "sandbox"], cwd=ROOT, env=env, stderr=subprocess.PIPE
+        )
+        url = f"http://127.0.0.1:{port}/sandbox/cabinet"
+        try:
+            if _up(url, process):
+                yield url
+                return
+        finally:
+            process.terminate()
+            process.wait(10)
+    raise RuntimeError(f"cabinet-bot sandbox found no free port in {PORT_ATTEMPTS} attempts")
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
+def _up(url: str, process: subprocess.Popen[bytes]) -> bool:
+    """True once this process's sandbox answers with this run's token; False if the process
+    ended (its port was taken between `free_port` and the bind: try another)."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(process.stderr.read().decode() if process.stderr else "exited")
+            return False
         try:
-            httpx.get(url + "/v1/certificate-types", timeout=1)
-            return
+            answer = httpx.get(
+                url + "/v1/certificate-types",
+                headers={"Authorization": f"Bearer {TOKEN}"},
+                timeout=1,
+            )
         except httpx.TransportError:
-            time.sleep(0.2)
+            answer = None
+        if answer is not None and answer.status_code == 200:
+            return True
+        time.sleep(0.2)
     raise TimeoutError("cabinet-bot sandbox did not start")
 
 

@@ -184,13 +184,37 @@ async def test_the_cabinet_down_while_reading_says_so_and_offers_retry(app: Runn
     mark = app.tg.mark()
     app.tg.press(ALICE, menu, "📋 Обращения")  # never read before: nothing cached to show
     said = await app.tg.wait_for(
-        "sendMessage", lambda c: "временно недоступен" in (c.text or ""), after=mark
+        ("sendMessage", "editMessageText"),
+        lambda c: "временно недоступен" in (c.text or ""),
+        after=mark,
     )
+    assert said.method == "editMessageText", "in the screen's own message: one screen"
     assert "Не удалось получить данные" in (said.text or "")
     assert "всё, что вы ввели, сохранено" not in (said.text or ""), "nothing was typed"
     assert [str(b["text"]) for b in app.tg.buttons(said)] == ["🔁 Повторить", "🏠 Главное меню"]
     await sandbox.switches(down=False)
-    again = await app.press(ALICE, said, "Повторить")  # the screen it was pressed on, again
-    assert "Главное меню" in (again.text or "")
-    claims = await app.press(ALICE, again, "📋 Обращения")
+    # «Повторить» opens what the person was opening, in the same message.
+    claims = await app.press(ALICE, said, "Повторить")
+    assert claims.method == "editMessageText"
     assert "Ваши обращения" in (claims.text or "")
+    menu = await app.press(ALICE, claims, "Назад")
+    assert "Главное меню" in (menu.text or "")
+
+
+async def test_a_failed_sending_keeps_the_screen_and_retry_shows_it(app: RunningBot) -> None:
+    """Sending failed (the cabinet down while a card waits to be sent): «Повторить» brings the
+    same screen back below, with what was typed, to send again."""
+    sandbox = sandbox_of(app)
+    start = await open_section(app, "💬 Поддержка и отзывы")
+    rating = await app.press(ALICE, start, "⭐ Оставить отзыв о боте")
+    await sandbox.switches(down=True)
+    await app.settle()
+    comment = await app.press(ALICE, rating, "4")
+    said = await app.press(ALICE, comment, "Отправить без комментария")
+    assert "всё, что вы ввели, сохранено" in (said.text or "")
+    await sandbox.switches(down=False)
+    again = await app.press(ALICE, said, "Повторить")
+    assert again.method == "sendMessage"
+    assert "Ваша оценка: 4 из 5" in (again.text or "")
+    thanks = await app.press(ALICE, again, "Отправить без комментария")
+    assert "Спасибо за отзыв!" in (thanks.text or "")

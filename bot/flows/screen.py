@@ -7,6 +7,11 @@ person most likely wants, as buttons (`GoTo`, handled by `bot/handlers/goto.py`)
 with the main actions otherwise; and for a file or a voice message, where it can go. A screen
 may bring its own (the claim card offers to attach a file or to send a text to the handler).
 The answer is one message with buttons; the screen above stays as it was.
+
+A screen whose data the cabinet cannot give (unavailable while reading, nothing cached) is
+drawn as that: «Не удалось получить данные…» with «Повторить» and «Меню», in the screen's own
+message. The dialog stands at the screen that failed, so «Повторить» draws it again where it
+is, and the section the person was opening opens — not the screen they had pressed on.
 """
 
 from __future__ import annotations
@@ -14,13 +19,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import structlog
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_dialog import DialogManager, DialogProtocol, ShowMode, Window
+from aiogram_dialog.api.entities import NewMessage
+from aiogram_dialog.api.entities.events import EVENT_CONTEXT_KEY
+from aiogram_i18n import I18nContext
 
 from bot.flows.home import has_consent
 from bot.flows.intents import Action, recognise
 from bot.flows.widgets import i18n_of
+from cabinet import CabinetUnavailable
+
+log = structlog.get_logger(__name__)
 
 Unhandled = Callable[[Message, DialogManager], Awaitable[None]]
 
@@ -36,9 +48,13 @@ class GoTo(CallbackData, prefix="go"):
     action: str
 
 
-def _button(manager: DialogManager, action: str) -> list[InlineKeyboardButton]:
-    text = i18n_of(manager).get(f"intent-{action}")
-    return [InlineKeyboardButton(text=text, callback_data=GoTo(action=action).pack())]
+def go_buttons(i18n: I18nContext, *actions: str) -> InlineKeyboardMarkup:
+    """A column of `GoTo` buttons, labelled `intent-{action}`."""
+    rows = [
+        [InlineKeyboardButton(text=i18n.get(f"intent-{a}"), callback_data=GoTo(action=a).pack())]
+        for a in actions
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 async def answer_free_text(message: Message, manager: DialogManager) -> None:
@@ -56,8 +72,7 @@ async def answer_free_text(message: Message, manager: DialogManager) -> None:
         key, actions = "intent-not-understood", [*MAIN, MENU]
     else:  # a file, a photo, a sticker, a voice message
         key, actions = "intent-not-text", [Action.CLAIM_STATUS, Action.FILE_CLAIM, MENU]
-    markup = InlineKeyboardMarkup(inline_keyboard=[_button(manager, a) for a in actions])
-    await message.answer(i18n.get(key), reply_markup=markup)
+    await message.answer(i18n.get(key), reply_markup=go_buttons(i18n, *actions))
 
 
 class Screen(Window):
@@ -72,3 +87,18 @@ class Screen(Window):
             return True
         await self.unhandled(message, manager)
         return True
+
+    async def render(self, dialog: DialogProtocol, manager: DialogManager) -> NewMessage:
+        try:
+            return await super().render(dialog, manager)
+        except CabinetUnavailable as exc:
+            if not exc.reading:
+                raise
+            log.info("screen_not_loaded", state=self.state.state)
+            i18n = i18n_of(manager)
+            return NewMessage(
+                chat=manager.middleware_data["event_chat"],
+                thread_id=manager.middleware_data[EVENT_CONTEXT_KEY].thread_id,
+                text=i18n.get("cabinet-unavailable-reading"),
+                reply_markup=go_buttons(i18n, RETRY, MENU),
+            )

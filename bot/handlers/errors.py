@@ -13,7 +13,7 @@ import structlog
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.types import ErrorEvent, InlineKeyboardButton, InlineKeyboardMarkup, User
+from aiogram.types import ErrorEvent, User
 from aiogram_dialog import DialogManager, ShowMode
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 from aiogram_i18n import I18nContext, I18nMiddleware
@@ -23,7 +23,7 @@ from bot import metrics
 from bot.config import Settings
 from bot.flows.access import NotLinked, Refused
 from bot.flows.home import open_home
-from bot.flows.screen import MENU, RETRY, GoTo
+from bot.flows.screen import MENU, RETRY, go_buttons
 from bot.i18n import locale_for
 from bot.private_reply import private_chat_id, reply_in_private
 from cabinet import CabinetNotFound, CabinetRejected, CabinetUnavailable
@@ -76,16 +76,7 @@ async def cabinet_failed(event: ErrorEvent, *, bot: Bot, i18n: I18nContext) -> N
     key = next(key for kind, key in _CABINET_MESSAGES if isinstance(exc, kind))
     if isinstance(exc, CabinetUnavailable) and exc.reading:
         key = "cabinet-unavailable-reading"
-    buttons = [
-        [
-            InlineKeyboardButton(
-                text=i18n.get(f"intent-{action}"), callback_data=GoTo(action=action).pack()
-            )
-        ]
-        for action in (RETRY, MENU)
-    ]
-    markup = InlineKeyboardMarkup(inline_keyboard=buttons)
-    await reply_in_private(event.update, bot, i18n.get(key), markup)
+    await reply_in_private(event.update, bot, i18n.get(key), go_buttons(i18n, RETRY, MENU))
 
 
 async def refused(

@@ -47,10 +47,18 @@ async def on_go(
     elif action in SCREENS:
         await dialog_manager.start(SCREENS[action], mode=StartMode.RESET_STACK)
     elif action == RETRY:
-        try:  # the screen that could not be shown, drawn again below
-            await dialog_manager.show(ShowMode.SEND)
+        try:  # the screen that failed (in its own message), or the one pressed on (below)
+            await dialog_manager.show(
+                ShowMode.EDIT if _on_screen(callback, dialog_manager) else ShowMode.SEND
+            )
         except NoContextError:
             await dialog_manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
+
+
+def _on_screen(callback: CallbackQuery, manager: DialogManager) -> bool:
+    """Whether the button is on the dialog's own message (the screen drawn as unavailable)."""
+    message = callback.message
+    return message is not None and message.message_id == manager.current_stack().last_message_id
 
 
 def build_router() -> Router:
