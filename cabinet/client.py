@@ -52,6 +52,7 @@ from cabinet.models import (
     FeedbackReceipt,
     FeedbackRequest,
     Identity,
+    InsurerContacts,
     Page,
     Payout,
     PdfDocument,
@@ -426,6 +427,15 @@ class CabinetClient:
             locale=locale,
         )
         return Reading(reading.value.items, reading.fetched_at, reading.stale)
+
+    async def insurer_contacts(self, *, locale: str = "ru") -> Reading[InsurerContacts]:
+        return await self._read(
+            "get_insurer_contacts",
+            InsurerContacts,
+            scope=SHARED_SCOPE,
+            path="v1/contacts",
+            locale=locale,
+        )
 
     async def order_certificate(
         self,

@@ -157,6 +157,7 @@ class InsurerContacts(Response):
     email: str | None = None
     address: str | None = None
     hours: str | None = None
+    website: str | None = None
 
 
 class PolicyDetail(PolicySummary):

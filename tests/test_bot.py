@@ -20,6 +20,7 @@ from storage.profiles import ProfileStore
 from tests.conftest import Backend
 from tests.fake_session import FakeTelegramSession
 from tests.fake_telegram import FakeTelegram
+from tests.flows import sandbox_of
 from tests.harness import Chat, RunningBot, running_bot
 
 # The subject is the conversation (texts and buttons): one backend is enough.
@@ -111,14 +112,44 @@ async def test_language_switch_changes_every_screen(app: RunningBot) -> None:
     back = await app.press(ALICE, switched, "Back")
     assert "Main menu" in (back.text or "")
     helped = await app.say(ALICE, "/help")
-    assert "Support:" in (helped.text or "")
+    assert "The insurer's support" in (helped.text or "")
     async with app.resources.session_factory() as session:
         assert (await session.get(User, ALICE)).locale == "en"  # type: ignore[union-attr]
 
 
-async def test_help_shows_support_contacts(app: RunningBot) -> None:
-    reply = await app.say(ALICE, "/help")
+async def test_help_shows_the_configured_contacts_when_the_cabinet_cannot_say(
+    app: RunningBot,
+) -> None:
+    reply = await app.say(ALICE, "/help")  # this bot has no cabinet to ask
     assert app.settings.support_contacts in (reply.text or "")
+
+
+async def test_help_shows_the_insurers_contacts_from_the_cabinet(migrated: Backend) -> None:
+    async with running_bot(migrated, web_server=True, flood_rate=50) as app:
+        reply = await app.say(ALICE, "/help")
+        text = reply.text or ""
+        line = "📞 8 800 555-00-55 · ✉️ care@insurer.example · 🕘 Круглосуточно, без выходных"
+        assert line in text
+        assert "🌐 https://insurer.example" in text
+        assert app.settings.support_contacts not in text
+        menu = await app.consent(ALICE)
+        help_ = await app.press(ALICE, menu, "Помощь")
+        assert line in (help_.text or "")
+        advice = await app.press(ALICE, help_, "Не получается войти")
+        assert line in (advice.text or "")
+
+        english = await app.say(BOB, "/help", language_code="en")
+        assert "🕘 24/7, every day" in (english.text or "")
+
+
+async def test_help_falls_back_to_the_configured_contacts_when_the_cabinet_is_down(
+    migrated: Backend,
+) -> None:
+    async with running_bot(migrated, web_server=True, flood_rate=50) as app:
+        await sandbox_of(app).switches(down=True)
+        reply = await app.say(ALICE, "/help")
+        assert app.settings.support_contacts in (reply.text or "")
+        assert "care@insurer.example" not in (reply.text or "")
 
 
 async def test_help_in_the_menu_explains_what_to_do_when_sign_in_fails(app: RunningBot) -> None:

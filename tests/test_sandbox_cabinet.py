@@ -883,6 +883,16 @@ async def test_a_question_and_a_review_each_need_their_own_parts(sandbox: Sandbo
     assert [e["pointer"] for e in unrated.json()["errors"]] == ["/rating"]
 
 
+async def test_the_insurers_contacts_in_either_language(sandbox: Sandbox) -> None:
+    russian = (await sandbox.call("GET", "/contacts", "getInsurerContacts")).json()
+    assert russian["phone"] == "8 800 555-00-55"
+    assert russian["hours"] == "Круглосуточно, без выходных"
+    english = await sandbox.call(
+        "GET", "/contacts", "getInsurerContacts", headers={"Accept-Language": "en"}
+    )
+    assert english.json()["hours"] == "24/7, every day"
+
+
 # ----------------------------------------------------------------------------- switches
 
 

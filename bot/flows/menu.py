@@ -11,21 +11,26 @@ from aiogram_dialog.widgets.kbd import Row, Start, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 
 from bot.config import Settings
+from bot.flows.access import cabinet_of
+from bot.flows.help import support_contacts
 from bot.flows.screen import Screen
 from bot.flows.sections import section_button
 from bot.flows.states import MenuSG, SettingsSG
-from bot.flows.widgets import T, back_to_menu
+from bot.flows.widgets import T, back_to_menu, i18n_of
 from bot.privacy import is_strict
 from linking.flow import LinkFlow
 from storage.profiles import Profile
 
 
-async def help_getter(settings: Settings, **_: Any) -> dict[str, Any]:
-    return {"contacts": settings.support_contacts}
+async def help_getter(
+    dialog_manager: DialogManager, settings: Settings, **_: Any
+) -> dict[str, Any]:
+    locale = i18n_of(dialog_manager).locale
+    return {"contacts": await support_contacts(cabinet_of(dialog_manager), settings, locale)}
 
 
 async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    """Linked: who the chat is signed in as. Not linked: a fresh sign-in link (10 min)."""
+    """Linked: who the chat is signed in as. Not linked: the chat's login ticket."""
     profile: Profile = dialog_manager.middleware_data["profile"]
     if profile.linked:  # strict privacy: no name in the chat, not even "Иван И."
         named = not is_strict(dialog_manager)

@@ -12,8 +12,10 @@ from aiogram_dialog import DialogManager, StartMode
 from aiogram_i18n import I18nContext
 
 from bot.config import Settings
+from bot.flows.help import support_contacts
 from bot.flows.home import has_consent, open_home
 from bot.flows.states import MenuSG, RevokeSG, SettingsSG
+from cabinet import CabinetClient
 
 
 def build_router() -> Router:
@@ -39,8 +41,11 @@ async def start(message: Message, dialog_manager: DialogManager, i18n: I18nConte
     await open_home(dialog_manager, consented=consented)
 
 
-async def help_(message: Message, i18n: I18nContext, settings: Settings) -> None:
-    await message.answer(i18n.get("help-text", contacts=html.escape(settings.support_contacts)))
+async def help_(
+    message: Message, i18n: I18nContext, settings: Settings, cabinet: CabinetClient
+) -> None:
+    contacts = await support_contacts(cabinet, settings, i18n.locale)
+    await message.answer(i18n.get("help-text", contacts=html.escape(contacts)))
 
 
 async def cancel(

@@ -68,7 +68,8 @@ help-text =
     /revoke — withdraw consent and delete data
     /logout — sign out of Gosuslugi in this chat
 
-    Support: { $contacts }
+    <b>The insurer's support</b>
+    { $contacts }
     You can also just write what you need: the bot will offer the right section.
 help-login-button = 🔑 I cannot sign in
 help-login =

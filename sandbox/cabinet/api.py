@@ -25,6 +25,7 @@ from aiohttp import web
 
 from sandbox.cabinet.cabinet import require_renewable
 from sandbox.cabinet.dates import format_ru
+from sandbox.cabinet.demo import INSURER_CONTACTS
 from sandbox.cabinet.drafts import Draft
 from sandbox.cabinet.files import (
     Upload,
@@ -461,6 +462,10 @@ async def submit_claim_draft(request: web.Request, _: None) -> web.Response:
 # ----------------------------------------------------------------------------- certificates
 
 
+async def get_insurer_contacts(request: web.Request) -> web.StreamResponse:
+    return _json(INSURER_CONTACTS.render(language(request)))
+
+
 async def list_certificate_types(_: web.Request) -> web.StreamResponse:
     return _json({"items": [kind.render() for kind in CERTIFICATE_TYPES.values()]})
 
@@ -574,6 +579,7 @@ HANDLERS: dict[str, Handler] = {
     "getCertificateDocument": get_certificate_document,
     "listPayouts": list_payouts,
     "submitFeedback": submit_feedback,
+    "getInsurerContacts": get_insurer_contacts,
 }
 
 

@@ -37,6 +37,7 @@ from sandbox.cabinet.model import (
     Payout,
     Person,
     Policy,
+    SupportContacts,
     Vehicle,
 )
 from sandbox.cabinet.texts import Text
@@ -83,6 +84,13 @@ _PLATE_LETTERS = "АВЕКМНОРСТУХ"
 _VIN_CHARACTERS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 _REGIONS = ("77", "97", "99", "177", "197", "50", "750", "78", "178")
 
+INSURER_CONTACTS = SupportContacts(
+    phone="8 800 555-00-55",
+    email="care@insurer.example",
+    hours=Text("Круглосуточно, без выходных", "24/7, every day"),
+    address=Text("Москва, ул. Тверская, д. 12, стр. 1", "12/1 Tverskaya St., Moscow"),
+    website="https://insurer.example",
+)
 _MOTOR_CONTACTS = Contacts(
     phone="+7 800 555-35-35",
     email="help@insurer.example",

@@ -96,6 +96,26 @@ class Contacts:
         return rendered
 
 
+@dataclass(frozen=True)
+class SupportContacts:
+    """The insurer's own contacts (getInsurerContacts), in either language."""
+
+    phone: str
+    email: str
+    hours: Text
+    address: Text
+    website: str
+
+    def render(self, lang: Lang) -> JSON:
+        return {
+            "phone": self.phone,
+            "email": self.email,
+            "hours": self.hours(lang),
+            "address": self.address(lang),
+            "website": self.website,
+        }
+
+
 #: `active`, `expiring` and `pending_payment` are listed first (contract: listPolicies).
 CURRENT_POLICY_STATUSES = ("active", "expiring", "pending_payment")
 
