@@ -577,6 +577,21 @@ async def test_a_key_in_use_is_a_conflict(sandbox: Sandbox) -> None:
 # ----------------------------------------------------------------------------- claims
 
 
+async def test_a_garbled_multipart_body_is_a_bad_request(sandbox: Sandbox) -> None:
+    """A part's headers that are not headers (found by the contract test's fuzzing): 400."""
+    customer = await sandbox.resolve("garbled")
+    claim = await _claim_in(sandbox, customer, "awaiting_documents")
+    boundary = "860cd359f2f33596d12ec4bb09eb7972"
+    response = await sandbox.keyed(
+        f"/customers/{customer}/claims/{claim['id']}/documents",
+        "uploadClaimDocument",
+        content=f"--{boundary}\r\n\x15--{boundary}--\r\n".encode(),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+
+
 async def test_documents_and_messages_on_claims(sandbox: Sandbox) -> None:
     customer = await sandbox.resolve("uploads")
     claim = await _claim_in(sandbox, customer, "awaiting_documents")

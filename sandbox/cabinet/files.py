@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import BodyPartReader, StreamReader, web
+from aiohttp.http_exceptions import BadHttpMessage
 
 from sandbox.cabinet.problems import FieldError, ProblemError
 from sandbox.cabinet.texts import Text
@@ -135,7 +136,8 @@ async def read_upload(request: web.Request) -> Upload:
                     pointer=f"/{part.name or ''}" if isinstance(part, BodyPartReader) else "/",
                 )
             upload = await _read_file_part(part)
-    except (ValueError, AssertionError, RuntimeError):
+    except (ValueError, AssertionError, RuntimeError, BadHttpMessage):
+        # BadHttpMessage: a part's headers garbled (aiohttp's InvalidHeader).
         raise _bad_request(
             Text("Некорректное тело multipart.", "The multipart body is malformed.")
         ) from None
