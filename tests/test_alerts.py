@@ -524,7 +524,9 @@ async def test_the_buttons_open_their_flows(migrated: Backend) -> None:
         )
         assert row is not None
         message = await show_alert(app, row)
-        terms = await app.press(ALICE, message, "Продлить")  # type: ignore[arg-type]
+        check = await app.press(ALICE, message, "Продлить")  # type: ignore[arg-type]
+        assert "Проверьте данные полиса" in (check.text or "")  # renewal's first step
+        terms = await app.press(ALICE, check, "Всё верно")
         assert "Выберите срок" in (terms.text or "")
         quote = await app.press(ALICE, terms, "12 мес.")
         assert "Расчёт продления" in (quote.text or "")
