@@ -157,3 +157,22 @@ async def test_an_expired_link_gives_way_to_a_new_one(app: RunningBot) -> None:
         assert new != old
         assert renewed.method == "editMessageText", "the same screen, its link replaced"
         assert (await browser.get(new)).status_code == 200
+
+
+async def test_in_english(app: RunningBot, privacy: str) -> None:
+    settings = await app.press(ALICE, await app.say(ALICE, "/menu"), "Настройки")
+    await app.press(ALICE, settings, "English")
+    listing = await open_section(app, "📄 Policies")
+    # The cabinet's titles are its own (Russian); strict shows the product, translated.
+    product = "КАСКО" if privacy == "full" else "KASKO"
+    kasko = await app.press(ALICE, listing, button_starting(app, listing, product))
+    text = kasko.text or ""
+    if privacy == "full":
+        assert re.search(r"To pay: [\d,]+\.\d\d RUB by \w{3} \d{1,2}, \d{4} inclusive", text), text
+    else:
+        assert re.search(r"To pay: installment No\. 2 by \w{3} \d{1,2}, \d{4}", text), text
+        assert "RUB" not in text
+    screen = await app.press(ALICE, kasko, "💳 Pay")
+    assert "Payment schedule" in (screen.text or "")
+    assert "✅ No. 1" in (screen.text or "")
+    assert app.tg.button(screen, "🔄 New payment link")
