@@ -52,8 +52,11 @@ from cabinet.models import (
     FeedbackReceipt,
     FeedbackRequest,
     Identity,
+    InstallmentPayment,
+    InstallmentPaymentRequest,
     InsurerContacts,
     Page,
+    PaymentSchedule,
     Payout,
     PdfDocument,
     PolicyDetail,
@@ -239,6 +242,36 @@ class CabinetClient:
             path=path,
             idempotency_key=idempotency_key,
             locale=locale,
+        )
+
+    async def payment_schedule(
+        self, customer_id: str, policy_id: str, *, locale: str = "ru"
+    ) -> Reading[PaymentSchedule]:
+        path = f"{_customer(customer_id)}/policies/{_segment(policy_id)}/payment-schedule"
+        return await self._read(
+            "get_payment_schedule", PaymentSchedule, scope=customer_id, path=path, locale=locale
+        )
+
+    async def pay_installment(
+        self,
+        customer_id: str,
+        policy_id: str,
+        installment: int,
+        *,
+        idempotency_key: uuid.UUID,
+        locale: str = "ru",
+    ) -> InstallmentPayment:
+        """A payment link for the installment (the schedule's next due); a new key, a new link."""
+        path = f"{_customer(customer_id)}/policies/{_segment(policy_id)}/payments"
+        body = InstallmentPaymentRequest(installment=installment).model_dump(mode="json")
+        return await self._create(
+            "create_installment_payment",
+            InstallmentPayment,
+            customer_id=customer_id,
+            path=path,
+            idempotency_key=idempotency_key,
+            locale=locale,
+            json=body,
         )
 
     # ------------------------------------------------------------------------- claims

@@ -160,11 +160,65 @@ class InsurerContacts(Response):
     website: str | None = None
 
 
+class PolicyPerson(Response):
+    """A person the policy names: a driver admitted (motor) or the insured (health, life)."""
+
+    role: Literal["driver", "insured"]
+    full_name: str = Field(min_length=1, max_length=300)
+    birth_date: dt.date | None = None
+
+
+class InstallmentStatus(enum.StrEnum):
+    PAID = "paid"
+    DUE = "due"
+    OVERDUE = "overdue"
+
+
+class NextPayment(Response):
+    """The schedule's earliest unpaid installment, as the policy card shows it."""
+
+    installment: int = Field(ge=1)
+    amount: Money
+    due_on: dt.date
+    status: Literal[InstallmentStatus.DUE, InstallmentStatus.OVERDUE]
+
+
 class PolicyDetail(PolicySummary):
     insured_object: InsuredObject
+    insured_persons: list[PolicyPerson] = Field(default_factory=list)
     coverages: list[Coverage]
     deductible: Money | None = None
     insurer_contacts: InsurerContacts
+    next_payment: NextPayment | None = None
+
+
+class Installment(Response):
+    number: int = Field(ge=1)
+    amount: Money
+    due_on: dt.date
+    status: InstallmentStatus
+    paid_on: dt.date | None = None
+
+
+class PaymentSchedule(Response):
+    policy_id: Id
+    installments: list[Installment] = Field(min_length=1)
+    next_due: int | None = Field(default=None, ge=1)
+
+
+class InstallmentPaymentRequest(Request):
+    installment: int = Field(ge=1)
+
+
+class InstallmentPayment(Response):
+    payment_id: Id
+    policy_id: Id
+    installment: int = Field(ge=1)
+    amount: Money
+    due_on: dt.date
+    payment_url: str = Field(pattern=r"^https?://")
+    status: Literal["awaiting_payment"]
+    expires_at: dt.datetime
 
 
 RenewalTerm = Literal[6, 12]
@@ -192,6 +246,7 @@ class RenewalQuote(Response):
     new_starts_on: dt.date
     new_ends_on: dt.date
     valid_until: dt.datetime
+    terms_url: str = Field(pattern=r"^https?://")
 
 
 class RenewalOrder(Response):
@@ -542,6 +597,7 @@ class EventType(enum.StrEnum):
     CLAIM_MESSAGE_RECEIVED = "claim.message_received"
     CERTIFICATE_REJECTED = "certificate.rejected"
     PAYOUT_FAILED = "payout.failed"
+    PAYMENT_DUE = "payment.due"
 
 
 class _Event(Response):
@@ -596,9 +652,14 @@ class PolicyExpiring(_Event):
 
 
 class PaymentSucceededData(Response):
+    """A renewal order paid; or, with `installment`, an installment of the policy's schedule."""
+
     order_id: Id
     policy_id: Id
     amount: Money
+    installment: int | None = Field(default=None, ge=1)
+    number: str | None = None
+    next_due_on: dt.date | None = None
 
 
 class PaymentSucceeded(_Event):
@@ -677,6 +738,21 @@ class PayoutFailed(_Event):
     data: PayoutFailedData
 
 
+class PaymentDueData(Response):
+    policy_id: Id
+    number: str
+    installment: int = Field(ge=1)
+    amount: Money
+    due_on: dt.date
+    status: Literal[InstallmentStatus.DUE, InstallmentStatus.OVERDUE]
+    days_left: int | None = Field(default=None, ge=0, le=60)
+
+
+class PaymentDue(_Event):
+    type: Literal[EventType.PAYMENT_DUE]
+    data: PaymentDueData
+
+
 Event = Annotated[
     ClaimStatusChanged
     | ClaimDocumentsRequested
@@ -688,7 +764,8 @@ Event = Annotated[
     | ClaimRegistered
     | ClaimMessageReceived
     | CertificateRejected
-    | PayoutFailed,
+    | PayoutFailed
+    | PaymentDue,
     Field(discriminator="type"),
 ]
 EVENT: TypeAdapter[Event] = TypeAdapter(Event)

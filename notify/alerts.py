@@ -13,7 +13,8 @@ once, day or night — are what the user is waiting for or must act on now:
 * `payment.succeeded` and `policy.renewed` — the answer to a payment the user just made.
 
 Everything else (a claim's new status, a message from the claim's handler, a ready
-certificate, an expiring policy, a payout) waits for the morning. `claim.registered` makes no
+certificate, an expiring policy, an installment due or overdue, a payout) waits for the
+morning. `claim.registered` makes no
 alert: the chat that filed the claim showed its number and deadlines at once, and the event
 arrives while that chat's flow is still finishing, so it cannot be told apart from a claim
 filed elsewhere; the new claim is in «Обращения» either way. A claim's change to
@@ -47,6 +48,8 @@ from cabinet.models import (
     ClaimStatusChanged,
     Event,
     EventType,
+    InstallmentStatus,
+    PaymentDue,
     PaymentSucceeded,
     PayoutFailed,
     PayoutSent,
@@ -73,6 +76,7 @@ CATEGORY_OF: dict[EventType, str] = {
     EventType.CLAIM_MESSAGE_RECEIVED: "claims",
     EventType.CERTIFICATE_REJECTED: "certificates",
     EventType.PAYOUT_FAILED: "payouts",
+    EventType.PAYMENT_DUE: "payments",
 }
 URGENT = frozenset(
     {
@@ -85,15 +89,15 @@ VISIBLE = 4  # strict mode shows the last 4 characters of a number (as bot/priva
 
 
 class AlertAction(CallbackData, prefix="al"):
-    """An alert's button: `renew` a policy, `upload` to a claim, open a `claim`, `reply` to
-    the claim's handler, `payouts`.
+    """An alert's button: `renew` a policy, `pay` a policy's installment, `upload` to a claim,
+    open a `claim`, `reply` to the claim's handler, `payouts`.
     The id is user input: the handler loads it for the pressing chat's own customer."""
 
     action: str
     id: str
 
 
-ACTIONS = frozenset({"renew", "upload", "claim", "reply", "payouts"})
+ACTIONS = frozenset({"renew", "pay", "upload", "claim", "reply", "payouts"})
 
 
 class Catalogue(Protocol):
@@ -322,8 +326,37 @@ def _policy_expiring(a: _Alert, event: PolicyExpiring) -> Payload:
 
 
 def _payment_succeeded(a: _Alert, event: PaymentSucceeded) -> Payload:
-    amount = {} if a.strict else {"amount": event.data.amount.amount}
-    return _payload(a.text(a.variant("alert-payment-succeeded"), **amount))
+    data = event.data
+    amount = {} if a.strict else {"amount": data.amount.amount}
+    if data.installment is None:  # a renewal order: the renewed policy follows
+        return _payload(a.text(a.variant("alert-payment-succeeded"), **amount))
+    text = a.text(
+        a.variant("alert-installment-paid"),
+        **amount,
+        installment=data.installment,
+        number=a.number(data.number or ""),
+        next=(
+            a.plain("alert-installment-next", due_on=data.next_due_on)
+            if data.next_due_on
+            else a.plain("alert-installment-all-paid")
+        ),
+    )
+    return _payload(text)
+
+
+def _payment_due(a: _Alert, event: PaymentDue) -> Payload:
+    data = event.data
+    overdue = data.status is InstallmentStatus.OVERDUE
+    key = a.variant("alert-payment-overdue" if overdue else "alert-payment-due")
+    amount = {} if a.strict else {"amount": data.amount.amount}
+    text = a.text(
+        key,
+        **amount,
+        number=a.number(data.number),
+        installment=data.installment,
+        due_on=data.due_on,
+    )
+    return _payload(text, a.button("alert-button-pay", "pay", data.policy_id))
 
 
 def _policy_renewed(a: _Alert, event: PolicyRenewed) -> Payload:
@@ -355,6 +388,7 @@ _MAKERS: dict[EventType, Callable[[_Alert, Any], Payload | None]] = {
     EventType.CLAIM_MESSAGE_RECEIVED: _claim_message,
     EventType.CERTIFICATE_REJECTED: _certificate_rejected,
     EventType.PAYOUT_FAILED: _payout_failed,
+    EventType.PAYMENT_DUE: _payment_due,
 }
 
 

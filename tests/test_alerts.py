@@ -194,6 +194,48 @@ async def test_each_event_type_makes_its_alert(app: RunningBot, privacy: str) ->
     assert "Оплата получена" in row.payload["text"]
     assert ("₽" in row.payload["text"]) == (not strict)
 
+    # An installment, not a renewal: no «Продлеваем полис», what is left to pay instead.
+    for next_due, words in (("2027-03-01", "Следующий взнос — до 01.03.2027"), (None, "оплачен")):
+        more = {"next_due_on": next_due} if next_due else {}
+        row = await alert(
+            app,
+            "payment.succeeded",
+            order_id="ipm-1",
+            policy_id=policy_id,
+            amount={"amount": "23450.00", "currency": "RUB"},
+            installment=2,
+            number="КС-26-0001873",
+            **more,
+        )
+        assert row is not None
+        text = row.payload["text"]
+        assert "Оплата получена" in text
+        assert "взнос № 2" in text
+        assert "Продлеваем" not in text
+        assert words in text
+        assert ("₽" in text) == (not strict)
+        assert ("КС-26-0001873" in text) == (not strict)
+
+    for status, words in (("due", "Напоминаем об оплате"), ("overdue", "просрочен")):
+        row = await alert(
+            app,
+            "payment.due",
+            policy_id=policy_id,
+            number="КС-26-0001873",
+            installment=2,
+            amount={"amount": "23450.00", "currency": "RUB"},
+            due_on="2026-12-20",
+            status=status,
+            **({"days_left": 7} if status == "due" else {}),
+        )
+        assert row is not None
+        text = row.payload["text"]
+        assert words in text
+        assert "20.12.2026" in text
+        assert bool(re.search(r"23[\s\u00a0\u202f]450,00 ₽", text)) == (not strict)
+        assert ("№ …1873" in text) == strict
+        assert callbacks(row) == [("💳 Оплатить", AlertAction(action="pay", id=policy_id).pack())]
+
     row = await alert(
         app,
         "policy.renewed",
@@ -482,7 +524,9 @@ async def test_the_buttons_open_their_flows(migrated: Backend) -> None:
         )
         assert row is not None
         message = await show_alert(app, row)
-        terms = await app.press(ALICE, message, "Продлить")  # type: ignore[arg-type]
+        check = await app.press(ALICE, message, "Продлить")  # type: ignore[arg-type]
+        assert "Проверьте данные полиса" in (check.text or "")  # renewal's first step
+        terms = await app.press(ALICE, check, "Всё верно")
         assert "Выберите срок" in (terms.text or "")
         quote = await app.press(ALICE, terms, "12 мес.")
         assert "Расчёт продления" in (quote.text or "")

@@ -1,5 +1,6 @@
 """Полисы, as a linked user sees them in both privacy modes: the list, a policy's details and
-PDF, renewal up to the payment button, the sign-in gate, and a forged button."""
+PDF, renewal (check the data, the term, the quote, the terms) up to the payment button, the
+sign-in gate, and a forged button."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from tests.test_linking import ALICE, IVANOV, login_url, sign_in
 # The subject is the conversation (texts and buttons): one backend is enough.
 pytestmark = pytest.mark.backends("embedded")
 
+VIN = r"VIN: [A-HJ-NPR-Z0-9]{17}"
 RUSSIAN_AMOUNT = r"\d{1,3}([\s\u00a0\u202f]\d{3})*,\d{2} ₽"
 
 
@@ -44,6 +46,13 @@ async def policy(app: RunningBot, product: str) -> Call:
     listing = await open_section(app, "📄 Полисы")
     assert "Ваши полисы" in (listing.text or "")
     return await app.press(ALICE, listing, button_starting(app, listing, product))
+
+
+async def renewal_terms(app: RunningBot, detail: Call) -> Call:
+    """«Продлить» on a card, then «Всё верно» on «Проверьте данные»: the terms to choose."""
+    check = await app.press(ALICE, detail, "Продлить")
+    assert "Проверьте данные полиса" in (check.text or "")
+    return await app.press(ALICE, check, "Всё верно")
 
 
 async def test_the_list_and_the_details(app: RunningBot, privacy: str) -> None:
@@ -142,7 +151,7 @@ async def test_a_one_time_link_opens_nothing_after_logout(migrated: Backend) -> 
 @pytest.mark.backends("servers")  # the conversation outlives the process in a real Redis only
 async def test_a_flow_survives_a_restart(migrated: Backend) -> None:
     async with linked_bot(migrated) as app:
-        terms = await app.press(ALICE, await policy(app, "ОСАГО"), "Продлить")
+        terms = await renewal_terms(app, await policy(app, "ОСАГО"))
         assert terms.message is not None
         data = app.tg.button(terms, "12 мес.")["callback_data"]
     async with running_bot(migrated, web_server=True, flood_rate=50) as restarted:
@@ -156,14 +165,37 @@ async def test_a_flow_survives_a_restart(migrated: Backend) -> None:
 
 async def test_renewal_up_to_the_payment_button(app: RunningBot, privacy: str) -> None:
     detail = await policy(app, "ОСАГО")
-    terms = await app.press(ALICE, detail, "Продлить")
+    check = await app.press(ALICE, detail, "Продлить")
+    text = check.text or ""
+    assert "Проверьте данные полиса" in text
+    assert "Допущен" in text  # the drivers: named (full), counted (strict)
+    if privacy == "full":
+        assert re.search(r"• \w+ \w+ \w+, \d\d\.\d\d\.\d{4}", text), text
+        assert re.search(VIN, text), text
+    else:  # no names, plate or VIN in the chat: the car, how many drivers; the rest by link
+        assert "Допущено к управлению: 2 человека" in text
+        assert "•" not in text
+        assert not re.search(VIN, text), text
+        page = await receive(app, check, "Посмотреть данные")
+        assert page.content_type.startswith("text/html")
+        assert re.search(r"• \w+ \w+ \w+, \d\d\.\d\d\.\d{4}", page.content.decode())
+    assert not [b for b in app.tg.buttons(check) if "url" in b]
+    terms = await app.press(ALICE, check, "Всё верно")
     assert "Выберите срок" in (terms.text or "")
     twelve = button_starting(app, terms, "12 мес.")
     assert ("₽" in twelve) == (privacy == "full")
     quote = await app.press(ALICE, terms, twelve)
     assert "Расчёт продления" in (quote.text or "")
     assert ("Премия" in (quote.text or "")) == (privacy == "full")
-    pay = await app.press(ALICE, quote, "Подтвердить")
+    consent = await app.press(ALICE, quote, "Подтвердить")
+    assert "Согласие с условиями" in (consent.text or "")
+    assert not [b for b in app.tg.buttons(consent) if "/pay/" in b.get("url", "")]
+    rules = app.tg.button(consent, "Правила страхования")["url"]
+    async with httpx.AsyncClient(timeout=10) as browser:
+        opened = await browser.get(rules)
+    assert opened.status_code == 200
+    assert "Правила страхования" in opened.text
+    pay = await app.press(ALICE, consent, "Согласен, перейти к оплате")
     assert "Заказ на продление создан" in (pay.text or "")
     # The link (1 h) and the quote (24 h) end at different times: one line says which is which.
     assert re.search(r"сам расчёт действует до \d\d\.\d\d\.\d{4}, \d\d:\d\d", pay.text or "")
@@ -178,18 +210,31 @@ async def test_renewal_up_to_the_payment_button(app: RunningBot, privacy: str) -
 
 async def test_confirming_again_after_an_outage_orders_once(migrated: Backend) -> None:
     async with linked_bot(migrated) as app:
-        terms = await app.press(ALICE, await policy(app, "ОСАГО"), "Продлить")
+        terms = await renewal_terms(app, await policy(app, "ОСАГО"))
         quote = await app.press(ALICE, terms, button_starting(app, terms, "6 мес."))
+        consent = await app.press(ALICE, quote, "Подтвердить")
         # The cabinet takes the order, but every answer to it is lost on the way back.
         await sandbox_of(app).switches(lose_next=3)
-        failed = await app.press(ALICE, quote, "Подтвердить")
+        failed = await app.press(ALICE, consent, "Согласен")
         assert "временно недоступен" in (failed.text or "")
         assert "всё, что вы ввели, сохранено" in (failed.text or "")
-        pay = await app.press(ALICE, quote, "Подтвердить")
+        pay = await app.press(ALICE, consent, "Согласен")
         assert "Заказ на продление создан" in (pay.text or "")
         async with app.resources.session_factory() as session:
             orders = (await session.scalars(select(RenewalOrder))).all()
         assert len(orders) == 1
+
+
+async def test_data_to_change_is_changed_through_support(app: RunningBot) -> None:
+    check = await app.press(ALICE, await policy(app, "ОСАГО"), "Продлить")
+    change = await app.press(ALICE, check, "Нужно изменить")
+    assert "Как изменить данные полиса" in (change.text or "")
+    assert "Напишите в поддержку" in (change.text or "")
+    support = await app.press(ALICE, change, "Задать вопрос в поддержку")
+    assert "<b>Поддержка</b>" in (support.text or "")
+    assert app.tg.button(support, "Задать вопрос в поддержку")
+    back = await app.press(ALICE, support, "Назад")
+    assert "Как изменить данные полиса" in (back.text or "")
 
 
 async def test_a_forged_policy_button_is_refused_and_audited(migrated: Backend) -> None:

@@ -20,6 +20,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -845,6 +846,128 @@ async def test_an_expiring_policy_is_announced(wired: tuple[Sandbox, Receiver]) 
     assert (
         await sandbox.operator(f"/policies/{kasko['id']}/expiring", {"days_left": 5})
     ).status_code == 422
+
+
+# ----------------------------------------------------------------------------- installments
+
+
+async def test_kasko_is_paid_in_two_installments(wired: tuple[Sandbox, Receiver]) -> None:
+    sandbox, receiver = wired
+    customer = await sandbox.resolve("installments")
+    kasko, osago = (
+        await _policy(sandbox, customer, "kasko"),
+        await _policy(sandbox, customer, "osago"),
+    )
+    base = f"/customers/{customer}/policies/{kasko['id']}"
+    schedule = (await sandbox.call("GET", f"{base}/payment-schedule", "getPaymentSchedule")).json()
+    first, second = schedule["installments"]
+    assert [first["status"], second["status"]] == ["paid", "due"]
+    assert schedule["next_due"] == 2
+    total = sum(Decimal(i["amount"]["amount"]) for i in schedule["installments"])
+    assert total == Decimal(kasko["premium"]["amount"])
+    assert today() < dt.date.fromisoformat(second["due_on"]) <= today() + dt.timedelta(days=14)
+    detail = (await sandbox.call("GET", base, "getPolicy")).json()
+    assert detail["next_payment"] == {
+        "installment": 2,
+        "amount": second["amount"],
+        "due_on": second["due_on"],
+        "status": "due",
+    }
+    paid_up = f"/customers/{customer}/policies/{osago['id']}"
+    one_go = (await sandbox.call("GET", f"{paid_up}/payment-schedule", "getPaymentSchedule")).json()
+    assert [i["status"] for i in one_go["installments"]] == ["paid"]
+    assert "next_due" not in one_go
+    assert "next_payment" not in (await sandbox.call("GET", paid_up, "getPolicy")).json()
+
+    pay = f"{base}/payments"
+    paid = await sandbox.keyed(pay, "createInstallmentPayment", json={"installment": 1})
+    assert (paid.status_code, paid.json()["code"]) == (409, "installment_paid")
+    missing = await sandbox.keyed(pay, "createInstallmentPayment", json={"installment": 3})
+    assert (missing.status_code, missing.json()["code"]) == (422, "validation_failed")
+
+    link = await sandbox.keyed(pay, "createInstallmentPayment", json={"installment": 2})
+    assert link.status_code == 201
+    payment = link.json()
+    assert payment["amount"] == second["amount"]
+    assert payment["payment_url"] == f"{sandbox.public_url}/pay/{payment['payment_id']}"
+    async with httpx.AsyncClient() as browser:
+        page = await browser.get(payment["payment_url"])
+        assert page.status_code == 200
+        assert "Оплата взноса по полису" in page.text
+        assert "Взнос № 2" in page.text
+        await sandbox.operator(f"/payments/{payment['payment_id']}/expire")
+        expired = await browser.get(payment["payment_url"])
+        assert expired.status_code == 410
+        assert "нажмите «Новая ссылка»" in expired.text
+        again = (
+            await sandbox.keyed(pay, "createInstallmentPayment", json={"installment": 2})
+        ).json()
+        assert again["payment_url"] != payment["payment_url"]
+        done = await browser.post(again["payment_url"], follow_redirects=True)
+        assert "Оплачено — вернитесь в Telegram" in done.text
+
+    (event,) = await receiver.wait_for(1)
+    assert event["type"] == "payment.succeeded"
+    assert event["data"] == {
+        "order_id": again["payment_id"],
+        "policy_id": kasko["id"],
+        "amount": second["amount"],
+        "installment": 2,
+        "number": kasko["number"],
+    }
+    schedule = (await sandbox.call("GET", f"{base}/payment-schedule", "getPaymentSchedule")).json()
+    assert [i["status"] for i in schedule["installments"]] == ["paid", "paid"]
+    assert "next_due" not in schedule
+    assert "next_payment" not in (await sandbox.call("GET", base, "getPolicy")).json()
+    twice = await sandbox.keyed(pay, "createInstallmentPayment", json={"installment": 2})
+    assert (twice.status_code, twice.json()["code"]) == (409, "installment_paid")
+    reminder = await sandbox.operator(f"/policies/{kasko['id']}/payment-due", {"days_left": 3})
+    assert reminder.status_code == 409
+
+
+async def test_an_installment_is_reminded_and_goes_overdue(
+    wired: tuple[Sandbox, Receiver],
+) -> None:
+    sandbox, receiver = wired
+    customer = await sandbox.resolve("reminders")
+    kasko = await _policy(sandbox, customer, "kasko")
+    due = f"/policies/{kasko['id']}/payment-due"
+    assert (await sandbox.operator(due, {"days_left": 3})).status_code == 200
+    assert (await sandbox.operator(due, {"overdue_days": 2})).status_code == 200
+    reminder, overdue = await receiver.wait_for(2)
+    assert reminder["type"] == overdue["type"] == "payment.due"
+    assert reminder["data"]["status"] == "due"
+    assert reminder["data"]["days_left"] == 3
+    assert overdue["data"]["status"] == "overdue"
+    assert "days_left" not in overdue["data"]
+    assert overdue["data"]["installment"] == 2
+    detail = (
+        await sandbox.call("GET", f"/customers/{customer}/policies/{kasko['id']}", "getPolicy")
+    ).json()
+    assert detail["next_payment"]["status"] == "overdue"
+    for wrong in ({}, {"days_left": 3, "overdue_days": 1}, {"overdue_days": 0}):
+        assert (await sandbox.operator(due, wrong)).status_code == 422
+
+
+async def test_renewal_names_the_drivers_and_the_terms(sandbox: Sandbox) -> None:
+    customer = await sandbox.resolve("drivers")
+    osago = await _policy(sandbox, customer, "osago")
+    base = f"/customers/{customer}/policies/{osago['id']}"
+    detail = (await sandbox.call("GET", base, "getPolicy")).json()
+    drivers = detail["insured_persons"]
+    assert [d["role"] for d in drivers] == ["driver", "driver"]
+    assert len({d["full_name"] for d in drivers}) == 2
+    quote = (
+        await sandbox.keyed(
+            f"{base}/renewal-quotes", "createRenewalQuote", json={"term_months": 12}
+        )
+    ).json()
+    assert quote["terms_url"] == f"{sandbox.public_url}/terms/osago"
+    async with httpx.AsyncClient() as browser:
+        terms = await browser.get(quote["terms_url"])
+        assert terms.status_code == 200
+        assert "Правила страхования" in terms.text
+        assert (await browser.get(f"{sandbox.public_url}/terms/space")).status_code == 404
 
 
 # ----------------------------------------------------------------------------- feedback

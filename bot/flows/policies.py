@@ -1,5 +1,6 @@
-"""Полисы: the list, a policy's details and PDF, and renewal (term → quote → confirm →
-payment button).
+"""Полисы: the list, a policy's details and PDF, paying its installments («К оплате»,
+`bot/flows/policy_payment.py`), and renewal (check the data → term → quote → the terms →
+payment button, `bot/flows/renewal.py`).
 
 Every id a button carries is user input: a policy is always loaded for the chat's own
 customer through `owned()`. In strict privacy mode the chat shows the product, the masked
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiogram import F
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, SwitchTo
@@ -17,6 +19,8 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import owned
 from bot.flows.documents import File, Page, Ref, Viewer, deliver, renderer, viewer_of
+from bot.flows.keys import fresh_keys
+from bot.flows.policy_payment import PAY_KEY, due_variables, on_pay, payment_windows
 from bot.flows.readings import stale_note
 from bot.flows.renewal import renewal_windows, start_renewal
 from bot.flows.screen import Screen
@@ -52,6 +56,7 @@ async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
 
 async def on_policy(_: CallbackQuery, __: Any, manager: DialogManager, policy_id: str) -> None:
     manager.dialog_data["policy_id"] = policy_id
+    fresh_keys(manager, PAY_KEY)
     await manager.switch_to(PoliciesSG.detail)
 
 
@@ -109,6 +114,7 @@ async def detail_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
         variables["title"] = viewer.plain(f"product-{policy.product.value}")
     return {
         **variables,
+        **due_variables(dialog_manager, policy.next_payment),
         "note": stale_note(reading, i18n_of(dialog_manager), profile_of(dialog_manager).time_zone),
         "strict": strict,
         "full": not strict,
@@ -162,6 +168,11 @@ def policies_dialog() -> Dialog:
             Format("{note}", when="note"),
             T("policy-detail", when="full"),
             T("policy-detail-strict", when="strict"),
+            T("policy-due", when=F["due_in_time"] & F["full"]),
+            T("policy-due-strict", when=F["due_in_time"] & F["strict"]),
+            T("policy-overdue", when=F["due_late"] & F["full"]),
+            T("policy-overdue-strict", when=F["due_late"] & F["strict"]),
+            Button(T("policy-pay"), id="pay", on_click=on_pay, when="due"),
             Button(T("button-more"), id="more", on_click=on_more, when="strict"),
             Button(T("policy-pdf"), id="pdf", on_click=on_pdf),
             Button(T("policy-renew"), id="renew", on_click=start_renewal, when="renewable"),
@@ -169,5 +180,6 @@ def policies_dialog() -> Dialog:
             state=PoliciesSG.detail,
             getter=detail_getter,
         ),
+        *payment_windows(),
         *renewal_windows(),
     )

@@ -1,4 +1,9 @@
-"""Renewing a policy: the terms the cabinet quotes → the quote → confirm → a payment button.
+"""Renewing a policy: «Проверьте данные» (the insured object and persons the policy is renewed
+with; «Нужно изменить» leads to support) → the terms the cabinet quotes → the quote →
+«Согласие с условиями» (the product's terms, from the quote) → a payment button.
+
+In strict privacy mode the check shows no names, plate or VIN: the car's make, model and year
+and how many people the policy names; the rest opens through a one-time link.
 
 Creating a quote and accepting it are POSTs with an `Idempotency-Key`. The keys live in the
 dialog's data (Redis), so a user who presses again after the cabinet was down — or after a
@@ -20,14 +25,15 @@ from aiogram_dialog.widgets.text import Format
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.access import owned
-from bot.flows.documents import viewer_of
+from bot.flows.documents import Page, Ref, Viewer, deliver, renderer, viewer_of
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.screen import Screen
+from bot.flows.sections import open_section
 from bot.flows.states import PoliciesSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of
 from bot.privacy import is_strict
 from cabinet import CabinetRejected
-from cabinet.models import RenewalTerm
+from cabinet.models import PolicyDetail, RenewalTerm
 from storage.models import RenewalOrder
 
 SECTION = "policies"
@@ -38,9 +44,93 @@ def _policy_id(manager: DialogManager) -> str:
     return str(manager.dialog_data.get("policy_id", ""))
 
 
-async def start_renewal(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+async def begin_renewal(manager: DialogManager) -> None:
+    """The first step of a renewal, from the card's «Продлить» or an alert's."""
     fresh_keys(manager, "quote-6", "quote-12")
-    await manager.switch_to(PoliciesSG.renew_term)
+    await manager.switch_to(PoliciesSG.renew_check)
+
+
+async def start_renewal(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    await begin_renewal(manager)
+
+
+# ----------------------------------------------------------------------------- check the data
+
+
+def insured_lines(viewer: Viewer, policy: PolicyDetail) -> str:
+    """Everything the policy is renewed with: the object and the people, names and all."""
+    insured = policy.insured_object
+    vehicle = insured.vehicle
+    lines = []
+    if insured.kind == "vehicle":
+        lines.append(viewer.plain("renew-check-vehicle", description=insured.description))
+        if vehicle is not None and vehicle.vin:
+            lines.append(viewer.plain("renew-check-vin", vin=vehicle.vin))
+    else:
+        lines.append(viewer.plain("renew-check-object", description=insured.description))
+    for role in ("driver", "insured"):
+        people = [p for p in policy.insured_persons if p.role == role]
+        if people:
+            lines.append(viewer.plain(f"renew-check-{role}s"))
+            lines += [
+                viewer.plain("renew-check-person", name=p.full_name, birth_date=p.birth_date)
+                if p.birth_date
+                else viewer.plain("renew-check-person-name", name=p.full_name)
+                for p in people
+            ]
+    if insured.kind == "vehicle" and not any(p.role == "driver" for p in policy.insured_persons):
+        lines.append(viewer.plain("renew-check-any-driver"))
+    return "\n".join(lines)
+
+
+def insured_facts(viewer: Viewer, policy: PolicyDetail) -> str:
+    """What strict mode may show of it: the car's make, model and year, how many people."""
+    vehicle = policy.insured_object.vehicle
+    lines = []
+    if vehicle is not None and vehicle.make and vehicle.model:
+        car = f"{vehicle.make} {vehicle.model}" + (f", {vehicle.year}" if vehicle.year else "")
+        lines.append(viewer.plain("renew-check-car-strict", car=car))
+    for role in ("driver", "insured"):
+        count = sum(p.role == role for p in policy.insured_persons)
+        if count:
+            lines.append(viewer.plain(f"renew-check-{role}s-strict", count=count))
+    return "\n".join(lines)
+
+
+async def check_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    viewer = viewer_of(dialog_manager)
+    reading = await owned(
+        dialog_manager,
+        SECTION,
+        viewer.cabinet.policy(viewer.customer_id, _policy_id(dialog_manager), locale=viewer.locale),
+    )
+    strict = is_strict(dialog_manager)
+    describe = insured_facts if strict else insured_lines
+    return {"insured": describe(viewer, reading.value), "strict": strict}
+
+
+@renderer("renewal-insured")
+async def renewal_insured(viewer: Viewer, ref: Ref) -> Page:
+    reading = await viewer.cabinet.policy(
+        viewer.customer_id, ref["policy_id"], locale=viewer.locale
+    )
+    policy = reading.value
+    return Page(
+        policy.title,
+        viewer.text("renew-check-page", title=policy.title, insured=insured_lines(viewer, policy)),
+    )
+
+
+async def on_show_insured(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    await deliver(manager, "renewal-insured", policy_id=_policy_id(manager))
+
+
+async def on_ask_support(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    """«Нужно изменить» → support: the person asks there; «Назад» there brings them back."""
+    await open_section(manager, "feedback")
+
+
+# ----------------------------------------------------------------------------- term and quote
 
 
 async def terms_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -86,6 +176,7 @@ async def on_term(_: CallbackQuery, __: Any, manager: DialogManager, term: str) 
         "starts_on": quote.new_starts_on.isoformat(),
         "ends_on": quote.new_ends_on.isoformat(),
         "valid_until": quote.valid_until.isoformat(),
+        "terms_url": quote.terms_url,
     }
     fresh_keys(manager, "accept")
     await manager.switch_to(PoliciesSG.renew_quote)
@@ -107,7 +198,13 @@ async def quote_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
     }
 
 
+async def consent_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    quote: dict[str, Any] = dialog_manager.dialog_data["quote"]
+    return {"terms_url": quote["terms_url"]}
+
+
 async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager) -> None:
+    """«Согласен, перейти к оплате»: the quote is accepted, the order made."""
     viewer = viewer_of(manager)
     quote: dict[str, Any] = manager.dialog_data["quote"]
     try:
@@ -169,19 +266,43 @@ async def pay_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
 def renewal_windows() -> tuple[Screen, ...]:
     return (
         Screen(
+            T("renew-check"),
+            T("renew-check-strict-note", when="strict"),
+            SwitchTo(T("renew-check-ok"), id="ok", state=PoliciesSG.renew_term),
+            SwitchTo(T("renew-check-change"), id="change", state=PoliciesSG.renew_change),
+            Button(T("renew-check-show"), id="show", on_click=on_show_insured, when="strict"),
+            SwitchTo(T("button-back"), id="back", state=PoliciesSG.detail),
+            state=PoliciesSG.renew_check,
+            getter=check_getter,
+        ),
+        Screen(
+            T("renew-change"),
+            Button(T("renew-change-support"), id="support", on_click=on_ask_support),
+            SwitchTo(T("button-back"), id="back", state=PoliciesSG.renew_check),
+            state=PoliciesSG.renew_change,
+        ),
+        Screen(
             T("renew-choose-term"),
             choices("term", "terms", on_term),
-            SwitchTo(T("button-back"), id="back", state=PoliciesSG.detail),
+            SwitchTo(T("button-back"), id="back", state=PoliciesSG.renew_check),
             state=PoliciesSG.renew_term,
             getter=terms_getter,
         ),
         Screen(
             T("renew-quote", when="full"),
             T("renew-quote-strict", when="strict"),
-            Button(T("renew-confirm"), id="confirm", on_click=on_confirm),
+            SwitchTo(T("renew-confirm"), id="confirm", state=PoliciesSG.renew_terms),
             SwitchTo(T("button-back"), id="back", state=PoliciesSG.renew_term),
             state=PoliciesSG.renew_quote,
             getter=quote_getter,
+        ),
+        Screen(
+            T("renew-consent"),
+            Url(T("renew-consent-terms"), Format("{terms_url}"), id="terms"),
+            Button(T("renew-agree"), id="agree", on_click=on_confirm),
+            SwitchTo(T("button-back"), id="back", state=PoliciesSG.renew_quote),
+            state=PoliciesSG.renew_terms,
+            getter=consent_getter,
         ),
         Screen(
             T("renew-pay"),

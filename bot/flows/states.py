@@ -31,8 +31,12 @@ class LogoutSG(StatesGroup):
 class PoliciesSG(StatesGroup):
     list = State()
     detail = State()
+    pay = State()
+    renew_check = State()
+    renew_change = State()
     renew_term = State()
     renew_quote = State()
+    renew_terms = State()
     renew_pay = State()
 
 

@@ -15,6 +15,8 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from bot.flows.access import cabinet_of, customer_of, owned
 from bot.flows.claims_input import MESSAGE, STATES, UPLOAD
 from bot.flows.keys import fresh_keys
+from bot.flows.policy_payment import PAY_KEY, request_link
+from bot.flows.renewal import begin_renewal
 from bot.flows.states import ClaimsSG, PayoutsSG, PoliciesSG
 from bot.flows.widgets import i18n_of
 from notify.alerts import ACTIONS, AlertAction
@@ -48,9 +50,18 @@ async def on_alert_button(
         )
         await _open(manager, PoliciesSG.detail, policy_id=object_id)
         if policy.value.renewable:
-            fresh_keys(manager, "quote-6", "quote-12")  # as `start_renewal` does
-            await manager.switch_to(PoliciesSG.renew_term)
+            await begin_renewal(manager)
         await _show(manager)
+    elif action == "pay":  # the installment's payment screen, or the card if it was paid
+        await owned(manager, "policies", cabinet.policy(customer_id, object_id, locale=locale))
+        await _open(manager, PoliciesSG.detail, policy_id=object_id)
+        fresh_keys(manager, PAY_KEY)
+        paying = await request_link(callback, manager)  # if not, it said why
+        if paying:
+            await manager.switch_to(PoliciesSG.pay)
+        await _show(manager)
+        if not paying:
+            return
     elif action in ("upload", "reply", "claim"):
         claim = await owned(manager, "claims", cabinet.claim(customer_id, object_id, locale=locale))
         await _open(manager, ClaimsSG.detail, claim_id=object_id)

@@ -54,7 +54,7 @@ alerts-settings =
     Quiet hours: { $quiet }
     Time zone: { $zone }
     News and offers: { $marketing }
-alerts-settings-note = Urgent ones — documents requested, payments — arrive during quiet hours too.
+alerts-settings-note = Urgent ones — documents requested, payment confirmations — arrive during quiet hours too.
 alerts-category-claims = Claims
 alerts-category-certificates = Certificates
 alerts-category-policies = Policies
@@ -86,3 +86,24 @@ alerts-zone-vladivostok = Vladivostok (UTC+10)
 alerts-zone-magadan = Magadan (UTC+11)
 alerts-zone-kamchatka = Kamchatka (UTC+12)
 alert-list-more = … and { $count } more
+
+## A policy's installments: payment received, reminder, overdue
+alert-installment-paid = ✅ <b>Payment received</b>: { NUMBER($amount, minimumFractionDigits: 2) } RUB — installment No. { $installment } of policy No. { $number }. { $next }
+alert-installment-paid-strict = ✅ <b>Payment received</b> — installment No. { $installment } of policy No. { $number }. { $next }
+alert-installment-next = The next installment is due by { $due_on }; we will remind you in good time.
+alert-installment-all-paid = The policy is paid in full.
+alert-payment-due =
+    💳 <b>A payment is due on policy No. { $number }</b>
+    Installment No. { $installment } — { NUMBER($amount, minimumFractionDigits: 2) } RUB — is to be paid by { $due_on } inclusive.
+    You can pay from here: the "Pay" button below.
+alert-payment-due-strict =
+    💳 <b>A payment is due on policy No. { $number }</b>
+    Installment No. { $installment } is to be paid by { $due_on } inclusive. You will see the amount on the payment page.
+    You can pay from here: the "Pay" button below.
+alert-payment-overdue =
+    ❗ <b>A payment on policy No. { $number } is overdue</b>
+    Installment No. { $installment } — { NUMBER($amount, minimumFractionDigits: 2) } RUB — was due by { $due_on }. Please pay it as soon as you can so that your cover does not lapse.
+alert-payment-overdue-strict =
+    ❗ <b>A payment on policy No. { $number } is overdue</b>
+    Installment No. { $installment } was due by { $due_on }. Please pay it as soon as you can so that your cover does not lapse. You will see the amount on the payment page.
+alert-button-pay = 💳 Pay

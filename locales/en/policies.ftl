@@ -46,10 +46,83 @@ renew-quote-strict =
     Term: { $months } months
     New period: { $starts_on } — { $ends_on }
     You will see the amount on the payment page. The offer is valid until { $valid_until }.
-renew-confirm = ✅ Confirm and pay
+renew-confirm = ✅ Confirm
 renew-quote-expired = The offer has expired. Choose the term again and we will recalculate.
 renew-pay =
     <b>Renewal order created</b>
     Pay it by { $expires_at }. Once the payment goes through, we will send "Policy renewed" and the new policy.
 renew-pay-deadlines = The payment deadline is the payment link's; the quote itself holds until { $valid_until }. If the link runs out, choose the term again and we will quote anew.
 renew-pay-button = 💳 Pay
+
+## A policy's installments: the card's line and the payment screen
+policy-due = 💳 To pay: { NUMBER($due_amount, minimumFractionDigits: 2) } RUB by { $due_on } inclusive (installment No. { $due_installment }).
+policy-due-strict = 💳 To pay: installment No. { $due_installment } by { $due_on } inclusive. The amount is on the payment screen.
+policy-overdue = ❗ Payment overdue: { NUMBER($due_amount, minimumFractionDigits: 2) } RUB was due by { $due_on } (installment No. { $due_installment }). Please pay as soon as you can so that your cover does not lapse.
+policy-overdue-strict = ❗ Payment overdue: installment No. { $due_installment } was due by { $due_on }. Please pay as soon as you can so that your cover does not lapse.
+policy-pay = 💳 Pay
+pay-nothing-due = Nothing is to be paid on this policy now — it is all paid.
+pay-title = <b>Payments on policy No. { $number }</b>
+pay-paid = Paid: { NUMBER($paid_amount, minimumFractionDigits: 2) } RUB of { NUMBER($total, minimumFractionDigits: 2) } RUB ({ $paid_count } of { $count } installments).
+pay-paid-strict = Installments paid: { $paid_count } of { $count }.
+pay-due = To pay now: installment No. { $due_installment } — <b>{ NUMBER($due_amount, minimumFractionDigits: 2) } RUB by { $due_on }</b> inclusive.
+pay-due-strict = To pay now: installment No. { $due_installment } — <b>by { $due_on }</b> inclusive. You will see the amount on the payment page.
+pay-overdue = ❗ Installment No. { $due_installment } — <b>{ NUMBER($due_amount, minimumFractionDigits: 2) } RUB</b> — is overdue: it was due by { $due_on }. Please pay as soon as you can.
+pay-overdue-strict = ❗ Installment No. { $due_installment } is overdue: it was due by { $due_on }. Please pay as soon as you can; you will see the amount on the payment page.
+pay-all-paid = ✅ The policy is paid in full. Thank you!
+pay-link = The "Pay" button opens the payment page; the link works until { $expires_at }. Once the payment goes through, we will send "Payment received".
+pay-link-expired = The payment link has expired. Press "🔄 New payment link" and pay with the new one.
+pay-link-missing = To pay, press "🔄 New payment link".
+pay-schedule =
+    <b>Payment schedule</b>
+    { $schedule }
+pay-installment-paid = { $mark } No. { $installment } — { NUMBER($amount, minimumFractionDigits: 2) } RUB, paid on { $paid_on }
+pay-installment-due = { $mark } No. { $installment } — { NUMBER($amount, minimumFractionDigits: 2) } RUB by { $due_on }
+pay-installment-overdue = { $mark } No. { $installment } — { NUMBER($amount, minimumFractionDigits: 2) } RUB, overdue (was due by { $due_on })
+pay-installment-paid-strict = { $mark } No. { $installment } — paid on { $paid_on }
+pay-installment-due-strict = { $mark } No. { $installment } — by { $due_on }
+pay-installment-overdue-strict = { $mark } No. { $installment } — overdue (was due by { $due_on })
+pay-button = 💳 Pay
+pay-new-link = 🔄 New payment link
+pay-new-link-made = Done: the new payment link is on the "Pay" button.
+
+## Renewal: check the data, agree to the terms
+renew-check =
+    <b>Check the policy's data</b>
+    We will renew the policy with this data — is it all correct?
+    { $insured }
+renew-check-strict-note = We do not show names, the plate or the VIN in the chat: open them with "🔎 View the data" — a one-time link.
+renew-check-page =
+    <b>{ $title }</b>
+    The data the policy is renewed with:
+    { $insured }
+renew-check-vehicle = 🚗 Car: { $description }
+renew-check-vin = VIN: { $vin }
+renew-check-object = 📍 Insured: { $description }
+renew-check-drivers = 👤 Drivers admitted:
+renew-check-insureds = 👤 Insured persons:
+renew-check-person = • { $name }, { $birth_date }
+renew-check-person-name = • { $name }
+renew-check-any-driver = 👤 Drivers admitted: any driver
+renew-check-car-strict = 🚗 Car: { $car }
+renew-check-drivers-strict = 👤 Drivers admitted: { $count ->
+        [one] { $count } person
+       *[other] { $count } people
+    }
+renew-check-insureds-strict = 👤 Insured: { $count ->
+        [one] { $count } person
+       *[other] { $count } people
+    }
+renew-check-ok = ✅ All correct
+renew-check-change = ✏️ Something to change
+renew-check-show = 🔎 View the data
+renew-change =
+    <b>How to change the policy's data</b>
+    Drivers, the car, its plate or the insured persons are changed by a specialist. Write to support what needs correcting — we will answer here, in this chat, within 48 hours.
+    Once the data is updated, renew the policy: the "🔄 Renew" button on the policy card.
+renew-change-support = 💬 Ask support
+renew-consent =
+    <b>Agreeing to the terms</b>
+    The policy is renewed under the insurer's terms ("Terms of insurance") — open them with "📄 Terms of insurance".
+    By pressing "I agree, go to payment" you confirm that you have read the terms and agree to them.
+renew-consent-terms = 📄 Terms of insurance
+renew-agree = ✅ I agree, go to payment

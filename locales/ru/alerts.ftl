@@ -55,7 +55,7 @@ alerts-settings =
     Тихие часы: { $quiet }
     Часовой пояс: { $zone }
     Новости и предложения: { $marketing }
-alerts-settings-note = Срочное — запрос документов и оплата — приходит и в тихие часы.
+alerts-settings-note = Срочное — запрос документов и подтверждение оплаты — приходит и в тихие часы.
 alerts-category-claims = Обращения
 alerts-category-certificates = Справки
 alerts-category-policies = Полисы
@@ -87,3 +87,24 @@ alerts-zone-vladivostok = Владивосток (UTC+10)
 alerts-zone-magadan = Магадан (UTC+11)
 alerts-zone-kamchatka = Камчатка (UTC+12)
 alert-list-more = … и ещё { $count }
+
+## Взносы по полису: оплата получена, напоминание, просрочка
+alert-installment-paid = ✅ <b>Оплата получена</b>: { NUMBER($amount, minimumFractionDigits: 2) } ₽ — взнос № { $installment } по полису № { $number }. { $next }
+alert-installment-paid-strict = ✅ <b>Оплата получена</b> — взнос № { $installment } по полису № { $number }. { $next }
+alert-installment-next = Следующий взнос — до { $due_on }, мы напомним о нём заранее.
+alert-installment-all-paid = Полис оплачен полностью.
+alert-payment-due =
+    💳 <b>Напоминаем об оплате по полису № { $number }</b>
+    Взнос № { $installment } — { NUMBER($amount, minimumFractionDigits: 2) } ₽ — нужно оплатить до { $due_on } включительно.
+    Оплатить можно отсюда: кнопка «Оплатить» ниже.
+alert-payment-due-strict =
+    💳 <b>Напоминаем об оплате по полису № { $number }</b>
+    Взнос № { $installment } нужно оплатить до { $due_on } включительно. Сумму вы увидите на странице оплаты.
+    Оплатить можно отсюда: кнопка «Оплатить» ниже.
+alert-payment-overdue =
+    ❗ <b>Взнос по полису № { $number } просрочен</b>
+    Взнос № { $installment } — { NUMBER($amount, minimumFractionDigits: 2) } ₽ — нужно было оплатить до { $due_on }. Оплатите его как можно скорее, чтобы защита по полису не прервалась.
+alert-payment-overdue-strict =
+    ❗ <b>Взнос по полису № { $number } просрочен</b>
+    Взнос № { $installment } нужно было оплатить до { $due_on }. Оплатите его как можно скорее, чтобы защита по полису не прервалась. Сумму вы увидите на странице оплаты.
+alert-button-pay = 💳 Оплатить

@@ -46,10 +46,85 @@ renew-quote-strict =
     Срок: { $months } мес.
     Новый период: { $starts_on } — { $ends_on }
     Сумму вы увидите на странице оплаты. Предложение действует до { $valid_until }.
-renew-confirm = ✅ Подтвердить и оплатить
+renew-confirm = ✅ Подтвердить
 renew-quote-expired = Предложение устарело. Выберите срок ещё раз — мы пересчитаем.
 renew-pay =
     <b>Заказ на продление создан</b>
     Оплатите его до { $expires_at }. Когда оплата пройдёт, мы пришлём сообщение «Полис продлён» и новый полис.
 renew-pay-deadlines = Срок оплаты — это срок ссылки на оплату; сам расчёт действует до { $valid_until }. Не успели оплатить по ссылке — выберите срок заново, и мы пересчитаем.
 renew-pay-button = 💳 Оплатить
+
+## A policy's installments: the card's line and the payment screen
+policy-due = 💳 К оплате: { NUMBER($due_amount, minimumFractionDigits: 2) } ₽ до { $due_on } включительно (взнос № { $due_installment }).
+policy-due-strict = 💳 К оплате: взнос № { $due_installment } до { $due_on } включительно. Сумма — на экране оплаты.
+policy-overdue = ❗ Платёж просрочен: { NUMBER($due_amount, minimumFractionDigits: 2) } ₽ нужно было оплатить до { $due_on } (взнос № { $due_installment }). Оплатите как можно скорее, чтобы защита по полису не прервалась.
+policy-overdue-strict = ❗ Платёж просрочен: взнос № { $due_installment } нужно было оплатить до { $due_on }. Оплатите как можно скорее, чтобы защита по полису не прервалась.
+policy-pay = 💳 Оплатить
+pay-nothing-due = По этому полису сейчас ничего не нужно платить — всё оплачено.
+pay-title = <b>Оплата по полису № { $number }</b>
+pay-paid = Оплачено: { NUMBER($paid_amount, minimumFractionDigits: 2) } ₽ из { NUMBER($total, minimumFractionDigits: 2) } ₽ (взносов: { $paid_count } из { $count }).
+pay-paid-strict = Оплачено взносов: { $paid_count } из { $count }.
+pay-due = Сейчас к оплате: взнос № { $due_installment } — <b>{ NUMBER($due_amount, minimumFractionDigits: 2) } ₽ до { $due_on }</b> включительно.
+pay-due-strict = Сейчас к оплате: взнос № { $due_installment } — <b>до { $due_on }</b> включительно. Сумму вы увидите на странице оплаты.
+pay-overdue = ❗ Взнос № { $due_installment } — <b>{ NUMBER($due_amount, minimumFractionDigits: 2) } ₽</b> — просрочен: его нужно было оплатить до { $due_on }. Оплатите как можно скорее.
+pay-overdue-strict = ❗ Взнос № { $due_installment } просрочен: его нужно было оплатить до { $due_on }. Оплатите как можно скорее; сумму вы увидите на странице оплаты.
+pay-all-paid = ✅ Полис оплачен полностью. Спасибо!
+pay-link = Кнопка «Оплатить» откроет страницу оплаты; ссылка действует до { $expires_at }. Когда оплата пройдёт, мы пришлём сообщение «Оплата получена».
+pay-link-expired = Ссылка на оплату устарела. Нажмите «🔄 Новая ссылка на оплату» — и оплатите по новой.
+pay-link-missing = Чтобы оплатить, нажмите «🔄 Новая ссылка на оплату».
+pay-schedule =
+    <b>График платежей</b>
+    { $schedule }
+pay-installment-paid = { $mark } № { $installment } — { NUMBER($amount, minimumFractionDigits: 2) } ₽, оплачен { $paid_on }
+pay-installment-due = { $mark } № { $installment } — { NUMBER($amount, minimumFractionDigits: 2) } ₽ до { $due_on }
+pay-installment-overdue = { $mark } № { $installment } — { NUMBER($amount, minimumFractionDigits: 2) } ₽, просрочен (срок был до { $due_on })
+pay-installment-paid-strict = { $mark } № { $installment } — оплачен { $paid_on }
+pay-installment-due-strict = { $mark } № { $installment } — до { $due_on }
+pay-installment-overdue-strict = { $mark } № { $installment } — просрочен (срок был до { $due_on })
+pay-button = 💳 Оплатить
+pay-new-link = 🔄 Новая ссылка на оплату
+pay-new-link-made = Готово: новая ссылка на оплату — на кнопке «Оплатить».
+
+## Renewal: check the data, agree to the terms
+renew-check =
+    <b>Проверьте данные полиса</b>
+    Продлим полис с этими данными — всё ли верно?
+    { $insured }
+renew-check-strict-note = Имена, госномер и VIN мы не показываем в чате: откройте их по кнопке «🔎 Посмотреть данные» — ссылка одноразовая.
+renew-check-page =
+    <b>{ $title }</b>
+    Данные, с которыми продлевается полис:
+    { $insured }
+renew-check-vehicle = 🚗 Автомобиль: { $description }
+renew-check-vin = VIN: { $vin }
+renew-check-object = 📍 Объект страхования: { $description }
+renew-check-drivers = 👤 Допущены к управлению:
+renew-check-insureds = 👤 Застрахованные:
+renew-check-person = • { $name }, { $birth_date }
+renew-check-person-name = • { $name }
+renew-check-any-driver = 👤 Допущены к управлению: любые водители
+renew-check-car-strict = 🚗 Автомобиль: { $car }
+renew-check-drivers-strict = 👤 Допущено к управлению: { $count ->
+        [one] { $count } человек
+        [few] { $count } человека
+       *[other] { $count } человек
+    }
+renew-check-insureds-strict = 👤 Застраховано: { $count ->
+        [one] { $count } человек
+        [few] { $count } человека
+       *[other] { $count } человек
+    }
+renew-check-ok = ✅ Всё верно
+renew-check-change = ✏️ Нужно изменить
+renew-check-show = 🔎 Посмотреть данные
+renew-change =
+    <b>Как изменить данные полиса</b>
+    Водителей, автомобиль, госномер или застрахованных меняет специалист. Напишите в поддержку, что нужно исправить, — ответим здесь, в этом чате, в течение 48 часов.
+    Когда данные обновят, продлите полис: кнопка «🔄 Продлить» в карточке полиса.
+renew-change-support = 💬 Задать вопрос в поддержку
+renew-consent =
+    <b>Согласие с условиями</b>
+    Полис продлевается на условиях «Правил страхования» — откройте их кнопкой «📄 Правила страхования».
+    Нажимая «Согласен, перейти к оплате», вы подтверждаете, что прочитали правила и согласны с ними.
+renew-consent-terms = 📄 Правила страхования
+renew-agree = ✅ Согласен, перейти к оплате

@@ -318,7 +318,22 @@ async def list_policies(request: web.Request) -> web.StreamResponse:
 
 
 async def get_policy(request: web.Request) -> web.StreamResponse:
-    return _json(_policy(request, _customer(request)).detail())
+    today = state_of(request).cabinet.today()
+    return _json(_policy(request, _customer(request)).detail(today))
+
+
+async def get_payment_schedule(request: web.Request) -> web.StreamResponse:
+    today = state_of(request).cabinet.today()
+    return _json(_policy(request, _customer(request)).render_schedule(today))
+
+
+@keyed(_json_body)
+async def create_installment_payment(request: web.Request, body: Any) -> web.Response:
+    customer = _customer(request)
+    policy = _policy(request, customer)
+    _validate(request, body)
+    payment = state_of(request).cabinet.payment_link(customer, policy, body["installment"])
+    return _json(payment.render(), 201)
 
 
 async def get_policy_document(request: web.Request) -> web.StreamResponse:
@@ -559,6 +574,8 @@ HANDLERS: dict[str, Handler] = {
     "getRenewalOptions": get_renewal_options,
     "createRenewalQuote": create_renewal_quote,
     "acceptRenewalQuote": accept_renewal_quote,
+    "getPaymentSchedule": get_payment_schedule,
+    "createInstallmentPayment": create_installment_payment,
     "listClaims": list_claims,
     "getClaim": get_claim,
     "createClaimMessage": create_claim_message,

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import structlog
 
@@ -33,6 +34,8 @@ from sandbox.cabinet.model import (
     Customer,
     Feedback,
     HistoryEntry,
+    Installment,
+    InstallmentPayment,
     Payout,
     Policy,
     RenewalOrder,
@@ -55,6 +58,10 @@ REGISTRATION_WORKING_DAYS = 1
 HANDLER_NAMES = ("Анна С.", "Игорь П.", "Мария К.", "Олег Д.")
 PAYMENT_LINK_VALIDITY = dt.timedelta(hours=1)
 EXPIRING_DAYS = (30, 7, 1)
+#: The insurer's day: an installment is overdue once its `due_on` has passed in Moscow.
+INSURER_ZONE = ZoneInfo("Europe/Moscow")
+#: How far ahead (days) the operator may set an installment's reminder, and back its overdue.
+DUE_DAYS_MAX = 60
 
 CERTIFICATE_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "accepted": ("preparing", "rejected"),
@@ -110,6 +117,10 @@ class Cabinet:
     def now(self) -> dt.datetime:
         return self.clock().astimezone(dt.UTC).replace(microsecond=0)
 
+    def today(self) -> dt.date:
+        """The insurer's calendar day (what makes an installment overdue)."""
+        return self.now().astimezone(INSURER_ZONE).date()
+
     # ------------------------------------------------------------------------- customers
 
     def customer(self, customer_id: str) -> Customer:
@@ -162,6 +173,7 @@ class Cabinet:
             new_starts_on=starts_on,
             new_ends_on=term_end(starts_on, term_months),
             valid_until=self.now() + QUOTE_VALIDITY,
+            terms_url=f"{self.public_url}/terms/{policy.product}",
         )
         customer.quotes[quote.id] = quote
         log.info("renewal_quoted", customer_id=customer.id, quote_id=quote.id)
@@ -202,8 +214,122 @@ class Cabinet:
             Text("Заказ на продление не найден.", "Renewal order not found."),
         )
 
-    def pay(self, order_id: str) -> list[JSON]:
-        """The payment system reports success: the policy is renewed for the quoted term."""
+    def installment_payment(self, payment_id: str) -> tuple[Customer, InstallmentPayment]:
+        return self._find(
+            lambda c: c.installment_payments,
+            payment_id,
+            Text("Платёж не найден.", "Payment not found."),
+        )
+
+    def payment_link(self, customer: Customer, policy: Policy, number: int) -> InstallmentPayment:
+        """A link to pay installment `number`, the policy's next unpaid one."""
+        installment = next((i for i in policy.schedule if i.number == number), None)
+        if installment is None:
+            detail = Text("У полиса нет такого взноса.", "The policy has no such installment.")
+            raise ProblemError(
+                "validation_failed", detail, [FieldError(detail, pointer="/installment")]
+            )
+        if installment.paid_on is not None:
+            raise ProblemError(
+                "installment_paid",
+                Text(
+                    "Взнос № {n} по полису {p} уже оплачен.",
+                    "Installment {n} of policy {p} is already paid.",
+                ).format(n=number, p=policy.number),
+            )
+        if installment is not policy.next_due:
+            raise ProblemError(
+                "installment_not_due",
+                Text(
+                    "Сначала нужно оплатить предыдущий взнос.",
+                    "An earlier installment is to be paid first.",
+                ),
+            )
+        payment_id = new_id("ipm")
+        payment = InstallmentPayment(
+            id=payment_id,
+            customer_id=customer.id,
+            policy_id=policy.id,
+            installment=installment,
+            payment_url=f"{self.public_url}/pay/{payment_id}",
+            expires_at=self.now() + PAYMENT_LINK_VALIDITY,
+        )
+        customer.installment_payments[payment.id] = payment
+        log.info("installment_link_made", customer_id=customer.id, payment_id=payment.id)
+        return payment
+
+    def payable(self, payment_id: str) -> tuple[Customer, RenewalOrder | InstallmentPayment]:
+        """What a payment link pays: a renewal order or an installment."""
+        if payment_id.startswith("ipm_"):
+            return self.installment_payment(payment_id)
+        return self.renewal_order(payment_id)
+
+    def pay(self, payment_id: str) -> list[JSON]:
+        """The payment system reports success: a renewal order or an installment is paid."""
+        if payment_id.startswith("ipm_"):
+            return self._pay_installment(payment_id)
+        return self._pay_renewal(payment_id)
+
+    def _pay_installment(self, payment_id: str) -> list[JSON]:
+        customer, payment = self.installment_payment(payment_id)
+        installment = payment.installment
+        if payment.status == "paid" or installment.paid_on is not None:
+            raise _conflict(Text("Взнос уже оплачен.", "The installment is already paid."))
+        if self.now() > payment.expires_at:
+            raise _conflict(Text("Ссылка на оплату устарела.", "The payment link has expired."))
+        policy = customer.policies[payment.policy_id]
+        payment.status, payment.paid_at = "paid", self.now()
+        installment.paid_on = self.today()
+        if policy.status == "pending_payment":
+            policy.status = "active"
+        log.info("installment_paid", customer_id=customer.id, payment_id=payment.id)
+        data: JSON = {
+            "order_id": payment.id,
+            "policy_id": policy.id,
+            "amount": money(installment.amount),
+            "installment": installment.number,
+            "number": policy.number,
+        }
+        if policy.next_due is not None:
+            data["next_due_on"] = policy.next_due.due_on.isoformat()
+        return [self._emit("payment.succeeded", customer, data)]
+
+    def expire_payment_link(self, payment_id: str) -> InstallmentPayment:
+        _, payment = self.installment_payment(payment_id)
+        payment.expires_at = min(payment.expires_at, self.now() - dt.timedelta(seconds=1))
+        return payment
+
+    def remind_payment(
+        self, policy_id: str, days_left: int | None = None, overdue_days: int | None = None
+    ) -> list[JSON]:
+        """The next unpaid installment is due in `days_left` days, or `overdue_days` late:
+        what sends `payment.due`."""
+        customer, policy = self._find(
+            lambda c: c.policies, policy_id, Text("Полис не найден.", "Policy not found.")
+        )
+        installment = policy.next_due
+        if installment is None:
+            raise _conflict(Text("Полис оплачен полностью.", "The policy is paid in full."))
+        today = self.today()
+        if overdue_days is not None:
+            installment.due_on = today - dt.timedelta(days=overdue_days)
+        else:
+            installment.due_on = today + dt.timedelta(days=days_left or 0)
+        status = installment.status(today)
+        data: JSON = {
+            "policy_id": policy.id,
+            "number": policy.number,
+            "installment": installment.number,
+            "amount": money(installment.amount),
+            "due_on": installment.due_on.isoformat(),
+            "status": status,
+        }
+        if status == "due":
+            data["days_left"] = (installment.due_on - today).days
+        return [self._emit("payment.due", customer, data)]
+
+    def _pay_renewal(self, order_id: str) -> list[JSON]:
+        """The policy is renewed for the quoted term."""
         customer, order = self.renewal_order(order_id)
         if order.status == "paid":
             raise _conflict(Text("Заказ уже оплачен.", "The order is already paid."))
@@ -214,6 +340,8 @@ class Cabinet:
         order.status, order.paid_at = "paid", self.now()
         policy.starts_on, policy.ends_on = quote.new_starts_on, quote.new_ends_on
         policy.premium, policy.status, policy.renewable = quote.premium, "active", False
+        # The renewed term is paid in one go, today.
+        policy.installments = [Installment(1, quote.premium, quote.new_starts_on, self.today())]
         log.info("renewal_paid", customer_id=customer.id, order_id=order.id)
         return [
             self._emit(

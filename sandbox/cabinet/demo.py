@@ -3,7 +3,9 @@
 Everything is drawn from a `random.Random` seeded with the customer id, with dates relative
 to today (UTC), so a portfolio can be rebuilt at any time from the id alone. Each customer
 has OSAGO (expiring within 30 days, renewable for 6 or 12 months), KASKO (not renewable
-online, with a deductible) and DMS (renewable for 12 months); five to seven claims in several
+online, with a deductible, its premium in two installments: the first paid, the second due
+within two weeks) and DMS (renewable for 12 months); the motor policies name the holder and
+one more driver; five to seven claims in several
 statuses with consistent histories; sent payouts for the paid and closed claims (one this
 calendar year, one the year before); two certificate orders (one ready, one preparing).
 
@@ -34,6 +36,7 @@ from sandbox.cabinet.model import (
     Coverage,
     Customer,
     HistoryEntry,
+    Installment,
     Payout,
     Person,
     Policy,
@@ -111,11 +114,15 @@ _ACCIDENT_DOCUMENTS = (
 
 
 class _Draw:
-    """The seeded random source, with the few shapes of values a portfolio needs."""
+    """The seeded random source, with the few shapes of values a portfolio needs.
+
+    `later` draws what was added to the portfolios later (drivers, installments) from a source
+    of its own, so that everything drawn before stays what it was for every customer."""
 
     def __init__(self, customer_id: str) -> None:
         self.customer_id = customer_id
         self.rng = random.Random(f"sandbox-cabinet:{customer_id}")  # noqa: S311 - demo data
+        self.later = random.Random(f"sandbox-cabinet:{customer_id}:2")  # noqa: S311
 
     def id(self, prefix: str, role: str) -> str:
         if self.customer_id == EXAMPLE_CUSTOMER_ID and f"{prefix}:{role}" in _EXAMPLE_IDS:
@@ -143,11 +150,30 @@ class _Draw:
         return dt.datetime.combine(day, time, dt.UTC)
 
 
-def _person(draw: _Draw, today: dt.date) -> Person:
-    last, first, middle = draw.rng.choice(draw.rng.choice((_MEN, _WOMEN)))
-    birth = today.replace(year=today.year - draw.rng.randint(24, 62), day=1)
-    birth += dt.timedelta(days=draw.rng.randint(0, 27))
+def _person(draw: _Draw, today: dt.date, rng: random.Random | None = None) -> Person:
+    rng = rng or draw.rng
+    last, first, middle = rng.choice(rng.choice((_MEN, _WOMEN)))
+    birth = today.replace(year=today.year - rng.randint(24, 62), day=1)
+    birth += dt.timedelta(days=rng.randint(0, 27))
     return Person(last, first, middle, birth)
+
+
+def _drivers(draw: _Draw, today: dt.date, holder: Person) -> list[Person]:
+    """The holder and one more driver (another invented person)."""
+    other = _person(draw, today, draw.later)
+    while other.last_name == holder.last_name:
+        other = _person(draw, today, draw.later)
+    return [holder, other]
+
+
+def _in_two_parts(draw: _Draw, today: dt.date, policy: Policy) -> list[Installment]:
+    """Half on the first day (paid two days before it), the rest due within two weeks."""
+    first = (policy.premium / 2).quantize(Decimal("0.01"))
+    second_due = min(today + dt.timedelta(days=draw.later.randint(5, 12)), policy.ends_on)
+    return [
+        Installment(1, first, policy.starts_on, policy.starts_on - dt.timedelta(days=2)),
+        Installment(2, policy.premium - first, second_due),
+    ]
 
 
 def _vehicle(draw: _Draw, today: dt.date) -> Vehicle:
@@ -468,6 +494,10 @@ def portfolio(customer_id: str, now: dt.datetime) -> Customer:
     recipient = f"•••• {draw.digits(4)}"
     claims, payouts = _claims(draw, today, policies, recipient)
     orders = _certificate_orders(draw, now)
+    drivers = _drivers(draw, today, holder)
+    policies["osago"].drivers = drivers
+    policies["kasko"].drivers = drivers
+    policies["kasko"].installments = _in_two_parts(draw, today, policies["kasko"])
     return Customer(
         id=customer_id,
         holder=holder,

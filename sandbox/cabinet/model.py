@@ -121,6 +121,32 @@ CURRENT_POLICY_STATUSES = ("active", "expiring", "pending_payment")
 
 
 @dataclass
+class Installment:
+    """One part of a policy's premium (`getPaymentSchedule`): due by `due_on`, paid or not."""
+
+    number: int
+    amount: Decimal
+    due_on: dt.date
+    paid_on: dt.date | None = None
+
+    def status(self, today: dt.date) -> str:
+        if self.paid_on is not None:
+            return "paid"
+        return "overdue" if self.due_on < today else "due"
+
+    def render(self, today: dt.date) -> JSON:
+        rendered: JSON = {
+            "number": self.number,
+            "amount": money(self.amount),
+            "due_on": self.due_on.isoformat(),
+            "status": self.status(today),
+        }
+        if self.paid_on is not None:
+            rendered["paid_on"] = self.paid_on.isoformat()
+        return rendered
+
+
+@dataclass
 class Policy:
     id: str
     number: str
@@ -138,6 +164,32 @@ class Policy:
     #: Term (months) → indicative premium; the terms offered for renewal.
     renewal_premiums: dict[int, Decimal]
     deductible: Decimal | None = None
+    #: Who may drive the insured vehicle (ОСАГО, КАСКО); the insured of a ДМС is `person`.
+    drivers: list[Person] = field(default_factory=list)
+    #: The premium in parts; empty: paid in one go on `starts_on` (or due, `pending_payment`).
+    installments: list[Installment] = field(default_factory=list)
+
+    @property
+    def schedule(self) -> list[Installment]:
+        """The installments; a policy paid in one go has one."""
+        if not self.installments:
+            paid_on = None if self.status == "pending_payment" else self.starts_on
+            self.installments = [Installment(1, self.premium, self.starts_on, paid_on)]
+        return self.installments
+
+    @property
+    def next_due(self) -> Installment | None:
+        """The earliest unpaid installment: what `createInstallmentPayment` takes."""
+        return next((i for i in self.schedule if i.paid_on is None), None)
+
+    def render_schedule(self, today: dt.date) -> JSON:
+        rendered: JSON = {
+            "policy_id": self.id,
+            "installments": [i.render(today) for i in self.schedule],
+        }
+        if self.next_due is not None:
+            rendered["next_due"] = self.next_due.number
+        return rendered
 
     @property
     def object_description(self) -> str:
@@ -163,7 +215,16 @@ class Policy:
     def claim_kinds(self) -> tuple[ClaimKind, ...]:
         return kinds_for(self.product, self.status)
 
-    def detail(self) -> JSON:
+    def insured_persons(self) -> list[JSON]:
+        people = [("driver", p) for p in self.drivers]
+        if self.person and not self.vehicle:
+            people.insert(0, ("insured", self.person))
+        return [
+            {"role": role, "full_name": p.full_name, "birth_date": p.birth_date.isoformat()}
+            for role, p in people
+        ]
+
+    def detail(self, today: dt.date) -> JSON:
         insured: JSON = {
             "kind": "vehicle" if self.vehicle else "person",
             "description": self.object_description,
@@ -182,8 +243,19 @@ class Policy:
             ],
             "insurer_contacts": self.contacts.render(),
         }
+        persons = self.insured_persons()
+        if persons:
+            rendered["insured_persons"] = persons
         if self.deductible is not None:
             rendered["deductible"] = money(self.deductible)
+        due = self.next_due
+        if due is not None:
+            rendered["next_payment"] = {
+                "installment": due.number,
+                "amount": money(due.amount),
+                "due_on": due.due_on.isoformat(),
+                "status": due.status(today),
+            }
         return rendered
 
 
@@ -196,10 +268,12 @@ class RenewalQuote:
     new_starts_on: dt.date
     new_ends_on: dt.date
     valid_until: dt.datetime
+    terms_url: str
     order_id: str | None = None
 
     def render(self) -> JSON:
         return {
+            "terms_url": self.terms_url,
             "quote_id": self.id,
             "policy_id": self.policy_id,
             "term_months": self.term_months,
@@ -224,6 +298,32 @@ class RenewalOrder:
         """The answer of acceptRenewalQuote (the contract only knows `awaiting_payment`)."""
         return {
             "order_id": self.id,
+            "payment_url": self.payment_url,
+            "status": "awaiting_payment",
+            "expires_at": instant(self.expires_at),
+        }
+
+
+@dataclass
+class InstallmentPayment:
+    """A payment link for one installment (`createInstallmentPayment`)."""
+
+    id: str
+    customer_id: str
+    policy_id: str
+    installment: Installment
+    payment_url: str
+    expires_at: dt.datetime
+    status: str = "awaiting_payment"
+    paid_at: dt.datetime | None = None
+
+    def render(self) -> JSON:
+        return {
+            "payment_id": self.id,
+            "policy_id": self.policy_id,
+            "installment": self.installment.number,
+            "amount": money(self.installment.amount),
+            "due_on": self.installment.due_on.isoformat(),
             "payment_url": self.payment_url,
             "status": "awaiting_payment",
             "expires_at": instant(self.expires_at),
@@ -547,4 +647,5 @@ class Customer:
     certificate_orders: dict[str, CertificateOrder]
     quotes: dict[str, RenewalQuote] = field(default_factory=dict)
     renewal_orders: dict[str, RenewalOrder] = field(default_factory=dict)
+    installment_payments: dict[str, InstallmentPayment] = field(default_factory=dict)
     feedback: list[Feedback] = field(default_factory=list)

@@ -17,13 +17,21 @@ JSON API (each action also accepts an HTML form post and then redirects, 303, to
   a sent payout did not reach the customer; fires `payout.failed`.
 * `POST /operator/policies/{policy_id}/expiring` `{"days_left": 30|7|1}` — fires
   `policy.expiring`.
+* `POST /operator/policies/{policy_id}/payment-due` `{"days_left": 0..60}` or
+  `{"overdue_days": 1..60}` — the policy's next unpaid installment is due in that many days
+  (a reminder) or is that many days late (overdue); fires `payment.due`.
 * `POST /operator/renewal-orders/{order_id}/pay` — as the payment page: fires
   `payment.succeeded` then `policy.renewed`.
+* `POST /operator/payments/{payment_id}/pay` — as the payment page, for any payment link (a
+  renewal order or an installment's `ipm_…`): an installment is marked paid and fires
+  `payment.succeeded` with `installment`.
+* `POST /operator/payments/{payment_id}/expire` — an installment's payment link expires now.
 * `POST /operator/renewal-quotes/{quote_id}/expire` — the quote's `valid_until` passes now.
 * `GET /operator/events`, `GET /operator/stats`, `GET|PUT /operator/switches` (a form posts
   to `POST /operator/switches`).
 
-Pages: `GET /operator`, and `GET|POST /pay/{order_id}` for the customer.
+Pages: `GET /operator`; for the customer `GET|POST /pay/{order_id}` (a renewal order or an
+installment) and `GET /terms/{product}` (the product's terms a renewal quote links to).
 
 Objects are found among the customers materialised in this process (the bot's calls
 materialise them).
@@ -38,10 +46,16 @@ from typing import Any
 from aiohttp import web
 from jsonschema import Draft202012Validator
 
-from sandbox.cabinet.cabinet import EXPIRING_DAYS
+from sandbox.cabinet.cabinet import DUE_DAYS_MAX, EXPIRING_DAYS
 from sandbox.cabinet.files import read_json
-from sandbox.cabinet.model import CLAIM_TRANSITIONS, JSON
-from sandbox.cabinet.pages import message_page, operator_page, pay_page
+from sandbox.cabinet.model import (
+    CLAIM_TRANSITIONS,
+    JSON,
+    PRODUCT_TITLES,
+    InstallmentPayment,
+    RenewalOrder,
+)
+from sandbox.cabinet.pages import message_page, operator_page, pay_page, terms_page
 from sandbox.cabinet.problems import ProblemError
 from sandbox.cabinet.schema import body_errors, standalone_validator
 from sandbox.cabinet.state import state_of
@@ -90,6 +104,17 @@ _EXPIRING = standalone_validator(
         "properties": {"days_left": {"enum": list(EXPIRING_DAYS)}},
     }
 )
+_PAYMENT_DUE = standalone_validator(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "oneOf": [{"required": ["days_left"]}, {"required": ["overdue_days"]}],
+        "properties": {
+            "days_left": {"type": "integer", "minimum": 0, "maximum": DUE_DAYS_MAX},
+            "overdue_days": {"type": "integer", "minimum": 1, "maximum": DUE_DAYS_MAX},
+        },
+    }
+)
 _PAYOUT_FAIL = standalone_validator(
     {
         "type": "object",
@@ -118,7 +143,7 @@ def _form_fields(form: Mapping[str, Any]) -> JSON:
     """An HTML form's strings in the JSON API's types (empty fields are absent)."""
     fields: JSON = {k: v for k, v in form.items() if isinstance(v, str) and v.strip()}
     try:
-        for name in ("days_left", "latency_ms", "fail_next", "lose_next"):
+        for name in ("days_left", "overdue_days", "latency_ms", "fail_next", "lose_next"):
             if name in fields:
                 fields[name] = int(fields[name])
         if "error_rate" in fields:
@@ -227,13 +252,46 @@ async def make_policy_expiring(request: web.Request) -> web.StreamResponse:
     return await _act(request, _EXPIRING, perform)
 
 
+async def remind_payment(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+
+    def perform(fields: JSON) -> JSON:
+        events = cabinet.remind_payment(
+            request.match_info["policy_id"], fields.get("days_left"), fields.get("overdue_days")
+        )
+        return {"events": events}
+
+    return await _act(request, _PAYMENT_DUE, perform)
+
+
 async def pay_renewal_order(request: web.Request) -> web.StreamResponse:
     cabinet = state_of(request).cabinet
 
     def perform(_: JSON) -> JSON:
         order_id = request.match_info["order_id"]
+        cabinet.renewal_order(order_id)  # a renewal order, not any payment
         events = cabinet.pay(order_id)
         return {"order_id": order_id, "status": "paid", "events": events}
+
+    return await _act(request, _NOTHING, perform)
+
+
+async def pay_payment(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+
+    def perform(_: JSON) -> JSON:
+        payment_id = request.match_info["payment_id"]
+        events = cabinet.pay(payment_id)
+        return {"payment_id": payment_id, "status": "paid", "events": events}
+
+    return await _act(request, _NOTHING, perform)
+
+
+async def expire_payment_link(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+
+    def perform(_: JSON) -> JSON:
+        return {"payment": cabinet.expire_payment_link(request.match_info["payment_id"]).render()}
 
     return await _act(request, _NOTHING, perform)
 
@@ -284,14 +342,25 @@ async def console(request: web.Request) -> web.StreamResponse:
 async def show_payment(request: web.Request) -> web.StreamResponse:
     cabinet = state_of(request).cabinet
     try:
-        customer, order = cabinet.renewal_order(request.match_info["order_id"])
+        customer, payment = cabinet.payable(request.match_info["order_id"])
     except ProblemError:
         return message_page(
             "Ссылка не найдена", "Такой ссылки на оплату нет. Вернитесь в Telegram.", status=404
         )
-    expired = order.status == "awaiting_payment" and cabinet.now() > order.expires_at
-    action = _url(request)("pay", order_id=order.id)
-    return pay_page(order, customer.policies[order.quote.policy_id], action, expired)
+    expired = payment.status == "awaiting_payment" and cabinet.now() > payment.expires_at
+    action = _url(request)("pay", order_id=payment.id)
+    return pay_page(payment, customer.policies[payment_policy_id(payment)], action, expired)
+
+
+def payment_policy_id(payment: RenewalOrder | InstallmentPayment) -> str:
+    return payment.quote.policy_id if isinstance(payment, RenewalOrder) else payment.policy_id
+
+
+async def show_terms(request: web.Request) -> web.StreamResponse:
+    product = request.match_info["product"]
+    if product not in PRODUCT_TITLES:
+        return message_page("Не найдено", "Таких правил страхования нет.", status=404)
+    return terms_page(PRODUCT_TITLES[product].ru)
 
 
 async def submit_payment(request: web.Request) -> web.StreamResponse:
@@ -322,7 +391,18 @@ def add_routes(app: web.Application) -> None:
         name="operator-policy-expiring",
     )
     router.add_post(
+        "/operator/policies/{policy_id}/payment-due",
+        remind_payment,
+        name="operator-policy-payment-due",
+    )
+    router.add_post(
         "/operator/renewal-orders/{order_id}/pay", pay_renewal_order, name="operator-renewal-pay"
+    )
+    router.add_post("/operator/payments/{payment_id}/pay", pay_payment, name="operator-payment-pay")
+    router.add_post(
+        "/operator/payments/{payment_id}/expire",
+        expire_payment_link,
+        name="operator-payment-expire",
     )
     router.add_post(
         "/operator/renewal-quotes/{quote_id}/expire", expire_quote, name="operator-quote-expire"
@@ -336,3 +416,4 @@ def add_routes(app: web.Application) -> None:
     pay = router.add_resource("/pay/{order_id}", name="pay")
     pay.add_route("GET", show_payment)
     pay.add_route("POST", submit_payment)
+    router.add_get("/terms/{product}", show_terms, name="terms")

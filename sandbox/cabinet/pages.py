@@ -19,6 +19,7 @@ from sandbox.cabinet.events import Delivery
 from sandbox.cabinet.model import (
     CLAIM_TRANSITIONS,
     Customer,
+    InstallmentPayment,
     Policy,
     RenewalOrder,
     instant,
@@ -136,11 +137,64 @@ def _policies(customer: Customer, url: UrlFor) -> str:
                 _select("days_left", [(str(d), f"через {d} дн.") for d in EXPIRING_DAYS]),
                 " ",
             ),
+            _installments(p, url),
         )
         for p in customer.policies.values()
     ]
     return "<h3>Полисы</h3>" + _table(
-        ("Номер", "Полис", "Статус", "Действует до", "Продление", "Действие"), rows
+        ("Номер", "Полис", "Статус", "Действует до", "Продление", "Действие", "Взносы"), rows
+    )
+
+
+def _installments(policy: Policy, url: UrlFor) -> str:
+    """The schedule, and a reminder (or an overdue notice) about the next unpaid installment."""
+    lines = "<br>".join(
+        f"№ {i.number}: {escape(rubles(i.amount))} до {escape(format_ru(i.due_on))}"
+        + (f" — оплачен {escape(format_ru(i.paid_on))}" if i.paid_on else "")
+        for i in policy.schedule
+    )
+    if policy.next_due is None:
+        return lines
+    return (
+        lines
+        + "<br>"
+        + _form(
+            url("operator-policy-payment-due", policy_id=policy.id),
+            "Напомнить об оплате",
+            _input("days_left", "через дней", "3", "number"),
+            " ",
+        )
+        + " "
+        + _form(
+            url("operator-policy-payment-due", policy_id=policy.id),
+            "Просрочить",
+            _input("overdue_days", "на дней", "1", "number"),
+            " ",
+        )
+    )
+
+
+def _installment_payments(customer: Customer, url: UrlFor) -> str:
+    rows = [
+        (
+            f"<a href='{escape(url('pay', order_id=p.id))}'>{escape(p.id)}</a>",
+            escape(customer.policies[p.policy_id].number),
+            f"№ {p.installment.number}",
+            escape(rubles(p.installment.amount)),
+            escape(p.status),
+            escape(instant(p.expires_at)),
+            _form(url("operator-payment-pay", payment_id=p.id), "Отметить оплату")
+            + " "
+            + _form(url("operator-payment-expire", payment_id=p.id), "Просрочить ссылку")
+            if p.status == "awaiting_payment"
+            else "",
+        )
+        for p in customer.installment_payments.values()
+    ]
+    if not rows:
+        return ""
+    return "<h3>Оплата взносов</h3>" + _table(
+        ("Платёж", "Полис", "Взнос", "Сумма", "Статус", "Ссылка до", "Действие"), rows
     )
 
 
@@ -276,6 +330,7 @@ def operator_page(state: SandboxState, url: UrlFor) -> web.Response:
             f"<h2>Клиент {escape(c.id)} · {escape(c.holder.display_name)}</h2>"
             + _policies(c, url)
             + _renewals(c, url)
+            + _installment_payments(c, url)
             + _claims(c, url)
             + _certificates(c, url)
             for c in state.cabinet.customers.values()
@@ -296,22 +351,50 @@ def operator_page(state: SandboxState, url: UrlFor) -> web.Response:
 # ----------------------------------------------------------------------------- payment
 
 
-def pay_page(order: RenewalOrder, policy: Policy, action: str, expired: bool) -> web.Response:
-    title = "Оплата продления полиса"
-    quote = order.quote
+def pay_page(
+    payment: RenewalOrder | InstallmentPayment, policy: Policy, action: str, expired: bool
+) -> web.Response:
+    """The payment page of a renewal order or of an installment."""
+    if isinstance(payment, RenewalOrder):
+        title = "Оплата продления полиса"
+        quote = payment.quote
+        what = (
+            f"Новый срок: с {escape(format_ru(quote.new_starts_on))} "
+            f"по {escape(format_ru(quote.new_ends_on))}"
+        )
+        amount = quote.premium
+        again = "Запросите новый расчёт в Telegram."
+    else:
+        title = "Оплата взноса по полису"
+        installment = payment.installment
+        due_on = escape(format_ru(installment.due_on))
+        what = f"Взнос № {installment.number}, срок оплаты — {due_on}"
+        amount = installment.amount
+        again = "Вернитесь в Telegram и нажмите «Новая ссылка»."
     summary = (
         f"<p>{escape(policy.title)}<br>Полис № {escape(policy.number)}</p>"
-        f"<p>Новый срок: с {escape(format_ru(quote.new_starts_on))} "
-        f"по {escape(format_ru(quote.new_ends_on))}</p>"
-        f"<div class='amount'>{escape(rubles(quote.premium))}</div>"
+        f"<p>{what}</p><div class='amount'>{escape(rubles(amount))}</div>"
     )
-    if order.status == "paid":
+    paid = payment.status == "paid" or (
+        isinstance(payment, InstallmentPayment) and payment.installment.paid_on is not None
+    )
+    if paid:
         body = f"<h1>{title}</h1>{summary}<p><strong>Оплачено — вернитесь в Telegram.</strong></p>"
     elif expired:
-        body = (
-            f"<h1>{title}</h1>{summary}<p>Срок действия ссылки истёк. "
-            "Запросите новый расчёт в Telegram.</p>"
-        )
+        body = f"<h1>{title}</h1>{summary}<p>Срок действия ссылки истёк. {again}</p>"
     else:
         body = f"<h1>{title}</h1>{summary}" + _form(action, "Оплатить")
-    return page(title, f"<div class='pay'>{body}</div>", status=410 if expired else 200)
+    status = 410 if expired and not paid else 200
+    return page(title, f"<div class='pay'>{body}</div>", status=status)
+
+
+def terms_page(product: str) -> web.Response:
+    """The product's terms a renewal quote links to (a stand-in for the insurer's PDF)."""
+    title = f"Правила страхования: {product}"
+    body = (
+        f"<h1>{escape(title)}</h1><p class='note'>Демонстрационный текст песочницы.</p>"
+        "<p>Страховщик обязуется при наступлении страхового случая произвести страховую "
+        "выплату в пределах страховой суммы, а страхователь — уплатить страховую премию в "
+        "сроки, установленные договором.</p>"
+    )
+    return page(title, body)

@@ -61,6 +61,12 @@ KINDS: dict[str, Kind] = {
         409, "policy-not-renewable", Text("Продление недоступно", "Renewal not available")
     ),
     "quote_expired": Kind(409, "quote-expired", Text("Предложение устарело", "Quote expired")),
+    "installment_paid": Kind(
+        409, "installment-paid", Text("Взнос уже оплачен", "Installment already paid")
+    ),
+    "installment_not_due": Kind(
+        409, "installment-not-due", Text("Сначала оплатите предыдущий взнос", "Installment not due")
+    ),
     "quote_already_accepted": Kind(
         409, "quote-already-accepted", Text("Предложение уже принято", "Quote already accepted")
     ),
