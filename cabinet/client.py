@@ -462,12 +462,14 @@ class CabinetClient:
         return Reading(reading.value.items, reading.fetched_at, reading.stale)
 
     async def insurer_contacts(self, *, locale: str = "ru") -> Reading[InsurerContacts]:
+        """Asked once, without retries: help answers at once, from the settings if need be."""
         return await self._read(
             "get_insurer_contacts",
             InsurerContacts,
             scope=SHARED_SCOPE,
             path="v1/contacts",
             locale=locale,
+            attempts=1,
         )
 
     async def order_certificate(
@@ -575,6 +577,7 @@ class CabinetClient:
         path: str,
         locale: str,
         params: Mapping[str, Any] | None = None,
+        attempts: int | None = None,
     ) -> Reading[M]:
         params = params or {}
         field = f"{locale}:{path}?{urlencode(sorted(params.items()))}"
@@ -584,7 +587,9 @@ class CabinetClient:
         if cached and value is not None and not cached.outdated and age < self.cache.fresh_for:
             return Reading(value, cached.fetched_at)
         try:
-            response = await self._call(operation, "GET", path, locale=locale, params=params)
+            response = await self._call(
+                operation, "GET", path, locale=locale, params=params, attempts=attempts
+            )
         except CabinetUnavailable:
             if cached is None or value is None:
                 raise
@@ -629,6 +634,7 @@ class CabinetClient:
         *,
         locale: str,
         idempotency_key: uuid.UUID | None = None,
+        attempts: int | None = None,
         **request: Any,
     ) -> httpx.Response:
         headers = {"Accept-Language": locale}
@@ -639,7 +645,7 @@ class CabinetClient:
             async with asyncio.timeout(self._retry_budget):
                 async for attempt in stamina.retry_context(
                     on=self._backoff,
-                    attempts=self._attempts,
+                    attempts=attempts or self._attempts,
                     timeout=None,  # the budget is the asyncio.timeout around all attempts
                     wait_initial=self._wait_initial,
                     wait_max=self._wait_max,

@@ -36,6 +36,7 @@ from cabinet.models import (
     Identity,
     InstallmentPayment,
     InstallmentPaymentRequest,
+    InsurerContacts,
     Money,
     Page,
     PaymentSchedule,
@@ -69,6 +70,7 @@ OPERATIONS: dict[str, tuple[type[BaseModel] | None, type[BaseModel] | None]] = {
     "createClaimMessage": (ClaimMessageRequest, ClaimMessage),
     "uploadClaimDocument": (None, UploadedDocument),  # multipart: checked in the client tests
     "listCertificateTypes": (None, CertificateTypeList),
+    "getInsurerContacts": (None, InsurerContacts),
     "createCertificateOrder": (CertificateOrderRequest, CertificateOrder),
     "listCertificateOrders": (None, Page[CertificateOrder]),
     "getCertificateOrder": (None, CertificateOrder),
