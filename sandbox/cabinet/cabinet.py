@@ -691,13 +691,14 @@ class Cabinet:
     def withdraw_channel_consent(
         self, customer: Customer, request: Mapping[str, Any]
     ) -> ConsentWithdrawal:
+        detail = Text("Недопустимое время.", "Invalid time.")
+        invalid = ProblemError("validation_failed", detail, [FieldError(detail, "/withdrawn_at")])
         try:
             withdrawn_at = dt.datetime.fromisoformat(request["withdrawn_at"]).astimezone(dt.UTC)
-        except ValueError:  # RFC 3339 allows what Python does not read (a leap second)
-            detail = Text("Недопустимое время.", "Invalid time.")
-            raise ProblemError(
-                "validation_failed", detail, [FieldError(detail, "/withdrawn_at")]
-            ) from None
+        except (ValueError, OverflowError):  # a leap second; a year 1 moved to UTC
+            raise invalid from None
+        if withdrawn_at > self.now() + dt.timedelta(minutes=5):
+            raise invalid  # not yet: a withdrawal is reported after it happened
         withdrawal = ConsentWithdrawal(
             id=new_id("ccw"),
             channel=request["channel"],

@@ -550,7 +550,10 @@ class ConsentWithdrawal:
         return {
             "withdrawal_id": self.id,
             "channel": self.channel,
-            "withdrawn_at": instant(self.withdrawn_at),
+            # As given, whatever its year (`instant` writes the years below 1000 short).
+            "withdrawn_at": self.withdrawn_at.replace(microsecond=0)
+            .isoformat()
+            .replace("+00:00", "Z"),
             "recorded_at": instant(self.recorded_at),
         }
 
