@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cabinet import CabinetClient, CabinetError, CabinetUnavailable
 from cabinet.models import Channel, ChannelConsentWithdrawalRequest
+from storage.db import erase_deleted
 from storage.models import ConsentWithdrawalNotice, utcnow
 
 log = structlog.get_logger(__name__)
@@ -77,6 +78,7 @@ async def send(
             delete(ConsentWithdrawalNotice).where(ConsentWithdrawalNotice.id == notice.id)
         )
         await session.commit()
+        await erase_deleted(session)  # the customer id leaves the database files too
         log.info("consent_withdrawal_sent", channel=notice.channel)
         return True
 
