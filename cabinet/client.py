@@ -38,6 +38,8 @@ from cabinet.models import (
     CertificateOrderRequest,
     CertificateType,
     CertificateTypeList,
+    ChannelConsentWithdrawal,
+    ChannelConsentWithdrawalRequest,
     ClaimDetail,
     ClaimDraft,
     ClaimDraftRequest,
@@ -47,6 +49,8 @@ from cabinet.models import (
     ClaimRegistration,
     ClaimSummary,
     ClaimTypeList,
+    DataRequest,
+    DataRequestRequest,
     DocumentContentType,
     DraftDocument,
     FeedbackReceipt,
@@ -55,6 +59,7 @@ from cabinet.models import (
     InstallmentPayment,
     InstallmentPaymentRequest,
     InsurerContacts,
+    OfferList,
     Page,
     PaymentSchedule,
     Payout,
@@ -564,6 +569,56 @@ class CabinetClient:
             idempotency_key=idempotency_key,
             locale=locale,
             json=feedback.model_dump(mode="json", exclude_none=True),
+        )
+
+    # ------------------------------------------------------------------- personal data, offers
+
+    async def request_data(
+        self,
+        customer_id: str,
+        request: DataRequestRequest,
+        *,
+        idempotency_key: uuid.UUID,
+        locale: str = "ru",
+    ) -> DataRequest:
+        """A copy or a correction of the person's data (152-ФЗ): its number and due date."""
+        return await self._create(
+            "create_data_request",
+            DataRequest,
+            customer_id=customer_id,
+            path=f"{_customer(customer_id)}/data-requests",
+            idempotency_key=idempotency_key,
+            locale=locale,
+            json=request.model_dump(mode="json", exclude_none=True),
+        )
+
+    async def withdraw_channel_consent(
+        self,
+        customer_id: str,
+        withdrawal: ChannelConsentWithdrawalRequest,
+        *,
+        idempotency_key: uuid.UUID,
+        locale: str = "ru",
+    ) -> ChannelConsentWithdrawal:
+        """Tell the cabinet the person withdrew their consent for this channel (/revoke)."""
+        return await self._create(
+            "withdraw_channel_consent",
+            ChannelConsentWithdrawal,
+            customer_id=customer_id,
+            path=f"{_customer(customer_id)}/channel-consent-withdrawals",
+            idempotency_key=idempotency_key,
+            locale=locale,
+            json=withdrawal.model_dump(mode="json", exclude_none=True),
+        )
+
+    async def offers(self, customer_id: str, *, locale: str = "ru") -> Reading[OfferList]:
+        """The person's recommendations: ask only with their consent to advertising."""
+        return await self._read(
+            "list_offers",
+            OfferList,
+            scope=customer_id,
+            path=f"{_customer(customer_id)}/offers",
+            locale=locale,
         )
 
     # ------------------------------------------------------------------------- the machinery

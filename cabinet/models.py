@@ -571,6 +571,66 @@ class FeedbackReceipt(Response):
     number: str
 
 
+# ----------------------------------------------------------------------------- personal data
+
+
+class DataRequestKind(enum.StrEnum):
+    COPY = "copy"  # 152-ФЗ ст. 14: a copy of the data and how it is processed
+    CORRECTION = "correction"  # ст. 21: the data is wrong or incomplete
+
+
+class Channel(enum.StrEnum):
+    TELEGRAM = "telegram"
+
+
+#: What a correction's description may hold (the contract's `maxLength`).
+CORRECTION_LIMIT = 1000
+
+
+class DataRequestRequest(Request):
+    """A copy (no description) or a correction (what is wrong, in the person's words)."""
+
+    kind: DataRequestKind
+    channel: Channel = Channel.TELEGRAM
+    description: str | None = Field(default=None, min_length=1, max_length=CORRECTION_LIMIT)
+
+
+class DataRequest(Response):
+    request_id: Id
+    number: str
+    kind: DataRequestKind
+    created_at: dt.datetime
+    due_on: dt.date  # the last day the insurer answers by (10 working days)
+
+
+class ChannelConsentWithdrawalRequest(Request):
+    channel: Channel = Channel.TELEGRAM
+    withdrawn_at: dt.datetime
+    consent_version: str | None = Field(default=None, min_length=1, max_length=32)
+
+
+class ChannelConsentWithdrawal(Response):
+    withdrawal_id: Id
+    channel: Channel
+    withdrawn_at: dt.datetime
+    recorded_at: dt.datetime
+
+
+# ----------------------------------------------------------------------------- offers
+
+
+class Offer(Response):
+    id: Id
+    title: str = Field(min_length=1, max_length=100)
+    text: str = Field(min_length=1, max_length=300)
+    url: str = Field(pattern=r"^https://")
+    price_from: Money | None = None
+
+
+class OfferList(Response):
+    items: list[Offer] = Field(max_length=10)
+
+
 # ----------------------------------------------------------------------------- documents
 
 

@@ -29,7 +29,9 @@ import secrets
 import socket
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -96,6 +98,8 @@ class Worker:
         depth_interval: float = 15.0,
         worker_id: str | None = None,
         doorbell: Doorbell | None = None,
+        chores: Sequence[Callable[[], Awaitable[object]]] = (),
+        chore_interval: float = 60.0,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -110,6 +114,10 @@ class Worker:
         self.depth_interval = depth_interval
         self.id = worker_id or new_worker_id()
         self.doorbell = doorbell
+        #: Small periodic jobs beside delivery (telling the cabinet what it missed while down).
+        self.chores = tuple(chores)
+        self.chore_interval = chore_interval
+        self.chores_done = asyncio.Event()  # a round of chores ended (what a test waits for)
         self.counts: Counter[str] = Counter()
         self.redelivered = 0
         self._queue: asyncio.Queue[Claimed | None] = asyncio.Queue()
@@ -128,6 +136,7 @@ class Worker:
         self._recorder: asyncio.Task[None] | None = None
         self._depth: asyncio.Task[None] | None = None
         self._listener: asyncio.Task[None] | None = None
+        self._chores: asyncio.Task[None] | None = None
 
     def in_flight_key(self, worker_id: str | None = None) -> str:
         return f"{self.prefix}:outbox:inflight:{worker_id or self.id}"
@@ -150,6 +159,8 @@ class Worker:
             )
         if self.depth_interval > 0:
             self._depth = asyncio.create_task(self._depth_loop(), name="outbox-depth")
+        if self.chores:
+            self._chores = asyncio.create_task(self._chores_loop(), name="worker-chores")
         log.info("outbox_worker_started", worker=self.id, concurrency=self.concurrency)
 
     async def run(self) -> None:
@@ -183,7 +194,7 @@ class Worker:
         self._records.put_nowait(None)
         if self._recorder is not None:
             await self._recorder
-        for task in (self._depth, self._listener):  # both log their own failures
+        for task in (self._depth, self._listener, self._chores):  # they log their own failures
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -404,6 +415,16 @@ class Worker:
 
     # -- metrics ------------------------------------------------------------------------------
 
+    async def _chores_loop(self) -> None:
+        while True:
+            for chore in self.chores:
+                try:
+                    await chore()
+                except Exception:
+                    log.warning("worker_chore_failed", worker=self.id, exc_info=True)
+            self.chores_done.set()
+            await asyncio.sleep(self.chore_interval)
+
     async def _depth_loop(self) -> None:
         while True:
             try:
@@ -421,6 +442,7 @@ async def create_worker(
     importlib.import_module("bot.flows")  # registers the document renderers
     from bot.config import PrivacyMode  # noqa: PLC0415
     from bot.i18n import create_core  # noqa: PLC0415
+    from linking import withdrawals  # noqa: PLC0415
     from storage.redis import KEY_PREFIX  # noqa: PLC0415
 
     core = create_core(settings.default_locale.value)
@@ -439,6 +461,8 @@ async def create_worker(
     values: dict[str, Any] = {
         "concurrency": settings.worker_concurrency,
         "lease": settings.worker_lease_seconds,
+        "chores": [partial(withdrawals.send_due, resources.session_factory, resources.cabinet)],
+        "chore_interval": withdrawals.RETRY_EVERY.total_seconds(),
     }
     values.update(options)
     return Worker(

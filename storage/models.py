@@ -72,7 +72,8 @@ class User(Base):
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
     is_active: Mapped[bool] = mapped_column(default=True)
     # Alerts: the categories switched off (notify.alerts.CATEGORIES), quiet hours in the
-    # user's time zone ("22:00"–"09:00"; equal: none), and consent to marketing (38-ФЗ).
+    # user's time zone ("22:00"–"09:00"; equal: none), and whether they consent to marketing
+    # now (38-ФЗ; the consent itself, its version and dates: `MarketingConsent`).
     alerts_off: Mapped[list[str]] = mapped_column(JSON, default=list)
     quiet_from: Mapped[str] = mapped_column(String(5), default="22:00")
     quiet_to: Mapped[str] = mapped_column(String(5), default="09:00")
@@ -99,6 +100,41 @@ class Consent(Base):
     accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="consents")
+
+
+class MarketingConsent(Base):
+    """Consent to advertising (38-ФЗ ст. 18): separate from the personal-data consent, optional,
+    withdrawable. A row per consent given: which text, in which version, when; `withdrawn_at`
+    once withdrawn. `User.marketing` says whether one is in force."""
+
+    __tablename__ = "marketing_consents"
+    __table_args__ = (Index("ix_marketing_consents_user_id_given_at", "user_id", "given_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    version: Mapped[str] = mapped_column(String(32))
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(8))
+    given_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ConsentWithdrawalNotice(Base):
+    """The cabinet is to be told that a customer withdrew their consent for this channel
+    (`/revoke`): sent again by the delivery workers while it is unavailable, deleted once it
+    answered. The person's own rows are gone by then: only the customer id stays, and only
+    until the cabinet has it."""
+
+    __tablename__ = "consent_withdrawal_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16))
+    withdrawn_at: Mapped[datetime] = mapped_column()
+    consent_version: Mapped[str | None] = mapped_column(String(32), default=None)
+    idempotency_key: Mapped[str] = mapped_column(String(36))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(255), default=None)
 
 
 class Link(Base):

@@ -27,6 +27,7 @@ class Profile:
     consent_version: str | None
     customer_id: str | None = None  # linked: the cabinet customer this chat acts for
     display_name: str | None = None  # linked: "Иван И."
+    marketing: bool = False  # consents to advertising (38-ФЗ): «Предложения для вас» shown
 
     @property
     def linked(self) -> bool:
@@ -80,6 +81,7 @@ class ProfileStore:
             consent_version=consent.version if consent else None,
             customer_id=link.customer_id if link else None,
             display_name=link.display_name if link else None,
+            marketing=user.marketing,
         )
         await self.redis.set(self.key(user_id), json.dumps(asdict(profile)), ex=PROFILE_TTL_SECONDS)
         return profile

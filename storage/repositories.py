@@ -7,7 +7,15 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditRecord, Consent, Link, OutboxMessage, User, utcnow
+from storage.models import (
+    AuditRecord,
+    Consent,
+    Link,
+    MarketingConsent,
+    OutboxMessage,
+    User,
+    utcnow,
+)
 
 
 class UserRepository:
@@ -73,6 +81,21 @@ class ConsentRepository:
             select(Consent.version).where(Consent.user_id == user_id).order_by(Consent.id)
         )
         return list(result.scalars())
+
+
+class MarketingConsentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def current(self, user_id: int) -> MarketingConsent | None:
+        """The consent to advertising in force, or None."""
+        result = await self.session.execute(
+            select(MarketingConsent)
+            .where(MarketingConsent.user_id == user_id, MarketingConsent.withdrawn_at.is_(None))
+            .order_by(MarketingConsent.given_at.desc(), MarketingConsent.id.desc())
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
 
 
 class AuditRepository:

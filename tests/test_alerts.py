@@ -349,7 +349,12 @@ async def test_a_category_switched_off_in_settings_makes_no_alert(migrated: Back
         assert "Новости и предложения: не получаю" in (alerts.text or "")
         off = await app.press(ALICE, alerts, "✅ Полисы")
         assert app.tg.button(off, "🔕 Полисы")
-        marketing = await app.press(ALICE, off, "Новости и предложения")
+        # Marketing is a consent of its own (38-ФЗ), with its text: not a mere switch.
+        consent = await app.press(ALICE, off, "Новости и предложения")
+        assert "Согласие на рекламу</b> (версия" in (consent.text or "")
+        given = await app.press(ALICE, consent, "Даю согласие")
+        main = await app.press(ALICE, given, "Назад")
+        marketing = await app.press(ALICE, main, "Уведомления")
         assert "Новости и предложения: получаю" in (marketing.text or "")
         quiet = await app.press(ALICE, marketing, "Тихие часы")
         back = await app.press(ALICE, quiet, "23:00–08:00")

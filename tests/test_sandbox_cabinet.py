@@ -1500,3 +1500,90 @@ async def test_a_rejected_certificate_and_a_failed_payout_are_announced(
     assert (returned["payout_id"], returned["status"]) == (sent["id"], "returned")
     listed = (await sandbox.call("GET", f"/customers/{customer}/payouts", "listPayouts")).json()
     assert next(p for p in listed["items"] if p["id"] == sent["id"])["status"] == "returned"
+
+
+# ----------------------------------------------------------------------- personal data, offers
+
+
+async def test_data_requests_get_a_number_and_a_deadline_of_10_working_days(
+    sandbox: Sandbox,
+) -> None:
+    customer = await sandbox.resolve("data-requests")
+    path = f"/customers/{customer}/data-requests"
+    key = str(uuid.uuid4())
+    copy = await sandbox.keyed(
+        path, "createDataRequest", key, json={"kind": "copy", "channel": "telegram"}
+    )
+    assert copy.status_code == 201, copy.text
+    assert re.fullmatch(r"ПД-\d{4}-\d{6}", copy.json()["number"])
+    due = dt.date.fromisoformat(copy.json()["due_on"])
+    assert (
+        sum(
+            (today() + dt.timedelta(days=n)).weekday() < 5
+            for n in range(1, (due - today()).days + 1)
+        )
+        == 10
+    )
+    assert due.weekday() < 5
+    again = await sandbox.keyed(
+        path, "createDataRequest", key, json={"kind": "copy", "channel": "telegram"}
+    )
+    assert again.json() == copy.json()  # once per key
+
+    wrong = "Старый номер квартиры в адресе."
+    correction = await sandbox.keyed(
+        path,
+        "createDataRequest",
+        json={"kind": "correction", "channel": "telegram", "description": wrong},
+    )
+    assert correction.status_code == 201
+    assert correction.json()["number"] != copy.json()["number"]
+    undescribed = await sandbox.keyed(
+        path, "createDataRequest", json={"kind": "correction", "channel": "telegram"}
+    )
+    assert [e["pointer"] for e in undescribed.json()["errors"]] == ["/description"]
+    described_copy = await sandbox.keyed(
+        path, "createDataRequest", json={"kind": "copy", "channel": "telegram", "description": "x"}
+    )
+    assert described_copy.status_code == 422
+    too_long = await sandbox.keyed(
+        path,
+        "createDataRequest",
+        json={"kind": "correction", "channel": "telegram", "description": "я" * 1001},
+    )
+    assert too_long.status_code == 422
+    staff = (await sandbox.http.get(f"/operator/customers/{customer}/personal-data")).json()
+    assert [(r["kind"], r["description"]) for r in staff["data_requests"]] == [
+        ("copy", None),
+        ("correction", wrong),
+    ]
+
+
+async def test_a_channel_consent_withdrawal_is_recorded_once(sandbox: Sandbox) -> None:
+    customer = await sandbox.resolve("withdrawal")
+    path = f"/customers/{customer}/channel-consent-withdrawals"
+    body = {"channel": "telegram", "withdrawn_at": "2026-12-04T09:15:00Z", "consent_version": "v1"}
+    key = str(uuid.uuid4())
+    first = await sandbox.keyed(path, "withdrawChannelConsent", key, json=body)
+    assert first.status_code == 201, first.text
+    assert first.json()["withdrawn_at"] == "2026-12-04T09:15:00Z"
+    replayed = await sandbox.keyed(path, "withdrawChannelConsent", key, json=body)
+    assert replayed.headers["idempotency-replayed"] == "true"
+    staff = (await sandbox.http.get(f"/operator/customers/{customer}/personal-data")).json()
+    assert [(w["channel"], w["consent_version"]) for w in staff["consent_withdrawals"]] == [
+        ("telegram", "v1")
+    ]
+    unknown = await sandbox.keyed(path, "withdrawChannelConsent", json={**body, "channel": "sms"})
+    assert unknown.status_code == 422
+
+
+async def test_offers_in_the_customers_language(sandbox: Sandbox) -> None:
+    customer = await sandbox.resolve("offers")
+    ru = await sandbox.call("GET", f"/customers/{customer}/offers", "listOffers")
+    en = await sandbox.call(
+        "GET", f"/customers/{customer}/offers", "listOffers", headers={"Accept-Language": "en"}
+    )
+    assert ru.json()["items"][0]["title"] == "Страхование квартиры"
+    assert ru.json()["items"][0]["price_from"] == {"amount": "1990.00", "currency": "RUB"}
+    assert en.json()["items"][0]["title"] == "Home insurance"
+    assert all(item["url"].startswith("https://") for item in en.json()["items"])

@@ -7,6 +7,7 @@ from bot.flows.feedback import feedback_dialog
 from bot.flows.filing import filing_dialog
 from bot.flows.logout import logout_dialog
 from bot.flows.menu import menu_dialog
+from bot.flows.offers import offers_dialog
 from bot.flows.payouts import payouts_dialog
 from bot.flows.policies import policies_dialog
 from bot.flows.revoke import revoke_dialog
@@ -20,6 +21,7 @@ __all__ = [
     "filing_dialog",
     "logout_dialog",
     "menu_dialog",
+    "offers_dialog",
     "payouts_dialog",
     "policies_dialog",
     "revoke_dialog",

@@ -34,11 +34,23 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     profile: Profile = dialog_manager.middleware_data["profile"]
     if profile.linked:  # strict privacy: no name in the chat, not even "Иван И."
         named = not is_strict(dialog_manager)
-        return {"linked": True, "named": named, "name": profile.display_name, "login_url": ""}
+        return {
+            "linked": True,
+            "named": named,
+            "name": profile.display_name,
+            "login_url": "",
+            "marketing": profile.marketing,
+        }
     flow: LinkFlow = dialog_manager.middleware_data["link_flow"]
     chat = dialog_manager.middleware_data["event_chat"]
     url = await flow.login_url(user_id=profile.user_id, chat_id=chat.id, locale=profile.locale)
-    return {"linked": False, "named": False, "name": "", "login_url": url}
+    return {
+        "linked": False,
+        "named": False,
+        "name": "",
+        "login_url": url,
+        "marketing": profile.marketing,
+    }
 
 
 def _login_button() -> Url:
@@ -56,6 +68,7 @@ def menu_dialog() -> Dialog:
             section_button("file_claim"),
             Row(section_button("policies"), section_button("claims")),
             Row(section_button("certificates"), section_button("payouts")),
+            section_button("offers", when="marketing"),
             section_button("feedback"),
             Row(
                 Start(T("menu-settings"), id="settings", state=SettingsSG.main),

@@ -1,4 +1,10 @@
-"""/revoke: withdraw the personal-data consent (152-ФЗ, ст. 9 ч. 2) after a confirmation."""
+"""/revoke: withdraw the personal-data consent (152-ФЗ, ст. 9 ч. 2) after a confirmation.
+
+A linked person's withdrawal is also told to the cabinet (`linking/withdrawals.py`), so the
+insurer's consent records agree: the notice is stored with the revocation and sent after the
+person has their answer; while the cabinet is down the delivery workers send it again. The
+revocation itself never waits for the cabinet.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,12 @@ from aiogram_dialog import Dialog, DialogManager, ShowMode
 from aiogram_dialog.widgets.kbd import Button, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.flows.access import cabinet_of
 from bot.flows.home import open_home
 from bot.flows.screen import Screen
 from bot.flows.states import RevokeSG
 from bot.flows.widgets import T, i18n_of
+from linking import withdrawals
 from linking.consent import ConsentService
 from linking.flow import LinkFlow
 from storage.db import erase_deleted
@@ -23,6 +31,11 @@ async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager)
     profiles: ProfileStore = manager.middleware_data["profiles"]
     flow: LinkFlow = manager.middleware_data["link_flow"]
     i18n = i18n_of(manager)
+    notice = None
+    if profile.customer_id is not None:
+        notice = await withdrawals.record(
+            session, profile.customer_id, consent_version=profile.consent_version
+        )
     withdrawal = await ConsentService(session).withdraw(profile.user_id)  # the link too
     await session.commit()
     await erase_deleted(session)
@@ -43,6 +56,9 @@ async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager)
                 audit=withdrawal.audit_records_anonymized,
             )
         )
+    if notice is not None:  # after the answer: a slow cabinet does not keep the person waiting
+        factory = manager.middleware_data["session_factory"]
+        await withdrawals.send(factory, cabinet_of(manager), notice.id)
 
 
 async def on_keep(_: CallbackQuery, __: Button, manager: DialogManager) -> None:

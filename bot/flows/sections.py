@@ -1,10 +1,11 @@
 """The menu's sections, and the way into them.
 
-Полисы, Обращения (and filing a claim), Справки and Выплаты need a linked chat; Поддержка
-does not. An unlinked user who opens a linked-only section gets the "Войти через Госуслуги"
-prompt, and the section is remembered (for half an hour: time to press «Войти» and sign in,
-which itself takes at most `linking.codes.SIGN_IN_TTL`): the bind handler opens it after
-linking, so the user lands where they were going.
+Полисы, Обращения (and filing a claim), Справки, Выплаты and Предложения need a linked chat;
+Поддержка does not. «🎁 Предложения для вас» is in the menu only for people who consented to
+advertising (`bot/flows/offers.py`). An unlinked user who opens a linked-only section gets
+the "Войти через Госуслуги" prompt, and the section is remembered (for half an hour: time to
+press «Войти» and sign in, which itself takes at most `linking.codes.SIGN_IN_TTL`): the bind
+handler opens it after linking, so the user lands where they were going.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager, StartMode
+from aiogram_dialog.widgets.common import WhenCondition
 from aiogram_dialog.widgets.kbd import Button
 from redis.asyncio import Redis
 
@@ -21,6 +23,7 @@ from bot.flows.states import (
     FeedbackSG,
     FilingSG,
     MenuSG,
+    OffersSG,
     PayoutsSG,
     PoliciesSG,
 )
@@ -34,9 +37,10 @@ SECTIONS: dict[str, State] = {
     "certificates": CertificatesSG.menu,
     "payouts": PayoutsSG.list,
     "feedback": FeedbackSG.start,
+    "offers": OffersSG.list,
 }
 DESTINATION_TTL = 30 * 60
-LINKED_ONLY = frozenset({"policies", "claims", "file_claim", "certificates", "payouts"})
+LINKED_ONLY = frozenset({"policies", "claims", "file_claim", "certificates", "payouts", "offers"})
 
 
 def _key(user_id: int) -> str:
@@ -66,6 +70,6 @@ async def _on_section(_: CallbackQuery, button: Button, manager: DialogManager) 
     await open_section(manager, button.widget_id or "")
 
 
-def section_button(section: str) -> Button:
+def section_button(section: str, when: WhenCondition = None) -> Button:
     """A menu entry: `menu-{section}` from the catalogue, opening the section."""
-    return Button(T(f"menu-{section}"), id=section, on_click=_on_section)
+    return Button(T(f"menu-{section}"), id=section, on_click=_on_section, when=when)

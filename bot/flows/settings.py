@@ -1,5 +1,7 @@
-"""Settings: the interface language, and «🔔 Уведомления»: which alert categories come, the
-quiet hours and the time zone they are counted in, and marketing (38-ФЗ: only by opt-in).
+"""Settings: the interface language; «🔔 Уведомления»: which alert categories come, the
+quiet hours and the time zone they are counted in; «🎁 Предложения и новости»: the consent to
+advertising (38-ФЗ: only by opt-in, `bot/flows/marketing.py`; the alerts screen's «Новости и
+предложения» opens it too); «🗂 Мои данные» (`bot/flows/my_data.py`).
 
 Preferences live on the user's row (`User.alerts_off`, `quiet_from`/`quiet_to`,
 `time_zone`, `marketing`); the time zone is also in the cached profile, refreshed after a
@@ -15,6 +17,9 @@ from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Start, SwitchTo
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.flows.marketing import marketing_window
+from bot.flows.my_data import my_data_windows
+from bot.flows.preferences import QUIET_PRESETS, ZONES, quiet_label, zone_label
 from bot.flows.screen import Screen
 from bot.flows.states import LogoutSG, SettingsSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of
@@ -24,27 +29,6 @@ from storage.profiles import ProfileStore
 from storage.repositories import UserRepository
 
 MARKETING = "marketing"
-# Quiet-hour presets: id → (from, to); equal times mean none.
-QUIET_PRESETS: dict[str, tuple[str, str]] = {
-    "22-09": ("22:00", "09:00"),
-    "23-08": ("23:00", "08:00"),
-    "00-07": ("00:00", "07:00"),
-    "off": ("00:00", "00:00"),
-}
-# A few Russian time zones: IANA name → the label's key suffix.
-ZONES: dict[str, str] = {
-    "Europe/Kaliningrad": "kaliningrad",
-    "Europe/Moscow": "moscow",
-    "Europe/Samara": "samara",
-    "Asia/Yekaterinburg": "yekaterinburg",
-    "Asia/Omsk": "omsk",
-    "Asia/Krasnoyarsk": "krasnoyarsk",
-    "Asia/Irkutsk": "irkutsk",
-    "Asia/Yakutsk": "yakutsk",
-    "Asia/Vladivostok": "vladivostok",
-    "Asia/Magadan": "magadan",
-    "Asia/Kamchatka": "kamchatka",
-}
 
 
 async def settings_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -74,11 +58,6 @@ async def _save(manager: DialogManager, user: User) -> None:
     await session.commit()
 
 
-def _zone_label(manager: DialogManager, zone: str) -> str:
-    suffix = ZONES.get(zone)
-    return i18n_of(manager).get(f"alerts-zone-{suffix}") if suffix else zone
-
-
 async def alerts_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     i18n = i18n_of(dialog_manager)
     user = await _user(dialog_manager)
@@ -102,27 +81,24 @@ async def alerts_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
             ),
         )
     )
-    if user.quiet_from == user.quiet_to:
-        quiet = i18n.get("alerts-quiet-none")
-    else:
-        quiet = i18n.get("alerts-quiet-range", **{"from": user.quiet_from, "to": user.quiet_to})
+    quiet = quiet_label(i18n, user.quiet_from, user.quiet_to)
     return {
         "categories": categories,
         "quiet": quiet,
-        "zone": _zone_label(dialog_manager, user.time_zone),
+        "zone": zone_label(i18n_of(dialog_manager), user.time_zone),
         "marketing": i18n.get("alerts-marketing-yes" if user.marketing else "alerts-marketing-no"),
     }
 
 
 async def on_category(_: CallbackQuery, __: Any, manager: DialogManager, name: str) -> None:
-    if name != MARKETING and name not in CATEGORIES:
+    if name == MARKETING:  # a consent of its own, with its text: not a mere switch
+        await manager.switch_to(SettingsSG.marketing)
+        return
+    if name not in CATEGORIES:
         return  # not a category: a forged button
     user = await _user(manager)
-    if name == MARKETING:
-        user.marketing = not user.marketing
-    else:
-        off = list(user.alerts_off or ())
-        user.alerts_off = [c for c in off if c != name] if name in off else [*off, name]
+    off = list(user.alerts_off or ())
+    user.alerts_off = [c for c in off if c != name] if name in off else [*off, name]
     await _save(manager, user)
 
 
@@ -150,7 +126,7 @@ async def on_quiet(_: CallbackQuery, __: Any, manager: DialogManager, preset: st
 
 
 async def zone_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    return {"zones": [(zone, _zone_label(dialog_manager, zone)) for zone in ZONES]}
+    return {"zones": [(zone, zone_label(i18n_of(dialog_manager), zone)) for zone in ZONES]}
 
 
 async def on_zone(_: CallbackQuery, __: Any, manager: DialogManager, zone: str) -> None:
@@ -173,6 +149,8 @@ def settings_dialog() -> Dialog:
                 Button(T("settings-language-en"), id="lang_en", on_click=on_language),
             ),
             SwitchTo(T("settings-alerts"), id="alerts", state=SettingsSG.alerts),
+            SwitchTo(T("settings-marketing"), id="marketing", state=SettingsSG.marketing),
+            SwitchTo(T("settings-my-data"), id="my_data", state=SettingsSG.my_data),
             Start(T("settings-logout"), id="logout", state=LogoutSG.confirm, when="linked"),
             back_to_menu(),
             state=SettingsSG.main,
@@ -204,4 +182,6 @@ def settings_dialog() -> Dialog:
             state=SettingsSG.zone,
             getter=zone_getter,
         ),
+        marketing_window(),
+        *my_data_windows(),
     )

@@ -18,6 +18,17 @@ class SettingsSG(StatesGroup):
     alerts = State()
     quiet = State()
     zone = State()
+    marketing = State()
+    # «Мои данные»
+    my_data = State()
+    copy = State()
+    correction = State()
+    correction_confirm = State()
+    requested = State()
+
+
+class OffersSG(StatesGroup):
+    list = State()
 
 
 class RevokeSG(StatesGroup):

@@ -29,6 +29,7 @@ from bot.flows import (
     filing_dialog,
     logout_dialog,
     menu_dialog,
+    offers_dialog,
     payouts_dialog,
     policies_dialog,
     revoke_dialog,
@@ -71,6 +72,7 @@ def build_root_router(*, support_chat_id: int | None) -> Router:
         certificates_dialog(),
         payouts_dialog(),
         feedback_dialog(),
+        offers_dialog(),
     )
 
     # ADMIN_IDS only (router-level IsAdmin): /broadcast before the dialogs, its composer after.

@@ -46,7 +46,12 @@ revoke-done =
         [0] {""}
        *[other] , the link to your Gosuslugi account and the cached cabinet data
     }.
-    Activity log records anonymised: { $audit }. One record that a consent was withdrawn remains, without personal data.
+    Activity log records anonymised: { $audit }. One record that a consent was withdrawn remains, without personal data.{ $linked ->
+        [0] {""}
+       *[other] {""}
+
+        We are telling the insurer that the consent for Telegram is withdrawn, so its consent records match ours. Your policies and claims stay with the insurer: they are kept under the insurance contract.
+    }
 
     To use the bot again, send /start.
 

@@ -558,6 +558,35 @@ async def submit_feedback(request: web.Request, body: Any) -> web.Response:
     return _json(feedback.render(), 201)
 
 
+# ----------------------------------------------------------------------------- personal data
+
+
+@keyed(_json_body)
+async def create_data_request(request: web.Request, body: Any) -> web.Response:
+    customer = _customer(request)
+    _validate(request, body)
+    data_request = state_of(request).cabinet.create_data_request(customer, body)
+    return _json(data_request.render(), 201)
+
+
+@keyed(_json_body)
+async def withdraw_channel_consent(request: web.Request, body: Any) -> web.Response:
+    customer = _customer(request)
+    _validate(request, body)
+    withdrawal = state_of(request).cabinet.withdraw_channel_consent(customer, body)
+    return _json(withdrawal.render(), 201)
+
+
+# ----------------------------------------------------------------------------- offers
+
+
+async def list_offers(request: web.Request) -> web.StreamResponse:
+    customer = _customer(request)
+    lang = language(request)
+    offers = state_of(request).cabinet.offers(customer)
+    return _json({"items": [offer.render(lang) for offer in offers]})
+
+
 # ----------------------------------------------------------------------------- wiring
 
 
@@ -597,6 +626,9 @@ HANDLERS: dict[str, Handler] = {
     "listPayouts": list_payouts,
     "submitFeedback": submit_feedback,
     "getInsurerContacts": get_insurer_contacts,
+    "createDataRequest": create_data_request,
+    "withdrawChannelConsent": withdraw_channel_consent,
+    "listOffers": list_offers,
 }
 
 

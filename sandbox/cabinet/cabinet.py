@@ -27,15 +27,19 @@ from sandbox.cabinet.model import (
     CERTIFICATE_TYPES,
     CLAIM_TRANSITIONS,
     JSON,
+    OFFERS,
     CertificateOrder,
     Claim,
     ClaimDocument,
     ClaimMessage,
+    ConsentWithdrawal,
     Customer,
+    DataRequest,
     Feedback,
     HistoryEntry,
     Installment,
     InstallmentPayment,
+    Offer,
     Payout,
     Policy,
     RenewalOrder,
@@ -62,6 +66,8 @@ EXPIRING_DAYS = (30, 7, 1)
 INSURER_ZONE = ZoneInfo("Europe/Moscow")
 #: How far ahead (days) the operator may set an installment's reminder, and back its overdue.
 DUE_DAYS_MAX = 60
+#: 152-ФЗ ст. 14 ч. 3, ст. 20: the insurer answers a personal-data request within 10 working days.
+DATA_REQUEST_WORKING_DAYS = 10
 
 CERTIFICATE_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "accepted": ("preparing", "rejected"),
@@ -110,6 +116,7 @@ class Cabinet:
         self.customers: dict[str, Customer] = {}
         self._certificate_serials = itertools.count(1001)
         self._feedback_serials = itertools.count(101)
+        self._data_request_serials = itertools.count(101)
         self._claim_serials = itertools.count(9001)
         #: Drafts by customer id, then by draft id.
         self.drafts: dict[str, dict[str, Draft]] = {}
@@ -776,6 +783,64 @@ class Cabinet:
         customer.feedback.append(feedback)
         log.info("feedback_received", customer_id=customer.id, feedback_id=feedback.id)
         return feedback
+
+    # ------------------------------------------------------------------------- personal data
+
+    def create_data_request(self, customer: Customer, request: Mapping[str, Any]) -> DataRequest:
+        """A copy (no description) or a correction (what is wrong); due in 10 working days."""
+        kind = request["kind"]
+        described = "description" in request
+        if described != (kind == "correction"):
+            detail = Text(
+                "Описание нужно исправлению и только ему.",
+                "A correction needs a description, and only a correction has one.",
+            )
+            raise ProblemError(
+                "validation_failed",
+                detail,
+                [FieldError(Text("Недопустимо здесь.", "Not allowed here."), "/description")]
+                if described
+                else [FieldError(Text("Обязательное поле.", "Required."), "/description")],
+            )
+        now = self.now()
+        data_request = DataRequest(
+            id=new_id("pdr"),
+            number=f"ПД-{now.year}-{next(self._data_request_serials):06d}",
+            kind=kind,
+            channel=request["channel"],
+            description=request.get("description"),
+            created_at=now,
+            due_on=working_days_after(now.date(), DATA_REQUEST_WORKING_DAYS),
+        )
+        customer.data_requests.append(data_request)
+        log.info("data_request_received", customer_id=customer.id, request_id=data_request.id)
+        return data_request
+
+    def withdraw_channel_consent(
+        self, customer: Customer, request: Mapping[str, Any]
+    ) -> ConsentWithdrawal:
+        detail = Text("Недопустимое время.", "Invalid time.")
+        invalid = ProblemError("validation_failed", detail, [FieldError(detail, "/withdrawn_at")])
+        try:
+            withdrawn_at = dt.datetime.fromisoformat(request["withdrawn_at"]).astimezone(dt.UTC)
+        except (ValueError, OverflowError):  # a leap second; a year 1 moved to UTC
+            raise invalid from None
+        if withdrawn_at > self.now() + dt.timedelta(minutes=5):
+            raise invalid  # not yet: a withdrawal is reported after it happened
+        withdrawal = ConsentWithdrawal(
+            id=new_id("ccw"),
+            channel=request["channel"],
+            withdrawn_at=withdrawn_at,
+            consent_version=request.get("consent_version"),
+            recorded_at=self.now(),
+        )
+        customer.consent_withdrawals.append(withdrawal)
+        log.info("channel_consent_withdrawn", customer_id=customer.id, channel=withdrawal.channel)
+        return withdrawal
+
+    def offers(self, customer: Customer) -> tuple[Offer, ...]:
+        """The same recommendations for every demo customer (they all hold motor and health)."""
+        return OFFERS
 
 
 def _feedback_errors(kind: str, request: Mapping[str, Any]) -> list[FieldError]:

@@ -631,6 +631,109 @@ class Feedback:
         return {"feedback_id": self.id, "number": self.number}
 
 
+# ----------------------------------------------------------------------------- personal data
+
+
+@dataclass(frozen=True)
+class DataRequest:
+    """A copy or correction of the customer's personal data they asked for (152-ФЗ)."""
+
+    id: str
+    number: str
+    kind: str  # copy | correction
+    channel: str
+    description: str | None
+    created_at: dt.datetime
+    due_on: dt.date
+
+    def render(self) -> JSON:
+        return {
+            "request_id": self.id,
+            "number": self.number,
+            "kind": self.kind,
+            "created_at": instant(self.created_at),
+            "due_on": self.due_on.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class ConsentWithdrawal:
+    """The customer withdrew their consent for a messenger channel (`/revoke`)."""
+
+    id: str
+    channel: str
+    withdrawn_at: dt.datetime
+    consent_version: str | None
+    recorded_at: dt.datetime
+
+    def render(self) -> JSON:
+        return {
+            "withdrawal_id": self.id,
+            "channel": self.channel,
+            # As given, whatever its year (`instant` writes the years below 1000 short).
+            "withdrawn_at": self.withdrawn_at.replace(microsecond=0)
+            .isoformat()
+            .replace("+00:00", "Z"),
+            "recorded_at": instant(self.recorded_at),
+        }
+
+
+# ----------------------------------------------------------------------------- offers
+
+
+@dataclass(frozen=True)
+class Offer:
+    id: str
+    title: Text
+    text: Text
+    url: str
+    price_from: Decimal | None = None
+
+    def render(self, lang: Lang) -> JSON:
+        rendered: JSON = {
+            "id": self.id,
+            "title": self.title(lang),
+            "text": self.text(lang),
+            "url": self.url,
+        }
+        if self.price_from is not None:
+            rendered["price_from"] = money(self.price_from)
+        return rendered
+
+
+OFFERS = (
+    Offer(
+        "off_home",
+        Text("Страхование квартиры", "Home insurance"),
+        Text(
+            "Отделка, имущество и ответственность перед соседями — полис за 5 минут.",
+            "Finishing, belongings and liability to the neighbours: a policy in 5 minutes.",
+        ),
+        "https://insurer.example/products/home",
+        Decimal("1990.00"),
+    ),
+    Offer(
+        "off_travel",
+        Text("Страхование путешественников", "Travel insurance"),
+        Text(
+            "Медицинская помощь за границей без франшизы.",
+            "Medical care abroad with no deductible.",
+        ),
+        "https://insurer.example/products/travel",
+    ),
+    Offer(
+        "off_accident",
+        Text("Защита от несчастного случая", "Accident cover"),
+        Text(
+            "Выплата при травме — для вас и ваших детей.",
+            "A payout on an injury, for you and your children.",
+        ),
+        "https://insurer.example/products/accident",
+        Decimal("490.00"),
+    ),
+)
+
+
 # ----------------------------------------------------------------------------- the customer
 
 
@@ -649,3 +752,5 @@ class Customer:
     renewal_orders: dict[str, RenewalOrder] = field(default_factory=dict)
     installment_payments: dict[str, InstallmentPayment] = field(default_factory=dict)
     feedback: list[Feedback] = field(default_factory=list)
+    data_requests: list[DataRequest] = field(default_factory=list)
+    consent_withdrawals: list[ConsentWithdrawal] = field(default_factory=list)

@@ -27,6 +27,9 @@ JSON API (each action also accepts an HTML form post and then redirects, 303, to
   `payment.succeeded` with `installment`.
 * `POST /operator/payments/{payment_id}/expire` — an installment's payment link expires now.
 * `POST /operator/renewal-quotes/{quote_id}/expire` — the quote's `valid_until` passes now.
+* `GET /operator/customers/{customer_id}/personal-data` — the customer's personal-data
+  requests (copy, correction) and channel consent withdrawals, as the insurer's staff act on
+  them.
 * `GET /operator/events`, `GET /operator/stats`, `GET|PUT /operator/switches` (a form posts
   to `POST /operator/switches`).
 
@@ -305,6 +308,20 @@ async def expire_quote(request: web.Request) -> web.StreamResponse:
     return await _act(request, _NOTHING, perform)
 
 
+async def personal_data(request: web.Request) -> web.StreamResponse:
+    customer = state_of(request).cabinet.customers.get(request.match_info["customer_id"])
+    if customer is None:
+        return web.json_response({"data_requests": [], "consent_withdrawals": []})
+    requests = [
+        {**r.render(), "channel": r.channel, "description": r.description}
+        for r in customer.data_requests
+    ]
+    withdrawals = [
+        {**w.render(), "consent_version": w.consent_version} for w in customer.consent_withdrawals
+    ]
+    return web.json_response({"data_requests": requests, "consent_withdrawals": withdrawals})
+
+
 async def events(request: web.Request) -> web.StreamResponse:
     return web.json_response([d.render() for d in state_of(request).outbox.deliveries])
 
@@ -406,6 +423,11 @@ def add_routes(app: web.Application) -> None:
     )
     router.add_post(
         "/operator/renewal-quotes/{quote_id}/expire", expire_quote, name="operator-quote-expire"
+    )
+    router.add_get(
+        "/operator/customers/{customer_id}/personal-data",
+        personal_data,
+        name="operator-personal-data",
     )
     router.add_get("/operator/events", events, name="operator-events")
     router.add_get("/operator/stats", stats, name="operator-stats")

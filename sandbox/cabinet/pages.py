@@ -307,6 +307,31 @@ def _certificates(customer: Customer, url: UrlFor) -> str:
     )
 
 
+def _personal_data(customer: Customer) -> str:
+    """Requests under 152-ФЗ and channel consent withdrawals: what the insurer must act on."""
+    if not customer.data_requests and not customer.consent_withdrawals:
+        return ""
+    kinds = {"copy": "копия данных", "correction": "исправление"}
+    requests = [
+        (
+            escape(r.number),
+            escape(kinds.get(r.kind, r.kind)),
+            escape(r.description or ""),
+            escape(format_ru(r.due_on)),
+        )
+        for r in customer.data_requests
+    ]
+    withdrawals = [
+        (escape(w.channel), escape(w.withdrawn_at.isoformat()), escape(w.consent_version or ""))
+        for w in customer.consent_withdrawals
+    ]
+    return (
+        "<h3>Персональные данные</h3>"
+        + _table(("Номер", "Запрос", "Что не так", "Ответить до"), requests)
+        + _table(("Канал: согласие отозвано", "Когда", "Версия согласия"), withdrawals)
+    )
+
+
 def _events(deliveries: Sequence[Delivery]) -> str:
     rows = [
         (
@@ -333,6 +358,7 @@ def operator_page(state: SandboxState, url: UrlFor) -> web.Response:
             + _installment_payments(c, url)
             + _claims(c, url)
             + _certificates(c, url)
+            + _personal_data(c)
             for c in state.cabinet.customers.values()
         )
         or "<p>Клиентов пока нет: они появляются, когда бот обращается к /v1.</p>"
