@@ -78,7 +78,8 @@ async def test_my_data_lists_what_the_bot_keeps(migrated: Backend, privacy: str)
         screen = await my_data(app)
         text = text_of(screen)
         assert re.search(rf"Вход через Госуслуги: выполнен {DAY}", text), text
-        assert ("как Иван И." in text) == (privacy == "full")
+        assert ("(вы — Иван И.)" in text) == (privacy == "full")
+        assert text.count("Вход через Госуслуги") == 1, "one line about signing in"
         assert "Иван" not in text or privacy == "full"  # strict: no name in the chat
         assert re.search(
             rf"Согласие на обработку персональных данных: версия 2026-11-01 от {DAY}\.", text

@@ -15,6 +15,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiogram import F
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.input import MessageInput
@@ -159,7 +160,7 @@ def my_data_windows() -> list[Screen]:
                 Multi(
                     T("my-data-title"),
                     T("my-data-linked-as", when="named"),
-                    T("my-data-linked", when="linked"),
+                    T("my-data-linked", when=F["linked"] & ~F["named"]),
                     T("my-data-unlinked", when="unlinked"),
                     T("my-data-consent", when="consented"),
                     T("my-data-marketing", when="marketing"),

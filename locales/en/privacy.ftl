@@ -4,7 +4,7 @@ my-data-title =
     <b>My data</b>
 
     What the bot itself keeps about you:
-my-data-linked-as = • Signed in with Gosuslugi: on { $linked_on }, as { $name }.
+my-data-linked-as = • Signed in with Gosuslugi: on { $linked_on } (as { $name }). The bot keeps your customer number at the insurer and your Gosuslugi account id, no passport or SNILS.
 my-data-linked = • Signed in with Gosuslugi: on { $linked_on }. The bot keeps your customer number at the insurer and your Gosuslugi account id, no passport or SNILS.
 my-data-unlinked = • Signed in with Gosuslugi: no.
 my-data-consent = • Consent to personal data processing: version { $consent_version } of { $consent_on }.
