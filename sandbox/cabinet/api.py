@@ -538,6 +538,31 @@ async def submit_feedback(request: web.Request, body: Any) -> web.Response:
     return _json(feedback.render(), 201)
 
 
+# ----------------------------------------------------------------------------- contacts
+
+
+async def get_contacts(request: web.Request) -> web.StreamResponse:
+    return _json(_customer(request).contacts())
+
+
+@keyed(_json_body)
+async def start_contact_change(request: web.Request, body: Any) -> web.Response:
+    customer = _customer(request)
+    _validate(request, body)
+    change = state_of(request).cabinet.start_contact_change(customer, body["kind"], body["value"])
+    return _json(change.render(), 201)
+
+
+async def confirm_contact_change(request: web.Request) -> web.StreamResponse:
+    customer = _customer(request)
+    body, _ = await read_json(request)
+    _validate(request, body)
+    contacts = state_of(request).cabinet.confirm_contact_change(
+        customer, request.match_info["change_id"], body["code"]
+    )
+    return _json(contacts)
+
+
 # ----------------------------------------------------------------------------- wiring
 
 
@@ -574,6 +599,9 @@ HANDLERS: dict[str, Handler] = {
     "getCertificateDocument": get_certificate_document,
     "listPayouts": list_payouts,
     "submitFeedback": submit_feedback,
+    "getContacts": get_contacts,
+    "startContactChange": start_contact_change,
+    "confirmContactChange": confirm_contact_change,
 }
 
 
