@@ -1,5 +1,7 @@
-"""Settings: the interface language, and «🔔 Уведомления»: which alert categories come, the
-quiet hours and the time zone they are counted in, and marketing (38-ФЗ: only by opt-in).
+"""Settings: the interface language; «🔔 Уведомления»: which alert categories come, the
+quiet hours and the time zone they are counted in, and marketing (38-ФЗ: only by opt-in);
+«📇 Контактные данные» (`bot/flows/contacts.py`: linked chats; an unlinked one is asked to
+sign in first and lands there after).
 
 Preferences live on the user's row (`User.alerts_off`, `quiet_from`/`quiet_to`,
 `time_zone`, `marketing`); the time zone is also in the cached profile, refreshed after a
@@ -16,6 +18,7 @@ from aiogram_dialog.widgets.kbd import Button, Column, Row, Start, SwitchTo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.screen import Screen
+from bot.flows.sections import open_section
 from bot.flows.states import LogoutSG, SettingsSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of
 from notify.alerts import CATEGORIES
@@ -50,6 +53,10 @@ ZONES: dict[str, str] = {
 async def settings_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     i18n = i18n_of(dialog_manager)
     return {"language": i18n.get("language-name"), "linked": profile_of(dialog_manager).linked}
+
+
+async def on_contacts(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    await open_section(manager, "contacts")
 
 
 async def on_language(_: CallbackQuery, button: Button, manager: DialogManager) -> None:
@@ -173,6 +180,7 @@ def settings_dialog() -> Dialog:
                 Button(T("settings-language-en"), id="lang_en", on_click=on_language),
             ),
             SwitchTo(T("settings-alerts"), id="alerts", state=SettingsSG.alerts),
+            Button(T("settings-contacts"), id="contacts", on_click=on_contacts),
             Start(T("settings-logout"), id="logout", state=LogoutSG.confirm, when="linked"),
             back_to_menu(),
             state=SettingsSG.main,

@@ -20,6 +20,12 @@ class SettingsSG(StatesGroup):
     zone = State()
 
 
+class ContactsSG(StatesGroup):
+    main = State()
+    value = State()
+    code = State()
+
+
 class RevokeSG(StatesGroup):
     confirm = State()
 
