@@ -15,7 +15,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from bot.flows.access import cabinet_of, customer_of, owned
 from bot.flows.claims_input import MESSAGE, STATES, UPLOAD
 from bot.flows.keys import fresh_keys
-from bot.flows.states import ClaimsSG, PayoutsSG, PoliciesSG
+from bot.flows.states import ClaimsSG, ContactsSG, PayoutsSG, PoliciesSG
 from bot.flows.widgets import i18n_of
 from notify.alerts import ACTIONS, AlertAction
 
@@ -59,8 +59,9 @@ async def on_alert_button(
             fresh_keys(manager, f"{step}:{object_id}")
             await manager.switch_to(STATES[step])
         await _show(manager)
-    else:  # payouts: the chat's own list, nothing to authorise beyond the link
-        await manager.start(PayoutsSG.list, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+    else:  # payouts, contacts: the chat's own, nothing to authorise beyond the link
+        state = ContactsSG.main if action == "contacts" else PayoutsSG.list
+        await manager.start(state, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
     await callback.answer()
 
 

@@ -77,3 +77,5 @@ contacts-web-expired-title = The link has expired or was already used
 contacts-web-expired-text = The page's link opens once and works for 30 minutes. Go back to Telegram and press "Change e-mail" or "Change phone" again.
 contacts-web-cancelled-title = The change is cancelled
 contacts-web-cancelled-text = A wrong code was entered 3 times, so the change is cancelled and your contact details are as they were. To start again, go back to Telegram and press "Change" again: a new code will be sent.
+contacts-unavailable-web = The insurer's cabinet did not answer. What you typed is kept: send the form again in a minute.
+contacts-web-resend = Send the code again
