@@ -233,3 +233,12 @@ async def test_the_cabinet_down_loses_nothing_typed(full: RunningBot) -> None:
     await sandbox_of(app).switches(down=False)
     done = await typed(app, code)
     assert "✅ E-mail изменён." in (done.text or "")
+
+
+async def test_asked_in_words_anywhere(full: RunningBot) -> None:
+    app = full
+    await app.say(ALICE, "/menu")
+    answer = await typed(app, "хочу сменить телефон")
+    assert "Похоже, вам нужно вот это" in (answer.text or "")
+    screen = await app.press(ALICE, answer, "📇 Контактные данные")
+    assert "📱 Телефон: +7" in (screen.text or "")
