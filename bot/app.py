@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import dialog_ids
 from bot.config import SANDBOX_CABINET_PATH, PrivacyMode, Settings
+from bot.contacts_web import create_contacts_app
 from bot.document_web import create_document_app
 from bot.filing_web import create_form_app
 from bot.flows.documents import FORM_TTL, DocumentLinks
@@ -331,6 +332,16 @@ def create_app(settings: Settings, resources: Resources, *, bot_username: str) -
     app.add_subapp(
         "/f",
         create_form_app(
+            form_links,
+            resources.cabinet,
+            core,
+            resources.session_factory,
+            middlewares=[link_limit.middleware(too_many_requests)],
+        ),
+    )
+    app.add_subapp(
+        "/c",
+        create_contacts_app(
             form_links,
             resources.cabinet,
             core,

@@ -72,6 +72,28 @@ async def still_linked(sessions: async_sessionmaker[AsyncSession], grant: dict[s
     return link is not None and link.customer_id == grant["customer_id"]
 
 
+#: A one-time form's page (`/f`, `/c`): it posts to this app only.
+FORM_CSP = HEADERS["Content-Security-Policy"].replace("form-action 'none'", "form-action 'self'")
+FORM_STYLE = (
+    "<style>form label{display:block;margin:1rem 0 .3rem;font-weight:600}"
+    "input[type=text],input[type=date],input[type=email],input[type=tel],select,textarea{"
+    "width:100%;box-sizing:border-box;font-size:1rem;padding:.6rem;border:1px solid #999;"
+    "border-radius:.4rem}"
+    "textarea{min-height:8rem}.hint{color:#555;font-size:.9rem}.error{color:#b00020}"
+    ".files{font-size:.9rem;color:#333}button{font-size:1.05rem;padding:.8rem 1.2rem;"
+    "margin:1.2rem .5rem 0 0;border-radius:.5rem;border:0;background:#0d4cd3;color:#fff}"
+    "button.secondary{background:#e6e9f0;color:#1b1b1b}.note{background:#eef6ea;padding:.6rem;"
+    "border-radius:.4rem}fieldset{border:0;padding:0;margin:0}</style>"
+)
+
+
+def form_page(locale: str, title: str, body: str, status: int = 200) -> web.Response:
+    """`body` is HTML, with `FORM_STYLE` in it where the form needs its look."""
+    response = page(locale, title, body, status=status)
+    response.headers["Content-Security-Policy"] = FORM_CSP
+    return response
+
+
 def message_page(core: BaseCore[Any], locale: str, key: str, status: int) -> web.Response:
     title = core.get(f"{key}-title", locale)
     return page(locale, title, f"<p>{core.get(f'{key}-text', locale)}</p>", status=status)

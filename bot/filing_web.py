@@ -27,7 +27,7 @@ from aiogram_i18n.cores import BaseCore
 from aiohttp import BodyPartReader, MultipartReader, web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.document_web import message_page, still_linked
+from bot.document_web import FORM_STYLE, form_page, message_page, still_linked
 from bot.flows.claim_form import (
     CIRCUMSTANCES_LIMIT,
     Invalid,
@@ -53,7 +53,7 @@ from cabinet.models import (
     FieldKind,
     FieldValue,
 )
-from linking.web import HEADERS, page, preferred_locale
+from linking.web import HEADERS, preferred_locale
 from notify.alerts import AlertAction
 from notify.outbox import enqueue
 from notify.payload import Button
@@ -66,23 +66,11 @@ MAX_PARTS = 200
 MAX_BODY = 50 * 1024 * 1024
 TEXT_PART_LIMIT = 8 * 1024
 _KEYS = uuid.UUID("0d7cf0a4-51a2-4f0e-9d8e-8f3b5d2c1a77")  # namespace of this form's keys
-_CSP = HEADERS["Content-Security-Policy"].replace("form-action 'none'", "form-action 'self'")
 
 LINKS = web.AppKey("form_links", DocumentLinks)
 CABINET = web.AppKey("form_cabinet", CabinetClient)
 CORE = web.AppKey("form_core", BaseCore[Any])
 SESSIONS = web.AppKey("form_sessions", async_sessionmaker[AsyncSession])
-
-_STYLE = (
-    "<style>form label{display:block;margin:1rem 0 .3rem;font-weight:600}"
-    "input[type=text],input[type=date],select,textarea{width:100%;box-sizing:border-box;"
-    "font-size:1rem;padding:.6rem;border:1px solid #999;border-radius:.4rem}"
-    "textarea{min-height:8rem}.hint{color:#555;font-size:.9rem}.error{color:#b00020}"
-    ".files{font-size:.9rem;color:#333}button{font-size:1.05rem;padding:.8rem 1.2rem;"
-    "margin:1.2rem .5rem 0 0;border-radius:.5rem;border:0;background:#0d4cd3;color:#fff}"
-    "button.secondary{background:#e6e9f0;color:#1b1b1b}.note{background:#eef6ea;padding:.6rem;"
-    "border-radius:.4rem}fieldset{border:0;padding:0;margin:0}</style>"
-)
 
 
 @dataclass
@@ -390,7 +378,7 @@ async def _render(request: web.Request, current: Form, status: int = 200) -> web
         locale=grant["locale"],
         time_zone=grant["time_zone"],
     )
-    parts = [_STYLE]
+    parts: list[str] = []
     if current.note and not current.errors:
         parts.append(f"<p class='note'>{_e(current.note)}</p>")
     if current.errors:
@@ -500,9 +488,7 @@ def _documents(current: Form, requirement: Any) -> str:
 
 
 def _page(locale: str, title: str, body: str, status: int = 200) -> web.Response:
-    response = page(locale, title, body, status=status)
-    response.headers["Content-Security-Policy"] = _CSP
-    return response
+    return form_page(locale, title, FORM_STYLE + body, status)
 
 
 def _message(request: web.Request, locale: str, key: str, status: int) -> web.Response:

@@ -49,6 +49,10 @@ from cabinet.models import (
     ClaimRegistration,
     ClaimSummary,
     ClaimTypeList,
+    ContactChange,
+    ContactChangeConfirmation,
+    ContactChangeRequest,
+    Contacts,
     DataRequest,
     DataRequestRequest,
     DocumentContentType,
@@ -621,6 +625,53 @@ class CabinetClient:
             locale=locale,
         )
 
+    # ------------------------------------------------------------------------- contacts
+
+    async def contacts(self, customer_id: str, *, locale: str = "ru") -> Reading[Contacts]:
+        return await self._read(
+            "get_contacts",
+            Contacts,
+            scope=customer_id,
+            path=f"{_customer(customer_id)}/contacts",
+            locale=locale,
+        )
+
+    async def start_contact_change(
+        self,
+        customer_id: str,
+        request: ContactChangeRequest,
+        *,
+        idempotency_key: uuid.UUID,
+        locale: str = "ru",
+    ) -> ContactChange:
+        """The cabinet sends a code to the new phone or e-mail; nothing changes until it is
+        entered back (`confirm_contact_change`)."""
+        return await self._create(
+            "start_contact_change",
+            ContactChange,
+            customer_id=customer_id,
+            path=f"{_customer(customer_id)}/contact-changes",
+            idempotency_key=idempotency_key,
+            locale=locale,
+            json=request.model_dump(mode="json"),
+        )
+
+    async def confirm_contact_change(
+        self, customer_id: str, change_id: str, code: str, *, locale: str = "ru"
+    ) -> Contacts:
+        """The contacts with the change made. A wrong code is `CabinetRejected` `wrong_code`
+        with `attempts_left`; `too_many_attempts` and `code_expired` end the change. Repeating
+        a confirmation that succeeded answers the same, so it needs no key."""
+        path = f"{_customer(customer_id)}/contact-changes/{_segment(change_id)}/confirm"
+        body = ContactChangeConfirmation(code=code).model_dump(mode="json")
+        try:
+            response = await self._call(
+                "confirm_contact_change", "POST", path, locale=locale, json=body
+            )
+        finally:
+            await self.cache.outdate(customer_id)  # the contacts may have changed
+        return _parse(Contacts, response.content, "confirm_contact_change")
+
     # ------------------------------------------------------------------------- the machinery
 
     async def _read(
@@ -771,7 +822,8 @@ def _raise_for(operation: str, response: httpx.Response) -> NoReturn:
     if status == 404:
         raise CabinetNotFound(message, status=status, code=code)
     if status in _REJECTED:
-        raise CabinetRejected(message, status=status, code=code)
+        attempts_left = problem.attempts_left if problem else None
+        raise CabinetRejected(message, status=status, code=code, attempts_left=attempts_left)
     # 400, 401, 403: a bug or a misconfiguration (CABINET_TOKEN) on one of the two sides.
     log.error("cabinet_call_refused", operation=operation, status=status, code=code)
     raise CabinetError(message, status=status, code=code)

@@ -43,4 +43,16 @@ class CabinetNotFound(CabinetError):
 
 class CabinetRejected(CabinetError):
     """The cabinet understood the request and refused it (409, 413, 415, 422); `code` says why,
-    e.g. `quote_expired`, `invalid_period`, `claim_closed`."""
+    e.g. `quote_expired`, `invalid_period`, `claim_closed`; a wrong confirmation code says how
+    many attempts are left."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        attempts_left: int | None = None,
+    ):
+        super().__init__(message, status=status, code=code)
+        self.attempts_left = attempts_left

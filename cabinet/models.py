@@ -59,6 +59,7 @@ class Problem(Response):
     detail: str | None = None
     instance: str | None = None
     code: str | None = None
+    attempts_left: int | None = None  # `wrong_code`: how many more codes the change takes
 
 
 # ----------------------------------------------------------------------------- customers
@@ -629,6 +630,48 @@ class Offer(Response):
 
 class OfferList(Response):
     items: list[Offer] = Field(max_length=10)
+
+
+# ----------------------------------------------------------------------------- contacts
+
+
+class ContactKind(enum.StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+
+
+class Contact(Response):
+    """A phone (`+79161234567`) or an e-mail, in full: personal data, never logged."""
+
+    value: str = Field(min_length=1, max_length=254)
+    confirmed: bool
+
+
+class Contacts(Response):
+    phone: Contact | None
+    email: Contact | None
+
+    def of(self, kind: ContactKind) -> Contact | None:
+        return self.phone if kind is ContactKind.PHONE else self.email
+
+
+class ContactChangeRequest(Request):
+    kind: ContactKind
+    value: str = Field(min_length=1, max_length=254)
+
+
+class ContactChange(Response):
+    """A change waiting for the code sent to `value`."""
+
+    change_id: Id
+    kind: ContactKind
+    value: str
+    expires_at: dt.datetime
+    attempts_left: int = Field(ge=0)
+
+
+class ContactChangeConfirmation(Request):
+    code: str = Field(pattern=r"^[0-9]{4,8}$")
 
 
 # ----------------------------------------------------------------------------- documents

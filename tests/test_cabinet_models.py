@@ -32,6 +32,10 @@ from cabinet.models import (
     ClaimRegistration,
     ClaimSummary,
     ClaimTypeList,
+    ContactChange,
+    ContactChangeConfirmation,
+    ContactChangeRequest,
+    Contacts,
     DataRequest,
     DataRequestRequest,
     DraftDocument,
@@ -94,6 +98,9 @@ OPERATIONS: dict[str, tuple[type[BaseModel] | None, type[BaseModel] | None]] = {
     "uploadClaimDraftDocument": (None, DraftDocument),  # multipart
     "deleteClaimDraftDocument": (None, None),
     "submitClaimDraft": (None, ClaimRegistration),
+    "getContacts": (None, Contacts),
+    "startContactChange": (ContactChangeRequest, ContactChange),
+    "confirmContactChange": (ContactChangeConfirmation, Contacts),
 }
 
 

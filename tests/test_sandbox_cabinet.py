@@ -1031,6 +1031,118 @@ async def test_the_insurers_contacts_in_either_language(sandbox: Sandbox) -> Non
     assert english.json()["hours"] == "24/7, every day"
 
 
+# ----------------------------------------------------------------------------- contacts
+
+
+async def _code_sent(sandbox: Sandbox, change_id: str) -> str:
+    """The code as a tester finds it: among the messages the sandbox "sent"."""
+    sent = (await sandbox.http.get("/operator/messages")).json()
+    return str(next(m["code"] for m in sent if m["change_id"] == change_id))
+
+
+async def _start(sandbox: Sandbox, customer: str, kind: str, value: str) -> httpx.Response:
+    body = {"kind": kind, "value": value}
+    path = f"/customers/{customer}/contact-changes"
+    return await sandbox.keyed(path, "startContactChange", json=body)
+
+
+async def _confirm(sandbox: Sandbox, customer: str, change_id: str, code: str) -> httpx.Response:
+    path = f"/customers/{customer}/contact-changes/{change_id}/confirm"
+    return await sandbox.call("POST", path, "confirmContactChange", json={"code": code})
+
+
+def _another(code: str, n: int = 1) -> str:
+    return f"{(int(code) + n) % 10**6:06d}"
+
+
+async def test_an_email_changed_with_the_code_sent_to_it(sandbox: Sandbox) -> None:
+    customer = await sandbox.resolve("contacts")
+    path = f"/customers/{customer}/contacts"
+    before = (await sandbox.call("GET", path, "getContacts")).json()
+    assert re.fullmatch(r"\+79\d{9}", before["phone"]["value"])
+    assert before["email"]["value"].endswith("@example.ru")
+    assert before["phone"]["confirmed"]
+    assert before["email"]["confirmed"]
+
+    started = await _start(sandbox, customer, "email", "New.Address@Mail.RU")
+    assert started.status_code == 201
+    change = started.json()
+    assert change["value"] == "New.Address@mail.ru"  # the domain is stored in lower case
+    assert change["attempts_left"] == 3
+    code = await _code_sent(sandbox, change["change_id"])
+    assert re.fullmatch(r"\d{6}", code)
+    sent = (await sandbox.http.get("/operator/messages")).json()[0]
+    assert (sent["channel"], sent["to"]) == ("email", "New.Address@mail.ru")
+    assert code in (await sandbox.http.get("/operator")).text  # the console lists it
+
+    wrong = await _confirm(sandbox, customer, change["change_id"], _another(code))
+    assert (wrong.status_code, wrong.json()["code"]) == (422, "wrong_code")
+    assert wrong.json()["attempts_left"] == 2
+    again = await _confirm(sandbox, customer, change["change_id"], _another(code))
+    assert again.json()["attempts_left"] == 2  # the same wrong code (a retry) counts once
+    second = await _confirm(sandbox, customer, change["change_id"], _another(code, 2))
+    assert second.json()["attempts_left"] == 1
+    assert (await sandbox.call("GET", path)).json() == before  # nothing changed yet
+
+    done = await _confirm(sandbox, customer, change["change_id"], code)
+    assert done.status_code == 200
+    assert done.json()["email"] == {"value": "New.Address@mail.ru", "confirmed": True}
+    assert done.json()["phone"] == before["phone"]
+    assert (await _confirm(sandbox, customer, change["change_id"], code)).json() == done.json()
+    late = await _confirm(sandbox, customer, change["change_id"], _another(code))
+    assert late.json()["code"] == "code_expired"
+    assert (await sandbox.call("GET", path)).json() == done.json()
+    unchanged = await _start(sandbox, customer, "email", "New.Address@mail.ru")
+    assert (unchanged.status_code, unchanged.json()["code"]) == (422, "contact_unchanged")
+
+
+async def test_three_wrong_codes_cancel_the_change(sandbox: Sandbox) -> None:
+    customer = await sandbox.resolve("contacts-wrong")
+    change = (await _start(sandbox, customer, "phone", "+79990001122")).json()
+    code = await _code_sent(sandbox, change["change_id"])
+    sent = (await sandbox.http.get("/operator/messages")).json()[0]
+    assert (sent["channel"], sent["to"]) == ("sms", "+79990001122")
+    answers = [
+        await _confirm(sandbox, customer, change["change_id"], _another(code, n)) for n in (1, 2, 3)
+    ]
+    assert [a.status_code for a in answers] == [422, 422, 409]
+    assert answers[-1].json()["code"] == "too_many_attempts"
+    right = await _confirm(sandbox, customer, change["change_id"], code)
+    assert (right.status_code, right.json()["code"]) == (409, "too_many_attempts")
+    phone = (await sandbox.call("GET", f"/customers/{customer}/contacts")).json()["phone"]
+    assert phone["value"] != "+79990001122"
+
+
+async def test_an_expired_or_replaced_code_and_a_bad_address(sandbox: Sandbox) -> None:
+    customer = await sandbox.resolve("contacts-expired")
+    first = (await _start(sandbox, customer, "email", "a@example.org")).json()
+    second = (await _start(sandbox, customer, "email", "a@example.org")).json()  # "send again"
+    replaced = await _confirm(
+        sandbox, customer, first["change_id"], await _code_sent(sandbox, first["change_id"])
+    )
+    assert (replaced.status_code, replaced.json()["code"]) == (409, "code_expired")
+    assert (await sandbox.operator(f"/contact-changes/{second['change_id']}/expire")).is_success
+    expired = await _confirm(
+        sandbox, customer, second["change_id"], await _code_sent(sandbox, second["change_id"])
+    )
+    assert (expired.status_code, expired.json()["code"]) == (409, "code_expired")
+
+    for kind, value in (
+        ("email", "not an address"),
+        ("email", "a@b"),
+        ("phone", "89161234567"),
+        ("phone", "+7916123456"),
+    ):
+        bad = await _start(sandbox, customer, kind, value)
+        assert (bad.status_code, bad.json()["code"]) == (422, "validation_failed"), value
+        assert [e["pointer"] for e in bad.json()["errors"]] == ["/value"]
+    unknown = await _confirm(sandbox, customer, "chg_unknown", "123456")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "contact_change_not_found")
+    other = await sandbox.resolve("contacts-other")
+    theirs = await _confirm(sandbox, other, second["change_id"], "123456")
+    assert theirs.status_code == 404  # another customer's change does not exist for them
+
+
 # ----------------------------------------------------------------------------- switches
 
 

@@ -3,6 +3,7 @@
 from bot.flows.certificates import certificates_dialog
 from bot.flows.claims import claims_dialog
 from bot.flows.consent import consent_dialog
+from bot.flows.contacts import contacts_dialog
 from bot.flows.feedback import feedback_dialog
 from bot.flows.filing import filing_dialog
 from bot.flows.logout import logout_dialog
@@ -17,6 +18,7 @@ __all__ = [
     "certificates_dialog",
     "claims_dialog",
     "consent_dialog",
+    "contacts_dialog",
     "feedback_dialog",
     "filing_dialog",
     "logout_dialog",

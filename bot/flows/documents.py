@@ -90,8 +90,11 @@ def renderer(kind: str) -> Callable[[Renderer], Renderer]:
     return register
 
 
-#: One-time links that open a form, not a document: strict mode's claim form (`/f`).
+#: One-time links that open a form, not a document: strict mode's claim form (`/f`) and its
+#: change of the phone or the e-mail (`/c`).
 CLAIM_FORM = "claim-form"
+CONTACTS_FORM = "contacts-form"
+FORMS = frozenset({CLAIM_FORM, CONTACTS_FORM})
 FORM_TTL = 1800
 
 
@@ -116,7 +119,7 @@ class DocumentLinks:
     async def issue(
         self, *, user_id: int, customer_id: str, kind: str, ref: Ref, **extra: str
     ) -> str:
-        if kind not in _RENDERERS and kind != CLAIM_FORM:
+        if kind not in _RENDERERS and kind not in FORMS:
             raise KeyError(kind)
         token = secrets.token_urlsafe(TOKEN_BYTES)
         grant = {"user_id": user_id, "customer_id": customer_id, "kind": kind, "ref": dict(ref)}

@@ -32,6 +32,7 @@ class Action(enum.StrEnum):
     SIGN_OUT = "sign_out"
     LANGUAGE = "language"
     NOTIFICATIONS = "notifications"
+    CONTACTS = "contacts"
 
 
 #: Stems (lower case, ё as е) and their weights. A stem of 4 letters or fewer must match
@@ -221,6 +222,24 @@ STEMS: dict[Action, dict[str, float]] = {
         "stop": 0.7,
         "messages": 0.7,
     },
+    # The person's own phone and e-mail; «телефон страховой» is support's (its stem weighs more).
+    Action.CONTACTS: {
+        "почт": 1.5,
+        "email": 2.5,
+        "имейл": 2.5,
+        "емейл": 2.5,
+        "мейл": 2,
+        "контактн": 2,
+        "телефон": 0.5,
+        "номер": 0.3,
+        "смен": 0.7,
+        "помен": 0.7,
+        "измен": 0.7,
+        "mail": 1.5,
+        "phone": 0.5,
+        "change": 0.7,
+        "update": 0.7,
+    },
 }
 #: Word pairs that mean something the single words do not.
 PHRASES: dict[Action, tuple[str, ...]] = {
@@ -234,6 +253,23 @@ PHRASES: dict[Action, tuple[str, ...]] = {
     Action.SIGN_IN: ("не могу войти", "не пускает", "sign in", "log in", "cant log"),
     Action.SIGN_OUT: ("sign out", "log out", "выйти из"),
     Action.SUPPORT: ("живой человек", "real person"),
+    Action.CONTACTS: (
+        "сменить телефон",
+        "поменять телефон",
+        "изменить телефон",
+        "новый телефон",
+        "новый номер",
+        "сменил номер",
+        "сменила номер",
+        "поменял номер",
+        "поменяла номер",
+        "контактные данные",
+        "change phone",
+        "change my phone",
+        "new phone",
+        "phone number",
+        "contact details",
+    ),
 }
 
 

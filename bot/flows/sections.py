@@ -1,11 +1,12 @@
 """The menu's sections, and the way into them.
 
-Полисы, Обращения (and filing a claim), Справки, Выплаты and Предложения need a linked chat;
-Поддержка does not. «🎁 Предложения для вас» is in the menu only for people who consented to
-advertising (`bot/flows/offers.py`). An unlinked user who opens a linked-only section gets
-the "Войти через Госуслуги" prompt, and the section is remembered (for half an hour: time to
-press «Войти» and sign in, which itself takes at most `linking.codes.SIGN_IN_TTL`): the bind
-handler opens it after linking, so the user lands where they were going.
+Полисы, Обращения (and filing a claim), Справки, Выплаты, Предложения and the contacts (in
+Настройки) need a linked chat; Поддержка does not. «🎁 Предложения для вас» is in the menu only
+for people who consented to advertising (`bot/flows/offers.py`). An unlinked user who opens a
+linked-only section gets the "Войти через Госуслуги" prompt, and the section is remembered
+(for half an hour: time to press «Войти» and sign in, which itself takes at most
+`linking.codes.SIGN_IN_TTL`): the bind handler opens it after linking, so the user lands
+where they were going.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from redis.asyncio import Redis
 from bot.flows.states import (
     CertificatesSG,
     ClaimsSG,
+    ContactsSG,
     FeedbackSG,
     FilingSG,
     MenuSG,
@@ -38,9 +40,12 @@ SECTIONS: dict[str, State] = {
     "payouts": PayoutsSG.list,
     "feedback": FeedbackSG.start,
     "offers": OffersSG.list,
+    "contacts": ContactsSG.main,
 }
 DESTINATION_TTL = 30 * 60
-LINKED_ONLY = frozenset({"policies", "claims", "file_claim", "certificates", "payouts", "offers"})
+LINKED_ONLY = frozenset(
+    {"policies", "claims", "file_claim", "certificates", "payouts", "offers", "contacts"}
+)
 
 
 def _key(user_id: int) -> str:

@@ -1,7 +1,9 @@
 """Settings: the interface language; «🔔 Уведомления»: which alert categories come, the
 quiet hours and the time zone they are counted in; «🎁 Предложения и новости»: the consent to
 advertising (38-ФЗ: only by opt-in, `bot/flows/marketing.py`; the alerts screen's «Новости и
-предложения» opens it too); «🗂 Мои данные» (`bot/flows/my_data.py`).
+предложения» opens it too); «🗂 Мои данные» (`bot/flows/my_data.py`); «📇 Контактные данные»
+(`bot/flows/contacts.py`: linked chats; an unlinked one is asked to sign in first and lands
+there after).
 
 Preferences live on the user's row (`User.alerts_off`, `quiet_from`/`quiet_to`,
 `time_zone`, `marketing`); the time zone is also in the cached profile, refreshed after a
@@ -21,6 +23,7 @@ from bot.flows.marketing import marketing_window
 from bot.flows.my_data import my_data_windows
 from bot.flows.preferences import QUIET_PRESETS, ZONES, quiet_label, zone_label
 from bot.flows.screen import Screen
+from bot.flows.sections import open_section
 from bot.flows.states import LogoutSG, SettingsSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of
 from notify.alerts import CATEGORIES
@@ -34,6 +37,10 @@ MARKETING = "marketing"
 async def settings_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     i18n = i18n_of(dialog_manager)
     return {"language": i18n.get("language-name"), "linked": profile_of(dialog_manager).linked}
+
+
+async def on_contacts(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    await open_section(manager, "contacts")
 
 
 async def on_language(_: CallbackQuery, button: Button, manager: DialogManager) -> None:
@@ -149,6 +156,7 @@ def settings_dialog() -> Dialog:
                 Button(T("settings-language-en"), id="lang_en", on_click=on_language),
             ),
             SwitchTo(T("settings-alerts"), id="alerts", state=SettingsSG.alerts),
+            Button(T("settings-contacts"), id="contacts", on_click=on_contacts),
             SwitchTo(T("settings-marketing"), id="marketing", state=SettingsSG.marketing),
             SwitchTo(T("settings-my-data"), id="my_data", state=SettingsSG.my_data),
             Start(T("settings-logout"), id="logout", state=LogoutSG.confirm, when="linked"),

@@ -31,6 +31,12 @@ class OffersSG(StatesGroup):
     list = State()
 
 
+class ContactsSG(StatesGroup):
+    main = State()
+    value = State()
+    code = State()
+
+
 class RevokeSG(StatesGroup):
     confirm = State()
 

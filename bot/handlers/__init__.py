@@ -8,8 +8,8 @@ root
 └── private                     private chats only
     ├── commands, dialogs       /start, /help, /cancel, /revoke; consent and revoke screens
     ├── broadcast               ADMIN_IDS: /broadcast and its buttons (composer: after consented)
-    ├── consented               HasConsent: the menu, settings, /logout, alert buttons,
-    │                           «Ответить» under support's answers, and the sections:
+    ├── consented               HasConsent: the menu, settings (and contacts), /logout, alert
+    │                           buttons, «Ответить» under support's answers, and the sections:
     │                           policies, claims (filing one too), certificates, payouts,
     │                           support (questions and reviews)
     └── fallback                anything else
@@ -25,6 +25,7 @@ from bot.flows import (
     certificates_dialog,
     claims_dialog,
     consent_dialog,
+    contacts_dialog,
     feedback_dialog,
     filing_dialog,
     logout_dialog,
@@ -65,6 +66,7 @@ def build_root_router(*, support_chat_id: int | None) -> Router:
         goto.build_router(),
         menu_dialog(),
         settings_dialog(),
+        contacts_dialog(),
         logout_dialog(),
         policies_dialog(),
         claims_dialog(),

@@ -17,7 +17,7 @@ from bot.flows.claims_input import MESSAGE, STATES, UPLOAD
 from bot.flows.keys import fresh_keys
 from bot.flows.policy_payment import PAY_KEY, request_link
 from bot.flows.renewal import begin_renewal
-from bot.flows.states import ClaimsSG, PayoutsSG, PoliciesSG
+from bot.flows.states import ClaimsSG, ContactsSG, PayoutsSG, PoliciesSG
 from bot.flows.widgets import i18n_of
 from notify.alerts import ACTIONS, AlertAction
 
@@ -70,8 +70,9 @@ async def on_alert_button(
             fresh_keys(manager, f"{step}:{object_id}")
             await manager.switch_to(STATES[step])
         await _show(manager)
-    else:  # payouts: the chat's own list, nothing to authorise beyond the link
-        await manager.start(PayoutsSG.list, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+    else:  # payouts, contacts: the chat's own, nothing to authorise beyond the link
+        state = ContactsSG.main if action == "contacts" else PayoutsSG.list
+        await manager.start(state, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
     await callback.answer()
 
 

@@ -24,6 +24,7 @@ SECTIONS: dict[str, str] = {
     Action.RENEW: "policies",
     Action.POLICY_PDF: "policies",
     Action.SUPPORT: "feedback",
+    Action.CONTACTS: "contacts",
 }
 SCREENS: dict[str, State] = {
     Action.SIGN_OUT: LogoutSG.confirm,

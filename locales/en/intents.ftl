@@ -13,5 +13,6 @@ intent-sign_in = 🔑 Sign in with Gosuslugi
 intent-sign_out = 🚪 Sign out
 intent-language = 🌐 Язык · Language
 intent-notifications = 🔔 Notifications
+intent-contacts = 📇 Contact details
 intent-menu = 🏠 Main menu
 intent-retry = 🔁 Retry

@@ -13,5 +13,6 @@ intent-sign_in = 🔑 Войти через Госуслуги
 intent-sign_out = 🚪 Выйти
 intent-language = 🌐 Язык · Language
 intent-notifications = 🔔 Уведомления
+intent-contacts = 📇 Контактные данные
 intent-menu = 🏠 Главное меню
 intent-retry = 🔁 Повторить

@@ -587,6 +587,31 @@ async def list_offers(request: web.Request) -> web.StreamResponse:
     return _json({"items": [offer.render(lang) for offer in offers]})
 
 
+# ----------------------------------------------------------------------------- contacts
+
+
+async def get_contacts(request: web.Request) -> web.StreamResponse:
+    return _json(_customer(request).contacts())
+
+
+@keyed(_json_body)
+async def start_contact_change(request: web.Request, body: Any) -> web.Response:
+    customer = _customer(request)
+    _validate(request, body)
+    change = state_of(request).cabinet.start_contact_change(customer, body["kind"], body["value"])
+    return _json(change.render(), 201)
+
+
+async def confirm_contact_change(request: web.Request) -> web.StreamResponse:
+    customer = _customer(request)
+    body, _ = await read_json(request)
+    _validate(request, body)
+    contacts = state_of(request).cabinet.confirm_contact_change(
+        customer, request.match_info["change_id"], body["code"]
+    )
+    return _json(contacts)
+
+
 # ----------------------------------------------------------------------------- wiring
 
 
@@ -629,6 +654,9 @@ HANDLERS: dict[str, Handler] = {
     "createDataRequest": create_data_request,
     "withdrawChannelConsent": withdraw_channel_consent,
     "listOffers": list_offers,
+    "getContacts": get_contacts,
+    "startContactChange": start_contact_change,
+    "confirmContactChange": confirm_contact_change,
 }
 
 

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
+from sandbox.cabinet import contacts
+from sandbox.cabinet.contacts import ContactChange, ContactValue, SentMessage
 from sandbox.cabinet.dates import CERTIFICATE_WORKING_DAYS, term_end, working_days_after
 from sandbox.cabinet.demo import portfolio
 from sandbox.cabinet.drafts import Draft, DraftDocument, normalised, update_errors
@@ -120,6 +122,8 @@ class Cabinet:
         self._claim_serials = itertools.count(9001)
         #: Drafts by customer id, then by draft id.
         self.drafts: dict[str, dict[str, Draft]] = {}
+        #: The SMS and letters with codes "sent" (the newest last): the console lists them.
+        self.sent: list[SentMessage] = []
 
     def now(self) -> dt.datetime:
         return self.clock().astimezone(dt.UTC).replace(microsecond=0)
@@ -841,6 +845,77 @@ class Cabinet:
     def offers(self, customer: Customer) -> tuple[Offer, ...]:
         """The same recommendations for every demo customer (they all hold motor and health)."""
         return OFFERS
+
+    # ------------------------------------------------------------------------- contacts
+
+    def start_contact_change(self, customer: Customer, kind: str, value: str) -> ContactChange:
+        """Checks the new value, replaces a change of the same kind in progress, and "sends" a
+        code to the new address (`sent`: what the operator console lists)."""
+        value = contacts.normalised(kind, value)
+        current = customer.phone if kind == "phone" else customer.email
+        if current is not None and current.confirmed and current.value == value:
+            raise ProblemError(
+                "contact_unchanged",
+                Text(
+                    "Этот контакт уже указан и подтверждён.",
+                    "This contact is already there and confirmed.",
+                ),
+            )
+        for earlier in customer.contact_changes.values():
+            if earlier.kind == kind and earlier.status == contacts.PENDING:
+                earlier.status = contacts.REPLACED
+        change = ContactChange(
+            id=new_id("chg"),
+            kind=kind,
+            value=value,
+            code=contacts.new_code(),
+            expires_at=self.now() + contacts.CODE_VALIDITY,
+        )
+        customer.contact_changes[change.id] = change
+        channel = "sms" if kind == "phone" else "email"
+        self.sent.append(
+            SentMessage(self.now(), customer.id, channel, value, change.code, change.id)
+        )
+        del self.sent[: -contacts.SENT_KEPT]
+        log.info("contact_change_started", customer_id=customer.id, change_id=change.id)
+        return change
+
+    def confirm_contact_change(self, customer: Customer, change_id: str, code: str) -> JSON:
+        change = customer.contact_changes.get(change_id)
+        if change is None:
+            raise ProblemError(
+                "contact_change_not_found",
+                Text("Смена контакта не найдена.", "Contact change not found."),
+            )
+        contacts.require_open(change, code, self.now())
+        if change.status == contacts.CONFIRMED:
+            return customer.contacts()  # the same confirmation again: the same answer
+        if code != change.code:
+            if code != change.last_wrong:  # the same wrong code again (a retry) counts once
+                change.last_wrong = code
+                change.attempts_left -= 1
+            if change.attempts_left <= 0:
+                change.status = contacts.CANCELLED
+                raise contacts.too_many_attempts()
+            raise contacts.wrong_code(change.attempts_left)
+        change.status = contacts.CONFIRMED
+        confirmed = ContactValue(change.value, confirmed=True)
+        if change.kind == "phone":
+            customer.phone = confirmed
+        else:
+            customer.email = confirmed
+        log.info("contact_changed", customer_id=customer.id, change_id=change.id)
+        return customer.contacts()
+
+    def expire_contact_change(self, change_id: str) -> ContactChange:
+        """The operator's "the code's time is up": its `expires_at` passes now."""
+        _, change = self._find(
+            lambda c: c.contact_changes,
+            change_id,
+            Text("Смена контакта не найдена.", "Contact change not found."),
+        )
+        change.expires_at = self.now() - dt.timedelta(seconds=1)
+        return change
 
 
 def _feedback_errors(kind: str, request: Mapping[str, Any]) -> list[FieldError]:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from sandbox.cabinet.contacts import ContactValue
 from sandbox.cabinet.dates import (
     CERTIFICATE_WORKING_DAYS,
     add_months,
@@ -148,6 +149,62 @@ class _Draw:
         """A time in working hours (09:00–18:00 Moscow) on `day`, in UTC."""
         time = dt.time(self.rng.randint(6, 14), self.rng.randint(0, 59), self.rng.randint(0, 59))
         return dt.datetime.combine(day, time, dt.UTC)
+
+
+_LATIN = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "sch",
+            "_",
+            "y",
+            "_",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
+
+
+def _latin(name: str) -> str:
+    return "".join(_LATIN.get(c, c) for c in name.lower()).replace("_", "")
+
+
+def _contacts(customer_id: str, holder: Person) -> tuple[ContactValue, ContactValue]:
+    """A mobile phone and an e-mail (confirmed), from a source of their own: the rest of the
+    portfolio stays as it was before customers had contacts."""
+    rng = random.Random(f"sandbox-cabinet:contacts:{customer_id}")  # noqa: S311 - demo data
+    phone = "+79" + "".join(rng.choice("0123456789") for _ in range(9))
+    email = f"{_latin(holder.first_name)}.{_latin(holder.last_name)}@example.ru"
+    return ContactValue(phone, confirmed=True), ContactValue(email, confirmed=True)
 
 
 def _person(draw: _Draw, today: dt.date, rng: random.Random | None = None) -> Person:
@@ -498,6 +555,7 @@ def portfolio(customer_id: str, now: dt.datetime) -> Customer:
     policies["osago"].drivers = drivers
     policies["kasko"].drivers = drivers
     policies["kasko"].installments = _in_two_parts(draw, today, policies["kasko"])
+    phone, email = _contacts(customer_id, holder)
     return Customer(
         id=customer_id,
         holder=holder,
@@ -506,4 +564,6 @@ def portfolio(customer_id: str, now: dt.datetime) -> Customer:
         claims={claim.id: claim for claim in claims},
         payouts=payouts,
         certificate_orders={order.id: order for order in orders},
+        phone=phone,
+        email=email,
     )

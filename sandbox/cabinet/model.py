@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sandbox.cabinet.claim_kinds import ClaimKind, kinds_for
 from sandbox.cabinet.texts import Lang, Text
+
+if TYPE_CHECKING:
+    from sandbox.cabinet.contacts import ContactChange, ContactValue
 
 JSON = dict[str, Any]
 
@@ -754,3 +757,12 @@ class Customer:
     feedback: list[Feedback] = field(default_factory=list)
     data_requests: list[DataRequest] = field(default_factory=list)
     consent_withdrawals: list[ConsentWithdrawal] = field(default_factory=list)
+    phone: ContactValue | None = None
+    email: ContactValue | None = None
+    contact_changes: dict[str, ContactChange] = field(default_factory=dict)
+
+    def contacts(self) -> JSON:
+        return {
+            "phone": self.phone.render() if self.phone else None,
+            "email": self.email.render() if self.email else None,
+        }

@@ -30,6 +30,10 @@ JSON API (each action also accepts an HTML form post and then redirects, 303, to
 * `GET /operator/customers/{customer_id}/personal-data` — the customer's personal-data
   requests (copy, correction) and channel consent withdrawals, as the insurer's staff act on
   them.
+* `GET /operator/messages` — the SMS and letters with confirmation codes the cabinet "sent"
+  (nothing is really sent), newest first: `{at, customer_id, channel, to, text, code,
+  change_id}`. The console lists them too, under «Отправленные SMS и письма».
+* `POST /operator/contact-changes/{change_id}/expire` — the change's code expires now.
 * `GET /operator/events`, `GET /operator/stats`, `GET|PUT /operator/switches` (a form posts
   to `POST /operator/switches`).
 
@@ -322,6 +326,19 @@ async def personal_data(request: web.Request) -> web.StreamResponse:
     return web.json_response({"data_requests": requests, "consent_withdrawals": withdrawals})
 
 
+async def expire_contact_change(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+
+    def perform(_: JSON) -> JSON:
+        return {"change": cabinet.expire_contact_change(request.match_info["change_id"]).render()}
+
+    return await _act(request, _NOTHING, perform)
+
+
+async def messages(request: web.Request) -> web.StreamResponse:
+    return web.json_response([m.render() for m in reversed(state_of(request).cabinet.sent)])
+
+
 async def events(request: web.Request) -> web.StreamResponse:
     return web.json_response([d.render() for d in state_of(request).outbox.deliveries])
 
@@ -429,6 +446,12 @@ def add_routes(app: web.Application) -> None:
         personal_data,
         name="operator-personal-data",
     )
+    router.add_post(
+        "/operator/contact-changes/{change_id}/expire",
+        expire_contact_change,
+        name="operator-contact-change-expire",
+    )
+    router.add_get("/operator/messages", messages, name="operator-messages")
     router.add_get("/operator/events", events, name="operator-events")
     router.add_get("/operator/stats", stats, name="operator-stats")
     switches = router.add_resource("/operator/switches", name="operator-switches")

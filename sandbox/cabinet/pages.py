@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from aiohttp import web
 
 from sandbox.cabinet.cabinet import CERTIFICATE_TRANSITIONS, EXPIRING_DAYS
+from sandbox.cabinet.contacts import ContactValue, SentMessage
 from sandbox.cabinet.dates import format_ru
 from sandbox.cabinet.events import Delivery
 from sandbox.cabinet.model import (
@@ -332,6 +333,55 @@ def _personal_data(customer: Customer) -> str:
     )
 
 
+def _contacts(customer: Customer, url: UrlFor) -> str:
+    def shown(contact: ContactValue | None) -> str:
+        if contact is None:
+            return "—"
+        return escape(contact.value) + ("" if contact.confirmed else " (не подтверждён)")
+
+    rows = [
+        (
+            escape(change.kind),
+            escape(change.value),
+            escape(change.status),
+            str(change.attempts_left),
+            escape(instant(change.expires_at)),
+            _form(url("operator-contact-change-expire", change_id=change.id), "Код истёк")
+            if change.status == "pending"
+            else "",
+        )
+        for change in customer.contact_changes.values()
+    ]
+    changes = (
+        _table(("Что", "Новое значение", "Статус", "Попыток", "Код до", "Действие"), rows)
+        if rows
+        else ""
+    )
+    return (
+        f"<h3>Контакты</h3><p>Телефон: {shown(customer.phone)}<br>"
+        f"E-mail: {shown(customer.email)}</p>{changes}"
+    )
+
+
+def _sent(messages: Sequence[SentMessage]) -> str:
+    rows = [
+        (
+            escape(instant(m.at)),
+            escape(m.customer_id),
+            "SMS" if m.channel == "sms" else "e-mail",
+            escape(m.to),
+            f"<strong>{escape(m.code)}</strong>",
+        )
+        for m in reversed(messages[-20:])
+    ]
+    return (
+        "<h2>Отправленные SMS и письма (последние 20)</h2>"
+        "<p>Песочница ничего не отправляет: коды подтверждения смены телефона и e-mail — "
+        "здесь (и в <code>GET /operator/messages</code>).</p>"
+        + _table(("Когда (UTC)", "Клиент", "Канал", "Кому", "Код"), rows)
+    )
+
+
 def _events(deliveries: Sequence[Delivery]) -> str:
     rows = [
         (
@@ -359,6 +409,7 @@ def operator_page(state: SandboxState, url: UrlFor) -> web.Response:
             + _claims(c, url)
             + _certificates(c, url)
             + _personal_data(c)
+            + _contacts(c, url)
             for c in state.cabinet.customers.values()
         )
         or "<p>Клиентов пока нет: они появляются, когда бот обращается к /v1.</p>"
@@ -368,6 +419,7 @@ def operator_page(state: SandboxState, url: UrlFor) -> web.Response:
         "<p class='note'>Демонстрационные данные. Пульт открыт без входа: песочницу нельзя "
         "публиковать в продуктивной среде.</p>"
         + _switches(state, url)
+        + _sent(state.cabinet.sent)
         + customers
         + _events(state.outbox.deliveries)
     )

@@ -50,6 +50,7 @@ KINDS: dict[str, Kind] = {
     "claim_not_found": _NOT_FOUND,
     "certificate_order_not_found": _NOT_FOUND,
     "draft_not_found": _NOT_FOUND,
+    "contact_change_not_found": _NOT_FOUND,
     "not_found": _NOT_FOUND,
     "method_not_allowed": Kind(
         405, "method-not-allowed", Text("Метод не поддерживается", "Method not allowed")
@@ -83,6 +84,10 @@ KINDS: dict[str, Kind] = {
         "ambiguous-customer",
         Text("Клиента нельзя определить однозначно", "Ambiguous customer"),
     ),
+    "too_many_attempts": Kind(
+        409, "too-many-attempts", Text("Попытки исчерпаны", "No attempts left")
+    ),
+    "code_expired": Kind(409, "code-expired", Text("Код устарел", "Code expired")),
     "invalid_transition": Kind(
         409, "invalid-transition", Text("Недопустимый переход", "Transition not allowed")
     ),
@@ -99,6 +104,10 @@ KINDS: dict[str, Kind] = {
     "period_required": _INVALID,
     "invalid_period": _INVALID,
     "claim_type_not_available": _INVALID,
+    "contact_unchanged": Kind(
+        422, "contact-unchanged", Text("Контакт не изменился", "Contact unchanged")
+    ),
+    "wrong_code": Kind(422, "wrong-code", Text("Неверный код", "Wrong code")),
     "claim_incomplete": Kind(
         422, "claim-incomplete", Text("Заявление заполнено не полностью", "Claim incomplete")
     ),
@@ -139,6 +148,8 @@ class ProblemError(Exception):
     detail: Text
     errors: Sequence[FieldError] = ()
     headers: Mapping[str, str] = field(default_factory=dict)
+    #: Extension members of the document (`attempts_left` of a wrong code).
+    extra: Mapping[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         super().__init__(self.code)
@@ -161,6 +172,7 @@ def problem_response(request: web.Request, problem: ProblemError) -> web.Respons
     }
     if problem.errors:
         document["errors"] = [error.render(lang) for error in problem.errors]
+    document.update(problem.extra)
     return web.Response(
         status=kind.status,
         body=json.dumps(document, ensure_ascii=False).encode(),
