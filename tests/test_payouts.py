@@ -50,6 +50,11 @@ def last_year() -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+def twelve_months() -> tuple[dt.date, dt.date]:
+    period = payouts_statement.PRESETS["last_12_months"](today())
+    return period.date_from, period.date_to
+
+
 async def customer_of(app: RunningBot) -> str:
     async with app.resources.session_factory() as session:
         customer_id = await session.scalar(select(Link.customer_id).where(Link.user_id == ALICE))
@@ -425,11 +430,12 @@ async def test_the_payout_card_opens_its_claim_and_comes_back(app: RunningBot) -
 async def test_failed_only_the_list_the_total_and_the_xlsx_follow(
     app: RunningBot, privacy: str
 ) -> None:
-    start, end = dt.date(today().year, 1, 1), today()
+    # The paid claim's failed payout is within 150 days: in the last 12 months, always.
+    start, end = twelve_months()
     every = await cabinet_payouts(app, start, end)
     failed = failed_one(every)
     assert len(every) > 1
-    listing = await open_section(app, "💰 Выплаты")
+    listing = await app.press(ALICE, await open_section(app, "💰 Выплаты"), "12 месяцев")
     choosing = await app.press(ALICE, listing, "Фильтр")
     assert "Фильтр выплат" in seen(choosing)
     assert app.tg.button(choosing, "✅ Все статусы")
@@ -475,10 +481,10 @@ async def test_failed_only_the_list_the_total_and_the_xlsx_follow(
 async def test_the_filter_by_type_and_the_card_in_english(app: RunningBot, privacy: str) -> None:
     settings = await app.press(ALICE, await app.say(ALICE, "/menu"), "Настройки")
     await app.press(ALICE, settings, "English")
-    every = await cabinet_payouts(app, dt.date(today().year, 1, 1), today())
+    every = await cabinet_payouts(app, *twelve_months())
     expenses = [p for p in every if p.type is PayoutType.EXPENSES]
     assert expenses, "the sandbox reimburses the paid claim's towing"
-    listing = await open_section(app, "💰 Payouts")
+    listing = await app.press(ALICE, await open_section(app, "💰 Payouts"), "12 months")
     choosing = await app.press(ALICE, listing, "Filter")
     assert app.tg.button(choosing, "✅ All types")
     shown = await app.press(ALICE, await app.press(ALICE, choosing, "reimbursed expenses"), "Show")
