@@ -70,8 +70,10 @@ async def on_alert_button(
             fresh_keys(manager, f"{step}:{object_id}")
             await manager.switch_to(STATES[step])
         await _show(manager)
-    else:  # payouts: the chat's own list, nothing to authorise beyond the link
-        await manager.start(PayoutsSG.list, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+    else:  # payouts: the payout's card (its «Назад»: the list)
+        await owned(manager, "payouts", cabinet.payout(customer_id, object_id, locale=locale))
+        await _open(manager, PayoutsSG.detail, payout_id=object_id)
+        await _show(manager)
     await callback.answer()
 
 
