@@ -67,6 +67,9 @@ from cabinet.models import (
     Page,
     PaymentSchedule,
     Payout,
+    PayoutDetail,
+    PayoutStatus,
+    PayoutType,
     PdfDocument,
     PolicyDetail,
     PolicySummary,
@@ -538,6 +541,8 @@ class CabinetClient:
         *,
         date_from: dt.date | None = None,
         date_to: dt.date | None = None,
+        status: PayoutStatus | None = None,
+        kind: PayoutType | None = None,  # the contract's `type`
         page: int = 1,
         page_size: int = 20,
         locale: str = "ru",
@@ -547,12 +552,27 @@ class CabinetClient:
             params["from"] = date_from.isoformat()
         if date_to is not None:
             params["to"] = date_to.isoformat()
+        if status is not None:
+            params["status"] = status.value
+        if kind is not None:
+            params["type"] = kind.value
         return await self._read(
             "list_payouts",
             Page[Payout],
             scope=customer_id,
             path=f"{_customer(customer_id)}/payouts",
             params=params,
+            locale=locale,
+        )
+
+    async def payout(
+        self, customer_id: str, payout_id: str, *, locale: str = "ru"
+    ) -> Reading[PayoutDetail]:
+        return await self._read(
+            "get_payout",
+            PayoutDetail,
+            scope=customer_id,
+            path=f"{_customer(customer_id)}/payouts/{_segment(payout_id)}",
             locale=locale,
         )
 

@@ -525,14 +525,29 @@ class PayoutStatus(enum.StrEnum):
     RETURNED = "returned"
 
 
+class PayoutType(enum.StrEnum):
+    INDEMNITY = "indemnity"
+    EXPENSES = "expenses"
+
+
 class Payout(Response):
     id: Id
     paid_on: dt.date
     amount: Money
     status: PayoutStatus
+    type: PayoutType
     recipient: str = Field(pattern=r"^•••• [0-9]{4}$")
     claim_id: Id
     claim_number: str
+
+
+class PayoutDetail(Payout):
+    recipient_name: str  # masked by the cabinet: "Ив*** И. И."
+    bank: str
+    account: str = Field(pattern=r"^•••• [0-9]{4}$")
+    purpose: str
+    documents: list[ClaimDocument]
+    failure_reason: str | None = None
 
 
 # ----------------------------------------------------------------------------- feedback

@@ -90,8 +90,8 @@ VISIBLE = 4  # strict mode shows the last 4 characters of a number (as bot/priva
 
 class AlertAction(CallbackData, prefix="al"):
     """An alert's button: `renew` a policy, `pay` a policy's installment, `upload` to a claim,
-    open a `claim`, `reply` to the claim's handler, `payouts`, the `contacts` (after a change
-    on the strict web page).
+    open a `claim`, `reply` to the claim's handler, open a payout's card (`payouts`), the
+    `contacts` (after a change on the strict web page).
     The id is user input: the handler loads it for the pressing chat's own customer."""
 
     action: str

@@ -260,7 +260,7 @@ async def test_each_event_type_makes_its_alert(app: RunningBot, privacy: str) ->
     assert row is not None
     assert "Выплата отправлена" in row.payload["text"]
     assert ("64" in row.payload["text"] and "₽" in row.payload["text"]) == (not strict)
-    assert callbacks(row)[0][0] == "💰 Выплаты"
+    assert callbacks(row)[0][0] == "💰 Открыть выплату"
 
     for status, words in (("failed", "не прошла"), ("returned", "вернулась")):
         row = await alert(
@@ -277,7 +277,7 @@ async def test_each_event_type_makes_its_alert(app: RunningBot, privacy: str) ->
         assert "реквизиты" in row.payload["text"]
         assert ("Счёт получателя закрыт" in row.payload["text"]) == (not strict)
         assert ("₽" in row.payload["text"]) == (not strict)
-        assert callbacks(row)[0][0] == "💰 Выплаты"
+        assert callbacks(row)[0][0] == "💰 Открыть выплату"
 
     row = await alert(
         app,
@@ -563,6 +563,26 @@ async def test_the_buttons_open_their_flows(migrated: Backend) -> None:
         )
         assert "Обращение №" in (card.text or "")
 
+        # A payout that did not arrive: its card, with why; «Назад» to the list.
+        customer_id = await customer_of(app)
+        payouts = (await app.resources.cabinet.payouts(customer_id, page_size=100)).value.items
+        failed = next(p for p in payouts if p.status.value == "failed")
+        row = await alert(
+            app,
+            "payout.failed",
+            payout_id=failed.id,
+            amount={"amount": str(failed.amount.amount), "currency": "RUB"},
+            claim_id=failed.claim_id,
+            status="failed",
+        )
+        assert row is not None
+        message = await show_alert(app, row)
+        card = await app.press(ALICE, message, "Открыть выплату")  # type: ignore[arg-type]
+        assert f"Выплата от {failed.paid_on:%d.%m.%Y}" in (card.text or "")
+        assert "Почему не дошла: Счёт получателя закрыт" in (card.text or "")
+        listing = await app.press(ALICE, card, "Назад")
+        assert "<b>Выплаты</b>" in (listing.text or "")
+
 
 @pytest.mark.backends("embedded")  # its subject is the check of a button, not storage
 @pytest.mark.parametrize(
@@ -570,6 +590,7 @@ async def test_the_buttons_open_their_flows(migrated: Backend) -> None:
     [
         AlertAction(action="renew", id="P-someone-else"),
         AlertAction(action="upload", id="clm-someone-else"),
+        AlertAction(action="payouts", id="pay-someone-else"),
     ],
 )
 async def test_a_forged_alert_button_is_refused_and_audited(

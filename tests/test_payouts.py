@@ -5,6 +5,7 @@ the cabinet being down."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import time
@@ -18,12 +19,13 @@ from sqlalchemy import select
 
 from bot.flows import payouts, payouts_statement
 from cabinet import Reading
-from cabinet.models import Payout, PayoutStatus
+from cabinet.models import Payout, PayoutDetail, PayoutStatus, PayoutType
 from storage.models import Link
 from tests.conftest import Backend
-from tests.fake_telegram import Call, render_text
-from tests.flows import STALE, linked_bot, open_section, receive, sandbox_of
+from tests.fake_telegram import Call, JSONDict, render_text
+from tests.flows import STALE, linked_bot, open_section, press_forged, receive, sandbox_of
 from tests.harness import RunningBot
+from tests.test_certificates import press_day
 from tests.test_linking import ALICE
 from tests.test_sandbox_cabinet import pdf_text
 
@@ -48,6 +50,11 @@ def last_year() -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+def twelve_months() -> tuple[dt.date, dt.date]:
+    period = payouts_statement.PRESETS["last_12_months"](today())
+    return period.date_from, period.date_to
+
+
 async def customer_of(app: RunningBot) -> str:
     async with app.resources.session_factory() as session:
         customer_id = await session.scalar(select(Link.customer_id).where(Link.user_id == ALICE))
@@ -62,6 +69,19 @@ async def cabinet_payouts(app: RunningBot, date_from: dt.date, date_to: dt.date)
         await customer_of(app), date_from=date_from, date_to=date_to, page_size=100
     )
     return reading.value.items
+
+
+STATUS_RU = {
+    PayoutStatus.SENT: "отправлена",
+    PayoutStatus.SCHEDULED: "запланирована",
+    PayoutStatus.FAILED: "не прошла",
+    PayoutStatus.RETURNED: "возвращена",
+}
+
+
+def sent_total(payouts: list[Payout]) -> Decimal:
+    """What reached the customer: the total the list and the statements show unfiltered."""
+    return sum((p.amount.amount for p in payouts if p.status is PayoutStatus.SENT), Decimal(0))
 
 
 def russian(amount: Decimal) -> str:
@@ -154,13 +174,13 @@ async def test_the_xlsx_holds_what_the_chat_showed(app: RunningBot, privacy: str
     assert rows[1] == ("Дата", "Сумма, ₽", "Статус", "Получатель", "Обращение")
     body, totals = rows[2:-1], rows[-1]
     assert [(r[0].date(), r[2], r[3], r[4]) for r in body] == [
-        (p.paid_on, "отправлена", p.recipient, p.claim_number) for p in expected
+        (p.paid_on, STATUS_RU[p.status], p.recipient, p.claim_number) for p in expected
     ]
     amounts = [r[1] for r in body]
     assert all(isinstance(a, int | float) for a in amounts), amounts  # numbers, not text
     assert [Decimal(str(a)) for a in amounts] == [p.amount.amount for p in expected]
     assert totals[0] == "Всего отправлено"
-    assert Decimal(str(totals[1])) == sum((p.amount.amount for p in expected), Decimal(0))
+    assert Decimal(str(totals[1])) == sent_total(expected)
     # The sheet's rows are the chat's: the same claims, and in `full` the same amounts.
     claims = [r[4] for r in body]
     if privacy == "full":
@@ -211,16 +231,19 @@ async def test_a_long_period_pages_through_every_cabinet_page(
     async with linked_bot(migrated) as app:
         await pay_open_claims(app)
         expected = await cabinet_payouts(app, dt.date(today().year, 1, 1), today())
-        assert len(expected) in {3, 4}
+        assert len(expected) in {4, 5}  # three paid today, the paid claim's two
+        pages = (len(expected) + 1) // 2
         first = await open_section(app, "💰 Выплаты")
-        assert app.tg.button(first, "1/2")
-        second = await app.press(ALICE, first, "▶️")
-        assert app.tg.button(second, "2/2")
-        shown = [*claims_in(first), *claims_in(second)]
+        assert app.tg.button(first, f"1/{pages}")
+        screens = [first]
+        for page in range(2, pages + 1):
+            screens.append(await app.press(ALICE, screens[-1], "▶️"))
+            assert app.tg.button(screens[-1], f"{page}/{pages}")
+        shown = [claim for screen in screens for claim in claims_in(screen)]
         assert shown == [p.claim_number for p in expected]
-        for screen in (first, second):
+        for screen in screens:
             assert f"Выплат: {len(expected)} ·" in seen(screen)
-        back = await app.press(ALICE, second, "◀️")
+        back = await app.press(ALICE, screens[1], "◀️")
         assert claims_in(back) == claims_in(first)
 
 
@@ -263,6 +286,7 @@ async def test_a_payout_without_a_sent_status_is_not_in_the_total() -> None:
                 "paid_on": "2026-01-10",
                 "amount": {"amount": amount, "currency": "RUB"},
                 "status": status.value,
+                "type": "indemnity",
                 "recipient": "•••• 1234",
                 "claim_id": "clm_1",
                 "claim_number": "У-2026-001234",
@@ -303,3 +327,223 @@ async def test_the_cabinet_down_shows_the_last_known_payouts_with_their_time(
         assert text.endswith(seen(live))
         never = await app.press(ALICE, stale, "12 месяцев")  # never fetched: nothing to show
         assert "выплаты сейчас не загрузить" in seen(never)
+
+
+# ----------------------------------------------------------------------------- in depth
+
+
+async def press_data(app: RunningBot, screen: Call, data: str) -> Call:
+    """Press a button of `screen` by its callback data: the screen the bot shows then."""
+    await app.settle()
+    mark = app.tg.mark()
+    app.tg.callback(ALICE, screen.message or {}, data)
+    return await app.tg.wait_for(
+        ("sendMessage", "editMessageText"),
+        lambda call: call.ok and call.params.get("chat_id") == ALICE,
+        after=mark,
+    )
+
+
+def payout_button(app: RunningBot, screen: Call, payout_id: str) -> JSONDict:
+    buttons = app.tg.buttons(screen)
+    found = [b for b in buttons if str(b.get("callback_data", "")).endswith(f":{payout_id}")]
+    assert found, f"no button of {payout_id}: {[b['text'] for b in buttons]}"
+    return found[0]
+
+
+async def open_payout(app: RunningBot, screen: Call, payout_id: str) -> Call:
+    return await press_data(app, screen, payout_button(app, screen, payout_id)["callback_data"])
+
+
+async def detail(app: RunningBot, payout_id: str) -> PayoutDetail:
+    reading = await app.resources.cabinet.payout(await customer_of(app), payout_id)
+    return reading.value
+
+
+def failed_one(payouts: list[Payout]) -> Payout:
+    return next(p for p in payouts if p.status is PayoutStatus.FAILED)
+
+
+async def test_a_payout_opens_its_card_and_comes_back_to_the_same_page(
+    migrated: Backend, privacy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(payouts, "PAGE_SIZE", 2)  # the list is built with it
+    async with linked_bot(migrated, privacy=privacy) as app:
+        await on_the_second_page(app, privacy)
+
+
+async def on_the_second_page(app: RunningBot, privacy: str) -> None:
+    await pay_open_claims(app)
+    expected = await cabinet_payouts(app, dt.date(today().year, 1, 1), today())
+    first = await open_section(app, "💰 Выплаты")
+    second = await app.press(ALICE, first, "▶️")
+    assert "2/" in str(app.tg.buttons(second))
+    # Only the page's own payouts are buttons.
+    with pytest.raises(AssertionError):
+        payout_button(app, second, expected[0].id)
+    chosen = expected[2]
+    card = await open_payout(app, second, chosen.id)
+    text = seen(card)
+    full = await detail(app, chosen.id)
+    assert f"Выплата от {chosen.paid_on:%d.%m.%Y}" in text
+    assert "Статус: отправлена · страховое возмещение" in text
+    if privacy == "full":
+        assert f"Обращение № {chosen.claim_number}" in text
+        assert shows_amount(text, chosen.amount.amount), text
+        assert f"Получатель: {full.recipient_name}" in text
+        assert f"Банк: ПАО Сбербанк, счёт {full.account}" in text
+        assert f"Назначение платежа: Страховое возмещение по убытку {chosen.claim_number}" in text
+        assert "Подробнее" not in str(app.tg.buttons(card))
+    else:  # date, status, type and the masked claim number; the rest on a one-time page
+        assert f"Обращение № …{chosen.claim_number[-4:]}" in text
+        for secret in ("₽", "••••", "Сбербанк", full.recipient_name, chosen.claim_number):
+            assert secret not in text
+        page = await receive(app, card, "Подробнее")
+        body = page.content.decode()
+        assert page.content_type.startswith("text/html")
+        assert chosen.claim_number in body
+        assert "ПАО Сбербанк" in body
+        assert html.escape(full.account) in body or full.account in body
+        assert re.search(RUSSIAN_AMOUNT, body)
+
+    back = await app.press(ALICE, card, "Назад")
+    assert claims_in(back) == claims_in(second)  # the same page of the same list
+    assert app.tg.button(back, "2/")
+
+
+async def test_the_payout_card_opens_its_claim_and_comes_back(app: RunningBot) -> None:
+    start, end = last_year()
+    (chosen,) = await cabinet_payouts(app, start, end)
+    listing = await last_years_payouts(app)
+    card = await open_payout(app, listing, chosen.id)
+    claim = await app.press(ALICE, card, "Открыть обращение")
+    assert claim.params["chat_id"] == ALICE
+    number = chosen.claim_number if "Получатель" in seen(card) else f"…{chosen.claim_number[-4:]}"
+    assert number in seen(claim)
+    assert "Обращение" in seen(claim)
+    again = await app.press(ALICE, claim, "Назад")
+    assert f"Выплата от {chosen.paid_on:%d.%m.%Y}" in seen(again)
+    listing = await app.press(ALICE, again, "Назад")
+    assert app.tg.button(listing, "✅ Прошлый год")
+
+
+async def test_failed_only_the_list_the_total_and_the_xlsx_follow(
+    app: RunningBot, privacy: str
+) -> None:
+    # The paid claim's failed payout is within 150 days: in the last 12 months, always.
+    start, end = twelve_months()
+    every = await cabinet_payouts(app, start, end)
+    failed = failed_one(every)
+    assert len(every) > 1
+    listing = await app.press(ALICE, await open_section(app, "💰 Выплаты"), "12 месяцев")
+    choosing = await app.press(ALICE, listing, "Фильтр")
+    assert "Фильтр выплат" in seen(choosing)
+    assert app.tg.button(choosing, "✅ Все статусы")
+    chosen = await app.press(ALICE, choosing, "не прошла")
+    assert app.tg.button(chosen, "✅ не прошла")
+    shown = await app.press(ALICE, chosen, "Показать")
+    text = seen(shown)
+    assert "Фильтр: не прошла" in text
+    assert "отправлена" not in text
+    assert f"{failed.paid_on:%d.%m.%Y} · " in text
+    if privacy == "full":
+        assert claims_in(shown) == [failed.claim_number]
+        assert "Выплат: 1 · всего не прошло:" in text
+        assert shows_amount(text.rpartition("не прошло:")[2], failed.amount.amount), text
+    else:
+        assert "₽" not in text
+        assert "Выплат: 1." in text
+    payout_button(app, shown, failed.id)
+
+    xlsx = await receive(app, shown, "Excel")
+    assert xlsx.filename == f"payouts-{start.isoformat()}-{end.isoformat()}-failed.xlsx"
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == f"Выплаты · {start:%d.%m.%Y} — {end:%d.%m.%Y} · не прошла"
+    body, totals = rows[2:-1], rows[-1]
+    assert [(r[2], r[4]) for r in body] == [("не прошла", failed.claim_number)]
+    assert totals[0] == "Всего не прошло"
+    assert Decimal(str(totals[1])) == failed.amount.amount
+
+    # Its card says why it did not arrive (strict: on the one-time page).
+    card = await open_payout(app, shown, failed.id)
+    assert "Статус: не прошла · возмещение расходов" in seen(card)
+    if privacy == "full":
+        assert "Почему не дошла: Счёт получателя закрыт" in seen(card)
+    else:
+        assert "Счёт получателя" not in seen(card)
+    # Clearing the filter shows every payout again.
+    choosing = await app.press(ALICE, await app.press(ALICE, card, "Назад"), "Фильтр")
+    cleared = await app.press(ALICE, choosing, "Сбросить фильтр")
+    assert "Фильтр:" not in seen(cleared)
+    assert len(claims_in(cleared)) == len(every)
+
+
+async def test_the_filter_by_type_and_the_card_in_english(app: RunningBot, privacy: str) -> None:
+    settings = await app.press(ALICE, await app.say(ALICE, "/menu"), "Настройки")
+    await app.press(ALICE, settings, "English")
+    every = await cabinet_payouts(app, *twelve_months())
+    expenses = [p for p in every if p.type is PayoutType.EXPENSES]
+    assert expenses, "the sandbox reimburses the paid claim's towing"
+    listing = await app.press(ALICE, await open_section(app, "💰 Payouts"), "12 months")
+    choosing = await app.press(ALICE, listing, "Filter")
+    assert app.tg.button(choosing, "✅ All types")
+    shown = await app.press(ALICE, await app.press(ALICE, choosing, "reimbursed expenses"), "Show")
+    text = seen(shown)
+    assert "Filter: reimbursed expenses" in text
+    assert re.findall(r"claim No\. (\S+)", text) == [
+        p.claim_number if privacy == "full" else f"…{p.claim_number[-4:]}" for p in expenses
+    ]
+    card = await open_payout(app, shown, expenses[0].id)
+    text = seen(card)
+    assert f"Payout of {expenses[0].paid_on:%b} {expenses[0].paid_on.day}, " in text
+    assert "Status: failed · reimbursed expenses" in text
+    if privacy == "full":
+        assert "Why it did not arrive: The recipient's account is closed." in text
+        assert "Payment purpose: Reimbursement of towing expenses" in text
+        assert "RUB" in text
+    else:
+        assert "RUB" not in text
+        assert 'behind "Details"' in text
+    assert app.tg.button(card, "📋 Open the claim")
+
+
+async def test_any_period_through_the_calendar(app: RunningBot, privacy: str) -> None:
+    await pay_open_claims(app)  # payouts today: the period holds some
+    start, end = today().replace(day=1), today()
+    listing = await open_section(app, "💰 Выплаты")
+    calendar = await app.press(ALICE, listing, "Другой период")
+    assert "Выплаты: начало периода" in seen(calendar)
+    end_calendar = await press_day(app, calendar, 1)
+    assert f"Начало: {start:%d.%m.%Y}" in seen(end_calendar)
+    shown = await press_day(app, end_calendar, end.day)
+    text = seen(shown)
+    assert f"Выплаты · {start:%d.%m.%Y} — {end:%d.%m.%Y}" in text
+    assert app.tg.button(shown, "✅ 📅 Другой период")
+    expected = await cabinet_payouts(app, start, end)
+    assert len(claims_in(shown)) == len(expected)
+    xlsx = await receive(app, shown, "Excel")
+    assert xlsx.filename == f"payouts-{start.isoformat()}-{end.isoformat()}.xlsx"
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == f"Выплаты · {start:%d.%m.%Y} — {end:%d.%m.%Y}"
+    assert [r[4] for r in rows[2:-1]] == [p.claim_number for p in expected]
+    # A preset again leaves the picked period.
+    this_year = await app.press(ALICE, shown, "Этот год")
+    assert app.tg.button(this_year, "✅ Этот год")
+
+
+async def test_a_typed_date_that_is_not_one_is_explained(app: RunningBot) -> None:
+    listing = await open_section(app, "💰 Выплаты")
+    await app.press(ALICE, listing, "Другой период")
+    said = await app.say(ALICE, "вчера")
+    assert "Это не дата" in seen(said)
+    end_calendar = await app.say(ALICE, f"01.01.{today().year}")
+    assert f"Начало: 01.01.{today().year}" in seen(end_calendar)
+    said = await app.say(ALICE, f"31.12.{today().year - 1}")
+    assert "не может быть раньше его начала" in seen(said)
+
+
+async def test_a_forged_payout_is_refused(app: RunningBot) -> None:
+    listing = await last_years_payouts(app)
+    start, end = last_year()
+    (payout,) = await cabinet_payouts(app, start, end)
+    await press_forged(app, listing, payout_button(app, listing, payout.id)["text"], "pay_nobody")

@@ -348,6 +348,50 @@ async def test_a_portfolio_has_the_three_products_and_claims_with_histories(
     assert backwards.json()["code"] == "invalid_period"
 
 
+async def test_payouts_filter_by_status_and_type_and_each_opens_in_detail(
+    sandbox: Sandbox,
+) -> None:
+    customer = await sandbox.resolve("payouts")
+    path = f"/customers/{customer}/payouts"
+    every = (await sandbox.call("GET", path, "listPayouts")).json()["items"]
+    assert {p["type"] for p in every} == {"indemnity", "expenses"}
+    assert {p["status"] for p in every} == {"sent", "failed"}
+    failed = (await sandbox.call("GET", path, "listPayouts", params={"status": "failed"})).json()
+    assert failed["total"] == 1
+    assert [p["id"] for p in failed["items"]] == [p["id"] for p in every if p["status"] == "failed"]
+    both = await sandbox.call(
+        "GET", path, "listPayouts", params={"status": "sent", "type": "expenses"}
+    )
+    assert both.json()["total"] == 0
+    wrong = await sandbox.call("GET", path, "listPayouts", params={"status": "lost"})
+    assert wrong.status_code == 400
+
+    for payout in every:
+        detail = (await sandbox.call("GET", f"{path}/{payout['id']}", "getPayout")).json()
+        assert {k: detail[k] for k in payout} == payout
+        assert detail["recipient_name"].count("*") == 3
+        assert detail["account"] == payout["recipient"]
+        assert payout["claim_number"] in detail["purpose"]
+        assert ("failure_reason" in detail) == (payout["status"] == "failed")
+    indemnity = next(p for p in every if p["type"] == "indemnity")
+    claim = (
+        await sandbox.call("GET", f"/customers/{customer}/claims/{indemnity['claim_id']}")
+    ).json()
+    detail = (await sandbox.call("GET", f"{path}/{indemnity['id']}")).json()
+    assert detail["documents"] == claim["documents"]
+    english = await sandbox.call(
+        "GET", f"{path}/{indemnity['id']}", "getPayout", headers={"Accept-Language": "en"}
+    )
+    assert english.json()["purpose"].startswith("Insurance indemnity under claim")
+
+    theirs = await sandbox.resolve("someone else")
+    foreign = await sandbox.call(
+        "GET", f"/customers/{theirs}/payouts/{every[0]['id']}", "getPayout"
+    )
+    assert foreign.status_code == 404
+    assert foreign.json()["code"] == "payout_not_found"
+
+
 async def test_free_texts_follow_accept_language(sandbox: Sandbox) -> None:
     customer = await sandbox.resolve("lang")
     claim_id = (await _claim_in(sandbox, customer, "awaiting_documents"))["id"]
@@ -1612,6 +1656,8 @@ async def test_a_rejected_certificate_and_a_failed_payout_are_announced(
     assert (returned["payout_id"], returned["status"]) == (sent["id"], "returned")
     listed = (await sandbox.call("GET", f"/customers/{customer}/payouts", "listPayouts")).json()
     assert next(p for p in listed["items"] if p["id"] == sent["id"])["status"] == "returned"
+    detail = await sandbox.call("GET", f"/customers/{customer}/payouts/{sent['id']}", "getPayout")
+    assert detail.json()["failure_reason"] == "Счёт закрыт."
 
 
 # ----------------------------------------------------------------------- personal data, offers

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager
-from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Start, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, Start
 from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import owned
@@ -86,6 +86,20 @@ async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
 async def on_claim(_: CallbackQuery, __: Any, manager: DialogManager, claim_id: str) -> None:
     manager.dialog_data["claim_id"] = claim_id
     await manager.switch_to(ClaimsSG.detail)
+
+
+async def on_start(start_data: Any, manager: DialogManager) -> None:
+    """Opened on a claim's card from another section (a payout's card): that claim, and the
+    card's «Назад» goes back there."""
+    if isinstance(start_data, dict) and "claim_id" in start_data:
+        manager.dialog_data.update(claim_id=str(start_data["claim_id"]), opened_from=True)
+
+
+async def on_card_back(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    if manager.dialog_data.get("opened_from"):
+        await manager.done()
+    else:
+        await manager.switch_to(ClaimsSG.list)
 
 
 def facts(viewer: Viewer, claim: ClaimDetail, *, full: bool) -> list[str]:
@@ -275,11 +289,12 @@ def claims_dialog() -> Dialog:
             Button(T("claim-ask"), id="ask", on_click=on_ask, when="can_write"),
             Button(T("claim-add-document"), id="add", on_click=on_add_document, when="open"),
             Button(T("claim-report"), id="report", on_click=on_report),
-            SwitchTo(T("button-back"), id="back", state=ClaimsSG.list),
+            Button(T("button-back"), id="back", on_click=on_card_back),
             state=ClaimsSG.detail,
             getter=detail_getter,
             unhandled=offer_to_claim,
         ),
         *input_windows(),
         *offer_windows(),
+        on_start=on_start,
     )

@@ -1,5 +1,6 @@
-"""A period's payouts: the presets, every payout of the period (the cabinet's API is paged),
-the lines the chat shows, and the statement as XLSX, PDF and (strict mode) a details page.
+"""A period's payouts: the presets, every payout of the period that passes the filter (a
+status, a type; the cabinet's API is paged), the lines the chat shows, and the statement as
+XLSX, PDF and (strict mode) a details page.
 
 Everything here is made for one `Viewer`, so the chat (`bot/flows/payouts.py`), the documents
 sent to it and the one-time `/d/{token}` pages show the same payouts, lines and total.
@@ -20,7 +21,7 @@ from openpyxl.styles import Font
 from bot.flows.documents import File, Page, Ref, Viewer, renderer
 from bot.reports import ReportPdf
 from cabinet import Reading
-from cabinet.models import Payout, PayoutStatus
+from cabinet.models import Payout, PayoutStatus, PayoutType
 
 CABINET_PAGE_SIZE = 100  # the most the contract allows
 CABINET_PAGES = 20  # 2000 payouts: far more than a person's period holds
@@ -46,8 +47,9 @@ class Period:
     def text(self, viewer: Viewer) -> str:
         return viewer.text("payouts-period", date_from=self.date_from, date_to=self.date_to)
 
-    def filename(self, extension: str) -> str:
-        return f"payouts-{self.date_from.isoformat()}-{self.date_to.isoformat()}.{extension}"
+    def filename(self, extension: str, suffix: str = "") -> str:
+        dates = f"{self.date_from.isoformat()}-{self.date_to.isoformat()}"
+        return f"payouts-{dates}{suffix}.{extension}"
 
 
 def _year_before(day: dt.date) -> dt.date:
@@ -67,6 +69,56 @@ PRESETS: dict[str, Callable[[dt.date], Period]] = {
 DEFAULT_PRESET = "this_year"
 
 
+@dataclass(frozen=True)
+class PayoutFilter:
+    """Which payouts of the period are shown: one status, one type, or all of them. Made from
+    user input (a button's id, a document's reference): anything unknown means "all"."""
+
+    status: PayoutStatus | None = None
+    kind: PayoutType | None = None
+
+    @classmethod
+    def of(cls, ref: Ref) -> PayoutFilter:
+        status, kind = ref.get("status", ""), ref.get("type", "")
+        return cls(
+            PayoutStatus(status) if status in {s.value for s in PayoutStatus} else None,
+            PayoutType(kind) if kind in {t.value for t in PayoutType} else None,
+        )
+
+    def ref(self) -> dict[str, str]:
+        made = {}
+        if self.status is not None:
+            made["status"] = self.status.value
+        if self.kind is not None:
+            made["type"] = self.kind.value
+        return made
+
+    @property
+    def on(self) -> bool:
+        return self.status is not None or self.kind is not None
+
+    @property
+    def counted(self) -> PayoutStatus:
+        """The status the total adds up: what reached the customer, unless the filter asks
+        for another status (then the failed ones' total, say)."""
+        return self.status or PayoutStatus.SENT
+
+    def text(self, viewer: Viewer) -> str:
+        """ "не прошла · возмещение расходов"; empty when no filter is on."""
+        parts = []
+        if self.status is not None:
+            parts.append(viewer.plain(f"payout-status-{self.status.value}"))
+        if self.kind is not None:
+            parts.append(viewer.plain(f"payout-type-{self.kind.value}"))
+        return " · ".join(parts)
+
+    def suffix(self) -> str:
+        return "".join(f"-{value}" for value in self.ref().values())
+
+
+NO_FILTER = PayoutFilter()
+
+
 def preset_period(preset: str, time_zone: str) -> Period:
     """The period of a preset as of today in the user's time zone."""
     return PRESETS[preset](dt.datetime.now(ZoneInfo(time_zone)).date())
@@ -76,6 +128,7 @@ def preset_period(preset: str, time_zone: str) -> Period:
 class Statement:
     period: Period
     reading: Reading[list[Payout]]
+    chosen: PayoutFilter = NO_FILTER
 
     @property
     def payouts(self) -> list[Payout]:
@@ -84,15 +137,34 @@ class Statement:
     @property
     def total(self) -> Decimal:
         """What reached the customer: sent payouts (a failed or returned one did not, and a
-        scheduled one has not yet)."""
-        return sum(
-            (p.amount.amount for p in self.payouts if p.status is PayoutStatus.SENT), Decimal(0)
+        scheduled one has not yet) — or, filtered by another status, that status's total."""
+        counted = self.chosen.counted
+        return sum((p.amount.amount for p in self.payouts if p.status is counted), Decimal(0))
+
+    def title(self, viewer: Viewer) -> str:
+        period = self.period.text(viewer)
+        if self.chosen.on:
+            return viewer.plain(
+                "payouts-title-filtered", period=period, filter=self.chosen.text(viewer)
+            )
+        return viewer.plain("payouts-title", period=period)
+
+    def filename(self, extension: str) -> str:
+        return self.period.filename(extension, self.chosen.suffix())
+
+    def total_text(self, viewer: Viewer) -> str:
+        """The statement's last line: the total of the counted status and the count."""
+        return viewer.plain(
+            "payouts-statement-total",
+            label=viewer.plain(f"payouts-total-label-{self.chosen.counted.value}"),
+            count=len(self.payouts),
+            total=self.total,
         )
 
 
-async def statement(viewer: Viewer, period: Period) -> Statement:
-    """Every payout of the period, newest first: the cabinet's pages up to its total. Stale
-    when any page came from the cache, as of the oldest one."""
+async def statement(viewer: Viewer, period: Period, chosen: PayoutFilter = NO_FILTER) -> Statement:
+    """Every payout of the period that passes the filter, newest first: the cabinet's pages up
+    to its total. Stale when any page came from the cache, as of the oldest one."""
     payouts: list[Payout] = []
     readings = []
     for page in range(1, CABINET_PAGES + 1):
@@ -100,6 +172,8 @@ async def statement(viewer: Viewer, period: Period) -> Statement:
             viewer.customer_id,
             date_from=period.date_from,
             date_to=period.date_to,
+            status=chosen.status,
+            kind=chosen.kind,
             page=page,
             page_size=CABINET_PAGE_SIZE,
             locale=viewer.locale,
@@ -109,7 +183,7 @@ async def statement(viewer: Viewer, period: Period) -> Statement:
         if not reading.value.items or len(payouts) >= reading.value.total:
             break
     fetched_at = min(r.fetched_at for r in readings)
-    return Statement(period, Reading(payouts, fetched_at, any(r.stale for r in readings)))
+    return Statement(period, Reading(payouts, fetched_at, any(r.stale for r in readings)), chosen)
 
 
 def status_text(viewer: Viewer, payout: Payout) -> str:
@@ -138,11 +212,19 @@ def payout_line(viewer: Viewer, payout: Payout, *, claim: str, strict: bool) -> 
 def details_text(viewer: Viewer, statement: Statement) -> str:
     """All of the statement as a `full` chat shows it (there a page of lines at a time)."""
     lines = [payout_line(viewer, p, claim=p.claim_number, strict=False) for p in statement.payouts]
+    heading = [viewer.text("payouts-heading", period=statement.period.text(viewer))]
+    if statement.chosen.on:
+        heading.append(viewer.text("payouts-filter-on", filter=statement.chosen.text(viewer)))
     return "\n\n".join(
         [
-            viewer.text("payouts-heading", period=statement.period.text(viewer)),
+            "\n".join(heading),
             *(lines or [viewer.text("payouts-empty")]),
-            viewer.text("payouts-total", count=len(lines), total=statement.total),
+            viewer.text(
+                "payouts-total",
+                count=len(lines),
+                total=statement.total,
+                counted=viewer.plain(f"payouts-counted-{statement.chosen.counted.value}"),
+            ),
         ]
     )
 
@@ -156,14 +238,15 @@ def workbook(viewer: Viewer, statement: Statement) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = viewer.text("payouts-sheet")
-    sheet.append([viewer.text("payouts-title", period=statement.period.text(viewer))])
+    sheet.append([statement.title(viewer)])
     sheet.append(_header(viewer))
     for payout in statement.payouts:
         status = status_text(viewer, payout)
         sheet.append(
             [payout.paid_on, payout.amount.amount, status, payout.recipient, payout.claim_number]
         )
-    sheet.append([viewer.text("payouts-total-label"), statement.total])
+    label = viewer.plain(f"payouts-total-label-{statement.chosen.counted.value}")
+    sheet.append([label, statement.total])
     last = sheet.max_row
     for row in (1, 2, last):
         for cell in sheet[row]:
@@ -181,7 +264,7 @@ def workbook(viewer: Viewer, statement: Statement) -> bytes:
 
 
 def report(viewer: Viewer, statement: Statement) -> bytes:
-    pdf = ReportPdf(viewer.text("payouts-title", period=statement.period.text(viewer)))
+    pdf = ReportPdf(statement.title(viewer))
     rows = [
         [
             viewer.text("payouts-date", d=p.paid_on),
@@ -196,27 +279,27 @@ def report(viewer: Viewer, statement: Statement) -> bytes:
         pdf.table(_header(viewer), rows, widths=PDF_WIDTHS)
     else:
         pdf.paragraph(viewer.text("payouts-empty"))
-    total = viewer.text("payouts-statement-total", count=len(rows), total=statement.total)
-    pdf.paragraph(total, bold=True)
+    pdf.paragraph(statement.total_text(viewer), bold=True)
     return pdf.output()
+
+
+async def _statement(viewer: Viewer, ref: Ref) -> Statement:
+    return await statement(viewer, Period.of(ref), PayoutFilter.of(ref))
 
 
 @renderer("payouts-xlsx")
 async def payouts_xlsx(viewer: Viewer, ref: Ref) -> File:
-    period = Period.of(ref)
-    content = workbook(viewer, await statement(viewer, period))
-    return File(period.filename("xlsx"), content, XLSX)
+    made = await _statement(viewer, ref)
+    return File(made.filename("xlsx"), workbook(viewer, made), XLSX)
 
 
 @renderer("payouts-pdf")
 async def payouts_pdf(viewer: Viewer, ref: Ref) -> File:
-    period = Period.of(ref)
-    content = report(viewer, await statement(viewer, period))
-    return File(period.filename("pdf"), content, "application/pdf")
+    made = await _statement(viewer, ref)
+    return File(made.filename("pdf"), report(viewer, made), "application/pdf")
 
 
 @renderer("payouts-details")
 async def payouts_details(viewer: Viewer, ref: Ref) -> Page:
-    made = await statement(viewer, Period.of(ref))
-    title = viewer.text("payouts-title", period=made.period.text(viewer))
-    return Page(title, details_text(viewer, made))
+    made = await _statement(viewer, ref)
+    return Page(made.title(viewer), details_text(viewer, made))

@@ -93,6 +93,10 @@ class CertificatesSG(StatesGroup):
 
 class PayoutsSG(StatesGroup):
     list = State()
+    detail = State()
+    filter = State()
+    custom_from = State()
+    custom_to = State()
 
 
 class FeedbackSG(StatesGroup):

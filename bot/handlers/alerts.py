@@ -70,9 +70,12 @@ async def on_alert_button(
             fresh_keys(manager, f"{step}:{object_id}")
             await manager.switch_to(STATES[step])
         await _show(manager)
-    else:  # payouts, contacts: the chat's own, nothing to authorise beyond the link
-        state = ContactsSG.main if action == "contacts" else PayoutsSG.list
-        await manager.start(state, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+    elif action == "contacts":  # the chat's own, nothing to authorise beyond the link
+        await manager.start(ContactsSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
+    else:  # payouts: the payout's card (its «Назад»: the list)
+        await owned(manager, "payouts", cabinet.payout(customer_id, object_id, locale=locale))
+        await _open(manager, PayoutsSG.detail, payout_id=object_id)
+        await _show(manager)
     await callback.answer()
 
 

@@ -43,7 +43,7 @@ alert-payout-returned-strict = ⚠️ <b>A payout came back</b> from the bank. W
 alert-button-upload = 📎 Add a document
 alert-button-claim = 📋 Open the claim
 alert-button-renew = 🔄 Renew
-alert-button-payouts = 💰 Payouts
+alert-button-payouts = 💰 Open the payout
 
 ## Settings → Notifications
 settings-alerts = 🔔 Notifications

@@ -44,7 +44,7 @@ alert-payout-returned-strict = ⚠️ <b>Выплата вернулась</b> �
 alert-button-upload = 📎 Добавить документ
 alert-button-claim = 📋 Открыть обращение
 alert-button-renew = 🔄 Продлить
-alert-button-payouts = 💰 Выплаты
+alert-button-payouts = 💰 Открыть выплату
 
 ## Настройки → Уведомления
 settings-alerts = 🔔 Уведомления

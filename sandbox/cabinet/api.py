@@ -532,12 +532,27 @@ async def list_payouts(request: web.Request) -> web.StreamResponse:
     if start > end:
         detail = Text("Дата from позже даты to.", "`from` is after `to`.")
         raise ProblemError("invalid_period", detail, [FieldError(detail, parameter="from")])
+    status, kind = parameters["status"], parameters["type"]
     payouts = sorted(
-        (p for p in _customer(request).payouts if start <= p.paid_on <= end),
+        (
+            p
+            for p in _customer(request).payouts
+            if start <= p.paid_on <= end and status in (None, p.status) and kind in (None, p.type)
+        ),
         key=lambda p: (p.paid_on, p.id),
         reverse=True,
     )
     return _json(_page(request, [payout.render() for payout in payouts]))
+
+
+async def get_payout(request: web.Request) -> web.StreamResponse:
+    customer = _customer(request)
+    payout_id = request.match_info["payout_id"]
+    payout = next((p for p in customer.payouts if p.id == payout_id), None)
+    if payout is None:
+        raise ProblemError("payout_not_found", Text("Выплата не найдена.", "Payout not found."))
+    claim = customer.claims.get(payout.claim_id)
+    return _json(payout.render_detail(language(request), customer.holder, claim))
 
 
 # ----------------------------------------------------------------------------- feedback
@@ -649,6 +664,7 @@ HANDLERS: dict[str, Handler] = {
     "getCertificateOrder": get_certificate_order,
     "getCertificateDocument": get_certificate_document,
     "listPayouts": list_payouts,
+    "getPayout": get_payout,
     "submitFeedback": submit_feedback,
     "getInsurerContacts": get_insurer_contacts,
     "createDataRequest": create_data_request,

@@ -648,6 +648,7 @@ class Cabinet:
             recipient=customer.recipient,
             claim_id=claim.id,
             claim_number=claim.number,
+            document_ids=tuple(document.id for document in claim.documents),
         )
         customer.payouts.append(payout)
         data = {"payout_id": payout.id, "amount": money(amount), "claim_id": claim.id}
@@ -660,10 +661,11 @@ class Cabinet:
             if payout is not None:
                 break
         else:
-            raise ProblemError("not_found", Text("Выплата не найдена.", "Payout not found."))
+            raise ProblemError("payout_not_found", Text("Выплата не найдена.", "Payout not found."))
         if payout.status != "sent":
             raise _conflict(Text("Выплата не отправлена.", "The payout was not sent."))
         payout.status = status
+        payout.failure_reason = Text(reason, reason) if reason else None
         data: JSON = {
             "payout_id": payout.id,
             "amount": money(payout.amount),

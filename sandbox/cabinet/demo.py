@@ -6,8 +6,9 @@ has OSAGO (expiring within 30 days, renewable for 6 or 12 months), KASKO (not re
 online, with a deductible, its premium in two installments: the first paid, the second due
 within two weeks) and DMS (renewable for 12 months); the motor policies name the holder and
 one more driver; five to seven claims in several
-statuses with consistent histories; sent payouts for the paid and closed claims (one this
-calendar year, one the year before); two certificate orders (one ready, one preparing).
+statuses with consistent histories; sent indemnity payouts for the paid and closed claims
+(one this calendar year, one the year before) and, with the paid claim, a reimbursement of
+towing expenses that failed (the account closed); two certificate orders (one ready, one preparing).
 
 The names are invented: nothing a customer told the sandbox ends up in their portfolio.
 The contract's example customer gets the ids used in the contract's examples.
@@ -462,11 +463,25 @@ def _claim(
     return claim
 
 
-def _payout(draw: _Draw, claim: Claim, recipient: str) -> Payout | None:
+def _own(draw: _Draw, what: str) -> random.Random:
+    """A source of its own for what was added later still: nothing drawn before changes."""
+    return random.Random(f"sandbox-cabinet:{draw.customer_id}:{what}")  # noqa: S311 - demo data
+
+
+_CLOSED_ACCOUNT = Text(
+    "Счёт получателя закрыт. Пришлите новые реквизиты — выплату отправят повторно.",
+    "The recipient's account is closed. Send new bank details and the payout will be resent.",
+)
+
+
+def _payouts(draw: _Draw, claim: Claim, recipient: str) -> list[Payout]:
+    """A paid claim's indemnity (sent, resting on the claim's documents); the paid claim's
+    towing expenses too, whose transfer failed: a customer has payouts of two types, and one
+    that did not arrive."""
     paid = next((entry for entry in claim.history if entry.status == "paid"), None)
     if paid is None or claim.amount_approved is None:
-        return None
-    return Payout(
+        return []
+    indemnity = Payout(
         id=draw.id("pay", claim.status),
         paid_on=paid.at.date(),
         amount=claim.amount_approved,
@@ -474,7 +489,20 @@ def _payout(draw: _Draw, claim: Claim, recipient: str) -> Payout | None:
         recipient=recipient,
         claim_id=claim.id,
         claim_number="",
+        document_ids=tuple(document.id for document in claim.documents),
     )
+    if claim.status != "paid":
+        return [indemnity]
+    expenses = replace(
+        indemnity,
+        id=draw.id("pay", "expenses"),
+        amount=Decimal(_own(draw, "expenses").randrange(2_500, 6_001, 100)),
+        status="failed",
+        type="expenses",
+        document_ids=(),
+        failure_reason=_CLOSED_ACCOUNT,
+    )
+    return [indemnity, expenses]
 
 
 def _claims(
@@ -488,9 +516,7 @@ def _claims(
         anchor = _anchor(draw, role, today, payout_days)
         claim = _claim(draw, role, anchor, today, policies[role.product])
         claims.append(claim)
-        payout = _payout(draw, claim, recipient)
-        if payout is not None:
-            payouts.append(payout)
+        payouts.extend(_payouts(draw, claim, recipient))
     return _numbered(draw, claims, payouts)
 
 

@@ -506,6 +506,24 @@ class Claim:
         return rendered
 
 
+PAYOUT_BANK = "ПАО Сбербанк"
+PAYOUT_PURPOSES = {
+    "indemnity": Text(
+        "Страховое возмещение по убытку {n}. НДС не облагается.",
+        "Insurance indemnity under claim {n}. VAT exempt.",
+    ),
+    "expenses": Text(
+        "Возмещение расходов на эвакуацию по убытку {n}. НДС не облагается.",
+        "Reimbursement of towing expenses under claim {n}. VAT exempt.",
+    ),
+}
+
+
+def masked_name(person: Person) -> str:
+    """The recipient as the cabinet shows it: "Ив*** И. И."."""
+    return f"{person.last_name[:2]}*** {person.first_name[0]}. {person.middle_name[0]}."
+
+
 @dataclass
 class Payout:
     id: str
@@ -515,6 +533,9 @@ class Payout:
     recipient: str
     claim_id: str
     claim_number: str
+    type: str = "indemnity"
+    document_ids: tuple[str, ...] = ()
+    failure_reason: Text | None = None
 
     def render(self) -> JSON:
         return {
@@ -522,10 +543,26 @@ class Payout:
             "paid_on": self.paid_on.isoformat(),
             "amount": money(self.amount),
             "status": self.status,
+            "type": self.type,
             "recipient": self.recipient,
             "claim_id": self.claim_id,
             "claim_number": self.claim_number,
         }
+
+    def render_detail(self, lang: Lang, holder: Person, claim: Claim | None) -> JSON:
+        """`PayoutDetail`: the recipient (masked), the bank, the purpose, the claim's documents
+        the payout rests on, and why a failed or returned one did not arrive."""
+        documents = [d for d in (claim.documents if claim else []) if d.id in self.document_ids]
+        rendered = self.render() | {
+            "recipient_name": masked_name(holder),
+            "bank": PAYOUT_BANK,
+            "account": self.recipient,
+            "purpose": PAYOUT_PURPOSES[self.type].format(n=self.claim_number)(lang),
+            "documents": [document.render() for document in documents],
+        }
+        if self.failure_reason and self.status in ("failed", "returned"):
+            rendered["failure_reason"] = self.failure_reason(lang)
+        return rendered
 
 
 # ----------------------------------------------------------------------------- certificates

@@ -49,6 +49,7 @@ KINDS: dict[str, Kind] = {
     "quote_not_found": _NOT_FOUND,
     "claim_not_found": _NOT_FOUND,
     "certificate_order_not_found": _NOT_FOUND,
+    "payout_not_found": _NOT_FOUND,
     "draft_not_found": _NOT_FOUND,
     "contact_change_not_found": _NOT_FOUND,
     "not_found": _NOT_FOUND,
