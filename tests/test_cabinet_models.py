@@ -42,8 +42,12 @@ from cabinet.models import (
     PaymentSchedule,
     Payout,
     PolicyDetail,
+    PolicyOrder,
+    PolicyQuote,
+    PolicyQuoteRequest,
     PolicySummary,
     Problem,
+    ProductList,
     RenewalOptions,
     RenewalOrder,
     RenewalQuote,
@@ -86,6 +90,9 @@ OPERATIONS: dict[str, tuple[type[BaseModel] | None, type[BaseModel] | None]] = {
     "uploadClaimDraftDocument": (None, DraftDocument),  # multipart
     "deleteClaimDraftDocument": (None, None),
     "submitClaimDraft": (None, ClaimRegistration),
+    "listProducts": (None, ProductList),
+    "createPolicyQuote": (PolicyQuoteRequest, PolicyQuote),
+    "acceptPolicyQuote": (None, PolicyOrder),
 }
 
 

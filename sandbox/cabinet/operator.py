@@ -26,12 +26,15 @@ JSON API (each action also accepts an HTML form post and then redirects, 303, to
   renewal order or an installment's `ipm_…`): an installment is marked paid and fires
   `payment.succeeded` with `installment`.
 * `POST /operator/payments/{payment_id}/expire` — an installment's payment link expires now.
-* `POST /operator/renewal-quotes/{quote_id}/expire` — the quote's `valid_until` passes now.
+* `POST /operator/renewal-quotes/{quote_id}/expire` — the quote's `valid_until` passes now
+  (`/operator/policy-quotes/{quote_id}/expire`: a new policy's quote).
+* a new policy's order (`npo_…`) is paid with `POST /operator/payments/{payment_id}/pay`: the
+  policy is issued (it joins the customer's policies) and `policy.issued` fires.
 * `GET /operator/events`, `GET /operator/stats`, `GET|PUT /operator/switches` (a form posts
   to `POST /operator/switches`).
 
-Pages: `GET /operator`; for the customer `GET|POST /pay/{order_id}` (a renewal order or an
-installment) and `GET /terms/{product}` (the product's terms a renewal quote links to).
+Pages: `GET /operator`; for the customer `GET|POST /pay/{order_id}` (a renewal order, an
+installment or a new policy) and `GET /terms/{product}` (the product's terms a quote links to).
 
 Objects are found among the customers materialised in this process (the bot's calls
 materialise them).
@@ -57,6 +60,7 @@ from sandbox.cabinet.model import (
 )
 from sandbox.cabinet.pages import message_page, operator_page, pay_page, terms_page
 from sandbox.cabinet.problems import ProblemError
+from sandbox.cabinet.products import PolicyOrder
 from sandbox.cabinet.schema import body_errors, standalone_validator
 from sandbox.cabinet.state import state_of
 from sandbox.cabinet.texts import Text
@@ -349,6 +353,8 @@ async def show_payment(request: web.Request) -> web.StreamResponse:
         )
     expired = payment.status == "awaiting_payment" and cabinet.now() > payment.expires_at
     action = _url(request)("pay", order_id=payment.id)
+    if isinstance(payment, PolicyOrder):  # a new policy: issued once paid
+        return pay_page(payment, payment.policy, action, expired)
     return pay_page(payment, customer.policies[payment_policy_id(payment)], action, expired)
 
 
@@ -406,6 +412,11 @@ def add_routes(app: web.Application) -> None:
     )
     router.add_post(
         "/operator/renewal-quotes/{quote_id}/expire", expire_quote, name="operator-quote-expire"
+    )
+    router.add_post(
+        "/operator/policy-quotes/{quote_id}/expire",
+        expire_quote,
+        name="operator-policy-quote-expire",
     )
     router.add_get("/operator/events", events, name="operator-events")
     router.add_get("/operator/stats", stats, name="operator-stats")

@@ -99,6 +99,7 @@ KINDS: dict[str, Kind] = {
     "period_required": _INVALID,
     "invalid_period": _INVALID,
     "claim_type_not_available": _INVALID,
+    "product_not_found": _INVALID,
     "claim_incomplete": Kind(
         422, "claim-incomplete", Text("Заявление заполнено не полностью", "Claim incomplete")
     ),
