@@ -155,7 +155,7 @@ async def _only_quote_id(app: RunningBot) -> str:
         console = await browser.get(f"{sandbox_of(app).base_url}/operator")
     found = re.findall(r"pqu_[A-Za-z0-9]+", console.text)
     assert found, "no quote on the operator console"
-    return found[-1]
+    return str(found[-1])
 
 
 async def test_answers_are_kept_when_going_back(app: RunningBot) -> None:
