@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import AsyncIterator
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -38,7 +39,9 @@ async def app(migrated: Backend, privacy: str) -> AsyncIterator[RunningBot]:
 
 
 def in_days(days: int) -> str:
-    return (dt.date.today() + dt.timedelta(days=days)).strftime("%d.%m.%Y")
+    """A day as typed, counted from today in Moscow (the chat's and the insurer's day)."""
+    today = dt.datetime.now(ZoneInfo("Europe/Moscow")).date()
+    return (today + dt.timedelta(days=days)).strftime("%d.%m.%Y")
 
 
 async def travel_quote(app: RunningBot, *, policies: str = "📄 Полисы") -> Call:
