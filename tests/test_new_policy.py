@@ -217,3 +217,12 @@ async def test_in_english(migrated: Backend) -> None:
         assert re.search(r"Price: [\d,]+\.\d\d RUB for 12 months", text), text
         pay = await app.press(ALICE, quote, "✅ Buy and pay")
         assert "almost ready" in (pay.text or "")
+
+
+async def test_asking_in_words_opens_the_products(migrated: Backend) -> None:
+    async with linked_bot(migrated) as app:
+        await app.say(ALICE, "/menu")
+        offer = await app.say(ALICE, "хочу купить страховку для путешествия")
+        products = await app.press(ALICE, offer, "🛒 Оформить полис")
+        assert "Выберите страховку" in (products.text or "")
+        assert app.tg.button(products, "Страхование путешественников")

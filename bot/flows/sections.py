@@ -29,6 +29,7 @@ from storage.redis import KEY_PREFIX
 
 SECTIONS: dict[str, State] = {
     "policies": PoliciesSG.list,
+    "buy_policy": PoliciesSG.buy_products,  # «🛒 Оформить полис», asked for in words
     "claims": ClaimsSG.list,
     "file_claim": FilingSG.policy,
     "certificates": CertificatesSG.menu,
@@ -36,7 +37,9 @@ SECTIONS: dict[str, State] = {
     "feedback": FeedbackSG.start,
 }
 DESTINATION_TTL = 30 * 60
-LINKED_ONLY = frozenset({"policies", "claims", "file_claim", "certificates", "payouts"})
+LINKED_ONLY = frozenset(
+    {"policies", "buy_policy", "claims", "file_claim", "certificates", "payouts"}
+)
 
 
 def _key(user_id: int) -> str:
