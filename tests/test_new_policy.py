@@ -187,7 +187,10 @@ async def test_strict_mode_sends_personal_questions_to_the_website(migrated: Bac
         text = about.text or ""
         assert "не принимаем через мессенджер" in text
         assert not [b for b in app.tg.buttons(about) if b["text"].startswith("▶️")]
-        assert app.tg.button(about, "🌐 Оформить на сайте")["url"].endswith("/buy/apartment")
+        website = str(app.tg.button(about, "🌐 Оформить на сайте")["url"])
+        assert website.endswith("/buy/apartment")
+        async with httpx.AsyncClient(timeout=10) as browser:
+            assert (await browser.get(website)).status_code == 200
         # A product without personal questions is bought in the chat as in full mode.
         back = await app.press(ALICE, about, "⬅️ Назад")
         travel = await app.press(ALICE, back, "Страхование путешественников")
@@ -226,3 +229,24 @@ async def test_asking_in_words_opens_the_products(migrated: Backend) -> None:
         products = await app.press(ALICE, offer, "🛒 Оформить полис")
         assert "Выберите страховку" in (products.text or "")
         assert app.tg.button(products, "Страхование путешественников")
+
+
+async def test_a_new_date_after_an_outage_gets_its_own_quote(migrated: Backend) -> None:
+    async with linked_bot(migrated) as app:
+        listing = await open_section(app, "📄 Полисы")
+        products = await app.press(ALICE, listing, "🛒")
+        about = await app.press(ALICE, products, "Страхование путешественников")
+        question = await app.press(ALICE, about, "▶️")
+        question = await app.press(ALICE, question, "Весь мир")
+        question = await app.say(ALICE, "2 000 000")
+        await app.press(ALICE, question, "Да")
+        # The cabinet prices the first date, but every answer to it is lost on the way back.
+        await sandbox_of(app).switches(lose_next=3)
+        failed = await app.say(ALICE, in_days(3))
+        assert "временно недоступен" in (failed.text or "")
+        await app.settle()
+        # Another date, the same step: a new request, priced as such (not refused as a
+        # reuse of the lost request's key).
+        quote = await app.say(ALICE, in_days(4))
+        assert "Расчёт: Страхование путешественников" in (quote.text or ""), quote.text
+        assert in_days(4) in (quote.text or "")

@@ -52,7 +52,14 @@ from bot.flows.states import PoliciesSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of, say
 from bot.privacy import is_strict
 from cabinet import CabinetRejected
-from cabinet.models import FieldKind, FieldValue, PolicyQuoteRequest, ProductQuestion, SaleProduct
+from cabinet.models import (
+    FieldKind,
+    FieldValue,
+    PolicyQuote,
+    PolicyQuoteRequest,
+    ProductQuestion,
+    SaleProduct,
+)
 
 QUOTE_KEY = "policy-quote"
 ACCEPT_KEY = "policy-accept"
@@ -290,12 +297,15 @@ async def make_quote(event: ChatEvent, manager: DialogManager) -> None:
         answers=_answers(manager),
     )
     try:
-        quote = await cabinet_of(manager).quote_policy(
-            customer_of(manager),
-            request,
-            idempotency_key=key_of(manager, QUOTE_KEY),
-            locale=i18n_of(manager).locale,
-        )
+        try:
+            quote = await _priced(manager, request)
+        except CabinetRejected as exc:
+            if exc.code != "idempotency_key_reused":
+                raise
+            # The key of a request lost in an outage, and the person changed the date since:
+            # this is a new request, with a new key.
+            fresh_keys(manager, QUOTE_KEY)
+            quote = await _priced(manager, request)
     except CabinetRejected:
         # The cabinet judged an answer otherwise than the bot did (its rules changed): ask
         # again from the first question, the answers given still shown as «Сейчас».
@@ -316,6 +326,15 @@ async def make_quote(event: ChatEvent, manager: DialogManager) -> None:
     }
     fresh_keys(manager, QUOTE_KEY, ACCEPT_KEY)
     await manager.switch_to(PoliciesSG.buy_quote)
+
+
+async def _priced(manager: DialogManager, request: PolicyQuoteRequest) -> PolicyQuote:
+    return await cabinet_of(manager).quote_policy(
+        customer_of(manager),
+        request,
+        idempotency_key=key_of(manager, QUOTE_KEY),
+        locale=i18n_of(manager).locale,
+    )
 
 
 async def on_start_day(event: ChatEvent, _: Any, manager: DialogManager, day: dt.date) -> None:

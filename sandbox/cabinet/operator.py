@@ -34,7 +34,8 @@ JSON API (each action also accepts an HTML form post and then redirects, 303, to
   to `POST /operator/switches`).
 
 Pages: `GET /operator`; for the customer `GET|POST /pay/{order_id}` (a renewal order, an
-installment or a new policy) and `GET /terms/{product}` (the product's terms a quote links to).
+installment or a new policy), `GET /terms/{product}` (the product's terms a quote links to)
+and `GET /buy/{product_id}` (a product on the insurer's website, `website_url`).
 
 Objects are found among the customers materialised in this process (the bot's calls
 materialise them).
@@ -60,7 +61,7 @@ from sandbox.cabinet.model import (
 )
 from sandbox.cabinet.pages import message_page, operator_page, pay_page, terms_page
 from sandbox.cabinet.problems import ProblemError
-from sandbox.cabinet.products import PolicyOrder
+from sandbox.cabinet.products import BY_ID, PolicyOrder
 from sandbox.cabinet.schema import body_errors, standalone_validator
 from sandbox.cabinet.state import state_of
 from sandbox.cabinet.texts import Text
@@ -362,6 +363,18 @@ def payment_policy_id(payment: RenewalOrder | InstallmentPayment) -> str:
     return payment.quote.policy_id if isinstance(payment, RenewalOrder) else payment.policy_id
 
 
+async def show_website(request: web.Request) -> web.StreamResponse:
+    """A product on the insurer's website (`website_url`): where strict mode sends the person."""
+    product = BY_ID.get(request.match_info["product_id"])
+    if product is None:
+        return message_page("Не найдено", "Такого продукта нет.", status=404)
+    return message_page(
+        product.title.ru,
+        "Здесь сайт страховой компании оформляет полис: анкета с личными данными, расчёт и "
+        "оплата (в песочнице — только эта страница).",
+    )
+
+
 async def show_terms(request: web.Request) -> web.StreamResponse:
     product = request.match_info["product"]
     if product not in PRODUCT_TITLES:
@@ -428,3 +441,4 @@ def add_routes(app: web.Application) -> None:
     pay.add_route("GET", show_payment)
     pay.add_route("POST", submit_payment)
     router.add_get("/terms/{product}", show_terms, name="terms")
+    router.add_get("/buy/{product_id}", show_website, name="buy")
