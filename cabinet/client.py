@@ -72,14 +72,19 @@ from cabinet.models import (
     PayoutType,
     PdfDocument,
     PolicyDetail,
+    PolicyOrder,
+    PolicyQuote,
+    PolicyQuoteRequest,
     PolicySummary,
     Problem,
+    ProductList,
     RenewalOptions,
     RenewalOrder,
     RenewalQuote,
     RenewalQuoteRequest,
     RenewalTerm,
     ResolvedCustomer,
+    SaleProduct,
     UploadedDocument,
 )
 
@@ -252,6 +257,43 @@ class CabinetClient:
             RenewalOrder,
             customer_id=customer_id,
             path=path,
+            idempotency_key=idempotency_key,
+            locale=locale,
+        )
+
+    async def products(self, *, locale: str = "ru") -> Reading[list[SaleProduct]]:
+        """The products sold online, with their questions (the same for every customer)."""
+        reading = await self._read(
+            "list_products", ProductList, scope=SHARED_SCOPE, path="v1/products", locale=locale
+        )
+        return Reading(reading.value.items, reading.fetched_at, reading.stale)
+
+    async def quote_policy(
+        self,
+        customer_id: str,
+        request: PolicyQuoteRequest,
+        *,
+        idempotency_key: uuid.UUID,
+        locale: str = "ru",
+    ) -> PolicyQuote:
+        return await self._create(
+            "create_policy_quote",
+            PolicyQuote,
+            customer_id=customer_id,
+            path=f"{_customer(customer_id)}/policy-quotes",
+            idempotency_key=idempotency_key,
+            locale=locale,
+            json=request.model_dump(mode="json"),
+        )
+
+    async def accept_policy_quote(
+        self, customer_id: str, quote_id: str, *, idempotency_key: uuid.UUID, locale: str = "ru"
+    ) -> PolicyOrder:
+        return await self._create(
+            "accept_policy_quote",
+            PolicyOrder,
+            customer_id=customer_id,
+            path=f"{_customer(customer_id)}/policy-quotes/{_segment(quote_id)}/accept",
             idempotency_key=idempotency_key,
             locale=locale,
         )

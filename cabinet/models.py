@@ -700,6 +700,64 @@ class PdfDocument:
     content: bytes
 
 
+# ----------------------------------------------------------------------------- new policies
+
+
+class ProductQuestion(ClaimField):
+    """A product's question: a claim form's field, and whether its answer is personal data
+    (strict privacy mode does not take it through the messenger); a date's allowed range."""
+
+    personal: bool = False
+    min_date: dt.date | None = None
+    max_date: dt.date | None = None
+
+
+class SaleProduct(Response):
+    """A product the cabinet sells online (`listProducts`)."""
+
+    id: Code
+    product: Product
+    title: str
+    title_en: str
+    description: str
+    description_en: str
+    term_months: int = Field(ge=1, le=36)
+    start_min_days: int = Field(ge=0, le=365)
+    start_max_days: int = Field(ge=0, le=365)
+    questions: list[ProductQuestion]
+    terms_url: str = Field(pattern=r"^https?://")
+    website_url: str = Field(pattern=r"^https?://")
+
+
+class ProductList(Response):
+    items: list[SaleProduct]
+
+
+class PolicyQuoteRequest(Request):
+    product_id: Code
+    starts_on: dt.date
+    answers: dict[str, FieldValue]
+
+
+class PolicyQuote(Response):
+    quote_id: Id
+    product_id: Code
+    premium: Money
+    term_months: int = Field(ge=1, le=36)
+    starts_on: dt.date
+    ends_on: dt.date
+    coverages: list[Coverage]
+    valid_until: dt.datetime
+    terms_url: str = Field(pattern=r"^https?://")
+
+
+class PolicyOrder(Response):
+    order_id: Id
+    payment_url: str = Field(pattern=r"^https?://")
+    status: Literal["awaiting_payment"]
+    expires_at: dt.datetime
+
+
 # ----------------------------------------------------------------------------- events
 
 
@@ -716,6 +774,7 @@ class EventType(enum.StrEnum):
     CERTIFICATE_REJECTED = "certificate.rejected"
     PAYOUT_FAILED = "payout.failed"
     PAYMENT_DUE = "payment.due"
+    POLICY_ISSUED = "policy.issued"
 
 
 class _Event(Response):
@@ -871,6 +930,20 @@ class PaymentDue(_Event):
     data: PaymentDueData
 
 
+class PolicyIssuedData(Response):
+    order_id: Id
+    policy_id: Id
+    number: str
+    product_id: Code
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class PolicyIssued(_Event):
+    type: Literal[EventType.POLICY_ISSUED]
+    data: PolicyIssuedData
+
+
 Event = Annotated[
     ClaimStatusChanged
     | ClaimDocumentsRequested
@@ -883,7 +956,8 @@ Event = Annotated[
     | ClaimMessageReceived
     | CertificateRejected
     | PayoutFailed
-    | PaymentDue,
+    | PaymentDue
+    | PolicyIssued,
     Field(discriminator="type"),
 ]
 EVENT: TypeAdapter[Event] = TypeAdapter(Event)

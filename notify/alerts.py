@@ -10,7 +10,8 @@ default 22:00–09:00; equal: none) hold a non-urgent alert until they end. Urge
 once, day or night — are what the user is waiting for or must act on now:
 
 * `claim.documents_requested` — the handling of the claim stops until the documents come;
-* `payment.succeeded` and `policy.renewed` — the answer to a payment the user just made.
+* `payment.succeeded`, `policy.renewed` and `policy.issued` — the answer to a payment the user
+  just made (`policy.issued`: a new policy bought in «🛒 Оформить полис», with its PDF).
 
 Everything else (a claim's new status, a message from the claim's handler, a ready
 certificate, an expiring policy, an installment due or overdue, a payout) waits for the
@@ -54,6 +55,7 @@ from cabinet.models import (
     PayoutFailed,
     PayoutSent,
     PolicyExpiring,
+    PolicyIssued,
     PolicyRenewed,
 )
 from notify.outbox import enqueue
@@ -77,12 +79,14 @@ CATEGORY_OF: dict[EventType, str] = {
     EventType.CERTIFICATE_REJECTED: "certificates",
     EventType.PAYOUT_FAILED: "payouts",
     EventType.PAYMENT_DUE: "payments",
+    EventType.POLICY_ISSUED: "policies",
 }
 URGENT = frozenset(
     {
         EventType.CLAIM_DOCUMENTS_REQUESTED,
         EventType.PAYMENT_SUCCEEDED,
         EventType.POLICY_RENEWED,
+        EventType.POLICY_ISSUED,
     }
 )
 VISIBLE = 4  # strict mode shows the last 4 characters of a number (as bot/privacy.py)
@@ -369,6 +373,17 @@ def _policy_renewed(a: _Alert, event: PolicyRenewed) -> Payload:
     return _payload(text, file=a.file("policy-pdf", policy_id=event.data.policy_id))
 
 
+def _policy_issued(a: _Alert, event: PolicyIssued) -> Payload:
+    data = event.data
+    text = a.text(
+        a.variant("alert-policy-issued"),
+        number=a.number(data.number),
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+    )
+    return _payload(text, file=a.file("policy-pdf", policy_id=data.policy_id))
+
+
 def _payout_sent(a: _Alert, event: PayoutSent) -> Payload:
     amount = {} if a.strict else {"amount": event.data.amount.amount}
     return _payload(
@@ -390,6 +405,7 @@ _MAKERS: dict[EventType, Callable[[_Alert, Any], Payload | None]] = {
     EventType.CERTIFICATE_REJECTED: _certificate_rejected,
     EventType.PAYOUT_FAILED: _payout_failed,
     EventType.PAYMENT_DUE: _payment_due,
+    EventType.POLICY_ISSUED: _policy_issued,
 }
 
 

@@ -252,6 +252,23 @@ async def test_each_event_type_makes_its_alert(app: RunningBot, privacy: str) ->
 
     row = await alert(
         app,
+        "policy.issued",
+        order_id="npo_1",
+        policy_id=policy_id,
+        number="НП-26-100001",
+        product_id="travel",
+        starts_on="2026-12-10",
+        ends_on="2027-12-09",
+    )
+    assert row is not None
+    assert "Полис оформлен" in row.payload["text"]
+    assert "с 10.12.2026 по 09.12.2027" in row.payload["text"]
+    assert ("НП-26-100001" in row.payload["text"]) == (not strict)
+    assert row.payload["file"]["kind"] == "policy-pdf"
+    assert row.payload["file"]["ref"] == {"policy_id": policy_id}
+
+    row = await alert(
+        app,
         "payout.sent",
         payout_id="pay-1",
         amount={"amount": "64200.00", "currency": "RUB"},
@@ -466,6 +483,14 @@ async def test_every_type_renders_in_both_languages_and_modes() -> None:
             "amount": {"amount": "1.00", "currency": "RUB"},
         },
         "policy.renewed": {"policy_id": "p", "number": "N", "new_ends_on": "2027-01-02"},
+        "policy.issued": {
+            "order_id": "o",
+            "policy_id": "p",
+            "number": "N",
+            "product_id": "travel",
+            "starts_on": "2026-12-10",
+            "ends_on": "2027-12-09",
+        },
         "payout.sent": {
             "payout_id": "x",
             "amount": {"amount": "1.00", "currency": "RUB"},

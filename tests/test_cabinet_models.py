@@ -52,8 +52,12 @@ from cabinet.models import (
     Payout,
     PayoutDetail,
     PolicyDetail,
+    PolicyOrder,
+    PolicyQuote,
+    PolicyQuoteRequest,
     PolicySummary,
     Problem,
+    ProductList,
     RenewalOptions,
     RenewalOrder,
     RenewalQuote,
@@ -103,6 +107,9 @@ OPERATIONS: dict[str, tuple[type[BaseModel] | None, type[BaseModel] | None]] = {
     "getContacts": (None, Contacts),
     "startContactChange": (ContactChangeRequest, ContactChange),
     "confirmContactChange": (ContactChangeConfirmation, Contacts),
+    "listProducts": (None, ProductList),
+    "createPolicyQuote": (PolicyQuoteRequest, PolicyQuote),
+    "acceptPolicyQuote": (None, PolicyOrder),
 }
 
 

@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -1745,3 +1746,123 @@ async def test_offers_in_the_customers_language(sandbox: Sandbox) -> None:
     assert ru.json()["items"][0]["price_from"] == {"amount": "1990.00", "currency": "RUB"}
     assert en.json()["items"][0]["title"] == "Home insurance"
     assert all(item["url"].startswith("https://") for item in en.json()["items"])
+
+
+# ----------------------------------------------------------------------------- new policies
+
+
+def moscow_today() -> dt.date:
+    """The insurer's calendar day, which a new policy's dates are judged by."""
+    return dt.datetime.now(ZoneInfo("Europe/Moscow")).date()
+
+
+async def test_a_new_policy_from_quote_to_issue(wired: tuple[Sandbox, Receiver]) -> None:
+    sandbox, receiver = wired
+    customer = await sandbox.resolve("buyer")
+    catalogue = (await sandbox.call("GET", "/products", "listProducts")).json()["items"]
+    assert [p["id"] for p in catalogue] == ["apartment", "accident", "travel"]
+    travel = catalogue[2]
+    assert not any(q["personal"] for q in travel["questions"])
+    assert any(q["personal"] for q in catalogue[0]["questions"])  # the address
+    birth = catalogue[1]["questions"][0]
+    assert (birth["kind"], birth["personal"]) == ("date", True)
+    assert birth["min_date"] < birth["max_date"]
+    before = {
+        p["id"]
+        for p in (await sandbox.call("GET", f"/customers/{customer}/policies")).json()["items"]
+    }
+
+    starts_on = moscow_today() + dt.timedelta(days=5)
+    request = {
+        "product_id": "travel",
+        "starts_on": starts_on.isoformat(),
+        "answers": {"region": "asia", "medical_sum": "3000000", "sport": True},
+    }
+    quote = (
+        await sandbox.keyed(
+            f"/customers/{customer}/policy-quotes", "createPolicyQuote", json=request
+        )
+    ).json()
+    # 3 000 000 × 0.0012 × 1.3 (Asia) × 1.5 (sport)
+    assert quote["premium"] == {"amount": "7020.00", "currency": "RUB"}
+    assert quote["starts_on"] == starts_on.isoformat()
+    assert quote["term_months"] == 12
+    assert quote["coverages"][0]["sum_insured"]["amount"] == "3000000.00"
+
+    accept = f"/customers/{customer}/policy-quotes/{quote['quote_id']}/accept"
+    order = await sandbox.keyed(accept, "acceptPolicyQuote")
+    assert order.status_code == 201
+    twice = await sandbox.keyed(accept, "acceptPolicyQuote")
+    assert twice.json()["code"] == "quote_already_accepted"
+    payment_url = order.json()["payment_url"]
+    async with httpx.AsyncClient() as browser:
+        page = await browser.get(payment_url)
+        assert "Оплата нового полиса" in page.text
+        assert "7 020,00" in page.text.replace("\u00a0", " ")
+        paid = await browser.post(payment_url, follow_redirects=True)
+        assert "Оплачено — вернитесь в Telegram" in paid.text
+
+    await receiver.wait_for(1)
+    (issued,) = receiver.of_type("policy.issued")
+    assert issued["data"]["product_id"] == "travel"
+    assert issued["data"]["starts_on"] == starts_on.isoformat()
+    policies = (await sandbox.call("GET", f"/customers/{customer}/policies")).json()["items"]
+    (new,) = [p for p in policies if p["id"] not in before]
+    assert (new["id"], new["number"], new["product"]) == (
+        issued["data"]["policy_id"],
+        issued["data"]["number"],
+        "travel",
+    )
+    document = await sandbox.call("GET", f"/customers/{customer}/policies/{new['id']}/document")
+    assert document.content.startswith(b"%PDF")
+    assert (await sandbox.operator(f"/payments/{order.json()['order_id']}/pay")).status_code == 409
+
+
+async def test_a_new_policys_quote_refuses_each_bad_answer(sandbox: Sandbox) -> None:
+    customer = await sandbox.resolve("buyer")
+    quotes = f"/customers/{customer}/policy-quotes"
+    today = moscow_today()
+    bad = await sandbox.keyed(
+        quotes,
+        "createPolicyQuote",
+        json={
+            "product_id": "accident",
+            "starts_on": today.isoformat(),  # too early: from tomorrow
+            "answers": {
+                "birth_date": (today - dt.timedelta(days=400)).isoformat(),
+                "occupation": "pilot",
+            },
+        },
+    )
+    assert bad.status_code == 422
+    assert bad.json()["code"] == "validation_failed"
+    pointers = sorted(e["pointer"] for e in bad.json()["errors"])
+    assert pointers == [
+        "/answers/birth_date",
+        "/answers/occupation",
+        "/answers/sum_insured",
+        "/starts_on",
+    ]
+    unknown = await sandbox.keyed(
+        quotes,
+        "createPolicyQuote",
+        json={"product_id": "yacht", "starts_on": today.isoformat(), "answers": {}},
+    )
+    assert unknown.json()["code"] == "product_not_found"
+
+    good = {
+        "product_id": "apartment",
+        "starts_on": (today + dt.timedelta(days=1)).isoformat(),
+        "answers": {"sum_insured": "1000000", "wooden": False, "address": "Москва, ул. Ленина, 1"},
+    }
+    quote = (await sandbox.keyed(quotes, "createPolicyQuote", json=good)).json()
+    assert quote["premium"]["amount"] == "3000.00"
+    await sandbox.operator(f"/policy-quotes/{quote['quote_id']}/expire")
+    late = await sandbox.keyed(f"{quotes}/{quote['quote_id']}/accept", "acceptPolicyQuote")
+    assert late.status_code == 409
+    assert late.json()["code"] == "quote_expired"
+    other = await sandbox.resolve("someone-else")
+    foreign = await sandbox.keyed(
+        f"/customers/{other}/policy-quotes/{quote['quote_id']}/accept", "acceptPolicyQuote"
+    )
+    assert foreign.status_code == 404

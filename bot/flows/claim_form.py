@@ -2,9 +2,10 @@
 into a field's value, checking it as the cabinet will, and showing a value back.
 
 No insurance product is known here: a field is a date, a text, an amount, a choice or a
-yes/no with its limits, and that is all. The chat flow (`bot/flows/filing*.py`) and the
-one-time web form of strict mode (`bot/filing_web.py`) both read values through here, so
-they refuse the same input with the same words.
+yes/no with its limits, and that is all. A new policy's questions (`listProducts`,
+`bot/flows/new_policy.py`) are the same fields, read and refused the same way. The chat
+flow (`bot/flows/filing*.py`) and the one-time web form of strict mode (`bot/filing_web.py`)
+both read values through here, so they refuse the same input with the same words.
 """
 
 from __future__ import annotations
@@ -47,11 +48,14 @@ class Invalid(Exception):
 
 @dataclass(frozen=True)
 class Period:
-    """The days an event may fall on: within the policy's cover, and not after today."""
+    """The days a date may fall on: a claim's event within the policy's cover and not after
+    today; a new policy's answer within the range the product gives (`outside` then names the
+    catalogue key that says so, with `starts_on` and `ends_on`)."""
 
     starts_on: dt.date
     ends_on: dt.date
     today: dt.date
+    outside: str = "filing-date-outside"
 
     @property
     def last(self) -> dt.date:
@@ -70,7 +74,7 @@ def checked_day(day: dt.date, period: Period) -> dt.date:
     if day > period.today:
         raise Invalid("filing-date-future")
     if not period.starts_on <= day <= period.ends_on:
-        raise Invalid("filing-date-outside", starts_on=period.starts_on, ends_on=period.ends_on)
+        raise Invalid(period.outside, starts_on=period.starts_on, ends_on=period.ends_on)
     return day
 
 

@@ -26,6 +26,7 @@ class Action(enum.StrEnum):
     CERTIFICATE = "certificate"
     PAYOUTS = "payouts"
     RENEW = "renew"
+    BUY_POLICY = "buy_policy"
     POLICY_PDF = "policy_pdf"
     SUPPORT = "support"
     SIGN_IN = "sign_in"
@@ -132,6 +133,18 @@ STEMS: dict[Action, dict[str, float]] = {
         "extend": 2,
         "pay": 1.5,
         "expir": 1.5,
+    },
+    # Only the person's own words open the products (38-ФЗ: prices are not offered unasked).
+    Action.BUY_POLICY: {
+        "купит": 2.5,
+        "куплю": 2.5,
+        "покупк": 2.5,
+        "приобрест": 2.5,
+        "застрахова": 2,
+        "новый": 0.5,
+        "buy": 2.5,
+        "purchase": 2.5,
+        "new": 0.5,
     },
     Action.POLICY_PDF: {
         "полис": 1.5,

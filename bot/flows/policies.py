@@ -1,6 +1,7 @@
 """Полисы: the list, a policy's details and PDF, paying its installments («К оплате»,
 `bot/flows/policy_payment.py`), and renewal (check the data → term → quote → the terms →
-payment button, `bot/flows/renewal.py`).
+payment button, `bot/flows/renewal.py`), and buying a new policy («🛒 Оформить полис»,
+`bot/flows/new_policy.py`).
 
 Every id a button carries is user input: a policy is always loaded for the chat's own
 customer through `owned()`. In strict privacy mode the chat shows the product, the masked
@@ -20,6 +21,7 @@ from aiogram_dialog.widgets.text import Format
 from bot.flows.access import owned
 from bot.flows.documents import File, Page, Ref, Viewer, deliver, renderer, viewer_of
 from bot.flows.keys import fresh_keys
+from bot.flows.new_policy import buying_windows, start_buying
 from bot.flows.policy_payment import PAY_KEY, due_variables, on_pay, payment_windows
 from bot.flows.readings import stale_note
 from bot.flows.renewal import renewal_windows, start_renewal
@@ -160,6 +162,8 @@ def policies_dialog() -> Dialog:
                 height=PAGE_HEIGHT,
                 hide_on_single_page=True,
             ),
+            # Started by the person only: prices the bot never offers on its own (38-ФЗ).
+            Button(T("buy-button"), id="buy", on_click=start_buying),
             back_to_menu(),
             state=PoliciesSG.list,
             getter=list_getter,
@@ -182,4 +186,5 @@ def policies_dialog() -> Dialog:
         ),
         *payment_windows(),
         *renewal_windows(),
+        *buying_windows(),
     )

@@ -34,6 +34,7 @@ from storage.redis import KEY_PREFIX
 
 SECTIONS: dict[str, State] = {
     "policies": PoliciesSG.list,
+    "buy_policy": PoliciesSG.buy_products,  # «🛒 Оформить полис», asked for in words
     "claims": ClaimsSG.list,
     "file_claim": FilingSG.policy,
     "certificates": CertificatesSG.menu,
@@ -44,7 +45,16 @@ SECTIONS: dict[str, State] = {
 }
 DESTINATION_TTL = 30 * 60
 LINKED_ONLY = frozenset(
-    {"policies", "claims", "file_claim", "certificates", "payouts", "offers", "contacts"}
+    {
+        "policies",
+        "buy_policy",
+        "claims",
+        "file_claim",
+        "certificates",
+        "payouts",
+        "offers",
+        "contacts",
+    }
 )
 
 

@@ -55,6 +55,12 @@ class PoliciesSG(StatesGroup):
     renew_quote = State()
     renew_terms = State()
     renew_pay = State()
+    buy_products = State()
+    buy_about = State()
+    buy_question = State()
+    buy_start = State()
+    buy_quote = State()
+    buy_pay = State()
 
 
 class ClaimsSG(StatesGroup):

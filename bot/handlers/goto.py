@@ -22,6 +22,7 @@ SECTIONS: dict[str, str] = {
     Action.CERTIFICATE: "certificates",
     Action.PAYOUTS: "payouts",
     Action.RENEW: "policies",
+    Action.BUY_POLICY: "buy_policy",
     Action.POLICY_PDF: "policies",
     Action.SUPPORT: "feedback",
     Action.CONTACTS: "contacts",

@@ -22,6 +22,8 @@ alert-payment-succeeded = ✅ <b>Payment received</b>: { NUMBER($amount, minimum
 alert-payment-succeeded-strict = ✅ <b>Payment received.</b> We are renewing your policy and will send it as soon as it is ready.
 alert-policy-renewed = 🎉 <b>Policy renewed</b>: No. { $number }, valid until { $ends_on }. The new policy is attached.
 alert-policy-renewed-strict = 🎉 <b>Policy renewed</b>: No. { $number }, valid until { $ends_on }. The new policy opens with the one-time link below.
+alert-policy-issued = 🎉 <b>Policy issued</b>: No. { $number }, valid from { $starts_on } to { $ends_on }. The policy is attached; it is also in “Policies”.
+alert-policy-issued-strict = 🎉 <b>Policy issued</b>: No. { $number }, valid from { $starts_on } to { $ends_on }. The policy opens with the one-time link below; it is also in “Policies”.
 alert-payout-sent = 💸 <b>Payout sent</b>: { NUMBER($amount, minimumFractionDigits: 2) } RUB. The money reaches your account within 1–3 business days.
 alert-payout-sent-strict = 💸 <b>Payout sent.</b> The amount and the account are in “Payouts”.
 

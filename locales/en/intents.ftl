@@ -7,6 +7,7 @@ intent-claim_status = 📋 My claims
 intent-certificate = 🧾 Order a certificate
 intent-payouts = 💰 Payouts
 intent-renew = 🔄 Renew or pay a policy
+intent-buy_policy = 🛒 Buy a policy
 intent-policy_pdf = 📄 Policy as PDF
 intent-support = ✉️ Write to support
 intent-sign_in = 🔑 Sign in with Gosuslugi

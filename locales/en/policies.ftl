@@ -126,3 +126,42 @@ renew-consent =
     By pressing "I agree, go to payment" you confirm that you have read the terms and agree to them.
 renew-consent-terms = 📄 Terms of insurance
 renew-agree = ✅ I agree, go to payment
+
+## A new policy («🛒 Buy a policy»): the products, the questions, the quote, the payment
+buy-button = 🛒 Buy a policy
+buy-products = <b>Buy a policy</b>
+    Choose the insurance: we will ask a few questions and work out the price at once.
+buy-products-none = Nothing can be bought online right now. Look in later or call the insurer — the number is in “Help”.
+buy-about =
+    <b>{ $title }</b>
+    { $description }
+    Term: { $months } months. Questions: { $questions }, then the start date — and you see the price.
+buy-about-on-site = 🔒 This insurance asks for personal data (an address, a date of birth), which we do not take through the messenger. Buy it on the insurer's website — the button is below.
+buy-begin = ▶️ Work out the price
+buy-website = 🌐 Buy on the website
+buy-terms = 📄 Insurance terms
+buy-type-date = Write the date, for example: 14.05.1985.
+buy-date-outside = The date must be no earlier than { $starts_on } and no later than { $ends_on }.
+buy-start =
+    <b>Step { $step } of { $steps }. From which day should the policy be valid?</b>
+    Pick a day in the calendar, press “Tomorrow” or write the date: from { $first } to { $last }.
+buy-tomorrow = Tomorrow
+buy-start-outside = The policy can start from { $starts_on } to { $ends_on }. Pick a day within these dates.
+buy-answers-refused = The insurer did not accept one of the answers. Check them — we start from the first question; your answers are shown as “Now”.
+buy-quote =
+    <b>Quote: { $title }</b>
+    Price: { NUMBER($premium, minimumFractionDigits: 2) } RUB for { $months } months.
+    Valid: { $starts_on } — { $ends_on }
+    What it covers:
+    { $coverages }
+    The quote is valid until { $valid_until }. By pressing “Buy and pay” you agree to the insurance terms.
+buy-quote-coverage = • { $name } — up to { NUMBER($amount, minimumFractionDigits: 2) } RUB
+buy-quote-renewed = ⚠️ The earlier quote has expired — here is a new one for the same answers. Check the price.
+buy-quote-expired = The quote has expired. We priced it again for the same answers — check the price.
+buy-accept = ✅ Buy and pay
+buy-change = ✏️ Change the answers
+buy-pay =
+    <b>Your policy is almost ready</b>
+    Pay by { $expires_at }. As soon as the payment goes through, we send the policy here, and it appears in “Policies”.
+buy-pay-button = 💳 Pay
+buy-to-policies = 📄 My policies

@@ -23,6 +23,8 @@ alert-payment-succeeded = ✅ <b>Оплата получена</b>: { NUMBER($am
 alert-payment-succeeded-strict = ✅ <b>Оплата получена.</b> Продлеваем полис — пришлём его, как только он будет готов.
 alert-policy-renewed = 🎉 <b>Полис продлён</b>: № { $number }, действует до { $ends_on }. Новый полис приложен.
 alert-policy-renewed-strict = 🎉 <b>Полис продлён</b>: № { $number }, действует до { $ends_on }. Новый полис откроется по одноразовой ссылке ниже.
+alert-policy-issued = 🎉 <b>Полис оформлен</b>: № { $number }, действует с { $starts_on } по { $ends_on }. Полис приложен, он есть и в разделе «Полисы».
+alert-policy-issued-strict = 🎉 <b>Полис оформлен</b>: № { $number }, действует с { $starts_on } по { $ends_on }. Полис откроется по одноразовой ссылке ниже, он есть и в разделе «Полисы».
 alert-payout-sent = 💸 <b>Выплата отправлена</b>: { NUMBER($amount, minimumFractionDigits: 2) } ₽. Деньги поступят на ваш счёт в течение 1–3 рабочих дней.
 alert-payout-sent-strict = 💸 <b>Выплата отправлена.</b> Сумма и реквизиты — в разделе «Выплаты».
 

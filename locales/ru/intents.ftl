@@ -7,6 +7,7 @@ intent-claim_status = 📋 Мои обращения
 intent-certificate = 🧾 Заказать справку
 intent-payouts = 💰 Выплаты
 intent-renew = 🔄 Продлить или оплатить полис
+intent-buy_policy = 🛒 Оформить полис
 intent-policy_pdf = 📄 Полис в PDF
 intent-support = ✉️ Написать в поддержку
 intent-sign_in = 🔑 Войти через Госуслуги

@@ -58,6 +58,7 @@ from sandbox.cabinet.problems import (
     problem_response,
     problems_middleware,
 )
+from sandbox.cabinet.products import PRODUCTS
 from sandbox.cabinet.schema import body_errors, operations, validator, value_errors
 from sandbox.cabinet.state import state_of
 from sandbox.cabinet.texts import Text, language
@@ -375,6 +376,31 @@ async def accept_renewal_quote(request: web.Request, _: None) -> web.Response:
     return _json(order.render(), 201)
 
 
+# ----------------------------------------------------------------------------- new policies
+
+
+async def list_products(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+    today = cabinet.today()
+    return _json({"items": [p.render(today, cabinet.public_url) for p in PRODUCTS]})
+
+
+@keyed(_json_body)
+async def create_policy_quote(request: web.Request, body: Any) -> web.Response:
+    customer = _customer(request)
+    _validate(request, body)
+    quote_ = state_of(request).cabinet.quote_product(customer, body)
+    return _json(quote_.render(), 201)
+
+
+@keyed(_no_body)
+async def accept_policy_quote(request: web.Request, _: None) -> web.Response:
+    customer = _customer(request)
+    cabinet = state_of(request).cabinet
+    quote_ = cabinet.policy_quote(customer, request.match_info["quote_id"])
+    return _json(cabinet.accept_policy_quote(customer, quote_).render(), 201)
+
+
 # ----------------------------------------------------------------------------- claims
 
 
@@ -673,6 +699,9 @@ HANDLERS: dict[str, Handler] = {
     "getContacts": get_contacts,
     "startContactChange": start_contact_change,
     "confirmContactChange": confirm_contact_change,
+    "listProducts": list_products,
+    "createPolicyQuote": create_policy_quote,
+    "acceptPolicyQuote": accept_policy_quote,
 }
 
 

@@ -35,6 +35,7 @@ from sandbox.cabinet.model import (
     ClaimDocument,
     ClaimMessage,
     ConsentWithdrawal,
+    Contacts,
     Customer,
     DataRequest,
     Feedback,
@@ -50,6 +51,13 @@ from sandbox.cabinet.model import (
     money,
 )
 from sandbox.cabinet.problems import FieldError, ProblemError
+from sandbox.cabinet.products import (
+    BY_ID,
+    PolicyOrder,
+    PolicyQuote,
+    answer_errors,
+    normalised_answers,
+)
 from sandbox.cabinet.texts import Text
 
 log = structlog.get_logger(__name__)
@@ -70,6 +78,9 @@ INSURER_ZONE = ZoneInfo("Europe/Moscow")
 DUE_DAYS_MAX = 60
 #: 152-ФЗ ст. 14 ч. 3, ст. 20: the insurer answers a personal-data request within 10 working days.
 DATA_REQUEST_WORKING_DAYS = 10
+_NEW_POLICY_CONTACTS = Contacts(
+    phone="+7 800 555-35-35", email="help@insurer.example", hours="Круглосуточно"
+)
 
 CERTIFICATE_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "accepted": ("preparing", "rejected"),
@@ -124,6 +135,10 @@ class Cabinet:
         self.drafts: dict[str, dict[str, Draft]] = {}
         #: The SMS and letters with codes "sent" (the newest last): the console lists them.
         self.sent: list[SentMessage] = []
+        #: New policies: quotes and orders by customer id, then by id.
+        self.policy_quotes: dict[str, dict[str, PolicyQuote]] = {}
+        self.policy_orders: dict[str, dict[str, PolicyOrder]] = {}
+        self._policy_serials = itertools.count(100_001)
 
     def now(self) -> dt.datetime:
         return self.clock().astimezone(dt.UTC).replace(microsecond=0)
@@ -269,16 +284,23 @@ class Cabinet:
         log.info("installment_link_made", customer_id=customer.id, payment_id=payment.id)
         return payment
 
-    def payable(self, payment_id: str) -> tuple[Customer, RenewalOrder | InstallmentPayment]:
-        """What a payment link pays: a renewal order or an installment."""
+    def payable(
+        self, payment_id: str
+    ) -> tuple[Customer, RenewalOrder | InstallmentPayment | PolicyOrder]:
+        """What a payment link pays: a renewal order, an installment or a new policy."""
         if payment_id.startswith("ipm_"):
             return self.installment_payment(payment_id)
+        if payment_id.startswith("npo_"):
+            return self.policy_order(payment_id)
         return self.renewal_order(payment_id)
 
     def pay(self, payment_id: str) -> list[JSON]:
-        """The payment system reports success: a renewal order or an installment is paid."""
+        """The payment system reports success: a renewal order, an installment or a new
+        policy is paid."""
         if payment_id.startswith("ipm_"):
             return self._pay_installment(payment_id)
+        if payment_id.startswith("npo_"):
+            return self._pay_new_policy(payment_id)
         return self._pay_renewal(payment_id)
 
     def _pay_installment(self, payment_id: str) -> list[JSON]:
@@ -371,12 +393,134 @@ class Cabinet:
             ),
         ]
 
-    def expire_quote(self, quote_id: str) -> RenewalQuote:
-        _, quote = self._find(
-            lambda c: c.quotes, quote_id, Text("Расчёт не найден.", "Quote not found.")
-        )
+    def expire_quote(self, quote_id: str) -> RenewalQuote | PolicyQuote:
+        """A renewal's or a new policy's quote: its `valid_until` passes now."""
+        quote: RenewalQuote | PolicyQuote
+        for quotes in self.policy_quotes.values():
+            if quote_id in quotes:
+                quote = quotes[quote_id]
+                break
+        else:
+            _, quote = self._find(
+                lambda c: c.quotes, quote_id, Text("Расчёт не найден.", "Quote not found.")
+            )
         quote.valid_until = min(quote.valid_until, self.now() - dt.timedelta(seconds=1))
         return quote
+
+    # ------------------------------------------------------------------------- new policies
+
+    def quote_product(self, customer: Customer, request: Mapping[str, Any]) -> PolicyQuote:
+        """A binding price for a product with these answers, from `starts_on` (the request
+        already matches the contract's schema)."""
+        product = BY_ID.get(request["product_id"])
+        if product is None:
+            detail = Text("Такого продукта нет.", "No such product.")
+            raise ProblemError(
+                "product_not_found", detail, [FieldError(detail, pointer="/product_id")]
+            )
+        answers = dict(request.get("answers") or {})
+        errors = answer_errors(product, answers, request["starts_on"], self.today())
+        if errors:
+            detail = Text("Проверьте ответы.", "Check the answers.")
+            raise ProblemError("validation_failed", detail, errors)
+        answers = normalised_answers(product, answers)
+        premium, coverages = product.price(answers)
+        starts_on = dt.date.fromisoformat(request["starts_on"])
+        quote = PolicyQuote(
+            id=new_id("pqu"),
+            product=product,
+            answers=answers,
+            premium=premium,
+            coverages=coverages,
+            starts_on=starts_on,
+            ends_on=term_end(starts_on, product.term_months),
+            valid_until=self.now() + QUOTE_VALIDITY,
+            terms_url=f"{self.public_url}/terms/{product.product}",
+        )
+        self.policy_quotes.setdefault(customer.id, {})[quote.id] = quote
+        log.info("policy_quoted", customer_id=customer.id, quote_id=quote.id)
+        return quote
+
+    def policy_quote(self, customer: Customer, quote_id: str) -> PolicyQuote:
+        quote = self.policy_quotes.get(customer.id, {}).get(quote_id)
+        if quote is None:
+            raise ProblemError("quote_not_found", Text("Расчёт не найден.", "Quote not found."))
+        return quote
+
+    def accept_policy_quote(self, customer: Customer, quote: PolicyQuote) -> PolicyOrder:
+        if quote.order_id is not None:
+            raise ProblemError(
+                "quote_already_accepted",
+                Text("Расчёт уже принят.", "The quote has already been accepted."),
+            )
+        if self.now() > quote.valid_until:
+            raise ProblemError(
+                "quote_expired", Text("Срок действия расчёта истёк.", "The quote has expired.")
+            )
+        product = quote.product
+        order_id = new_id("npo")
+        policy = Policy(
+            id=new_id("pol"),
+            number=f"НП-{quote.starts_on:%y}-{next(self._policy_serials)}",
+            product=product.product,
+            title=product.title.ru,
+            status="active",
+            starts_on=quote.starts_on,
+            ends_on=quote.ends_on,
+            premium=quote.premium,
+            renewable=False,
+            vehicle=None,
+            person=customer.holder,
+            coverages=list(quote.coverages),
+            contacts=_NEW_POLICY_CONTACTS,
+            renewal_premiums={},
+        )
+        order = PolicyOrder(
+            id=order_id,
+            customer_id=customer.id,
+            quote=quote,
+            policy=policy,
+            payment_url=f"{self.public_url}/pay/{order_id}",
+            expires_at=min(quote.valid_until, self.now() + PAYMENT_LINK_VALIDITY),
+        )
+        quote.order_id = order.id
+        self.policy_orders.setdefault(customer.id, {})[order.id] = order
+        log.info("policy_quote_accepted", customer_id=customer.id, order_id=order.id)
+        return order
+
+    def policy_order(self, order_id: str) -> tuple[Customer, PolicyOrder]:
+        for customer_id, orders in self.policy_orders.items():
+            if order_id in orders:
+                return self.customers[customer_id], orders[order_id]
+        raise ProblemError("not_found", Text("Заказ не найден.", "Order not found."))
+
+    def _pay_new_policy(self, order_id: str) -> list[JSON]:
+        """The new policy is issued, paid in one go today: it joins the customer's policies."""
+        customer, order = self.policy_order(order_id)
+        if order.status == "paid":
+            raise _conflict(Text("Заказ уже оплачен.", "The order is already paid."))
+        if self.now() > order.expires_at:
+            raise _conflict(Text("Ссылка на оплату устарела.", "The payment link has expired."))
+        policy = order.policy
+        order.status, order.paid_at = "paid", self.now()
+        policy.installments = [Installment(1, policy.premium, policy.starts_on, self.today())]
+        customer.policies[policy.id] = policy
+        log.info("policy_issued", customer_id=customer.id, order_id=order.id)
+        # One event says both: paid, and issued (the alert carries the policy's PDF).
+        return [
+            self._emit(
+                "policy.issued",
+                customer,
+                {
+                    "order_id": order.id,
+                    "policy_id": policy.id,
+                    "number": policy.number,
+                    "product_id": order.quote.product.id,
+                    "starts_on": policy.starts_on.isoformat(),
+                    "ends_on": policy.ends_on.isoformat(),
+                },
+            ),
+        ]
 
     def make_expiring(self, policy_id: str, days_left: int) -> list[JSON]:
         """The policy ends in `days_left` days and may be renewed: what sends `policy.expiring`."""

@@ -19,6 +19,7 @@ from sandbox.cabinet.texts import Text
 
 Value = str | bool
 _AMOUNT = re.compile(r"^[0-9]{1,15}(\.[0-9]{1,2})?$")
+_OUTSIDE = Text("Дата вне срока действия полиса.", "The date is outside the policy's period.")
 
 
 @dataclass(frozen=True)
@@ -108,13 +109,21 @@ class Draft:
 
 
 def value_error(spec: Field, value: Value, policy: Policy, today: dt.date) -> Text | None:
-    """Why `value` does not fit the field, or None."""
+    """Why `value` does not fit the field, or None (a date: within the policy, not after today)."""
+    first, last = policy.starts_on, min(policy.ends_on, today)
+    return checked_value(spec, value, first, last, today=today, outside=_OUTSIDE)
+
+
+def checked_value(
+    spec: Field, value: Value, first: dt.date, last: dt.date, *, today: dt.date, outside: Text
+) -> Text | None:
+    """Why `value` does not fit the field, a date judged from `first` to `last`; or None."""
     if spec.kind == "yes_no":
         return None if isinstance(value, bool) else Text("Нужно да или нет.", "Yes or no.")
     if not isinstance(value, str):
         return Text("Нужна строка.", "A string is expected.")
     if spec.kind == "date":
-        return _date_error(value, policy, today)
+        return date_error(value, first, last, today=today, outside=outside)
     if spec.kind == "amount":
         return _amount_error(spec, value)
     if spec.kind == "choice":
@@ -132,17 +141,20 @@ def _text_error(spec: Field, value: str) -> Text | None:
     return None
 
 
-def _date_error(value: str, policy: Policy, today: dt.date) -> Text | None:
+def date_error(
+    value: str, first: dt.date, last: dt.date, *, today: dt.date, outside: Text
+) -> Text | None:
+    """Why `value` is not a date from `first` to `last` (a claim's: not after `today`)."""
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
         return Text("Дата в формате ГГГГ-ММ-ДД.", "A date as YYYY-MM-DD.")
     if len(value) != 10:
         return Text("Дата в формате ГГГГ-ММ-ДД.", "A date as YYYY-MM-DD.")
-    if day > today:
+    if last <= today < day:
         return Text("Дата ещё не наступила.", "The date is in the future.")
-    if not policy.starts_on <= day <= policy.ends_on:
-        return Text("Дата вне срока действия полиса.", "The date is outside the policy's period.")
+    if not first <= day <= last:
+        return outside
     return None
 
 

@@ -54,6 +54,9 @@ PRODUCT_TITLES = {
     "osago": Text("ОСАГО", "OSAGO (compulsory motor liability)"),
     "kasko": Text("КАСКО", "KASKO (motor hull)"),
     "dms": Text("ДМС", "Voluntary health insurance"),
+    "property": Text("Страхование квартиры", "Apartment insurance"),
+    "life": Text("Страхование от несчастного случая", "Accident insurance"),
+    "travel": Text("Страхование путешественников", "Travel insurance"),
 }
 
 

@@ -26,7 +26,10 @@ JSON API (each action also accepts an HTML form post and then redirects, 303, to
   renewal order or an installment's `ipm_…`): an installment is marked paid and fires
   `payment.succeeded` with `installment`.
 * `POST /operator/payments/{payment_id}/expire` — an installment's payment link expires now.
-* `POST /operator/renewal-quotes/{quote_id}/expire` — the quote's `valid_until` passes now.
+* `POST /operator/renewal-quotes/{quote_id}/expire` — the quote's `valid_until` passes now
+  (`/operator/policy-quotes/{quote_id}/expire`: a new policy's quote).
+* a new policy's order (`npo_…`) is paid with `POST /operator/payments/{payment_id}/pay`: the
+  policy is issued (it joins the customer's policies) and `policy.issued` fires.
 * `GET /operator/customers/{customer_id}/personal-data` — the customer's personal-data
   requests (copy, correction) and channel consent withdrawals, as the insurer's staff act on
   them.
@@ -37,8 +40,9 @@ JSON API (each action also accepts an HTML form post and then redirects, 303, to
 * `GET /operator/events`, `GET /operator/stats`, `GET|PUT /operator/switches` (a form posts
   to `POST /operator/switches`).
 
-Pages: `GET /operator`; for the customer `GET|POST /pay/{order_id}` (a renewal order or an
-installment) and `GET /terms/{product}` (the product's terms a renewal quote links to).
+Pages: `GET /operator`; for the customer `GET|POST /pay/{order_id}` (a renewal order, an
+installment or a new policy), `GET /terms/{product}` (the product's terms a quote links to)
+and `GET /buy/{product_id}` (a product on the insurer's website, `website_url`).
 
 Objects are found among the customers materialised in this process (the bot's calls
 materialise them).
@@ -64,6 +68,7 @@ from sandbox.cabinet.model import (
 )
 from sandbox.cabinet.pages import message_page, operator_page, pay_page, terms_page
 from sandbox.cabinet.problems import ProblemError
+from sandbox.cabinet.products import BY_ID, PolicyOrder
 from sandbox.cabinet.schema import body_errors, standalone_validator
 from sandbox.cabinet.state import state_of
 from sandbox.cabinet.texts import Text
@@ -383,11 +388,25 @@ async def show_payment(request: web.Request) -> web.StreamResponse:
         )
     expired = payment.status == "awaiting_payment" and cabinet.now() > payment.expires_at
     action = _url(request)("pay", order_id=payment.id)
+    if isinstance(payment, PolicyOrder):  # a new policy: issued once paid
+        return pay_page(payment, payment.policy, action, expired)
     return pay_page(payment, customer.policies[payment_policy_id(payment)], action, expired)
 
 
 def payment_policy_id(payment: RenewalOrder | InstallmentPayment) -> str:
     return payment.quote.policy_id if isinstance(payment, RenewalOrder) else payment.policy_id
+
+
+async def show_website(request: web.Request) -> web.StreamResponse:
+    """A product on the insurer's website (`website_url`): where strict mode sends the person."""
+    product = BY_ID.get(request.match_info["product_id"])
+    if product is None:
+        return message_page("Не найдено", "Такого продукта нет.", status=404)
+    return message_page(
+        product.title.ru,
+        "Здесь сайт страховой компании оформляет полис: анкета с личными данными, расчёт и "
+        "оплата (в песочнице — только эта страница).",
+    )
 
 
 async def show_terms(request: web.Request) -> web.StreamResponse:
@@ -452,6 +471,11 @@ def add_routes(app: web.Application) -> None:
         name="operator-contact-change-expire",
     )
     router.add_get("/operator/messages", messages, name="operator-messages")
+    router.add_post(
+        "/operator/policy-quotes/{quote_id}/expire",
+        expire_quote,
+        name="operator-policy-quote-expire",
+    )
     router.add_get("/operator/events", events, name="operator-events")
     router.add_get("/operator/stats", stats, name="operator-stats")
     switches = router.add_resource("/operator/switches", name="operator-switches")
@@ -462,3 +486,4 @@ def add_routes(app: web.Application) -> None:
     pay.add_route("GET", show_payment)
     pay.add_route("POST", submit_payment)
     router.add_get("/terms/{product}", show_terms, name="terms")
+    router.add_get("/buy/{product_id}", show_website, name="buy")

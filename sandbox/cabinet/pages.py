@@ -26,6 +26,7 @@ from sandbox.cabinet.model import (
     instant,
 )
 from sandbox.cabinet.pdf import rubles
+from sandbox.cabinet.products import PolicyOrder
 from sandbox.cabinet.state import SandboxState
 
 SECURITY_HEADERS = {
@@ -234,6 +235,44 @@ def _renewals(customer: Customer, url: UrlFor) -> str:
     )
 
 
+def _new_policies(state: SandboxState, customer: Customer, url: UrlFor) -> str:
+    """New policies bought online: the quotes (expire one) and the orders (mark one paid)."""
+    cabinet = state.cabinet
+    quotes = [
+        (
+            escape(q.id),
+            escape(q.product.title.ru),
+            escape(rubles(q.premium)),
+            escape(instant(q.valid_until)),
+            escape(q.order_id or "—"),
+            ""
+            if q.order_id
+            else _form(url("operator-policy-quote-expire", quote_id=q.id), "Просрочить"),
+        )
+        for q in cabinet.policy_quotes.get(customer.id, {}).values()
+    ]
+    orders = [
+        (
+            f"<a href='{escape(url('pay', order_id=o.id))}'>{escape(o.id)}</a>",
+            escape(o.quote.product.title.ru),
+            escape(rubles(o.quote.premium)),
+            escape(o.status),
+            escape(instant(o.expires_at)),
+            _form(url("operator-payment-pay", payment_id=o.id), "Отметить оплату")
+            if o.status == "awaiting_payment"
+            else escape(o.policy.number),
+        )
+        for o in cabinet.policy_orders.get(customer.id, {}).values()
+    ]
+    if not quotes and not orders:
+        return ""
+    return (
+        "<h3>Новые полисы</h3>"
+        + _table(("Расчёт", "Продукт", "Премия", "Действует до", "Заказ", ""), quotes)
+        + _table(("Заказ", "Продукт", "Сумма", "Статус", "Ссылка до", "Действие"), orders)
+    )
+
+
 def _claims(customer: Customer, url: UrlFor) -> str:
     rows = []
     for claim in sorted(customer.claims.values(), key=lambda c: c.reported_on, reverse=True):
@@ -405,6 +444,7 @@ def operator_page(state: SandboxState, url: UrlFor) -> web.Response:
             f"<h2>Клиент {escape(c.id)} · {escape(c.holder.display_name)}</h2>"
             + _policies(c, url)
             + _renewals(c, url)
+            + _new_policies(state, c, url)
             + _installment_payments(c, url)
             + _claims(c, url)
             + _certificates(c, url)
@@ -430,10 +470,21 @@ def operator_page(state: SandboxState, url: UrlFor) -> web.Response:
 
 
 def pay_page(
-    payment: RenewalOrder | InstallmentPayment, policy: Policy, action: str, expired: bool
+    payment: RenewalOrder | InstallmentPayment | PolicyOrder,
+    policy: Policy,
+    action: str,
+    expired: bool,
 ) -> web.Response:
-    """The payment page of a renewal order or of an installment."""
-    if isinstance(payment, RenewalOrder):
+    """The payment page of a renewal order, of an installment or of a new policy."""
+    if isinstance(payment, PolicyOrder):
+        title = "Оплата нового полиса"
+        what = (
+            f"Срок действия: с {escape(format_ru(policy.starts_on))} "
+            f"по {escape(format_ru(policy.ends_on))}"
+        )
+        amount = policy.premium
+        again = "Вернитесь в Telegram и оформите полис заново."
+    elif isinstance(payment, RenewalOrder):
         title = "Оплата продления полиса"
         quote = payment.quote
         what = (

@@ -109,6 +109,7 @@ KINDS: dict[str, Kind] = {
         422, "contact-unchanged", Text("Контакт не изменился", "Contact unchanged")
     ),
     "wrong_code": Kind(422, "wrong-code", Text("Неверный код", "Wrong code")),
+    "product_not_found": _INVALID,
     "claim_incomplete": Kind(
         422, "claim-incomplete", Text("Заявление заполнено не полностью", "Claim incomplete")
     ),

@@ -1,0 +1,503 @@
+"""A new policy («🛒 Оформить полис» in «📄 Полисы»): the products the cabinet sells online →
+the product's questions, one step each → the start date → the quote (price, term, what is
+covered) → «Оформить и оплатить» → a payment button. When the cabinet reports the policy issued
+(`policy.issued`), the alert brings its PDF and the policy is in the list.
+
+38-ФЗ «О рекламе»: a price sent to someone who did not ask for it is advertising. This flow is
+only ever started by the person (the button, or their own words «оформить полис»); the bot
+never offers products or prices on its own, in alerts or otherwise.
+
+The questions are rendered from the cabinet's description and read by `claim_form`, as a
+claim's fields are: the same words refuse the same bad input, and the step repeats with
+nothing already answered lost. Strict privacy mode takes no personal data through the
+messenger: a product that asks for any (`personal` questions: an address, a birth date) is
+bought on the insurer's website, and the screen says so with the link.
+
+Creating a quote and accepting it are keyed POSTs (`bot/flows/keys.py`): the key of the next
+quote is made by the step that leads to it and replaced once a quote came back, so a retry
+after an outage gets the one quote, and new answers a new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram import F
+from aiogram.enums import ContentType
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import ChatEvent, DialogManager
+from aiogram_dialog.widgets.input import MessageInput
+from aiogram_dialog.widgets.kbd import Button, Column, Row, SwitchTo, Url
+from aiogram_dialog.widgets.text import Format
+
+from bot.flows.access import cabinet_of, customer_of
+from bot.flows.certificates_calendar import PeriodCalendar
+from bot.flows.claim_form import (
+    Invalid,
+    Period,
+    checked_day,
+    hint_of,
+    option_of,
+    parse,
+    parse_day,
+    shown,
+    title_of,
+)
+from bot.flows.keys import fresh_keys, key_of
+from bot.flows.screen import Screen
+from bot.flows.states import PoliciesSG
+from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of, say
+from bot.privacy import is_strict
+from cabinet import CabinetRejected
+from cabinet.models import (
+    FieldKind,
+    FieldValue,
+    PolicyQuote,
+    PolicyQuoteRequest,
+    ProductQuestion,
+    SaleProduct,
+)
+
+QUOTE_KEY = "policy-quote"
+ACCEPT_KEY = "policy-accept"
+_STALE_QUOTE = frozenset({"quote_expired", "quote_not_found"})
+_TEXT_KINDS = (ContentType.TEXT,)
+
+
+# ----------------------------------------------------------------------------- the products
+
+
+def _today(manager: DialogManager) -> dt.date:
+    return dt.datetime.now(ZoneInfo(profile_of(manager).time_zone)).date()
+
+
+def _name(product: SaleProduct, locale: str) -> str:
+    return product.title_en if locale == "en" else product.title
+
+
+async def _products(manager: DialogManager) -> list[SaleProduct]:
+    reading = await cabinet_of(manager).products(locale=i18n_of(manager).locale)
+    return reading.value
+
+
+async def _product(manager: DialogManager) -> SaleProduct | None:
+    wanted = manager.dialog_data.get("product_id")
+    return next((p for p in await _products(manager) if p.id == wanted), None)
+
+
+async def _chosen(manager: DialogManager) -> SaleProduct:
+    """The product being bought (chosen from the catalogue by `on_product`)."""
+    product = await _product(manager)
+    if product is None:  # left the catalogue meanwhile: reported as any failure is
+        raise LookupError("the product is no longer sold")
+    return product
+
+
+async def start_buying(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    """«🛒 Оформить полис»: the person asked for the products (and their prices)."""
+    await manager.switch_to(PoliciesSG.buy_products)
+
+
+async def products_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    locale = i18n_of(dialog_manager).locale
+    products = [(p.id, _name(p, locale)) for p in await _products(dialog_manager)]
+    return {"products": products, "none": not products}
+
+
+async def on_product(_: CallbackQuery, __: Any, manager: DialogManager, product_id: str) -> None:
+    if product_id not in {p.id for p in await _products(manager)}:
+        return  # not a product the cabinet sells: a forged or an old button
+    if manager.dialog_data.get("product_id") != product_id:
+        manager.dialog_data.update(product_id=product_id, answers={}, question=0)
+    await manager.switch_to(PoliciesSG.buy_about)
+
+
+def _personal(product: SaleProduct) -> bool:
+    return any(question.personal for question in product.questions)
+
+
+async def about_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    product = await _chosen(dialog_manager)
+    locale = i18n_of(dialog_manager).locale
+    on_site = is_strict(dialog_manager) and _personal(product)
+    return {
+        "title": _name(product, locale),
+        "description": product.description_en if locale == "en" else product.description,
+        "questions": len(product.questions),
+        "months": product.term_months,
+        "terms_url": product.terms_url,
+        "website_url": product.website_url,
+        "on_site": on_site,
+        "in_chat": not on_site,
+    }
+
+
+async def on_begin(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    product = await _chosen(manager)
+    if is_strict(manager) and _personal(product):
+        return  # strict mode: this product is bought on the website (the screen says so)
+    await _to_question(manager, 0, product)
+
+
+# ----------------------------------------------------------------------------- the questions
+
+
+async def _to_question(manager: DialogManager, index: int, product: SaleProduct) -> None:
+    if index >= len(product.questions):
+        fresh_keys(manager, QUOTE_KEY)  # the next quote is a new one
+        await manager.switch_to(PoliciesSG.buy_start)
+        return
+    manager.dialog_data["question"] = index
+    await manager.switch_to(PoliciesSG.buy_question)
+
+
+def _answers(manager: DialogManager) -> dict[str, FieldValue]:
+    answers: dict[str, FieldValue] = manager.dialog_data.setdefault("answers", {})
+    return answers
+
+
+async def _question(manager: DialogManager) -> tuple[int, ProductQuestion, SaleProduct]:
+    product = await _chosen(manager)
+    index = min(int(manager.dialog_data.get("question", 0)), len(product.questions) - 1)
+    return index, product.questions[index], product
+
+
+def period_of(question: ProductQuestion, today: dt.date) -> Period:
+    """The dates a question's answer may fall on, as `claim_form` checks them."""
+    first = question.min_date or dt.date.min
+    last = question.max_date or dt.date.max
+    return Period(first, last, today=max(today, last), outside="buy-date-outside")
+
+
+async def question_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    index, question, product = await _question(dialog_manager)
+    i18n = i18n_of(dialog_manager)
+    value = _answers(dialog_manager).get(question.id)
+    current = ""
+    if value is not None:
+        key, variables = shown(question, value, i18n.locale)
+        current = i18n.get(key, **variables)
+    return {
+        "step": index + 1,
+        "steps": len(product.questions) + 1,  # and the start date
+        "title": title_of(question, i18n.locale),
+        "hint": hint_of(question, i18n.locale),
+        "current": current,
+        "kind": question.kind.value,
+        "optional": not question.required,
+        "max_length": question.max_length,
+        "options": [(o.id, title_of(o, i18n.locale)) for o in question.options],
+    }
+
+
+async def _answer(manager: DialogManager, value: FieldValue | None) -> None:
+    index, question, product = await _question(manager)
+    if value is None:
+        _answers(manager).pop(question.id, None)
+    else:
+        _answers(manager)[question.id] = value
+    await _to_question(manager, index + 1, product)
+
+
+async def _refuse(event: ChatEvent, manager: DialogManager, invalid: Invalid) -> None:
+    """Why the answer was not taken; the same question is asked again below."""
+    if isinstance(event, CallbackQuery):
+        await event.answer(i18n_of(manager).get(invalid.key, **invalid.variables), show_alert=True)
+    else:
+        await say(manager, invalid.key, **invalid.variables)
+
+
+async def on_typed(message: Message, _: MessageInput, manager: DialogManager) -> None:
+    _index, question, _product = await _question(manager)
+    period = period_of(question, _today(manager))
+    try:
+        value = parse(question, message.text or "", period, i18n_of(manager).locale)
+    except Invalid as invalid:
+        await _refuse(message, manager, invalid)
+        return
+    await _answer(manager, value)
+
+
+async def on_not_text(_: Message, __: MessageInput, manager: DialogManager) -> None:
+    await say(manager, "filing-not-an-answer")
+
+
+async def on_option(_: CallbackQuery, __: Any, manager: DialogManager, option_id: str) -> None:
+    _index, question, _product = await _question(manager)
+    if question.kind is FieldKind.CHOICE and option_of(question, option_id) is not None:
+        await _answer(manager, option_id)
+
+
+async def on_yes_no(_: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    _index, question, _product = await _question(manager)
+    if question.kind is FieldKind.YES_NO:
+        await _answer(manager, button.widget_id == "yes")
+
+
+async def on_skip(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    _index, question, _product = await _question(manager)
+    if not question.required:
+        await _answer(manager, None)
+
+
+async def on_keep(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    index, _asked, product = await _question(manager)
+    await _to_question(manager, index + 1, product)
+
+
+async def on_back_from_question(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    index, _asked, product = await _question(manager)
+    if index == 0:
+        await manager.switch_to(PoliciesSG.buy_about)
+    else:
+        await _to_question(manager, index - 1, product)
+
+
+# ----------------------------------------------------------------------------- the start date
+
+
+def start_period(product: SaleProduct, today: dt.date) -> Period:
+    first = today + dt.timedelta(days=product.start_min_days)
+    last = today + dt.timedelta(days=product.start_max_days)
+    return Period(first, last, today=last, outside="buy-start-outside")
+
+
+async def start_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    product = await _chosen(dialog_manager)
+    period = start_period(product, _today(dialog_manager))
+    return {
+        "step": len(product.questions) + 1,
+        "steps": len(product.questions) + 1,
+        "min_date": period.starts_on,
+        "max_date": period.ends_on,
+        "first": period.starts_on,
+        "last": period.ends_on,
+    }
+
+
+async def _quote(event: ChatEvent, manager: DialogManager, day: dt.date) -> None:
+    product = await _chosen(manager)
+    try:
+        checked_day(day, start_period(product, _today(manager)))
+    except Invalid as invalid:
+        await _refuse(event, manager, invalid)
+        return
+    manager.dialog_data["starts_on"] = day.isoformat()
+    await make_quote(event, manager)
+
+
+async def make_quote(event: ChatEvent, manager: DialogManager) -> None:
+    """The cabinet's price for the answers and the start date; the quote screen."""
+    request = PolicyQuoteRequest(
+        product_id=manager.dialog_data["product_id"],
+        starts_on=dt.date.fromisoformat(manager.dialog_data["starts_on"]),
+        answers=_answers(manager),
+    )
+    try:
+        try:
+            quote = await _priced(manager, request)
+        except CabinetRejected as exc:
+            if exc.code != "idempotency_key_reused":
+                raise
+            # The key of a request lost in an outage, and the person changed the date since:
+            # this is a new request, with a new key.
+            fresh_keys(manager, QUOTE_KEY)
+            quote = await _priced(manager, request)
+    except CabinetRejected:
+        # The cabinet judged an answer otherwise than the bot did (its rules changed): ask
+        # again from the first question, the answers given still shown as «Сейчас».
+        fresh_keys(manager, QUOTE_KEY)
+        await say(manager, "buy-answers-refused")
+        manager.dialog_data["question"] = 0
+        await manager.switch_to(PoliciesSG.buy_question)
+        return
+    manager.dialog_data["quote"] = {
+        "id": quote.quote_id,
+        "premium": str(quote.premium.amount),
+        "months": quote.term_months,
+        "starts_on": quote.starts_on.isoformat(),
+        "ends_on": quote.ends_on.isoformat(),
+        "valid_until": quote.valid_until.isoformat(),
+        "terms_url": quote.terms_url,
+        "coverages": [[c.name, str(c.sum_insured.amount)] for c in quote.coverages],
+    }
+    fresh_keys(manager, QUOTE_KEY, ACCEPT_KEY)
+    await manager.switch_to(PoliciesSG.buy_quote)
+
+
+async def _priced(manager: DialogManager, request: PolicyQuoteRequest) -> PolicyQuote:
+    return await cabinet_of(manager).quote_policy(
+        customer_of(manager),
+        request,
+        idempotency_key=key_of(manager, QUOTE_KEY),
+        locale=i18n_of(manager).locale,
+    )
+
+
+async def on_start_day(event: ChatEvent, _: Any, manager: DialogManager, day: dt.date) -> None:
+    await _quote(event, manager, day)
+
+
+async def on_start_tomorrow(callback: CallbackQuery, _: Button, manager: DialogManager) -> None:
+    product = await _chosen(manager)
+    day = _today(manager) + dt.timedelta(days=max(product.start_min_days, 1))
+    await _quote(callback, manager, day)
+
+
+async def on_start_typed(message: Message, _: MessageInput, manager: DialogManager) -> None:
+    try:
+        day = parse_day(message.text or "")
+    except Invalid as invalid:
+        await _refuse(message, manager, invalid)
+        return
+    await _quote(message, manager, day)
+
+
+async def on_back_from_start(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    product = await _chosen(manager)
+    await _to_question(manager, len(product.questions) - 1, product)
+
+
+# ----------------------------------------------------------------------------- quote and payment
+
+
+async def quote_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    quote: dict[str, Any] = dialog_manager.dialog_data["quote"]
+    product = await _chosen(dialog_manager)
+    i18n = i18n_of(dialog_manager)
+    zone = ZoneInfo(profile_of(dialog_manager).time_zone)
+    coverages = "\n".join(
+        i18n.get("buy-quote-coverage", name=name, amount=Decimal(amount))
+        for name, amount in quote["coverages"]
+    )
+    return {
+        "title": _name(product, i18n.locale),
+        "premium": Decimal(quote["premium"]),
+        "months": quote["months"],
+        "starts_on": dt.date.fromisoformat(quote["starts_on"]),
+        "ends_on": dt.date.fromisoformat(quote["ends_on"]),
+        "valid_until": dt.datetime.fromisoformat(quote["valid_until"]).astimezone(zone),
+        "coverages": coverages,
+        "terms_url": quote["terms_url"],
+        "renewed": bool(dialog_manager.dialog_data.get("requoted")),
+    }
+
+
+async def on_accept(callback: CallbackQuery, _: Button, manager: DialogManager) -> None:
+    """«Оформить и оплатить»: the quote is accepted, an order made, the payment button shown.
+    An expired quote is priced again with the same answers, and the new quote shown."""
+    quote: dict[str, Any] = manager.dialog_data["quote"]
+    try:
+        order = await cabinet_of(manager).accept_policy_quote(
+            customer_of(manager),
+            quote["id"],
+            idempotency_key=key_of(manager, ACCEPT_KEY),
+            locale=i18n_of(manager).locale,
+        )
+    except CabinetRejected as exc:
+        if exc.code not in _STALE_QUOTE:
+            raise
+        await callback.answer(i18n_of(manager).get("buy-quote-expired"), show_alert=True)
+        manager.dialog_data["requoted"] = True
+        await make_quote(callback, manager)
+        return
+    manager.dialog_data.pop("requoted", None)
+    manager.dialog_data["order"] = {
+        "payment_url": order.payment_url,
+        "expires_at": order.expires_at.isoformat(),
+    }
+    await manager.switch_to(PoliciesSG.buy_pay)
+
+
+async def on_change_answers(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    manager.dialog_data.pop("requoted", None)
+    await _to_question(manager, 0, await _chosen(manager))
+
+
+async def pay_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    order: dict[str, str] = dialog_manager.dialog_data["order"]
+    zone = ZoneInfo(profile_of(dialog_manager).time_zone)
+    return {
+        "payment_url": order["payment_url"],
+        "expires_at": dt.datetime.fromisoformat(order["expires_at"]).astimezone(zone),
+    }
+
+
+# ----------------------------------------------------------------------------- windows
+
+_ON_SITE = F["on_site"]
+
+
+def buying_windows() -> tuple[Screen, ...]:
+    return (
+        Screen(
+            T("buy-products"),
+            T("buy-products-none", when="none"),
+            Column(choices("product", "products", on_product)),
+            SwitchTo(T("button-back"), id="back", state=PoliciesSG.list),
+            state=PoliciesSG.buy_products,
+            getter=products_getter,
+        ),
+        Screen(
+            T("buy-about"),
+            T("buy-about-on-site", when=_ON_SITE),
+            Button(T("buy-begin"), id="begin", on_click=on_begin, when="in_chat"),
+            Url(T("buy-website"), Format("{website_url}"), id="site", when=_ON_SITE),
+            Url(T("buy-terms"), Format("{terms_url}"), id="terms"),
+            SwitchTo(T("button-back"), id="back", state=PoliciesSG.buy_products),
+            state=PoliciesSG.buy_about,
+            getter=about_getter,
+        ),
+        Screen(
+            T("filing-field"),
+            T("filing-field-hint", when="hint"),
+            T("filing-field-current", when="current"),
+            T("buy-type-date", when=F["kind"] == FieldKind.DATE.value),
+            T("filing-field-type-amount", when=F["kind"] == FieldKind.AMOUNT.value),
+            T("filing-field-type-text", when=F["kind"] == FieldKind.TEXT.value),
+            Column(choices("option", "options", on_option), when=F["kind"] == "choice"),
+            Row(
+                Button(T("filing-yes"), id="yes", on_click=on_yes_no),
+                Button(T("filing-no"), id="no", on_click=on_yes_no),
+                when=F["kind"] == FieldKind.YES_NO.value,
+            ),
+            Button(T("filing-skip"), id="skip", on_click=on_skip, when="optional"),
+            Button(T("filing-keep"), id="keep", on_click=on_keep, when="current"),
+            MessageInput(on_typed, content_types=_TEXT_KINDS),
+            MessageInput(on_not_text),
+            Button(T("button-back"), id="back", on_click=on_back_from_question),
+            state=PoliciesSG.buy_question,
+            getter=question_getter,
+        ),
+        Screen(
+            T("buy-start"),
+            PeriodCalendar(id="start", on_click=on_start_day),
+            Button(T("buy-tomorrow"), id="tomorrow", on_click=on_start_tomorrow),
+            MessageInput(on_start_typed, content_types=_TEXT_KINDS),
+            MessageInput(on_not_text),
+            Button(T("button-back"), id="back", on_click=on_back_from_start),
+            state=PoliciesSG.buy_start,
+            getter=start_getter,
+        ),
+        Screen(
+            T("buy-quote-renewed", when="renewed"),
+            T("buy-quote"),
+            Button(T("buy-accept"), id="accept", on_click=on_accept),
+            Url(T("buy-terms"), Format("{terms_url}"), id="terms"),
+            Button(T("buy-change"), id="change", on_click=on_change_answers),
+            back_to_menu(),
+            state=PoliciesSG.buy_quote,
+            getter=quote_getter,
+        ),
+        Screen(
+            T("buy-pay"),
+            Url(T("buy-pay-button"), Format("{payment_url}"), id="pay"),
+            SwitchTo(T("buy-to-policies"), id="policies", state=PoliciesSG.list),
+            back_to_menu(),
+            state=PoliciesSG.buy_pay,
+            getter=pay_getter,
+        ),
+    )
