@@ -7,6 +7,7 @@ from bot.flows.feedback import feedback_dialog
 from bot.flows.filing import filing_dialog
 from bot.flows.logout import logout_dialog
 from bot.flows.menu import menu_dialog
+from bot.flows.my_documents import documents_dialog
 from bot.flows.payouts import payouts_dialog
 from bot.flows.policies import policies_dialog
 from bot.flows.revoke import revoke_dialog
@@ -16,6 +17,7 @@ __all__ = [
     "certificates_dialog",
     "claims_dialog",
     "consent_dialog",
+    "documents_dialog",
     "feedback_dialog",
     "filing_dialog",
     "logout_dialog",

@@ -56,6 +56,7 @@ def menu_dialog() -> Dialog:
             section_button("file_claim"),
             Row(section_button("policies"), section_button("claims")),
             Row(section_button("certificates"), section_button("payouts")),
+            section_button("documents"),
             section_button("feedback"),
             Row(
                 Start(T("menu-settings"), id="settings", state=SettingsSG.main),

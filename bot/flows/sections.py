@@ -1,10 +1,10 @@
 """The menu's sections, and the way into them.
 
-Полисы, Обращения (and filing a claim), Справки and Выплаты need a linked chat; Поддержка
-does not. An unlinked user who opens a linked-only section gets the "Войти через Госуслуги"
-prompt, and the section is remembered (for half an hour: time to press «Войти» and sign in,
-which itself takes at most `linking.codes.SIGN_IN_TTL`): the bind handler opens it after
-linking, so the user lands where they were going.
+Полисы, Обращения (and filing a claim), Справки, Выплаты and Мои документы need a linked
+chat; Поддержка does not. An unlinked user who opens a linked-only section gets the "Войти
+через Госуслуги" prompt, and the section is remembered (for half an hour: time to press
+«Войти» and sign in, which itself takes at most `linking.codes.SIGN_IN_TTL`): the bind
+handler opens it after linking, so the user lands where they were going.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from bot.flows.states import (
     CertificatesSG,
     ClaimsSG,
+    DocumentsSG,
     FeedbackSG,
     FilingSG,
     MenuSG,
@@ -33,10 +34,13 @@ SECTIONS: dict[str, State] = {
     "file_claim": FilingSG.policy,
     "certificates": CertificatesSG.menu,
     "payouts": PayoutsSG.list,
+    "documents": DocumentsSG.list,
     "feedback": FeedbackSG.start,
 }
 DESTINATION_TTL = 30 * 60
-LINKED_ONLY = frozenset({"policies", "claims", "file_claim", "certificates", "payouts"})
+LINKED_ONLY = frozenset(
+    {"policies", "claims", "file_claim", "certificates", "payouts", "documents"}
+)
 
 
 def _key(user_id: int) -> str:

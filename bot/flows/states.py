@@ -74,6 +74,11 @@ class CertificatesSG(StatesGroup):
     order = State()
 
 
+class DocumentsSG(StatesGroup):
+    list = State()
+    document = State()
+
+
 class PayoutsSG(StatesGroup):
     list = State()
 

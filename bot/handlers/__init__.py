@@ -25,6 +25,7 @@ from bot.flows import (
     certificates_dialog,
     claims_dialog,
     consent_dialog,
+    documents_dialog,
     feedback_dialog,
     filing_dialog,
     logout_dialog,
@@ -70,6 +71,7 @@ def build_root_router(*, support_chat_id: int | None) -> Router:
         filing_dialog(),
         certificates_dialog(),
         payouts_dialog(),
+        documents_dialog(),
         feedback_dialog(),
     )
 

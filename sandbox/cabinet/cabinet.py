@@ -19,6 +19,7 @@ import structlog
 
 from sandbox.cabinet.dates import CERTIFICATE_WORKING_DAYS, term_end, working_days_after
 from sandbox.cabinet.demo import portfolio
+from sandbox.cabinet.documents import Document, SentEmail
 from sandbox.cabinet.drafts import Draft, DraftDocument, normalised, update_errors
 from sandbox.cabinet.events import Outbox
 from sandbox.cabinet.files import Upload
@@ -113,6 +114,8 @@ class Cabinet:
         self._claim_serials = itertools.count(9001)
         #: Drafts by customer id, then by draft id.
         self.drafts: dict[str, dict[str, Draft]] = {}
+        #: Documents e-mailed to customers (`sendDocumentByEmail`), oldest first.
+        self.emails: list[SentEmail] = []
 
     def now(self) -> dt.datetime:
         return self.clock().astimezone(dt.UTC).replace(microsecond=0)
@@ -429,11 +432,48 @@ class Cabinet:
     def add_document(self, customer: Customer, claim: Claim, upload: Upload) -> ClaimDocument:
         self._open_claim(claim)
         document = ClaimDocument(
-            new_id("doc"), upload.name, len(upload.data), upload.content_type, self.now()
+            new_id("doc"),
+            upload.name,
+            len(upload.data),
+            upload.content_type,
+            self.now(),
+            upload.data,
         )
         claim.documents.append(document)
         log.info("claim_document_added", customer_id=customer.id, claim_id=claim.id)
         return document
+
+    # ------------------------------------------------------------------------- documents
+
+    def email_document(self, customer: Customer, document: Document) -> SentEmail:
+        """The document to the customer's confirmed e-mail (the sandbox records it)."""
+        if not document.emailable:
+            raise ProblemError(
+                "document_not_emailable",
+                Text(
+                    "Загруженные вами файлы по e-mail не отправляются.",
+                    "Files you uploaded are not sent by e-mail.",
+                ),
+            )
+        if not customer.email or not customer.email_confirmed:
+            raise ProblemError(
+                "email_not_confirmed",
+                Text(
+                    "В личном кабинете нет подтверждённого адреса e-mail.",
+                    "There is no confirmed e-mail address in the personal cabinet.",
+                ),
+            )
+        sent = SentEmail(new_id("eml"), customer.id, document.id, customer.email, self.now())
+        self.emails.append(sent)
+        log.info("document_emailed", customer_id=customer.id, document_id=document.id)
+        return sent
+
+    def confirm_email(self, customer_id: str, confirmed: bool) -> Customer:
+        """The operator marks the customer's e-mail confirmed or not (the sandbox's stand-in
+        for the cabinet's own confirmation by a link)."""
+        customer = self.customer(customer_id)
+        customer.email_confirmed = confirmed
+        return customer
 
     # ------------------------------------------------------------------------- claim filing
 

@@ -506,4 +506,5 @@ def portfolio(customer_id: str, now: dt.datetime) -> Customer:
         claims={claim.id: claim for claim in claims},
         payouts=payouts,
         certificate_orders={order.id: order for order in orders},
+        email=f"client.{customer_id.removeprefix('cus_')[:8]}@mail.example",
     )

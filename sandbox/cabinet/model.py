@@ -403,6 +403,8 @@ class ClaimDocument:
     size: int
     content_type: str
     uploaded_at: dt.datetime
+    #: The file as uploaded (empty for the demo's own: `listDocuments` serves a stand-in).
+    data: bytes = field(default=b"", repr=False, compare=False)
 
     def render(self) -> JSON:
         return {"id": self.id, "name": self.name, "uploaded_at": instant(self.uploaded_at)}
@@ -649,3 +651,7 @@ class Customer:
     renewal_orders: dict[str, RenewalOrder] = field(default_factory=dict)
     installment_payments: dict[str, InstallmentPayment] = field(default_factory=dict)
     feedback: list[Feedback] = field(default_factory=list)
+    #: The e-mail address the customer confirmed in the cabinet (documents are sent there);
+    #: an unconfirmed one is not used (`sendDocumentByEmail` answers `email_not_confirmed`).
+    email: str = ""
+    email_confirmed: bool = True
