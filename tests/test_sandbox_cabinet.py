@@ -1594,3 +1594,28 @@ async def test_a_document_is_emailed_to_the_confirmed_address_only(sandbox: Sand
     assert refused.status_code == 409
     assert refused.json()["code"] == "email_not_confirmed"
     assert len((await sandbox.http.get("/operator/emails")).json()) == 1
+
+
+async def test_the_console_confirms_an_email_and_lists_what_was_sent(sandbox: Sandbox) -> None:
+    customer = await sandbox.resolve("console-email")
+    base = f"/customers/{customer}/documents"
+    policy = (await sandbox.call("GET", f"{base}?kind=policy")).json()["items"][0]
+    await sandbox.keyed(f"{base}/{policy['id']}/email", "sendDocumentByEmail")
+    page = await sandbox.http.get("/operator")
+    assert f"action='{MOUNT}/operator/customers/{customer}/email'" in page.text
+    assert "Отправленные документы" in page.text
+    assert policy["id"] in page.text
+    unticked = await sandbox.http.post(  # an unticked box: a form with no fields at all
+        f"/operator/customers/{customer}/email",
+        content=b"",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert unticked.status_code == 303
+    refused = await sandbox.keyed(f"{base}/{policy['id']}/email", "sendDocumentByEmail")
+    assert refused.json()["code"] == "email_not_confirmed"
+    ticked = await sandbox.http.post(
+        f"/operator/customers/{customer}/email", data={"confirmed": "on"}
+    )
+    assert ticked.status_code == 303
+    sent = await sandbox.keyed(f"{base}/{policy['id']}/email", "sendDocumentByEmail")
+    assert sent.status_code == 201
