@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any, Generic, NoReturn, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import httpx
 import stamina
@@ -803,13 +803,22 @@ def _retry_after(response: httpx.Response) -> float | None:
     return float(value) if value.isdigit() else None
 
 
+_EXTENDED_FILENAME = re.compile(r"filename\*\s*=\s*UTF-8''([^;\s]+)", re.IGNORECASE)
+
+
 def _filename(response: httpx.Response, default: str) -> str:
+    """The name the cabinet suggests: `filename*` (RFC 6266: UTF-8, a Cyrillic name as the
+    person gave it) before the ASCII `filename` fallback."""
     header = response.headers.get("content-disposition")
     if not header:
         return default
-    message = Message()
-    message["content-disposition"] = header
-    name = message.get_filename()
+    extended = _EXTENDED_FILENAME.search(header)
+    if extended:
+        name: str | None = unquote(extended[1])
+    else:
+        message = Message()
+        message["content-disposition"] = header
+        name = message.get_filename()
     return name.replace("/", "_").replace("\\", "_") if name else default
 
 

@@ -138,6 +138,21 @@ async def test_a_policy_pdf_opens_from_the_list(app: RunningBot, privacy: str) -
         assert pdf.link is None
 
 
+async def test_a_file_the_person_uploaded_comes_back_as_it_was(
+    app: RunningBot, privacy: str
+) -> None:
+    (name,) = await upload(app, 1)
+    uploads = await app.press(ALICE, await open_section(app, SECTION), "Загруженные мной")
+    card = await app.press(ALICE, uploads, items(app, uploads)[0])
+    assert "Вид: файл, загруженный вами к обращению" in (card.text or "")
+    assert not any("e-mail" in str(b["text"]) for b in app.tg.buttons(card)), "not e-mailed"
+    assert (name in (card.text or "")) == (privacy == "full")
+    opened = await receive(app, card, "📎 Открыть")
+    assert opened.content == b"%PDF-1.4\n% a scan\n%%EOF\n"
+    if privacy == "full":
+        assert opened.filename == name, "under the name the person gave it"
+
+
 async def test_a_certificate_by_email(app: RunningBot) -> None:
     certificates = await app.press(ALICE, await open_section(app, SECTION), "Справки")
     card = await app.press(ALICE, certificates, items(app, certificates)[0])

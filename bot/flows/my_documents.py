@@ -129,6 +129,12 @@ async def _claim_reports(manager: DialogManager, viewer: Viewer, page: int) -> A
     return reading, items
 
 
+async def _page(manager: DialogManager, viewer: Viewer, chosen: str, page: int) -> Any:
+    if chosen == "claim":
+        return await _claim_reports(manager, viewer, page)
+    return await _documents(manager, viewer, chosen, page)
+
+
 async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     viewer = viewer_of(dialog_manager)
     chosen = filter_of(dialog_manager)
@@ -156,15 +162,15 @@ async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
             for preset in PRESETS
         ]
         return data | {"statements": statements, "payouts": True}
-    if chosen == "claim":
-        reading, items = await _claim_reports(dialog_manager, viewer, page)
-        data["claims"] = items
-    else:
-        reading, items = await _documents(dialog_manager, viewer, chosen, page)
-        data["documents"] = items
+    reading, items = await _page(dialog_manager, viewer, chosen, page)
     pages = max(1, math.ceil(reading.value.total / PAGE_SIZE))
+    if page > pages:  # fewer documents than when the page was turned: the last page
+        page = dialog_manager.dialog_data["page"] = pages
+        reading, items = await _page(dialog_manager, viewer, chosen, page)
+    data["claims" if chosen == "claim" else "documents"] = items
     return data | {
         "note": stale_note(reading, i18n_of(dialog_manager), viewer.time_zone),
+        "page": page,
         "pages": pages,
         "paged": pages > 1,
         "has_previous": page > 1,
