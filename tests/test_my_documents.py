@@ -19,9 +19,9 @@ from cabinet.models import DocumentKind
 from tests.conftest import Backend
 from tests.fake_telegram import Call
 from tests.flows import button_starting, linked_bot, open_section, press_forged, receive, sandbox_of
-from tests.harness import RunningBot
+from tests.harness import RunningBot, running_bot
 from tests.test_events import customer_of
-from tests.test_linking import ALICE
+from tests.test_linking import ALICE, IVANOV, login_url, sign_in
 
 pytestmark = pytest.mark.backends("embedded")
 
@@ -207,6 +207,24 @@ async def test_a_forged_document_button_is_refused_and_audited(migrated: Backend
     async with linked_bot(migrated) as app:
         listing = await open_section(app, SECTION)
         await press_forged(app, listing, items(app, listing)[0], "pdoc-pol_someone_else")
+
+
+async def test_an_unlinked_user_signs_in_and_lands_in_the_documents(migrated: Backend) -> None:
+    async with (
+        httpx.AsyncClient(timeout=10) as browser,
+        running_bot(migrated, web_server=True, flood_rate=50) as app,
+    ):
+        gate = await app.press(ALICE, await app.consent(ALICE), SECTION)
+        assert "доступен после входа через Госуслуги" in (gate.text or "")
+        finish = await sign_in(app, browser, login_url(app, gate), oid=IVANOV)
+        assert finish.command is not None
+        mark = app.tg.mark()
+        await app.say(ALICE, finish.command)
+        await app.tg.wait_for(
+            ("sendMessage", "editMessageText"),
+            lambda c: "Мои документы" in (c.text or ""),
+            after=mark,
+        )
 
 
 async def test_in_english(app: RunningBot, privacy: str) -> None:
