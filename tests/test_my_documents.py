@@ -203,10 +203,15 @@ async def test_reports_are_made_on_request(app: RunningBot, privacy: str) -> Non
     assert statement.content.startswith(b"%PDF")
 
 
-async def test_a_forged_document_button_is_refused_and_audited(migrated: Backend) -> None:
+async def test_forged_document_report_and_period_buttons_are_refused(migrated: Backend) -> None:
     async with linked_bot(migrated) as app:
         listing = await open_section(app, SECTION)
         await press_forged(app, listing, items(app, listing)[0], "pdoc-pol_someone_else")
+        claims = await app.press(ALICE, await open_section(app, SECTION), "Обращения")
+        report = button_starting(app, claims, "🧾 Отчёт")
+        await press_forged(app, claims, report, "clm_someone_else")
+        payouts = await app.press(ALICE, await open_section(app, SECTION), "Выплаты")
+        await press_forged(app, payouts, "Выписка по выплатам", "next_century")
 
 
 async def test_an_unlinked_user_signs_in_and_lands_in_the_documents(migrated: Backend) -> None:

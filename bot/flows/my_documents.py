@@ -26,7 +26,7 @@ from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Button, Group, Row, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
-from bot.flows.access import owned
+from bot.flows.access import owned, refuse
 from bot.flows.documents import File, Ref, Viewer, deliver, renderer, viewer_of
 from bot.flows.help import support_contacts
 from bot.flows.keys import fresh_keys, key_of
@@ -209,8 +209,8 @@ async def on_claim_report(_: CallbackQuery, __: Any, manager: DialogManager, cla
 
 
 async def on_statement(_: CallbackQuery, __: Any, manager: DialogManager, preset: str) -> None:
-    if preset not in PRESETS:
-        return
+    if preset not in PRESETS:  # not one of our buttons: forged
+        await refuse(manager, SECTION)
     period = preset_period(preset, viewer_of(manager).time_zone)
     await deliver(manager, "payouts-pdf", **period.ref())
 
