@@ -232,6 +232,15 @@ async def test_an_unlinked_user_signs_in_and_lands_in_the_documents(migrated: Ba
         )
 
 
+async def test_typed_instead_of_pressed(app: RunningBot) -> None:
+    await app.say(ALICE, "/menu")
+    answer = await app.say(ALICE, "где все мои документы")
+    assert "Похоже, вам нужно" in (answer.text or "")
+    assert [str(b["text"]) for b in app.tg.buttons(answer)] == ["🗂 Мои документы"]
+    listing = await app.press(ALICE, answer, "Мои документы")
+    assert "Все ваши документы, сначала новые" in (listing.text or "")
+
+
 async def test_in_english(app: RunningBot, privacy: str) -> None:
     settings = await app.press(ALICE, await app.say(ALICE, "/menu"), "Настройки")
     await app.press(ALICE, settings, "English")

@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     PAYOUTS = "payouts"
     RENEW = "renew"
     POLICY_PDF = "policy_pdf"
+    DOCUMENTS = "documents"
     SUPPORT = "support"
     SIGN_IN = "sign_in"
     SIGN_OUT = "sign_out"
@@ -146,6 +147,17 @@ STEMS: dict[Action, dict[str, float]] = {
         "print": 1.5,
         "copy": 1,
     },
+    Action.DOCUMENTS: {
+        "документ": 1,
+        "файл": 1,
+        "загружен": 1,
+        "почт": 1,
+        "email": 1.5,
+        "mail": 1,
+        "documents": 1,
+        "files": 1,
+        "uploaded": 1,
+    },
     Action.SUPPORT: {
         "поддержк": 2.5,
         "оператор": 2.5,
@@ -234,6 +246,7 @@ PHRASES: dict[Action, tuple[str, ...]] = {
     Action.SIGN_IN: ("не могу войти", "не пускает", "sign in", "log in", "cant log"),
     Action.SIGN_OUT: ("sign out", "log out", "выйти из"),
     Action.SUPPORT: ("живой человек", "real person"),
+    Action.DOCUMENTS: ("мои документ", "все документ", "my documents", "all documents"),
 }
 
 

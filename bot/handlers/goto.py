@@ -23,6 +23,7 @@ SECTIONS: dict[str, str] = {
     Action.PAYOUTS: "payouts",
     Action.RENEW: "policies",
     Action.POLICY_PDF: "policies",
+    Action.DOCUMENTS: "documents",
     Action.SUPPORT: "feedback",
 }
 SCREENS: dict[str, State] = {

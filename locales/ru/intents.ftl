@@ -8,6 +8,7 @@ intent-certificate = 🧾 Заказать справку
 intent-payouts = 💰 Выплаты
 intent-renew = 🔄 Продлить или оплатить полис
 intent-policy_pdf = 📄 Полис в PDF
+intent-documents = 🗂 Мои документы
 intent-support = ✉️ Написать в поддержку
 intent-sign_in = 🔑 Войти через Госуслуги
 intent-sign_out = 🚪 Выйти
