@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo
 
 from aiogram.types import CallbackQuery
@@ -37,8 +37,8 @@ from bot.flows.sections import open_section
 from bot.flows.states import DocumentsSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of
 from bot.privacy import is_strict, number_for
-from cabinet import CabinetRejected
-from cabinet.models import Document, DocumentKind
+from cabinet import CabinetRejected, Reading
+from cabinet.models import Document, DocumentKind, Page
 
 SECTION = "documents"
 PAGE_SIZE = 6
@@ -88,7 +88,11 @@ def filter_buttons(viewer: Viewer, chosen: str) -> list[tuple[str, str]]:
     return buttons
 
 
-async def _documents(manager: DialogManager, viewer: Viewer, chosen: str, page: int) -> Any:
+#: A page of the list: the cabinet's reading (for its total and staleness) and the buttons.
+Listed: TypeAlias = tuple[Reading[Page[Any]], list[tuple[str, str]]]
+
+
+async def _documents(manager: DialogManager, viewer: Viewer, chosen: str, page: int) -> Listed:
     reading = await viewer.cabinet.documents(
         viewer.customer_id,
         kind=FILTERS[chosen],
@@ -111,7 +115,7 @@ async def _documents(manager: DialogManager, viewer: Viewer, chosen: str, page: 
     return reading, items
 
 
-async def _claim_reports(manager: DialogManager, viewer: Viewer, page: int) -> Any:
+async def _claim_reports(manager: DialogManager, viewer: Viewer, page: int) -> Listed:
     reading = await viewer.cabinet.claims(
         viewer.customer_id, page=page, page_size=PAGE_SIZE, locale=viewer.locale
     )
@@ -129,7 +133,7 @@ async def _claim_reports(manager: DialogManager, viewer: Viewer, page: int) -> A
     return reading, items
 
 
-async def _page(manager: DialogManager, viewer: Viewer, chosen: str, page: int) -> Any:
+async def _page(manager: DialogManager, viewer: Viewer, chosen: str, page: int) -> Listed:
     if chosen == "claim":
         return await _claim_reports(manager, viewer, page)
     return await _documents(manager, viewer, chosen, page)
