@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any, Generic, NoReturn, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import httpx
 import stamina
@@ -55,7 +55,11 @@ from cabinet.models import (
     Contacts,
     DataRequest,
     DataRequestRequest,
+    Document,
     DocumentContentType,
+    DocumentEmail,
+    DocumentFile,
+    DocumentKind,
     DraftDocument,
     FeedbackReceipt,
     FeedbackRequest,
@@ -575,6 +579,71 @@ class CabinetClient:
         path = f"{_customer(customer_id)}/certificate-orders/{_segment(order_id)}/document"
         return await self._document("get_certificate_document", path, locale)
 
+    # ------------------------------------------------------------------------- documents
+
+    async def documents(
+        self,
+        customer_id: str,
+        *,
+        kind: DocumentKind | None = None,
+        page: int = 1,
+        page_size: int = 20,
+        locale: str = "ru",
+    ) -> Reading[Page[Document]]:
+        """The customer's documents, newest first; of one kind, or all."""
+        params: dict[str, Any] = {"page": page, "page_size": page_size}
+        if kind is not None:
+            params["kind"] = kind.value
+        return await self._read(
+            "list_documents",
+            Page[Document],
+            scope=customer_id,
+            path=f"{_customer(customer_id)}/documents",
+            params=params,
+            locale=locale,
+        )
+
+    async def document(
+        self, customer_id: str, document_id: str, *, locale: str = "ru"
+    ) -> Reading[Document]:
+        path = f"{_customer(customer_id)}/documents/{_segment(document_id)}"
+        return await self._read(
+            "get_document", Document, scope=customer_id, path=path, locale=locale
+        )
+
+    async def document_content(
+        self, customer_id: str, document_id: str, *, locale: str = "ru"
+    ) -> DocumentFile:
+        """The document's file: a PDF, or an upload's JPEG or PNG."""
+        path = f"{_customer(customer_id)}/documents/{_segment(document_id)}/content"
+        response = await self._call("get_document_content", "GET", path, locale=locale)
+        content_type = response.headers.get("content-type", "").split(";")[0].strip()
+        if content_type == "application/pdf":
+            extension = "pdf"
+        elif content_type == "image/jpeg":
+            extension = "jpg"
+        elif content_type == "image/png":
+            extension = "png"
+        else:
+            raise CabinetError("get_document_content: the answer is not a PDF, JPEG or PNG")
+        filename = _filename(response, f"document.{extension}")
+        return DocumentFile(filename, response.content, content_type)
+
+    async def email_document(
+        self, customer_id: str, document_id: str, *, idempotency_key: uuid.UUID, locale: str = "ru"
+    ) -> DocumentEmail:
+        """The document to the customer's confirmed e-mail; `CabinetRejected` with the code
+        `email_not_confirmed` when they have none."""
+        path = f"{_customer(customer_id)}/documents/{_segment(document_id)}/email"
+        return await self._create(
+            "send_document_by_email",
+            DocumentEmail,
+            customer_id=customer_id,
+            path=path,
+            idempotency_key=idempotency_key,
+            locale=locale,
+        )
+
     # ------------------------------------------------------------------------- payouts, feedback
 
     async def payouts(
@@ -903,13 +972,22 @@ def _retry_after(response: httpx.Response) -> float | None:
     return float(value) if value.isdigit() else None
 
 
+_EXTENDED_FILENAME = re.compile(r"filename\*\s*=\s*UTF-8''([^;\s]+)", re.IGNORECASE)
+
+
 def _filename(response: httpx.Response, default: str) -> str:
+    """The name the cabinet suggests: `filename*` (RFC 6266: UTF-8, a Cyrillic name as the
+    person gave it) before the ASCII `filename` fallback."""
     header = response.headers.get("content-disposition")
     if not header:
         return default
-    message = Message()
-    message["content-disposition"] = header
-    name = message.get_filename()
+    extended = _EXTENDED_FILENAME.search(header)
+    if extended:
+        name: str | None = unquote(extended[1])
+    else:
+        message = Message()
+        message["content-disposition"] = header
+        name = message.get_filename()
     return name.replace("/", "_").replace("\\", "_") if name else default
 
 

@@ -692,6 +692,46 @@ class ContactChangeConfirmation(Request):
 # ----------------------------------------------------------------------------- documents
 
 
+class DocumentKind(enum.StrEnum):
+    POLICY = "policy"
+    CERTIFICATE = "certificate"
+    UPLOAD = "upload"
+
+
+class Document(Response):
+    """One of the customer's documents («Мои документы»): a policy's or a certificate's PDF,
+    or a file they uploaded to a claim."""
+
+    id: Id
+    kind: DocumentKind
+    title: str = Field(min_length=1)
+    number: str
+    created_at: dt.datetime
+    content_type: DocumentContentType
+    emailable: bool
+    download_path: str
+    policy_id: Id | None = None
+    order_id: Id | None = None
+    claim_id: Id | None = None
+
+
+class DocumentEmail(Response):
+    """`sendDocumentByEmail`: where the document went, the address masked by the cabinet."""
+
+    email_id: Id
+    sent_to: str = Field(min_length=1)
+    sent_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFile:
+    """A document's file as the cabinet served it (`getDocumentContent`)."""
+
+    filename: str
+    content: bytes
+    content_type: DocumentContentType
+
+
 @dataclass(frozen=True, slots=True)
 class PdfDocument:
     """A PDF the cabinet produced (policy, certificate), with the file name it suggested."""

@@ -59,6 +59,7 @@ async def test_accepting_consent_stores_it_and_opens_the_menu(app: RunningBot) -
         "📋 Обращения",
         "🧾 Справки",
         "💰 Выплаты",
+        "🗂 Мои документы",
         "💬 Поддержка и отзывы",
         "⚙️ Настройки",
         "❓ Помощь",

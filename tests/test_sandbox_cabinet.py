@@ -1866,3 +1866,122 @@ async def test_a_new_policys_quote_refuses_each_bad_answer(sandbox: Sandbox) -> 
         f"/customers/{other}/policy-quotes/{quote['quote_id']}/accept", "acceptPolicyQuote"
     )
     assert foreign.status_code == 404
+
+
+# ----------------------------------------------------------------------------- documents
+
+
+async def test_the_documents_newest_first_by_kind_and_downloadable(sandbox: Sandbox) -> None:
+    customer = await sandbox.resolve("documents")
+    base = f"/customers/{customer}/documents"
+    claim = await _claim_in(sandbox, customer, "awaiting_documents")
+    uploaded = await sandbox.keyed(
+        f"/customers/{customer}/claims/{claim['id']}/documents",
+        "uploadClaimDocument",
+        files={"file": ("Фото.png", PNG, "image/png")},
+    )
+    assert uploaded.status_code == 201
+    listed = (await sandbox.call("GET", f"{base}?page_size=100", "listDocuments")).json()
+    items = listed["items"]
+    moments = [item["created_at"] for item in items]
+    assert moments == sorted(moments, reverse=True), "newest first"
+    assert items[0]["id"] == uploaded.json()["document_id"], "the file just uploaded is newest"
+    expected = {
+        "kind": "upload",
+        "title": "Фото.png",
+        "number": claim["number"],
+        "content_type": "image/png",
+        "emailable": False,
+        "claim_id": claim["id"],
+    }
+    assert expected.items() <= items[0].items()
+    kinds = {item["kind"] for item in items}
+    assert kinds == {"policy", "certificate", "upload"}
+    policies = (await sandbox.call("GET", f"{base}?kind=policy", "listDocuments")).json()
+    assert {item["kind"] for item in policies["items"]} == {"policy"}
+    assert policies["total"] == sum(item["kind"] == "policy" for item in items)
+    english = await sandbox.call(
+        "GET", f"{base}?kind=certificate", "listDocuments", headers={"Accept-Language": "en"}
+    )
+    assert english.json()["items"][0]["title"].startswith("No-claims certificate No. ")
+
+    # The file as it was uploaded, under its own name; a policy as its PDF.
+    path = items[0]["download_path"].removeprefix("/v1")
+    content = await sandbox.call("GET", path)
+    assert content.status_code == 200
+    assert content.headers["content-type"] == "image/png"
+    assert content.content == PNG
+    assert "filename*=UTF-8''%D0%A4%D0%BE%D1%82%D0%BE.png" in content.headers["content-disposition"]
+    policy = policies["items"][0]
+    pdf = await sandbox.call(
+        "GET", policy["download_path"].removeprefix("/v1"), "getDocumentContent"
+    )
+    assert "Полис" in pdf_text(pdf.content)
+    one = await sandbox.call("GET", f"{base}/{policy['id']}", "getDocument")
+    assert one.json() == policy
+
+
+async def test_someone_elses_document_is_not_found(sandbox: Sandbox) -> None:
+    mine, theirs = await sandbox.resolve("1"), await sandbox.resolve("2")
+    their = (await sandbox.call("GET", f"/customers/{theirs}/documents")).json()["items"][0]
+    for suffix, operation in (("", "getDocument"), ("/content", "getDocumentContent")):
+        response = await sandbox.call(
+            "GET", f"/customers/{mine}/documents/{their['id']}{suffix}", operation
+        )
+        assert response.status_code == 404
+        assert response.json()["code"] == "document_not_found"
+    emailed = await sandbox.keyed(
+        f"/customers/{mine}/documents/{their['id']}/email", "sendDocumentByEmail"
+    )
+    assert emailed.status_code == 404
+
+
+async def test_a_document_is_emailed_to_the_confirmed_address_only(sandbox: Sandbox) -> None:
+    customer = await sandbox.resolve("email")
+    base = f"/customers/{customer}/documents"
+    certificate = (await sandbox.call("GET", f"{base}?kind=certificate")).json()["items"][0]
+    key = str(uuid.uuid4())
+    sent = await sandbox.keyed(f"{base}/{certificate['id']}/email", "sendDocumentByEmail", key)
+    assert sent.status_code == 201
+    assert re.fullmatch(r"[a-z]•••@example\.ru", sent.json()["sent_to"])  # the contacts' e-mail
+    replayed = await sandbox.keyed(f"{base}/{certificate['id']}/email", "sendDocumentByEmail", key)
+    assert replayed.json() == sent.json()
+    log = (await sandbox.http.get("/operator/emails")).json()
+    assert [(e["customer_id"], e["document_id"]) for e in log] == [(customer, certificate["id"])]
+
+    upload = (await sandbox.call("GET", f"{base}?kind=upload")).json()["items"][0]
+    refused = await sandbox.keyed(f"{base}/{upload['id']}/email", "sendDocumentByEmail")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "document_not_emailable"
+
+    unconfirmed = await sandbox.operator(f"/customers/{customer}/email", {"confirmed": False})
+    assert unconfirmed.json() == {"customer_id": customer, "email_confirmed": False}
+    refused = await sandbox.keyed(f"{base}/{certificate['id']}/email", "sendDocumentByEmail")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "email_not_confirmed"
+    assert len((await sandbox.http.get("/operator/emails")).json()) == 1
+
+
+async def test_the_console_confirms_an_email_and_lists_what_was_sent(sandbox: Sandbox) -> None:
+    customer = await sandbox.resolve("console-email")
+    base = f"/customers/{customer}/documents"
+    policy = (await sandbox.call("GET", f"{base}?kind=policy")).json()["items"][0]
+    await sandbox.keyed(f"{base}/{policy['id']}/email", "sendDocumentByEmail")
+    page = await sandbox.http.get("/operator")
+    assert f"action='{MOUNT}/operator/customers/{customer}/email'" in page.text
+    assert "Отправленные документы" in page.text
+    assert policy["id"] in page.text
+    unticked = await sandbox.http.post(  # an unticked box: a form with no fields at all
+        f"/operator/customers/{customer}/email",
+        content=b"",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert unticked.status_code == 303
+    refused = await sandbox.keyed(f"{base}/{policy['id']}/email", "sendDocumentByEmail")
+    assert refused.json()["code"] == "email_not_confirmed"
+    ticked = await sandbox.http.post(
+        f"/operator/customers/{customer}/email", data={"confirmed": "on"}
+    )
+    assert ticked.status_code == 303
+    sent = await sandbox.keyed(f"{base}/{policy['id']}/email", "sendDocumentByEmail")
+    assert sent.status_code == 201

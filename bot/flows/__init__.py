@@ -8,6 +8,7 @@ from bot.flows.feedback import feedback_dialog
 from bot.flows.filing import filing_dialog
 from bot.flows.logout import logout_dialog
 from bot.flows.menu import menu_dialog
+from bot.flows.my_documents import documents_dialog
 from bot.flows.offers import offers_dialog
 from bot.flows.payouts import payouts_dialog
 from bot.flows.policies import policies_dialog
@@ -19,6 +20,7 @@ __all__ = [
     "claims_dialog",
     "consent_dialog",
     "contacts_dialog",
+    "documents_dialog",
     "feedback_dialog",
     "filing_dialog",
     "logout_dialog",

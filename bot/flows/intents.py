@@ -28,6 +28,7 @@ class Action(enum.StrEnum):
     RENEW = "renew"
     BUY_POLICY = "buy_policy"
     POLICY_PDF = "policy_pdf"
+    DOCUMENTS = "documents"
     SUPPORT = "support"
     SIGN_IN = "sign_in"
     SIGN_OUT = "sign_out"
@@ -160,6 +161,17 @@ STEMS: dict[Action, dict[str, float]] = {
         "print": 1.5,
         "copy": 1,
     },
+    Action.DOCUMENTS: {
+        "документ": 1,
+        "файл": 1,
+        "загружен": 1,
+        "почт": 1,
+        "email": 1.5,
+        "mail": 1,
+        "documents": 1,
+        "files": 1,
+        "uploaded": 1,
+    },
     Action.SUPPORT: {
         "поддержк": 2.5,
         "оператор": 2.5,
@@ -279,10 +291,12 @@ PHRASES: dict[Action, tuple[str, ...]] = {
         "контактные данные",
         "change phone",
         "change my phone",
+        "update my phone",
+        "update phone",
         "new phone",
-        "phone number",
         "contact details",
     ),
+    Action.DOCUMENTS: ("мои документ", "все документ", "my documents", "all documents"),
 }
 
 

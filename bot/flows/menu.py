@@ -69,6 +69,7 @@ def menu_dialog() -> Dialog:
             Row(section_button("policies"), section_button("claims")),
             Row(section_button("certificates"), section_button("payouts")),
             section_button("offers", when="marketing"),
+            section_button("documents"),
             section_button("feedback"),
             Row(
                 Start(T("menu-settings"), id="settings", state=SettingsSG.main),

@@ -1,12 +1,12 @@
 """The menu's sections, and the way into them.
 
-Полисы, Обращения (and filing a claim), Справки, Выплаты, Предложения and the contacts (in
-Настройки) need a linked chat; Поддержка does not. «🎁 Предложения для вас» is in the menu only
-for people who consented to advertising (`bot/flows/offers.py`). An unlinked user who opens a
-linked-only section gets the "Войти через Госуслуги" prompt, and the section is remembered
-(for half an hour: time to press «Войти» and sign in, which itself takes at most
-`linking.codes.SIGN_IN_TTL`): the bind handler opens it after linking, so the user lands
-where they were going.
+Полисы, Обращения (and filing a claim), Справки, Выплаты, Мои документы, Предложения and the
+contacts (in Настройки) need a linked chat; Поддержка does not. «🎁 Предложения для вас» is in
+the menu only for people who consented to advertising (`bot/flows/offers.py`). An unlinked
+user who opens a linked-only section gets the "Войти через Госуслуги" prompt, and the section
+is remembered (for half an hour: time to press «Войти» and sign in, which itself takes at
+most `linking.codes.SIGN_IN_TTL`): the bind handler opens it after linking, so the user
+lands where they were going.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from bot.flows.states import (
     CertificatesSG,
     ClaimsSG,
     ContactsSG,
+    DocumentsSG,
     FeedbackSG,
     FilingSG,
     MenuSG,
@@ -39,6 +40,7 @@ SECTIONS: dict[str, State] = {
     "file_claim": FilingSG.policy,
     "certificates": CertificatesSG.menu,
     "payouts": PayoutsSG.list,
+    "documents": DocumentsSG.list,
     "feedback": FeedbackSG.start,
     "offers": OffersSG.list,
     "contacts": ContactsSG.main,
@@ -54,6 +56,7 @@ LINKED_ONLY = frozenset(
         "payouts",
         "offers",
         "contacts",
+        "documents",
     }
 )
 

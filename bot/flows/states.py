@@ -97,6 +97,11 @@ class CertificatesSG(StatesGroup):
     order = State()
 
 
+class DocumentsSG(StatesGroup):
+    list = State()
+    document = State()
+
+
 class PayoutsSG(StatesGroup):
     list = State()
     detail = State()

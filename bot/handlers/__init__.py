@@ -26,6 +26,7 @@ from bot.flows import (
     claims_dialog,
     consent_dialog,
     contacts_dialog,
+    documents_dialog,
     feedback_dialog,
     filing_dialog,
     logout_dialog,
@@ -73,6 +74,7 @@ def build_root_router(*, support_chat_id: int | None) -> Router:
         filing_dialog(),
         certificates_dialog(),
         payouts_dialog(),
+        documents_dialog(),
         feedback_dialog(),
         offers_dialog(),
     )

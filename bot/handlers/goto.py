@@ -24,6 +24,7 @@ SECTIONS: dict[str, str] = {
     Action.RENEW: "policies",
     Action.BUY_POLICY: "buy_policy",
     Action.POLICY_PDF: "policies",
+    Action.DOCUMENTS: "documents",
     Action.SUPPORT: "feedback",
     Action.CONTACTS: "contacts",
 }

@@ -140,6 +140,7 @@ menu-policies = 📄 Policies
 menu-claims = 📋 Claims
 menu-certificates = 🧾 Certificates
 menu-payouts = 💰 Payouts
+menu-documents = 🗂 My documents
 menu-feedback = 💬 Support and reviews
 link-needed = This section is available after you sign in with Gosuslugi. Sign in and we will open it right away. The link works for 10 minutes.
 section-refused = That is not among your data. Back to the main menu.

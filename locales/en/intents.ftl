@@ -9,6 +9,7 @@ intent-payouts = 💰 Payouts
 intent-renew = 🔄 Renew or pay a policy
 intent-buy_policy = 🛒 Buy a policy
 intent-policy_pdf = 📄 Policy as PDF
+intent-documents = 🗂 My documents
 intent-support = ✉️ Write to support
 intent-sign_in = 🔑 Sign in with Gosuslugi
 intent-sign_out = 🚪 Sign out

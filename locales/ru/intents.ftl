@@ -9,6 +9,7 @@ intent-payouts = 💰 Выплаты
 intent-renew = 🔄 Продлить или оплатить полис
 intent-buy_policy = 🛒 Оформить полис
 intent-policy_pdf = 📄 Полис в PDF
+intent-documents = 🗂 Мои документы
 intent-support = ✉️ Написать в поддержку
 intent-sign_in = 🔑 Войти через Госуслуги
 intent-sign_out = 🚪 Выйти

@@ -26,6 +26,7 @@ from aiohttp import web
 from sandbox.cabinet.cabinet import require_renewable
 from sandbox.cabinet.dates import format_ru
 from sandbox.cabinet.demo import INSURER_CONTACTS
+from sandbox.cabinet.documents import document_of, documents_of
 from sandbox.cabinet.drafts import Draft
 from sandbox.cabinet.files import (
     Upload,
@@ -162,9 +163,13 @@ def _json(data: JSON, status: int = 200) -> web.Response:
 
 
 def _pdf(data: bytes, fallback_name: str, name: str) -> web.Response:
+    return _file(data, "application/pdf", fallback_name, name)
+
+
+def _file(data: bytes, content_type: str, fallback_name: str, name: str) -> web.Response:
     disposition = f"attachment; filename=\"{fallback_name}\"; filename*=UTF-8''{quote(name)}"
     return web.Response(
-        body=data, content_type="application/pdf", headers={"Content-Disposition": disposition}
+        body=data, content_type=content_type, headers={"Content-Disposition": disposition}
     )
 
 
@@ -548,6 +553,38 @@ async def get_certificate_document(request: web.Request) -> web.StreamResponse:
     return _pdf(data, f"certificate-{order.id}.pdf", f"Справка {order.number}.pdf")
 
 
+# ----------------------------------------------------------------------------- documents
+
+
+async def list_documents(request: web.Request) -> web.StreamResponse:
+    customer = _customer(request)
+    found = documents_of(customer, request[PARAMETERS]["kind"])
+    lang = language(request)
+    return _json(_page(request, [document.render(lang, customer) for document in found]))
+
+
+async def get_document(request: web.Request) -> web.StreamResponse:
+    customer = _customer(request)
+    document = document_of(customer, request.match_info["document_id"])
+    return _json(document.render(language(request), customer))
+
+
+async def get_document_content(request: web.Request) -> web.StreamResponse:
+    customer = _customer(request)
+    document = document_of(customer, request.match_info["document_id"])
+    today = state_of(request).cabinet.now().date()
+    data, fallback_name, name = await _in_thread(document.content, customer, today)
+    return _file(data, document.content_type, fallback_name, name)
+
+
+@keyed(_no_body)
+async def send_document_by_email(request: web.Request, _: None) -> web.Response:
+    customer = _customer(request)
+    document = document_of(customer, request.match_info["document_id"])
+    sent = state_of(request).cabinet.email_document(customer, document)
+    return _json(sent.receipt(), 201)
+
+
 # ----------------------------------------------------------------------------- payouts
 
 
@@ -702,6 +739,10 @@ HANDLERS: dict[str, Handler] = {
     "listProducts": list_products,
     "createPolicyQuote": create_policy_quote,
     "acceptPolicyQuote": accept_policy_quote,
+    "listDocuments": list_documents,
+    "getDocument": get_document,
+    "getDocumentContent": get_document_content,
+    "sendDocumentByEmail": send_document_by_email,
 }
 
 

@@ -21,6 +21,7 @@ from sandbox.cabinet import contacts
 from sandbox.cabinet.contacts import ContactChange, ContactValue, SentMessage
 from sandbox.cabinet.dates import CERTIFICATE_WORKING_DAYS, term_end, working_days_after
 from sandbox.cabinet.demo import portfolio
+from sandbox.cabinet.documents import Document, SentEmail
 from sandbox.cabinet.drafts import Draft, DraftDocument, normalised, update_errors
 from sandbox.cabinet.events import Outbox
 from sandbox.cabinet.files import Upload
@@ -139,6 +140,8 @@ class Cabinet:
         self.policy_quotes: dict[str, dict[str, PolicyQuote]] = {}
         self.policy_orders: dict[str, dict[str, PolicyOrder]] = {}
         self._policy_serials = itertools.count(100_001)
+        #: Documents e-mailed to customers (`sendDocumentByEmail`), oldest first.
+        self.emails: list[SentEmail] = []
 
     def now(self) -> dt.datetime:
         return self.clock().astimezone(dt.UTC).replace(microsecond=0)
@@ -584,11 +587,50 @@ class Cabinet:
     def add_document(self, customer: Customer, claim: Claim, upload: Upload) -> ClaimDocument:
         self._open_claim(claim)
         document = ClaimDocument(
-            new_id("doc"), upload.name, len(upload.data), upload.content_type, self.now()
+            new_id("doc"),
+            upload.name,
+            len(upload.data),
+            upload.content_type,
+            self.now(),
+            upload.data,
         )
         claim.documents.append(document)
         log.info("claim_document_added", customer_id=customer.id, claim_id=claim.id)
         return document
+
+    # ------------------------------------------------------------------------- documents
+
+    def email_document(self, customer: Customer, document: Document) -> SentEmail:
+        """The document to the customer's confirmed e-mail (the sandbox records it)."""
+        if not document.emailable:
+            raise ProblemError(
+                "document_not_emailable",
+                Text(
+                    "Загруженные вами файлы по e-mail не отправляются.",
+                    "Files you uploaded are not sent by e-mail.",
+                ),
+            )
+        if customer.email is None or not customer.email.confirmed:
+            raise ProblemError(
+                "email_not_confirmed",
+                Text(
+                    "В личном кабинете нет подтверждённого адреса e-mail.",
+                    "There is no confirmed e-mail address in the personal cabinet.",
+                ),
+            )
+        address = customer.email.value
+        sent = SentEmail(new_id("eml"), customer.id, document.id, address, self.now())
+        self.emails.append(sent)
+        log.info("document_emailed", customer_id=customer.id, document_id=document.id)
+        return sent
+
+    def confirm_email(self, customer_id: str, confirmed: bool) -> Customer:
+        """The operator marks the customer's e-mail confirmed or not (the sandbox's stand-in
+        for the cabinet's own confirmation by a link)."""
+        customer = self.customer(customer_id)
+        if customer.email is not None:
+            customer.email.confirmed = confirmed
+        return customer
 
     # ------------------------------------------------------------------------- claim filing
 

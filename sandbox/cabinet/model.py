@@ -409,6 +409,8 @@ class ClaimDocument:
     size: int
     content_type: str
     uploaded_at: dt.datetime
+    #: The file as uploaded (empty for the demo's own: `listDocuments` serves a stand-in).
+    data: bytes = field(default=b"", repr=False, compare=False)
 
     def render(self) -> JSON:
         return {"id": self.id, "name": self.name, "uploaded_at": instant(self.uploaded_at)}

@@ -37,6 +37,10 @@ JSON API (each action also accepts an HTML form post and then redirects, 303, to
   (nothing is really sent), newest first: `{at, customer_id, channel, to, text, code,
   change_id}`. The console lists them too, under «Отправленные SMS и письма».
 * `POST /operator/contact-changes/{change_id}/expire` — the change's code expires now.
+* `POST /operator/customers/{customer_id}/email` `{"confirmed": true|false}` — the customer's
+  e-mail is confirmed in the cabinet, or not (then `sendDocumentByEmail` answers
+  `email_not_confirmed`).
+* `GET /operator/emails` — the documents e-mailed to customers (the sandbox's mail log).
 * `GET /operator/events`, `GET /operator/stats`, `GET|PUT /operator/switches` (a form posts
   to `POST /operator/switches`).
 
@@ -136,6 +140,14 @@ _PAYOUT_FAIL = standalone_validator(
             "status": {"enum": ["failed", "returned"]},
             "reason": {"type": "string", "minLength": 1, "maxLength": 500},
         },
+    }
+)
+_EMAIL = standalone_validator(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["confirmed"],
+        "properties": {"confirmed": {"type": "boolean"}},
     }
 )
 _NOTHING = standalone_validator({"type": "object", "maxProperties": 0})
@@ -344,6 +356,24 @@ async def messages(request: web.Request) -> web.StreamResponse:
     return web.json_response([m.render() for m in reversed(state_of(request).cabinet.sent)])
 
 
+async def confirm_email(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+
+    def from_form(fields: JSON, form: bool) -> JSON:
+        return {"confirmed": fields.get("confirmed") == "on"} if form else fields
+
+    def perform(fields: JSON) -> JSON:
+        customer = cabinet.confirm_email(request.match_info["customer_id"], fields["confirmed"])
+        confirmed = customer.email is not None and customer.email.confirmed
+        return {"customer_id": customer.id, "email_confirmed": confirmed}
+
+    return await _act(request, _EMAIL, perform, from_form)
+
+
+async def emails(request: web.Request) -> web.StreamResponse:
+    return web.json_response([sent.render() for sent in state_of(request).cabinet.emails])
+
+
 async def events(request: web.Request) -> web.StreamResponse:
     return web.json_response([d.render() for d in state_of(request).outbox.deliveries])
 
@@ -476,6 +506,10 @@ def add_routes(app: web.Application) -> None:
         expire_quote,
         name="operator-policy-quote-expire",
     )
+    router.add_post(
+        "/operator/customers/{customer_id}/email", confirm_email, name="operator-customer-email"
+    )
+    router.add_get("/operator/emails", emails, name="operator-emails")
     router.add_get("/operator/events", events, name="operator-events")
     router.add_get("/operator/stats", stats, name="operator-stats")
     switches = router.add_resource("/operator/switches", name="operator-switches")

@@ -16,6 +16,7 @@ from aiohttp import web
 from sandbox.cabinet.cabinet import CERTIFICATE_TRANSITIONS, EXPIRING_DAYS
 from sandbox.cabinet.contacts import ContactValue, SentMessage
 from sandbox.cabinet.dates import format_ru
+from sandbox.cabinet.documents import SentEmail
 from sandbox.cabinet.events import Delivery
 from sandbox.cabinet.model import (
     CLAIM_TRANSITIONS,
@@ -421,6 +422,29 @@ def _sent(messages: Sequence[SentMessage]) -> str:
     )
 
 
+def _email(customer: Customer, url: UrlFor) -> str:
+    """The customer's e-mail (documents are sent there only when it is confirmed)."""
+    if customer.email is None:
+        return "<p>E-mail для документов: нет</p>"
+    checked = " checked" if customer.email.confirmed else ""
+    form = _form(
+        url("operator-customer-email", customer_id=customer.id),
+        "Сохранить",
+        f"<label><input type='checkbox' name='confirmed'{checked}> подтверждён</label> ",
+    )
+    return f"<p>E-mail для документов: {escape(customer.email.value)} {form}</p>"
+
+
+def _emails(sent: Sequence[SentEmail]) -> str:
+    rows = [
+        (escape(instant(e.sent_at)), escape(e.customer_id), escape(e.document_id), escape(e.to))
+        for e in reversed(sent[-50:])
+    ]
+    return "<h2>Отправленные документы (последние 50)</h2>" + _table(
+        ("Когда", "Клиент", "Документ", "Кому"), rows
+    )
+
+
 def _events(deliveries: Sequence[Delivery]) -> str:
     rows = [
         (
@@ -442,6 +466,7 @@ def operator_page(state: SandboxState, url: UrlFor) -> web.Response:
     customers = (
         "".join(
             f"<h2>Клиент {escape(c.id)} · {escape(c.holder.display_name)}</h2>"
+            + _email(c, url)
             + _policies(c, url)
             + _renewals(c, url)
             + _new_policies(state, c, url)
@@ -461,6 +486,7 @@ def operator_page(state: SandboxState, url: UrlFor) -> web.Response:
         + _switches(state, url)
         + _sent(state.cabinet.sent)
         + customers
+        + _emails(state.cabinet.emails)
         + _events(state.outbox.deliveries)
     )
     return page("Пульт оператора", body)

@@ -220,3 +220,11 @@ def certificate_pdf(order: CertificateOrder, customer: Customer, today: dt.date)
     document.field("Цель", order.purpose)
     _BODIES[order.type](document, customer, start, end)
     return document.finish()
+
+
+def upload_stand_in_pdf(name: str, claim_number: str) -> bytes:
+    """What the demo's own uploaded files (which have no content) are served as."""
+    document = _Document(name)
+    document.field("Убыток", claim_number)
+    document.paragraph("Файл, загруженный клиентом к убытку (демонстрационная замена).")
+    return document.finish()

@@ -52,6 +52,7 @@ KINDS: dict[str, Kind] = {
     "payout_not_found": _NOT_FOUND,
     "draft_not_found": _NOT_FOUND,
     "contact_change_not_found": _NOT_FOUND,
+    "document_not_found": _NOT_FOUND,
     "not_found": _NOT_FOUND,
     "method_not_allowed": Kind(
         405, "method-not-allowed", Text("Метод не поддерживается", "Method not allowed")
@@ -79,6 +80,14 @@ KINDS: dict[str, Kind] = {
     "too_many_files": Kind(409, "too-many-files", Text("Слишком много файлов", "Too many files")),
     "document_not_ready": Kind(
         409, "document-not-ready", Text("Документ ещё не готов", "Document not ready")
+    ),
+    "email_not_confirmed": Kind(
+        409, "email-not-confirmed", Text("E-mail не подтверждён", "E-mail not confirmed")
+    ),
+    "document_not_emailable": Kind(
+        409,
+        "document-not-emailable",
+        Text("Документ не отправляется по e-mail", "Document not sent by e-mail"),
     ),
     "ambiguous_customer": Kind(
         409,
