@@ -116,6 +116,7 @@ async def test_start_consent_menu_language_cancel(bot_process: Process, tg: Fake
         "📋 Claims",
         "🧾 Certificates",
         "💰 Payouts",
+        "🗂 My documents",
         "💬 Support and reviews",
         "⚙️ Settings",
         "❓ Help",
