@@ -17,7 +17,7 @@ from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import ChatEvent, DialogManager
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Column, Row
+from aiogram_dialog.widgets.kbd import Button, Row
 
 from bot.flows.certificates_calendar import PeriodCalendar
 from bot.flows.claim_form import (
@@ -32,10 +32,11 @@ from bot.flows.claim_form import (
     title_of,
 )
 from bot.flows.claims_input import Refusal, incoming_of
+from bot.flows.field_widgets import Answers, answer_widgets
 from bot.flows.filing_state import kind_of, period_of, save, steps_of, values_of
 from bot.flows.screen import Screen
 from bot.flows.states import FilingSG
-from bot.flows.widgets import T, choices, i18n_of, say
+from bot.flows.widgets import T, i18n_of, say
 from bot.privacy import is_strict
 from cabinet.models import ClaimDraft, ClaimDraftUpdate, ClaimField, FieldKind, FieldValue
 
@@ -286,15 +287,7 @@ def step_windows() -> tuple[Screen, ...]:
                 Button(T("filing-yesterday"), id="yesterday", on_click=on_quick_day, when="recent"),
                 when=_DATE,
             ),
-            Column(choices("option", "options", on_option), when=F["kind"] == "choice"),
-            Row(
-                Button(T("filing-yes"), id="yes", on_click=on_yes_no),
-                Button(T("filing-no"), id="no", on_click=on_yes_no),
-                when=F["kind"] == FieldKind.YES_NO.value,
-            ),
-            Button(T("filing-skip"), id="skip", on_click=on_skip, when="optional"),
-            Button(T("filing-keep"), id="keep", on_click=on_keep, when="current"),
-            MessageInput(on_typed, content_types=_TEXT_KINDS),
+            *answer_widgets(Answers(on_option, on_yes_no, on_skip, on_keep, on_typed)),
             MessageInput(on_held_file),
             Button(T("button-back"), id="back", on_click=on_back_from_field),
             state=FilingSG.field,

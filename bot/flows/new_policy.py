@@ -30,7 +30,7 @@ from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import ChatEvent, DialogManager
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Column, Row, SwitchTo, Url
+from aiogram_dialog.widgets.kbd import Button, Column, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import cabinet_of, customer_of
@@ -46,6 +46,7 @@ from bot.flows.claim_form import (
     shown,
     title_of,
 )
+from bot.flows.field_widgets import Answers, answer_widgets
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.screen import Screen
 from bot.flows.states import PoliciesSG
@@ -458,15 +459,7 @@ def buying_windows() -> tuple[Screen, ...]:
             T("buy-type-date", when=F["kind"] == FieldKind.DATE.value),
             T("filing-field-type-amount", when=F["kind"] == FieldKind.AMOUNT.value),
             T("filing-field-type-text", when=F["kind"] == FieldKind.TEXT.value),
-            Column(choices("option", "options", on_option), when=F["kind"] == "choice"),
-            Row(
-                Button(T("filing-yes"), id="yes", on_click=on_yes_no),
-                Button(T("filing-no"), id="no", on_click=on_yes_no),
-                when=F["kind"] == FieldKind.YES_NO.value,
-            ),
-            Button(T("filing-skip"), id="skip", on_click=on_skip, when="optional"),
-            Button(T("filing-keep"), id="keep", on_click=on_keep, when="current"),
-            MessageInput(on_typed, content_types=_TEXT_KINDS),
+            *answer_widgets(Answers(on_option, on_yes_no, on_skip, on_keep, on_typed)),
             MessageInput(on_not_text),
             Button(T("button-back"), id="back", on_click=on_back_from_question),
             state=PoliciesSG.buy_question,
