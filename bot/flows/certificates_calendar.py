@@ -11,8 +11,8 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardButton
-from aiogram_dialog import DialogManager
+from aiogram.types import CallbackQuery, InlineKeyboardButton
+from aiogram_dialog import ChatEvent, DialogManager
 from aiogram_dialog.widgets.kbd import Calendar, CalendarConfig, CalendarScope, CalendarUserConfig
 from aiogram_dialog.widgets.kbd.calendar_kbd import (
     CalendarDaysView,
@@ -22,7 +22,7 @@ from aiogram_dialog.widgets.kbd.calendar_kbd import (
 )
 from aiogram_dialog.widgets.text import Const, Text
 
-from bot.flows.widgets import i18n_of, profile_of
+from bot.flows.widgets import i18n_of, profile_of, say
 
 
 class _Month(Text):
@@ -88,3 +88,17 @@ class PeriodCalendar(Calendar):
             min_date=data.get("min_date"),
             max_date=data["max_date"],
         )
+
+
+def today_of(manager: DialogManager) -> dt.date:
+    """Today in the person's time zone: the calendars' and the date checks' "today"."""
+    return dt.datetime.now(ZoneInfo(profile_of(manager).time_zone)).date()
+
+
+async def refuse_day(event: ChatEvent, manager: DialogManager, key: str, **variables: Any) -> None:
+    """Why a day (or a typed answer) was not taken: a pressed calendar day in an alert, a typed
+    one in a message; the step's screen then comes again below."""
+    if isinstance(event, CallbackQuery):
+        await event.answer(i18n_of(manager).get(key, **variables), show_alert=True)
+    else:
+        await say(manager, key, **variables)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import ChatEvent, DialogManager
@@ -22,7 +21,7 @@ from aiogram_dialog.widgets.kbd import Button, Column, ManagedCalendar, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import cabinet_of
-from bot.flows.certificates_calendar import PeriodCalendar
+from bot.flows.certificates_calendar import PeriodCalendar, refuse_day, today_of
 from bot.flows.claim_form import parse_date
 from bot.flows.documents import viewer_of
 from bot.flows.keys import fresh_keys, key_of
@@ -40,10 +39,6 @@ _DRAFT = ("type", "from", "to", "purpose", "keys")
 
 
 # ----------------------------------------------------------------------------- shared
-
-
-def today_of(manager: DialogManager) -> dt.date:
-    return dt.datetime.now(ZoneInfo(profile_of(manager).time_zone)).date()
 
 
 def title_of(item: CertificateType | CertificatePurpose, locale: str) -> str:
@@ -69,15 +64,6 @@ def working_days(after: dt.date, until: dt.date) -> int:
     """Monday to Friday after `after`, up to and including `until`."""
     days = (after + dt.timedelta(days=n) for n in range(1, (until - after).days + 1))
     return sum(1 for day in days if day.weekday() < 5)
-
-
-async def _complain(event: ChatEvent, manager: DialogManager, key: str) -> None:
-    """Why the input was not taken (a pressed day: in an alert); the step then shows again."""
-    text = i18n_of(manager).get(key, max=PURPOSE_MAX, period_from=_day(manager, "from"))
-    if isinstance(event, CallbackQuery):
-        await event.answer(text, show_alert=True)
-    elif isinstance(event, Message):
-        await event.answer(text)
 
 
 def _day(manager: DialogManager, name: str) -> dt.date | str:
@@ -145,7 +131,7 @@ async def to_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
 async def on_from(event: ChatEvent, _: Any, manager: DialogManager, day: dt.date) -> None:
     """The period's first day, picked in the calendar or typed."""
     if day > today_of(manager):
-        await _complain(event, manager, "certificates-date-in-future")
+        await refuse_day(event, manager, "certificates-date-in-future")
         return
     manager.dialog_data["from"] = day.isoformat()
     await manager.switch_to(CertificatesSG.custom_to)
@@ -158,17 +144,19 @@ async def on_from(event: ChatEvent, _: Any, manager: DialogManager, day: dt.date
 async def on_to(event: ChatEvent, _: Any, manager: DialogManager, day: dt.date) -> None:
     """The period's last day, picked in the calendar or typed."""
     if day > today_of(manager):
-        await _complain(event, manager, "certificates-date-in-future")
+        await refuse_day(event, manager, "certificates-date-in-future")
         return
     if day < dt.date.fromisoformat(manager.dialog_data["from"]):
-        await _complain(event, manager, "certificates-date-before-start")
+        await refuse_day(
+            event, manager, "certificates-date-before-start", period_from=_day(manager, "from")
+        )
         return
     manager.dialog_data["to"] = day.isoformat()
     await manager.switch_to(CertificatesSG.purpose)
 
 
 async def on_not_a_date(message: Message, _: Any, manager: DialogManager, __: Any) -> None:
-    await _complain(message, manager, "certificates-not-a-date")
+    await refuse_day(message, manager, "certificates-not-a-date")
 
 
 # ----------------------------------------------------------------------------- purpose
@@ -209,7 +197,7 @@ async def on_purpose_typed(_: Message, __: Any, manager: DialogManager, purpose:
 
 
 async def on_purpose_invalid(message: Message, _: Any, manager: DialogManager, __: Any) -> None:
-    await _complain(message, manager, "certificates-purpose-invalid")
+    await refuse_day(message, manager, "certificates-purpose-invalid", max=PURPOSE_MAX)
 
 
 async def on_purpose_back(_: CallbackQuery, __: Button, manager: DialogManager) -> None:

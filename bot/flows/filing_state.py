@@ -15,7 +15,7 @@ import structlog
 from aiogram_dialog import DialogManager
 
 from bot.flows.access import owned
-from bot.flows.certificates_order import today_of
+from bot.flows.certificates_calendar import today_of
 from bot.flows.claim_form import Period
 from bot.flows.documents import viewer_of
 from cabinet import CabinetUnavailable

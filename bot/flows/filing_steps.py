@@ -19,7 +19,7 @@ from aiogram_dialog import ChatEvent, DialogManager
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Row
 
-from bot.flows.certificates_calendar import PeriodCalendar
+from bot.flows.certificates_calendar import PeriodCalendar, refuse_day
 from bot.flows.claim_form import (
     CIRCUMSTANCES_LIMIT,
     Invalid,
@@ -147,21 +147,12 @@ async def field_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
     }
 
 
-async def _refuse(event: ChatEvent, manager: DialogManager, invalid: Invalid) -> None:
-    """Why the answer was not taken; a pressed calendar day is told in an alert."""
-    text = i18n_of(manager).get(invalid.key, **invalid.variables)
-    if isinstance(event, CallbackQuery):
-        await event.answer(text, show_alert=True)
-    else:
-        await say(manager, invalid.key, **invalid.variables)
-
-
 async def on_day(event: ChatEvent, _: Any, manager: DialogManager, day: dt.date) -> None:
     field = await _field(manager)
     try:
         checked_day(day, await period_of(manager))
     except Invalid as invalid:
-        await _refuse(event, manager, invalid)
+        await refuse_day(event, manager, invalid.key, **invalid.variables)
         return
     await _answer(manager, field, day.isoformat())
 
@@ -200,7 +191,7 @@ async def on_typed(message: Message, _: MessageInput, manager: DialogManager) ->
     try:
         value = parse(field, message.text or "", await period_of(manager), i18n_of(manager).locale)
     except Invalid as invalid:
-        await _refuse(message, manager, invalid)
+        await refuse_day(message, manager, invalid.key, **invalid.variables)
         return
     await _answer(manager, field, value)
 

@@ -34,7 +34,7 @@ from aiogram_dialog.widgets.kbd import Button, Column, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import cabinet_of, customer_of
-from bot.flows.certificates_calendar import PeriodCalendar
+from bot.flows.certificates_calendar import PeriodCalendar, refuse_day, today_of
 from bot.flows.claim_form import (
     Invalid,
     Period,
@@ -69,10 +69,6 @@ _TEXT_KINDS = (ContentType.TEXT,)
 
 
 # ----------------------------------------------------------------------------- the products
-
-
-def _today(manager: DialogManager) -> dt.date:
-    return dt.datetime.now(ZoneInfo(profile_of(manager).time_zone)).date()
 
 
 def _name(product: SaleProduct, locale: str) -> str:
@@ -203,21 +199,13 @@ async def _answer(manager: DialogManager, value: FieldValue | None) -> None:
     await _to_question(manager, index + 1, product)
 
 
-async def _refuse(event: ChatEvent, manager: DialogManager, invalid: Invalid) -> None:
-    """Why the answer was not taken; the same question is asked again below."""
-    if isinstance(event, CallbackQuery):
-        await event.answer(i18n_of(manager).get(invalid.key, **invalid.variables), show_alert=True)
-    else:
-        await say(manager, invalid.key, **invalid.variables)
-
-
 async def on_typed(message: Message, _: MessageInput, manager: DialogManager) -> None:
     _index, question, _product = await _question(manager)
-    period = period_of(question, _today(manager))
+    period = period_of(question, today_of(manager))
     try:
         value = parse(question, message.text or "", period, i18n_of(manager).locale)
     except Invalid as invalid:
-        await _refuse(message, manager, invalid)
+        await refuse_day(message, manager, invalid.key, **invalid.variables)
         return
     await _answer(manager, value)
 
@@ -268,7 +256,7 @@ def start_period(product: SaleProduct, today: dt.date) -> Period:
 
 async def start_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     product = await _chosen(dialog_manager)
-    period = start_period(product, _today(dialog_manager))
+    period = start_period(product, today_of(dialog_manager))
     return {
         "step": len(product.questions) + 1,
         "steps": len(product.questions) + 1,
@@ -282,9 +270,9 @@ async def start_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
 async def _quote(event: ChatEvent, manager: DialogManager, day: dt.date) -> None:
     product = await _chosen(manager)
     try:
-        checked_day(day, start_period(product, _today(manager)))
+        checked_day(day, start_period(product, today_of(manager)))
     except Invalid as invalid:
-        await _refuse(event, manager, invalid)
+        await refuse_day(event, manager, invalid.key, **invalid.variables)
         return
     manager.dialog_data["starts_on"] = day.isoformat()
     await make_quote(event, manager)
@@ -344,7 +332,7 @@ async def on_start_day(event: ChatEvent, _: Any, manager: DialogManager, day: dt
 
 async def on_start_tomorrow(callback: CallbackQuery, _: Button, manager: DialogManager) -> None:
     product = await _chosen(manager)
-    day = _today(manager) + dt.timedelta(days=max(product.start_min_days, 1))
+    day = today_of(manager) + dt.timedelta(days=max(product.start_min_days, 1))
     await _quote(callback, manager, day)
 
 
@@ -352,7 +340,7 @@ async def on_start_typed(message: Message, _: MessageInput, manager: DialogManag
     try:
         day = parse_day(message.text or "")
     except Invalid as invalid:
-        await _refuse(message, manager, invalid)
+        await refuse_day(message, manager, invalid.key, **invalid.variables)
         return
     await _quote(message, manager, day)
 

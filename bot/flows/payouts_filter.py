@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import ChatEvent, DialogManager
 from aiogram_dialog.widgets.input import TextInput
 from aiogram_dialog.widgets.kbd import Button, Column, ManagedCalendar, SwitchTo
 
-from bot.flows.certificates_calendar import PeriodCalendar
+from bot.flows.certificates_calendar import PeriodCalendar, refuse_day, today_of
 from bot.flows.claim_form import parse_date
 from bot.flows.documents import Viewer, viewer_of
 from bot.flows.payouts_statement import (
@@ -29,7 +28,7 @@ from bot.flows.payouts_statement import (
 )
 from bot.flows.screen import Screen
 from bot.flows.states import PayoutsSG
-from bot.flows.widgets import T, choices, i18n_of, profile_of
+from bot.flows.widgets import T, choices, profile_of
 from cabinet.models import PayoutStatus, PayoutType
 
 CUSTOM = "custom"
@@ -95,10 +94,6 @@ async def on_preset(_: CallbackQuery, __: Any, manager: DialogManager, preset: s
 # ----------------------------------------------------------------------------- any period
 
 
-def today_of(manager: DialogManager) -> dt.date:
-    return dt.datetime.now(ZoneInfo(profile_of(manager).time_zone)).date()
-
-
 async def from_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     return {"max_date": today_of(dialog_manager) + AHEAD}
 
@@ -108,19 +103,10 @@ async def to_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     return {"min_date": start, "max_date": today_of(dialog_manager) + AHEAD, "period_from": start}
 
 
-async def _complain(event: ChatEvent, manager: DialogManager, key: str, **variables: Any) -> None:
-    """Why a day was not taken (a pressed one: in an alert); the step then shows again."""
-    text = i18n_of(manager).get(key, **variables)
-    if isinstance(event, CallbackQuery):
-        await event.answer(text, show_alert=True)
-    elif isinstance(event, Message):
-        await event.answer(text)
-
-
 async def on_from(event: ChatEvent, _: Any, manager: DialogManager, day: dt.date) -> None:
     """The period's first day, picked in the calendar or typed."""
     if day > today_of(manager) + AHEAD:
-        await _complain(event, manager, "payouts-date-too-far")
+        await refuse_day(event, manager, "payouts-date-too-far")
         return
     manager.dialog_data["picked_from"] = day.isoformat()
     await manager.switch_to(PayoutsSG.custom_to)
@@ -133,10 +119,10 @@ async def on_to(event: ChatEvent, _: Any, manager: DialogManager, day: dt.date) 
     """The period's last day: the list then shows the picked period from its first page."""
     start = dt.date.fromisoformat(manager.dialog_data["picked_from"])
     if day < start:
-        await _complain(event, manager, "payouts-date-before-start", period_from=start)
+        await refuse_day(event, manager, "payouts-date-before-start", period_from=start)
         return
     if day > today_of(manager) + AHEAD:
-        await _complain(event, manager, "payouts-date-too-far")
+        await refuse_day(event, manager, "payouts-date-too-far")
         return
     manager.dialog_data.update(
         {"preset": CUSTOM, "date_from": start.isoformat(), "date_to": day.isoformat()}
@@ -146,7 +132,7 @@ async def on_to(event: ChatEvent, _: Any, manager: DialogManager, day: dt.date) 
 
 
 async def on_not_a_date(message: Message, _: Any, manager: DialogManager, __: Any) -> None:
-    await _complain(message, manager, "payouts-not-a-date")
+    await refuse_day(message, manager, "payouts-not-a-date")
 
 
 def _day_input(on_success: Any) -> TextInput[dt.date]:
