@@ -42,6 +42,7 @@ async def on_decline(_: CallbackQuery, __: Button, manager: DialogManager) -> No
     session: AsyncSession = manager.middleware_data["session"]
     profile: Profile = manager.middleware_data["profile"]
     await ConsentService(session).decline(profile.user_id)
+    await session.commit()  # recorded before the screen says so, as accepting is
     await manager.switch_to(ConsentSG.declined)
 
 
