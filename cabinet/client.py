@@ -75,6 +75,9 @@ from cabinet.models import (
     PayoutStatus,
     PayoutType,
     PdfDocument,
+    PolicyChange,
+    PolicyChangeRequest,
+    PolicyChanges,
     PolicyDetail,
     PolicyOrder,
     PolicyQuote,
@@ -298,6 +301,53 @@ class CabinetClient:
             PolicyOrder,
             customer_id=customer_id,
             path=f"{_customer(customer_id)}/policy-quotes/{_segment(quote_id)}/accept",
+            idempotency_key=idempotency_key,
+            locale=locale,
+        )
+
+    async def policy_changes(
+        self, customer_id: str, policy_id: str, *, locale: str = "ru"
+    ) -> Reading[PolicyChanges]:
+        """What may be changed in the policy now, and its changes with their status."""
+        path = f"{_customer(customer_id)}/policies/{_segment(policy_id)}/changes"
+        return await self._read(
+            "list_policy_changes", PolicyChanges, scope=customer_id, path=path, locale=locale
+        )
+
+    async def quote_policy_change(
+        self,
+        customer_id: str,
+        policy_id: str,
+        request: PolicyChangeRequest,
+        *,
+        idempotency_key: uuid.UUID,
+        locale: str = "ru",
+    ) -> PolicyChange:
+        return await self._create(
+            "create_policy_change",
+            PolicyChange,
+            customer_id=customer_id,
+            path=f"{_customer(customer_id)}/policies/{_segment(policy_id)}/changes",
+            idempotency_key=idempotency_key,
+            locale=locale,
+            json=request.model_dump(mode="json"),
+        )
+
+    async def confirm_policy_change(
+        self,
+        customer_id: str,
+        policy_id: str,
+        change_id: str,
+        *,
+        idempotency_key: uuid.UUID,
+        locale: str = "ru",
+    ) -> PolicyChange:
+        policy = f"{_customer(customer_id)}/policies/{_segment(policy_id)}"
+        return await self._create(
+            "confirm_policy_change",
+            PolicyChange,
+            customer_id=customer_id,
+            path=f"{policy}/changes/{_segment(change_id)}/confirm",
             idempotency_key=idempotency_key,
             locale=locale,
         )

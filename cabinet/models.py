@@ -191,6 +191,8 @@ class PolicyDetail(PolicySummary):
     deductible: Money | None = None
     insurer_contacts: InsurerContacts
     next_payment: NextPayment | None = None
+    #: The policy may be changed online (`listPolicyChanges`).
+    changeable: bool = False
 
 
 class Installment(Response):
@@ -798,6 +800,57 @@ class PolicyOrder(Response):
     expires_at: dt.datetime
 
 
+# ----------------------------------------------------------------------------- policy changes
+
+
+class PolicyChangeOption(Response):
+    """A change the cabinet allows for a policy (`listPolicyChanges`), and what it asks."""
+
+    id: Code
+    title: str
+    title_en: str
+    description: str
+    description_en: str
+    questions: list[ProductQuestion] = Field(min_length=1)
+    website_url: str = Field(pattern=r"^https?://")
+
+
+class PolicyChangeStatus(enum.StrEnum):
+    QUOTED = "quoted"
+    AWAITING_PAYMENT = "awaiting_payment"
+    IN_REVIEW = "in_review"
+    APPLIED = "applied"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+
+class PolicyChange(Response):
+    change_id: Id
+    policy_id: Id
+    option_id: Code
+    title: str
+    status: PolicyChangeStatus
+    surcharge: Money
+    refund: Money | None = None
+    effective_from: dt.date
+    valid_until: dt.datetime
+    created_at: dt.datetime
+    payment_url: str | None = Field(default=None, pattern=r"^https?://")
+    payment_expires_at: dt.datetime | None = None
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class PolicyChanges(Response):
+    policy_id: Id
+    options: list[PolicyChangeOption]
+    items: list[PolicyChange] = Field(max_length=10)
+
+
+class PolicyChangeRequest(Request):
+    option_id: Code
+    answers: dict[str, FieldValue]
+
+
 # ----------------------------------------------------------------------------- events
 
 
@@ -815,6 +868,7 @@ class EventType(enum.StrEnum):
     PAYOUT_FAILED = "payout.failed"
     PAYMENT_DUE = "payment.due"
     POLICY_ISSUED = "policy.issued"
+    POLICY_CHANGED = "policy.changed"
 
 
 class _Event(Response):
@@ -984,6 +1038,22 @@ class PolicyIssued(_Event):
     data: PolicyIssuedData
 
 
+class PolicyChangedData(Response):
+    change_id: Id
+    policy_id: Id
+    number: str
+    option_id: Code
+    title: str
+    title_en: str
+    status: Literal["in_review", "applied", "rejected"]
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class PolicyChanged(_Event):
+    type: Literal[EventType.POLICY_CHANGED]
+    data: PolicyChangedData
+
+
 Event = Annotated[
     ClaimStatusChanged
     | ClaimDocumentsRequested
@@ -997,7 +1067,8 @@ Event = Annotated[
     | CertificateRejected
     | PayoutFailed
     | PaymentDue
-    | PolicyIssued,
+    | PolicyIssued
+    | PolicyChanged,
     Field(discriminator="type"),
 ]
 EVENT: TypeAdapter[Event] = TypeAdapter(Event)

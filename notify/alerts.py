@@ -11,11 +11,12 @@ once, day or night — are what the user is waiting for or must act on now:
 
 * `claim.documents_requested` — the handling of the claim stops until the documents come;
 * `payment.succeeded`, `policy.renewed` and `policy.issued` — the answer to a payment the user
-  just made (`policy.issued`: a new policy bought in «🛒 Оформить полис», with its PDF).
+  just made (`policy.issued`: a new policy bought in «🛒 Оформить полис», with its PDF); so is
+  `policy.changed` `in_review` (a change's surcharge was paid).
 
 Everything else (a claim's new status, a message from the claim's handler, a ready
-certificate, an expiring policy, an installment due or overdue, a payout) waits for the
-morning. `claim.registered` makes no
+certificate, an expiring policy, an installment due or overdue, a payout, a change to a
+policy applied — with the new PDF — or rejected) waits for the morning. `claim.registered` makes no
 alert: the chat that filed the claim showed its number and deadlines at once, and the event
 arrives while that chat's flow is still finishing, so it cannot be told apart from a claim
 filed elsewhere; the new claim is in «Обращения» either way. A claim's change to
@@ -54,6 +55,7 @@ from cabinet.models import (
     PaymentSucceeded,
     PayoutFailed,
     PayoutSent,
+    PolicyChanged,
     PolicyExpiring,
     PolicyIssued,
     PolicyRenewed,
@@ -80,6 +82,7 @@ CATEGORY_OF: dict[EventType, str] = {
     EventType.PAYOUT_FAILED: "payouts",
     EventType.PAYMENT_DUE: "payments",
     EventType.POLICY_ISSUED: "policies",
+    EventType.POLICY_CHANGED: "policies",
 }
 URGENT = frozenset(
     {
@@ -89,20 +92,32 @@ URGENT = frozenset(
         EventType.POLICY_ISSUED,
     }
 )
+#: A change to a policy is urgent when its surcharge was just paid (`in_review`): the answer
+#: to a payment, as `payment.succeeded`; applied or rejected, it waits for the morning.
+URGENT_CHANGE_STATUSES = frozenset({"in_review"})
+
+
+def is_urgent(event: Event) -> bool:
+    """Sent at once, day or night (quiet hours hold everything else)."""
+    if isinstance(event, PolicyChanged):
+        return event.data.status in URGENT_CHANGE_STATUSES
+    return event.type in URGENT
+
+
 VISIBLE = 4  # strict mode shows the last 4 characters of a number (as bot/privacy.py)
 
 
 class AlertAction(CallbackData, prefix="al"):
     """An alert's button: `renew` a policy, `pay` a policy's installment, `upload` to a claim,
     open a `claim`, `reply` to the claim's handler, open a payout's card (`payouts`), the
-    `contacts` (after a change on the strict web page).
+    `contacts` (after a change on the strict web page), open a `policy`'s card.
     The id is user input: the handler loads it for the pressing chat's own customer."""
 
     action: str
     id: str
 
 
-ACTIONS = frozenset({"renew", "pay", "upload", "claim", "reply", "payouts", "contacts"})
+ACTIONS = frozenset({"renew", "pay", "upload", "claim", "reply", "payouts", "contacts", "policy"})
 
 
 class Catalogue(Protocol):
@@ -384,6 +399,20 @@ def _policy_issued(a: _Alert, event: PolicyIssued) -> Payload:
     return _payload(text, file=a.file("policy-pdf", policy_id=data.policy_id))
 
 
+def _policy_changed(a: _Alert, event: PolicyChanged) -> Payload:
+    data = event.data
+    title = data.title_en if a.recipient.locale == "en" else data.title
+    variables = {"title": title, "number": a.number(data.number)}
+    if data.status == "applied":  # the new version of the policy comes with it
+        text = a.text(a.variant("alert-policy-changed-applied"), **variables)
+        return _payload(text, file=a.file("policy-pdf", policy_id=data.policy_id))
+    if data.status == "rejected":
+        reason = data.reason or a.plain("alert-policy-change-no-reason")
+        text = a.text("alert-policy-changed-rejected", **variables, reason=reason)
+        return _payload(text, a.button("alert-button-policy", "policy", data.policy_id))
+    return _payload(a.text("alert-policy-changed-in-review", **variables))
+
+
 def _payout_sent(a: _Alert, event: PayoutSent) -> Payload:
     amount = {} if a.strict else {"amount": event.data.amount.amount}
     return _payload(
@@ -406,6 +435,7 @@ _MAKERS: dict[EventType, Callable[[_Alert, Any], Payload | None]] = {
     EventType.PAYOUT_FAILED: _payout_failed,
     EventType.PAYMENT_DUE: _payment_due,
     EventType.POLICY_ISSUED: _policy_issued,
+    EventType.POLICY_CHANGED: _policy_changed,
 }
 
 
@@ -446,7 +476,7 @@ async def enqueue_alerts(
     now = now or dt.datetime.now(dt.UTC)
     recipients = await recipients_of(session, event.customer_id)
     category = CATEGORY_OF[event.type]
-    urgent = event.type in URGENT
+    urgent = is_urgent(event)
     made = 0
     for recipient in recipients:
         if category in recipient.alerts_off:

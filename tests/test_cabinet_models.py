@@ -53,6 +53,9 @@ from cabinet.models import (
     PaymentSchedule,
     Payout,
     PayoutDetail,
+    PolicyChange,
+    PolicyChangeRequest,
+    PolicyChanges,
     PolicyDetail,
     PolicyOrder,
     PolicyQuote,
@@ -116,6 +119,9 @@ OPERATIONS: dict[str, tuple[type[BaseModel] | None, type[BaseModel] | None]] = {
     "listProducts": (None, ProductList),
     "createPolicyQuote": (PolicyQuoteRequest, PolicyQuote),
     "acceptPolicyQuote": (None, PolicyOrder),
+    "listPolicyChanges": (None, PolicyChanges),
+    "createPolicyChange": (PolicyChangeRequest, PolicyChange),
+    "confirmPolicyChange": (None, PolicyChange),
 }
 
 

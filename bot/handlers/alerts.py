@@ -70,6 +70,10 @@ async def on_alert_button(
             fresh_keys(manager, f"{step}:{object_id}")
             await manager.switch_to(STATES[step])
         await _show(manager)
+    elif action == "policy":  # the policy's card
+        await owned(manager, "policies", cabinet.policy(customer_id, object_id, locale=locale))
+        await _open(manager, PoliciesSG.detail, policy_id=object_id)
+        await _show(manager)
     elif action == "contacts":  # the chat's own, nothing to authorise beyond the link
         await manager.start(ContactsSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND)
     else:  # payouts: the payout's card (its «Назад»: the list)

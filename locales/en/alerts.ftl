@@ -109,3 +109,9 @@ alert-payment-overdue-strict =
     ❗ <b>A payment on policy No. { $number } is overdue</b>
     Installment No. { $installment } was due by { $due_on }. Please pay it as soon as you can so that your cover does not lapse. You will see the amount on the payment page.
 alert-button-pay = 💳 Pay
+alert-policy-changed-in-review = 💳 <b>Payment received</b>: “{ $title }” on policy No. { $number }. The change is being checked; when the policy is changed, we will send its new version.
+alert-policy-changed-applied = ✅ <b>Policy No. { $number } changed</b>: “{ $title }”. The new version of the policy is attached; it is also in “Policies”.
+alert-policy-changed-applied-strict = ✅ <b>Policy No. { $number } changed</b>: “{ $title }”. The new version of the policy opens with the one-time link below; it is also in “Policies”.
+alert-policy-changed-rejected = ❌ <b>Change not accepted</b>: “{ $title }” on policy No. { $number }. { $reason } If you paid a surcharge, it will be returned the same way.
+alert-policy-change-no-reason = Ask support for the reason.
+alert-button-policy = 📄 Open the policy

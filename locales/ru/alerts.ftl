@@ -110,3 +110,9 @@ alert-payment-overdue-strict =
     ❗ <b>Взнос по полису № { $number } просрочен</b>
     Взнос № { $installment } нужно было оплатить до { $due_on }. Оплатите его как можно скорее, чтобы защита по полису не прервалась. Сумму вы увидите на странице оплаты.
 alert-button-pay = 💳 Оплатить
+alert-policy-changed-in-review = 💳 <b>Оплата получена</b>: «{ $title }» по полису № { $number }. Изменение на проверке — когда полис будет изменён, пришлём новую версию.
+alert-policy-changed-applied = ✅ <b>Полис № { $number } изменён</b>: «{ $title }». Новая версия полиса приложена, она же в разделе «Полисы».
+alert-policy-changed-applied-strict = ✅ <b>Полис № { $number } изменён</b>: «{ $title }». Новая версия полиса откроется по одноразовой ссылке ниже, она же в разделе «Полисы».
+alert-policy-changed-rejected = ❌ <b>Изменение не принято</b>: «{ $title }» по полису № { $number }. { $reason } Если вы доплачивали, деньги вернутся тем же способом.
+alert-policy-change-no-reason = Причину уточните в поддержке.
+alert-button-policy = 📄 Открыть полис

@@ -53,6 +53,7 @@ from sandbox.cabinet.model import (
     money,
 )
 from sandbox.cabinet.pdf import certificate_pdf, policy_pdf
+from sandbox.cabinet.policy_changes import options_for
 from sandbox.cabinet.problems import (
     FieldError,
     ProblemError,
@@ -325,7 +326,8 @@ async def list_policies(request: web.Request) -> web.StreamResponse:
 
 async def get_policy(request: web.Request) -> web.StreamResponse:
     today = state_of(request).cabinet.today()
-    return _json(_policy(request, _customer(request)).detail(today))
+    policy = _policy(request, _customer(request))
+    return _json(policy.detail(today) | {"changeable": bool(options_for(policy))})
 
 
 async def get_payment_schedule(request: web.Request) -> web.StreamResponse:
@@ -404,6 +406,44 @@ async def accept_policy_quote(request: web.Request, _: None) -> web.Response:
     cabinet = state_of(request).cabinet
     quote_ = cabinet.policy_quote(customer, request.match_info["quote_id"])
     return _json(cabinet.accept_policy_quote(customer, quote_).render(), 201)
+
+
+# ----------------------------------------------------------------------------- policy changes
+
+
+async def list_policy_changes(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+    customer = _customer(request)
+    policy = _policy(request, customer)
+    today, now, lang = cabinet.today(), cabinet.now(), language(request)
+    options = cabinet.change_options(customer, policy)
+    return _json(
+        {
+            "policy_id": policy.id,
+            "options": [o.render(today, cabinet.public_url, policy) for o in options],
+            "items": [c.render(now, lang) for c in cabinet.changes_of(customer, policy)[:10]],
+        }
+    )
+
+
+@keyed(_json_body)
+async def create_policy_change(request: web.Request, body: Any) -> web.Response:
+    customer = _customer(request)
+    policy = _policy(request, customer)
+    _validate(request, body)
+    cabinet = state_of(request).cabinet
+    change = cabinet.quote_change(customer, policy, body)
+    return _json(change.render(cabinet.now(), language(request)), 201)
+
+
+@keyed(_no_body)
+async def confirm_policy_change(request: web.Request, _: None) -> web.Response:
+    customer = _customer(request)
+    policy = _policy(request, customer)
+    cabinet = state_of(request).cabinet
+    change = cabinet.customer_change(customer, policy, request.match_info["change_id"])
+    cabinet.confirm_change(customer, policy, change)
+    return _json(change.render(cabinet.now(), language(request)))
 
 
 # ----------------------------------------------------------------------------- claims
@@ -739,6 +779,9 @@ HANDLERS: dict[str, Handler] = {
     "listProducts": list_products,
     "createPolicyQuote": create_policy_quote,
     "acceptPolicyQuote": accept_policy_quote,
+    "listPolicyChanges": list_policy_changes,
+    "createPolicyChange": create_policy_change,
+    "confirmPolicyChange": confirm_policy_change,
     "listDocuments": list_documents,
     "getDocument": get_document,
     "getDocumentContent": get_document_content,

@@ -51,6 +51,7 @@ from sandbox.cabinet.model import (
     instant,
     money,
 )
+from sandbox.cabinet.policy_changes import ChangeOption, PolicyChange, difference, options_for
 from sandbox.cabinet.problems import FieldError, ProblemError
 from sandbox.cabinet.products import (
     BY_ID,
@@ -58,6 +59,7 @@ from sandbox.cabinet.products import (
     PolicyQuote,
     answer_errors,
     normalised_answers,
+    question_errors,
 )
 from sandbox.cabinet.texts import Text
 
@@ -106,6 +108,9 @@ _DEFAULT_REJECTION = Text(
     "В выплате отказано: событие не является страховым случаем.",
     "Rejected: the event is not an insured event.",
 )
+_DEFAULT_CHANGE_REJECTION = (
+    "Изменение не принято: данные не подтвердились. Уточните их в поддержке."
+)
 _DEFAULT_CERTIFICATE_REJECTION = "Справку не удалось подготовить, обратитесь в поддержку."
 
 _T = TypeVar("_T")
@@ -140,6 +145,8 @@ class Cabinet:
         self.policy_quotes: dict[str, dict[str, PolicyQuote]] = {}
         self.policy_orders: dict[str, dict[str, PolicyOrder]] = {}
         self._policy_serials = itertools.count(100_001)
+        #: Changes to policies by customer id, then by change id (oldest first).
+        self.policy_changes: dict[str, dict[str, PolicyChange]] = {}
         #: Documents e-mailed to customers (`sendDocumentByEmail`), oldest first.
         self.emails: list[SentEmail] = []
 
@@ -289,12 +296,15 @@ class Cabinet:
 
     def payable(
         self, payment_id: str
-    ) -> tuple[Customer, RenewalOrder | InstallmentPayment | PolicyOrder]:
-        """What a payment link pays: a renewal order, an installment or a new policy."""
+    ) -> tuple[Customer, RenewalOrder | InstallmentPayment | PolicyOrder | PolicyChange]:
+        """What a payment link pays: a renewal order, an installment, a new policy or a change
+        to a policy."""
         if payment_id.startswith("ipm_"):
             return self.installment_payment(payment_id)
         if payment_id.startswith("npo_"):
             return self.policy_order(payment_id)
+        if payment_id.startswith("pch_"):
+            return self.policy_change(payment_id)
         return self.renewal_order(payment_id)
 
     def pay(self, payment_id: str) -> list[JSON]:
@@ -304,6 +314,8 @@ class Cabinet:
             return self._pay_installment(payment_id)
         if payment_id.startswith("npo_"):
             return self._pay_new_policy(payment_id)
+        if payment_id.startswith("pch_"):
+            return self._pay_change(payment_id)
         return self._pay_renewal(payment_id)
 
     def _pay_installment(self, payment_id: str) -> list[JSON]:
@@ -426,7 +438,7 @@ class Cabinet:
         if errors:
             detail = Text("Проверьте ответы.", "Check the answers.")
             raise ProblemError("validation_failed", detail, errors)
-        answers = normalised_answers(product, answers)
+        answers = normalised_answers(product.questions, answers)
         premium, coverages = product.price(answers)
         starts_on = dt.date.fromisoformat(request["starts_on"])
         quote = PolicyQuote(
@@ -524,6 +536,155 @@ class Cabinet:
                 },
             ),
         ]
+
+    # ------------------------------------------------------------------------- policy changes
+
+    def _changes(self, customer: Customer) -> dict[str, PolicyChange]:
+        return self.policy_changes.setdefault(customer.id, {})
+
+    def changes_of(self, customer: Customer, policy: Policy) -> list[PolicyChange]:
+        """The policy's confirmed changes, newest first (a quote not confirmed is not one)."""
+        changes = [
+            c
+            for c in self._changes(customer).values()
+            if c.policy_id == policy.id and c.status != "quoted"
+        ]
+        return sorted(changes, key=lambda c: c.created_at, reverse=True)
+
+    def change_options(self, customer: Customer, policy: Policy) -> tuple[ChangeOption, ...]:
+        """What may be changed now: nothing while another change awaits payment or review."""
+        if any(c.in_progress(self.now()) for c in self.changes_of(customer, policy)):
+            return ()
+        return options_for(policy)
+
+    def quote_change(
+        self, customer: Customer, policy: Policy, request: Mapping[str, Any]
+    ) -> PolicyChange:
+        """The price difference of a change with these answers (the request matches the
+        contract's schema)."""
+        options = {option.id: option for option in options_for(policy)}
+        option = options.get(request["option_id"])
+        if option is None:
+            detail = Text(
+                "Такое изменение для этого полиса недоступно.",
+                "This change is not available for this policy.",
+            )
+            raise ProblemError(
+                "change_not_available", detail, [FieldError(detail, pointer="/option_id")]
+            )
+        if not self.change_options(customer, policy):
+            raise ProblemError(
+                "change_in_progress",
+                Text(
+                    "По полису уже есть изменение в работе.",
+                    "A change to this policy is already in progress.",
+                ),
+            )
+        answers = dict(request.get("answers") or {})
+        errors = question_errors(option.questions, answers, self.today())
+        if not errors:
+            answers = normalised_answers(option.questions, answers)
+            if option.id == "sum_insured" and Decimal(str(answers["sum_insured"])) == (
+                policy.coverages[0].sum_insured
+            ):
+                detail = Text("Это нынешняя страховая сумма.", "That is the current sum insured.")
+                errors = [FieldError(detail, pointer="/answers/sum_insured")]
+        if errors:
+            raise ProblemError(
+                "validation_failed", Text("Проверьте ответы.", "Check the answers."), errors
+            )
+        now = self.now()
+        change = PolicyChange(
+            id=new_id("pch"),
+            policy_id=policy.id,
+            option=option,
+            answers=answers,
+            difference=difference(option, policy, answers, self.today()),
+            effective_from=self.today() + dt.timedelta(days=1),
+            valid_until=now + QUOTE_VALIDITY,
+            created_at=now,
+        )
+        self._changes(customer)[change.id] = change
+        log.info("policy_change_quoted", customer_id=customer.id, change_id=change.id)
+        return change
+
+    def customer_change(self, customer: Customer, policy: Policy, change_id: str) -> PolicyChange:
+        change = self._changes(customer).get(change_id)
+        if change is None or change.policy_id != policy.id:
+            raise ProblemError(
+                "change_not_found", Text("Изменение не найдено.", "Change not found.")
+            )
+        return change
+
+    def confirm_change(self, customer: Customer, policy: Policy, change: PolicyChange) -> None:
+        """The customer agreed: a surcharge awaits payment, anything else goes to review."""
+        if change.status != "quoted":
+            raise ProblemError(
+                "change_already_confirmed",
+                Text("Изменение уже подтверждено.", "The change is already confirmed."),
+            )
+        if change.status_at(self.now()) == "expired":
+            raise ProblemError(
+                "quote_expired", Text("Срок действия расчёта истёк.", "The quote has expired.")
+            )
+        if not self.change_options(customer, policy):
+            raise ProblemError(
+                "change_in_progress",
+                Text(
+                    "По полису уже есть изменение в работе.",
+                    "A change to this policy is already in progress.",
+                ),
+            )
+        if change.surcharge:
+            change.status = "awaiting_payment"
+            change.payment_url = f"{self.public_url}/pay/{change.id}"
+            change.payment_expires_at = min(change.valid_until, self.now() + PAYMENT_LINK_VALIDITY)
+        else:
+            change.status = "in_review"
+        log.info("policy_change_confirmed", customer_id=customer.id, change_id=change.id)
+
+    def policy_change(self, change_id: str) -> tuple[Customer, PolicyChange]:
+        for customer_id, changes in self.policy_changes.items():
+            if change_id in changes:
+                return self.customers[customer_id], changes[change_id]
+        raise ProblemError("not_found", Text("Изменение не найдено.", "Change not found."))
+
+    def _pay_change(self, change_id: str) -> list[JSON]:
+        """The surcharge is paid: the change goes to review, and the customer is told."""
+        customer, change = self.policy_change(change_id)
+        if change.status != "awaiting_payment":
+            raise _conflict(Text("Изменение уже оплачено.", "The change is already paid."))
+        if change.status_at(self.now()) == "expired":
+            raise _conflict(Text("Ссылка на оплату устарела.", "The payment link has expired."))
+        change.status = "in_review"
+        log.info("policy_change_paid", customer_id=customer.id, change_id=change.id)
+        policy = customer.policies[change.policy_id]
+        return [self._emit("policy.changed", customer, change.event_data(policy))]
+
+    def settle_change(self, change_id: str, apply: bool, reason: str | None) -> list[JSON]:
+        """The staff apply the change to the policy (a new version of it), or reject it."""
+        customer, change = self.policy_change(change_id)
+        if change.status != "in_review":
+            raise _conflict(Text("Изменение не на рассмотрении.", "The change is not in review."))
+        policy = customer.policies[change.policy_id]
+        if apply:
+            change.option.apply(policy, change.answers)
+            policy.premium += change.difference
+            change.status = "applied"
+        else:
+            change.status = "rejected"
+            change.reason = reason or _DEFAULT_CHANGE_REJECTION
+        log.info("policy_change_settled", customer_id=customer.id, change_id=change.id)
+        return [self._emit("policy.changed", customer, change.event_data(policy))]
+
+    def expire_change(self, change_id: str) -> PolicyChange:
+        """A change's quote (and payment link) runs out now."""
+        _, change = self.policy_change(change_id)
+        past = self.now() - dt.timedelta(seconds=1)
+        change.valid_until = min(change.valid_until, past)
+        if change.payment_expires_at is not None:
+            change.payment_expires_at = min(change.payment_expires_at, past)
+        return change
 
     def make_expiring(self, policy_id: str, days_left: int) -> list[JSON]:
         """The policy ends in `days_left` days and may be renewed: what sends `policy.expiring`."""

@@ -30,6 +30,11 @@ JSON API (each action also accepts an HTML form post and then redirects, 303, to
   (`/operator/policy-quotes/{quote_id}/expire`: a new policy's quote).
 * a new policy's order (`npo_…`) is paid with `POST /operator/payments/{payment_id}/pay`: the
   policy is issued (it joins the customer's policies) and `policy.issued` fires.
+* `POST /operator/policy-changes/{change_id}/apply` — a change in review is applied to the
+  policy (its PDF shows it, the premium moves by the difference); `…/reject` `{"reason"?}`
+  rejects it; both fire `policy.changed`. `…/expire`: the change's quote and payment link run
+  out now. A change's surcharge (`pch_…`) is paid with `POST /operator/payments/{payment_id}/pay`
+  (fires `policy.changed` `in_review`).
 * `GET /operator/customers/{customer_id}/personal-data` — the customer's personal-data
   requests (copy, correction) and channel consent withdrawals, as the insurer's staff act on
   them.
@@ -71,6 +76,7 @@ from sandbox.cabinet.model import (
     RenewalOrder,
 )
 from sandbox.cabinet.pages import message_page, operator_page, pay_page, terms_page
+from sandbox.cabinet.policy_changes import PolicyChange
 from sandbox.cabinet.problems import ProblemError
 from sandbox.cabinet.products import BY_ID, PolicyOrder
 from sandbox.cabinet.schema import body_errors, standalone_validator
@@ -140,6 +146,13 @@ _PAYOUT_FAIL = standalone_validator(
             "status": {"enum": ["failed", "returned"]},
             "reason": {"type": "string", "minLength": 1, "maxLength": 500},
         },
+    }
+)
+_CHANGE_SETTLE = standalone_validator(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 500}},
     }
 )
 _EMAIL = standalone_validator(
@@ -416,8 +429,11 @@ async def show_payment(request: web.Request) -> web.StreamResponse:
         return message_page(
             "Ссылка не найдена", "Такой ссылки на оплату нет. Вернитесь в Telegram.", status=404
         )
-    expired = payment.status == "awaiting_payment" and cabinet.now() > payment.expires_at
     action = _url(request)("pay", order_id=payment.id)
+    if isinstance(payment, PolicyChange):
+        expired = payment.status_at(cabinet.now()) == "expired"
+        return pay_page(payment, customer.policies[payment.policy_id], action, expired)
+    expired = payment.status == "awaiting_payment" and cabinet.now() > payment.expires_at
     if isinstance(payment, PolicyOrder):  # a new policy: issued once paid
         return pay_page(payment, payment.policy, action, expired)
     return pay_page(payment, customer.policies[payment_policy_id(payment)], action, expired)
@@ -425,6 +441,21 @@ async def show_payment(request: web.Request) -> web.StreamResponse:
 
 def payment_policy_id(payment: RenewalOrder | InstallmentPayment) -> str:
     return payment.quote.policy_id if isinstance(payment, RenewalOrder) else payment.policy_id
+
+
+async def settle_policy_change(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+
+    def perform(fields: JSON) -> JSON:
+        change_id, action = request.match_info["change_id"], request.match_info["action"]
+        if action == "expire":
+            change = cabinet.expire_change(change_id)
+            return {"change": change.render(cabinet.now(), "ru"), "events": []}
+        events = cabinet.settle_change(change_id, action == "apply", fields.get("reason"))
+        change = cabinet.policy_change(change_id)[1]
+        return {"change": change.render(cabinet.now(), "ru"), "events": events}
+
+    return await _act(request, _CHANGE_SETTLE, perform)
 
 
 async def show_website(request: web.Request) -> web.StreamResponse:
@@ -508,6 +539,11 @@ def add_routes(app: web.Application) -> None:
     )
     router.add_post(
         "/operator/customers/{customer_id}/email", confirm_email, name="operator-customer-email"
+    )
+    router.add_post(
+        "/operator/policy-changes/{change_id}/{action:apply|reject|expire}",
+        settle_policy_change,
+        name="operator-policy-change",
     )
     router.add_get("/operator/emails", emails, name="operator-emails")
     router.add_get("/operator/events", events, name="operator-events")

@@ -27,6 +27,7 @@ from sandbox.cabinet.model import (
     instant,
 )
 from sandbox.cabinet.pdf import rubles
+from sandbox.cabinet.policy_changes import PolicyChange
 from sandbox.cabinet.products import PolicyOrder
 from sandbox.cabinet.state import SandboxState
 
@@ -233,6 +234,45 @@ def _renewals(customer: Customer, url: UrlFor) -> str:
         "<h3>Продления</h3>"
         + _table(("Расчёт", "Полис", "Срок", "Премия", "Действует до", "Заказ", ""), quotes)
         + _table(("Заказ", "Полис", "Сумма", "Статус", "Ссылка до", "Действие"), orders)
+    )
+
+
+def _policy_changes(state: SandboxState, customer: Customer, url: UrlFor) -> str:
+    """Changes to policies: pay one, apply or reject one in review, let one expire."""
+    cabinet = state.cabinet
+    now = cabinet.now()
+
+    def actions(change: PolicyChange) -> str:
+        status = change.status_at(now)
+        if status == "awaiting_payment":
+            return _form(url("operator-payment-pay", payment_id=change.id), "Отметить оплату")
+        if status == "in_review":
+            return _form(
+                url("operator-policy-change", change_id=change.id, action="apply"), "Применить"
+            ) + _form(
+                url("operator-policy-change", change_id=change.id, action="reject"), "Отклонить"
+            )
+        if status == "quoted":
+            return _form(
+                url("operator-policy-change", change_id=change.id, action="expire"), "Просрочить"
+            )
+        return ""
+
+    rows = [
+        (
+            escape(c.id),
+            escape(customer.policies[c.policy_id].number),
+            escape(c.option.title.ru),
+            escape(rubles(c.surcharge) if c.surcharge else f"−{rubles(c.refund)}"),
+            escape(c.status_at(now)),
+            actions(c),
+        )
+        for c in cabinet.policy_changes.get(customer.id, {}).values()
+    ]
+    if not rows:
+        return ""
+    return "<h3>Изменения полисов</h3>" + _table(
+        ("Изменение", "Полис", "Что", "Разница", "Статус", "Действие"), rows
     )
 
 
@@ -470,6 +510,7 @@ def operator_page(state: SandboxState, url: UrlFor) -> web.Response:
             + _policies(c, url)
             + _renewals(c, url)
             + _new_policies(state, c, url)
+            + _policy_changes(state, c, url)
             + _installment_payments(c, url)
             + _claims(c, url)
             + _certificates(c, url)
@@ -496,13 +537,22 @@ def operator_page(state: SandboxState, url: UrlFor) -> web.Response:
 
 
 def pay_page(
-    payment: RenewalOrder | InstallmentPayment | PolicyOrder,
+    payment: RenewalOrder | InstallmentPayment | PolicyOrder | PolicyChange,
     policy: Policy,
     action: str,
     expired: bool,
 ) -> web.Response:
-    """The payment page of a renewal order, of an installment or of a new policy."""
-    if isinstance(payment, PolicyOrder):
+    """The payment page of a renewal order, of an installment, of a new policy or of a change
+    to a policy."""
+    if isinstance(payment, PolicyChange):
+        title = "Оплата изменения полиса"
+        what = (
+            f"{escape(payment.option.title.ru)}, "
+            f"действует с {escape(format_ru(payment.effective_from))}"
+        )
+        amount = payment.surcharge
+        again = "Вернитесь в Telegram и рассчитайте изменение заново."
+    elif isinstance(payment, PolicyOrder):
         title = "Оплата нового полиса"
         what = (
             f"Срок действия: с {escape(format_ru(policy.starts_on))} "
@@ -530,7 +580,7 @@ def pay_page(
         f"<p>{escape(policy.title)}<br>Полис № {escape(policy.number)}</p>"
         f"<p>{what}</p><div class='amount'>{escape(rubles(amount))}</div>"
     )
-    paid = payment.status == "paid" or (
+    paid = payment.status in {"paid", "in_review", "applied", "rejected"} or (
         isinstance(payment, InstallmentPayment) and payment.installment.paid_on is not None
     )
     if paid:

@@ -117,6 +117,9 @@ def policy_pdf(policy: Policy, customer: Customer) -> bytes:
         vehicle = policy.vehicle
         document.field("Транспортное средство", f"{vehicle.make} {vehicle.model}, {vehicle.year}")
         document.field("Госномер / VIN", f"{vehicle.plate} / {vehicle.vin}")
+    if policy.drivers:
+        drivers = ", ".join(driver.full_name for driver in policy.drivers)
+        document.field("Допущены к управлению", drivers)
     if policy.person:
         document.field("Застрахованное лицо", policy.person.full_name)
         document.field("Дата рождения", format_ru(policy.person.birth_date))

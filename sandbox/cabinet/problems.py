@@ -53,6 +53,7 @@ KINDS: dict[str, Kind] = {
     "draft_not_found": _NOT_FOUND,
     "contact_change_not_found": _NOT_FOUND,
     "document_not_found": _NOT_FOUND,
+    "change_not_found": _NOT_FOUND,
     "not_found": _NOT_FOUND,
     "method_not_allowed": Kind(
         405, "method-not-allowed", Text("Метод не поддерживается", "Method not allowed")
@@ -98,6 +99,14 @@ KINDS: dict[str, Kind] = {
         409, "too-many-attempts", Text("Попытки исчерпаны", "No attempts left")
     ),
     "code_expired": Kind(409, "code-expired", Text("Код устарел", "Code expired")),
+    "change_in_progress": Kind(
+        409, "change-in-progress", Text("Изменение уже в работе", "A change is in progress")
+    ),
+    "change_already_confirmed": Kind(
+        409,
+        "change-already-confirmed",
+        Text("Изменение уже подтверждено", "Change already confirmed"),
+    ),
     "invalid_transition": Kind(
         409, "invalid-transition", Text("Недопустимый переход", "Transition not allowed")
     ),
@@ -119,6 +128,7 @@ KINDS: dict[str, Kind] = {
     ),
     "wrong_code": Kind(422, "wrong-code", Text("Неверный код", "Wrong code")),
     "product_not_found": _INVALID,
+    "change_not_available": _INVALID,
     "claim_incomplete": Kind(
         422, "claim-incomplete", Text("Заявление заполнено не полностью", "Claim incomplete")
     ),

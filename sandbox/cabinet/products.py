@@ -237,16 +237,17 @@ PRODUCTS: tuple[CatalogueProduct, ...] = (
 BY_ID = {product.id: product for product in PRODUCTS}
 
 
-def answer_errors(
-    product: CatalogueProduct, answers: Answers, starts_on: str, today: dt.date
+def question_errors(
+    questions: tuple[Question, ...], answers: Answers, today: dt.date
 ) -> list[FieldError]:
-    """Why the answers or the start date cannot be quoted: one error per pointer."""
+    """Why the answers do not fit the questions: one error per pointer `/answers/{id}`."""
     errors: list[FieldError] = []
+    known = {question.field.id for question in questions}
     for key in answers:
-        if product.question(key) is None:
+        if key not in known:
             detail = Text("Нет такого вопроса.", "No such question.")
             errors.append(FieldError(detail, pointer=f"/answers/{key}"))
-    for question in product.questions:
+    for question in questions:
         spec, pointer = question.field, f"/answers/{question.field.id}"
         if spec.id not in answers:
             if spec.required:
@@ -257,6 +258,14 @@ def answer_errors(
         problem = checked_value(spec, answers[spec.id], first, last, today=today, outside=_OUTSIDE)
         if problem is not None:
             errors.append(FieldError(problem, pointer=pointer))
+    return errors
+
+
+def answer_errors(
+    product: CatalogueProduct, answers: Answers, starts_on: str, today: dt.date
+) -> list[FieldError]:
+    """Why the answers or the start date cannot be quoted: one error per pointer."""
+    errors = question_errors(product.questions, answers, today)
     first = today + dt.timedelta(days=START_MIN_DAYS)
     last = today + dt.timedelta(days=START_MAX_DAYS)
     outside = Text(
@@ -268,8 +277,8 @@ def answer_errors(
     return errors
 
 
-def normalised_answers(product: CatalogueProduct, answers: Answers) -> dict[str, Value]:
-    found = {q.field.id: q.field for q in product.questions}
+def normalised_answers(questions: tuple[Question, ...], answers: Answers) -> dict[str, Value]:
+    found = {q.field.id: q.field for q in questions}
     return {key: normalised(found[key], value) for key, value in answers.items()}
 
 
