@@ -39,23 +39,16 @@ from bot.flows.claim_form import (
     Invalid,
     Period,
     checked_day,
-    hint_of,
-    option_of,
-    parse,
     parse_day,
-    shown,
-    title_of,
 )
-from bot.flows.field_widgets import Answers, answer_widgets
 from bot.flows.keys import fresh_keys, key_of
+from bot.flows.questionnaire import Questionnaire
 from bot.flows.screen import Screen
 from bot.flows.states import PoliciesSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of, say
 from bot.privacy import is_strict
 from cabinet import CabinetRejected
 from cabinet.models import (
-    FieldKind,
-    FieldValue,
     PolicyQuote,
     PolicyQuoteRequest,
     ProductQuestion,
@@ -108,7 +101,8 @@ async def on_product(_: CallbackQuery, __: Any, manager: DialogManager, product_
     if product_id not in {p.id for p in await _products(manager)}:
         return  # not a product the cabinet sells: a forged or an old button
     if manager.dialog_data.get("product_id") != product_id:
-        manager.dialog_data.update(product_id=product_id, answers={}, question=0)
+        manager.dialog_data["product_id"] = product_id
+        QUESTIONS.forget(manager)
     await manager.switch_to(PoliciesSG.buy_about)
 
 
@@ -136,113 +130,33 @@ async def on_begin(_: CallbackQuery, __: Button, manager: DialogManager) -> None
     product = await _chosen(manager)
     if is_strict(manager) and _personal(product):
         return  # strict mode: this product is bought on the website (the screen says so)
-    await _to_question(manager, 0, product)
+    await QUESTIONS.go(manager, 0)
 
 
 # ----------------------------------------------------------------------------- the questions
 
 
-async def _to_question(manager: DialogManager, index: int, product: SaleProduct) -> None:
-    if index >= len(product.questions):
-        fresh_keys(manager, QUOTE_KEY)  # the next quote is a new one
-        await manager.switch_to(PoliciesSG.buy_start)
-        return
-    manager.dialog_data["question"] = index
-    await manager.switch_to(PoliciesSG.buy_question)
+async def _questions(manager: DialogManager) -> list[ProductQuestion]:
+    return (await _chosen(manager)).questions
 
 
-def _answers(manager: DialogManager) -> dict[str, FieldValue]:
-    answers: dict[str, FieldValue] = manager.dialog_data.setdefault("answers", {})
-    return answers
+async def _to_start(manager: DialogManager) -> None:
+    fresh_keys(manager, QUOTE_KEY)  # the next quote is a new one
+    await manager.switch_to(PoliciesSG.buy_start)
 
 
-async def _question(manager: DialogManager) -> tuple[int, ProductQuestion, SaleProduct]:
-    product = await _chosen(manager)
-    index = min(int(manager.dialog_data.get("question", 0)), len(product.questions) - 1)
-    return index, product.questions[index], product
+async def _to_about(manager: DialogManager) -> None:
+    await manager.switch_to(PoliciesSG.buy_about)
 
 
-def period_of(question: ProductQuestion, today: dt.date) -> Period:
-    """The dates a question's answer may fall on, as `claim_form` checks them."""
-    first = question.min_date or dt.date.min
-    last = question.max_date or dt.date.max
-    return Period(first, last, today=max(today, last), outside="buy-date-outside")
-
-
-async def question_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    index, question, product = await _question(dialog_manager)
-    i18n = i18n_of(dialog_manager)
-    value = _answers(dialog_manager).get(question.id)
-    current = ""
-    if value is not None:
-        key, variables = shown(question, value, i18n.locale)
-        current = i18n.get(key, **variables)
-    return {
-        "step": index + 1,
-        "steps": len(product.questions) + 1,  # and the start date
-        "title": title_of(question, i18n.locale),
-        "hint": hint_of(question, i18n.locale),
-        "current": current,
-        "kind": question.kind.value,
-        "optional": not question.required,
-        "max_length": question.max_length,
-        "options": [(o.id, title_of(o, i18n.locale)) for o in question.options],
-    }
-
-
-async def _answer(manager: DialogManager, value: FieldValue | None) -> None:
-    index, question, product = await _question(manager)
-    if value is None:
-        _answers(manager).pop(question.id, None)
-    else:
-        _answers(manager)[question.id] = value
-    await _to_question(manager, index + 1, product)
-
-
-async def on_typed(message: Message, _: MessageInput, manager: DialogManager) -> None:
-    _index, question, _product = await _question(manager)
-    period = period_of(question, today_of(manager))
-    try:
-        value = parse(question, message.text or "", period, i18n_of(manager).locale)
-    except Invalid as invalid:
-        await refuse_day(message, manager, invalid.key, **invalid.variables)
-        return
-    await _answer(manager, value)
-
-
-async def on_not_text(_: Message, __: MessageInput, manager: DialogManager) -> None:
-    await say(manager, "filing-not-an-answer")
-
-
-async def on_option(_: CallbackQuery, __: Any, manager: DialogManager, option_id: str) -> None:
-    _index, question, _product = await _question(manager)
-    if question.kind is FieldKind.CHOICE and option_of(question, option_id) is not None:
-        await _answer(manager, option_id)
-
-
-async def on_yes_no(_: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    _index, question, _product = await _question(manager)
-    if question.kind is FieldKind.YES_NO:
-        await _answer(manager, button.widget_id == "yes")
-
-
-async def on_skip(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
-    _index, question, _product = await _question(manager)
-    if not question.required:
-        await _answer(manager, None)
-
-
-async def on_keep(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
-    index, _asked, product = await _question(manager)
-    await _to_question(manager, index + 1, product)
-
-
-async def on_back_from_question(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
-    index, _asked, product = await _question(manager)
-    if index == 0:
-        await manager.switch_to(PoliciesSG.buy_about)
-    else:
-        await _to_question(manager, index - 1, product)
+QUESTIONS = Questionnaire(
+    name="buy",
+    state=PoliciesSG.buy_question,
+    questions=_questions,
+    after_last=_to_start,
+    before_first=_to_about,
+    extra_steps=1,  # the start date
+)
 
 
 # ----------------------------------------------------------------------------- the start date
@@ -283,7 +197,7 @@ async def make_quote(event: ChatEvent, manager: DialogManager) -> None:
     request = PolicyQuoteRequest(
         product_id=manager.dialog_data["product_id"],
         starts_on=dt.date.fromisoformat(manager.dialog_data["starts_on"]),
-        answers=_answers(manager),
+        answers=QUESTIONS.answers(manager),
     )
     try:
         try:
@@ -300,8 +214,7 @@ async def make_quote(event: ChatEvent, manager: DialogManager) -> None:
         # again from the first question, the answers given still shown as «Сейчас».
         fresh_keys(manager, QUOTE_KEY)
         await say(manager, "buy-answers-refused")
-        manager.dialog_data["question"] = 0
-        await manager.switch_to(PoliciesSG.buy_question)
+        await QUESTIONS.go(manager, 0)
         return
     manager.dialog_data["quote"] = {
         "id": quote.quote_id,
@@ -346,8 +259,7 @@ async def on_start_typed(message: Message, _: MessageInput, manager: DialogManag
 
 
 async def on_back_from_start(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
-    product = await _chosen(manager)
-    await _to_question(manager, len(product.questions) - 1, product)
+    await QUESTIONS.last(manager)
 
 
 # ----------------------------------------------------------------------------- quote and payment
@@ -403,7 +315,7 @@ async def on_accept(callback: CallbackQuery, _: Button, manager: DialogManager) 
 
 async def on_change_answers(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
     manager.dialog_data.pop("requoted", None)
-    await _to_question(manager, 0, await _chosen(manager))
+    await QUESTIONS.go(manager, 0)
 
 
 async def pay_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -440,25 +352,13 @@ def buying_windows() -> tuple[Screen, ...]:
             state=PoliciesSG.buy_about,
             getter=about_getter,
         ),
-        Screen(
-            T("filing-field"),
-            T("filing-field-hint", when="hint"),
-            T("filing-field-current", when="current"),
-            T("buy-type-date", when=F["kind"] == FieldKind.DATE.value),
-            T("filing-field-type-amount", when=F["kind"] == FieldKind.AMOUNT.value),
-            T("filing-field-type-text", when=F["kind"] == FieldKind.TEXT.value),
-            *answer_widgets(Answers(on_option, on_yes_no, on_skip, on_keep, on_typed)),
-            MessageInput(on_not_text),
-            Button(T("button-back"), id="back", on_click=on_back_from_question),
-            state=PoliciesSG.buy_question,
-            getter=question_getter,
-        ),
+        QUESTIONS.window(),
         Screen(
             T("buy-start"),
             PeriodCalendar(id="start", on_click=on_start_day),
             Button(T("buy-tomorrow"), id="tomorrow", on_click=on_start_tomorrow),
             MessageInput(on_start_typed, content_types=_TEXT_KINDS),
-            MessageInput(on_not_text),
+            MessageInput(QUESTIONS.on_not_text),
             Button(T("button-back"), id="back", on_click=on_back_from_start),
             state=PoliciesSG.buy_start,
             getter=start_getter,
