@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     PAYOUTS = "payouts"
     RENEW = "renew"
     BUY_POLICY = "buy_policy"
+    CHANGE_POLICY = "change_policy"
     POLICY_PDF = "policy_pdf"
     DOCUMENTS = "documents"
     SUPPORT = "support"
@@ -146,6 +147,15 @@ STEMS: dict[Action, dict[str, float]] = {
         "buy": 2.5,
         "purchase": 2.5,
         "new": 0.5,
+    },
+    # A change to a policy: a driver, the sum insured, the plate (the cabinet decides which).
+    Action.CHANGE_POLICY: {
+        "водител": 2.5,
+        "вписат": 2,
+        "впиши": 2,
+        "госномер": 2,
+        "driver": 2.5,
+        "plate": 2,
     },
     Action.POLICY_PDF: {
         "полис": 1.5,
@@ -297,6 +307,15 @@ PHRASES: dict[Action, tuple[str, ...]] = {
         "contact details",
     ),
     Action.DOCUMENTS: ("мои документ", "все документ", "my documents", "all documents"),
+    Action.CHANGE_POLICY: (
+        "изменить полис",
+        "изменения в полис",
+        "страховую сумму",
+        "страховая сумма",
+        "sum insured",
+        "change my policy",
+        "change the policy",
+    ),
 }
 
 

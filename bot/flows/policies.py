@@ -1,6 +1,7 @@
 """Полисы: the list, a policy's details and PDF, paying its installments («К оплате»,
 `bot/flows/policy_payment.py`), and renewal (check the data → term → quote → the terms →
-payment button, `bot/flows/renewal.py`), and buying a new policy («🛒 Оформить полис»,
+payment button, `bot/flows/renewal.py`), changing it («✏️ Изменить полис»,
+`bot/flows/policy_change.py`), and buying a new policy («🛒 Оформить полис»,
 `bot/flows/new_policy.py`).
 
 Every id a button carries is user input: a policy is always loaded for the chat's own
@@ -22,6 +23,7 @@ from bot.flows.access import owned
 from bot.flows.documents import File, Page, Ref, Viewer, deliver, renderer, viewer_of
 from bot.flows.keys import fresh_keys
 from bot.flows.new_policy import buying_windows, start_buying
+from bot.flows.policy_change import change_windows, start_change
 from bot.flows.policy_payment import PAY_KEY, due_variables, on_pay, payment_windows
 from bot.flows.readings import stale_note
 from bot.flows.renewal import renewal_windows, start_renewal
@@ -121,6 +123,7 @@ async def detail_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
         "strict": strict,
         "full": not strict,
         "renewable": policy.renewable,
+        "changeable": policy.changeable,
     }
 
 
@@ -180,6 +183,7 @@ def policies_dialog() -> Dialog:
             Button(T("button-more"), id="more", on_click=on_more, when="strict"),
             Button(T("policy-pdf"), id="pdf", on_click=on_pdf),
             Button(T("policy-renew"), id="renew", on_click=start_renewal, when="renewable"),
+            Button(T("policy-change"), id="change", on_click=start_change, when="changeable"),
             SwitchTo(T("button-back"), id="back", state=PoliciesSG.list),
             state=PoliciesSG.detail,
             getter=detail_getter,
@@ -187,4 +191,5 @@ def policies_dialog() -> Dialog:
         *payment_windows(),
         *renewal_windows(),
         *buying_windows(),
+        *change_windows(),
     )

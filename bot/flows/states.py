@@ -61,6 +61,12 @@ class PoliciesSG(StatesGroup):
     buy_start = State()
     buy_quote = State()
     buy_pay = State()
+    change_options = State()
+    change_about = State()
+    change_question = State()
+    change_quote = State()
+    change_pay = State()
+    change_sent = State()
 
 
 class ClaimsSG(StatesGroup):

@@ -23,6 +23,7 @@ SECTIONS: dict[str, str] = {
     Action.PAYOUTS: "payouts",
     Action.RENEW: "policies",
     Action.BUY_POLICY: "buy_policy",
+    Action.CHANGE_POLICY: "policies",  # which policy: the person picks it, then «Изменить»
     Action.POLICY_PDF: "policies",
     Action.DOCUMENTS: "documents",
     Action.SUPPORT: "feedback",

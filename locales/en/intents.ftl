@@ -8,6 +8,7 @@ intent-certificate = 🧾 Order a certificate
 intent-payouts = 💰 Payouts
 intent-renew = 🔄 Renew or pay a policy
 intent-buy_policy = 🛒 Buy a policy
+intent-change_policy = ✏️ Change a policy
 intent-policy_pdf = 📄 Policy as PDF
 intent-documents = 🗂 My documents
 intent-support = ✉️ Write to support

@@ -165,3 +165,41 @@ buy-pay =
     Pay by { $expires_at }. As soon as the payment goes through, we send the policy here, and it appears in “Policies”.
 buy-pay-button = 💳 Pay
 buy-to-policies = 📄 My policies
+
+## Changing a policy (“✏️ Change the policy”): the options, the questions, the price difference
+policy-change = ✏️ Change the policy
+change-options = <b>Change policy No. { $number }</b>
+change-options-ask = What would you like to change? A couple of questions, and we will tell you at once whether there is a surcharge.
+change-options-busy = While one change is in progress, a new one cannot start. We will tell you when it is done.
+change-line-awaiting_payment = 💳 “{ $title }” — awaiting payment until { $expires_at }
+change-line-in_review = ⏳ “{ $title }” — being checked
+change-line-applied = ✅ “{ $title }” — done, in effect from { $effective_from }
+change-line-rejected = ❌ “{ $title }” — not accepted: { $reason }
+change-line-quoted = 📝 “{ $title }” — not confirmed
+change-line-expired = ⌛ “{ $title }” — the payment time ran out
+change-about =
+    <b>{ $title }</b>
+    { $description }
+    Questions: { $questions }; then you will see whether there is a surcharge.
+change-about-on-site = 🔒 This change needs personal data (a name, a licence number, a plate), which we do not take through the messenger. Change the policy on the insurer's website — the button is below.
+change-begin = ▶️ Start
+change-website = 🌐 Change on the website
+change-in-progress = A change to this policy is already in progress. You can start a new one when it is done.
+change-quote = <b>{ $title }</b> — policy No. { $number }
+change-quote-surcharge = Surcharge: <b>{ NUMBER($surcharge, minimumFractionDigits: 2) } RUB</b> for the rest of the policy's term.
+change-quote-surcharge-strict = There is a surcharge for the rest of the policy's term; you will see the amount on the payment page.
+change-quote-refund = We return part of the premium: <b>{ NUMBER($refund, minimumFractionDigits: 2) } RUB</b>, once the change is applied.
+change-quote-refund-strict = We return part of the premium once the change is applied; you will see the amount in “Payouts”.
+change-quote-free = No surcharge.
+change-quote-valid = The change takes effect from { $effective_from } once the insurer has checked it. This price is valid until { $valid_until }.
+change-confirm-pay = ✅ Confirm and pay
+change-confirm = ✅ Confirm
+change-pay =
+    <b>One step left: the payment</b>
+    “{ $title }”, policy No. { $number }. Pay by { $expires_at }. Once the payment goes through, the change is checked, and we send the new version of the policy here.
+change-pay-button = 💳 Pay for the change
+change-sent =
+    <b>Change request accepted</b>
+    “{ $title }”, policy No. { $number }. The insurer will check it and send the new version of the policy here.
+change-sent-refund = Part of the premium, { NUMBER($refund, minimumFractionDigits: 2) } RUB, is returned once the change is applied.
+change-to-policy = 📄 Back to the policy

@@ -8,6 +8,7 @@ intent-certificate = 🧾 Заказать справку
 intent-payouts = 💰 Выплаты
 intent-renew = 🔄 Продлить или оплатить полис
 intent-buy_policy = 🛒 Оформить полис
+intent-change_policy = ✏️ Изменить полис
 intent-policy_pdf = 📄 Полис в PDF
 intent-documents = 🗂 Мои документы
 intent-support = ✉️ Написать в поддержку

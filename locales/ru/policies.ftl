@@ -167,3 +167,41 @@ buy-pay =
     Оплатите его до { $expires_at }. Как только оплата пройдёт, пришлём полис сюда, и он появится в разделе «Полисы».
 buy-pay-button = 💳 Оплатить
 buy-to-policies = 📄 Мои полисы
+
+## Changing a policy («✏️ Изменить полис»): the options, the questions, the price difference
+policy-change = ✏️ Изменить полис
+change-options = <b>Изменить полис № { $number }</b>
+change-options-ask = Что хотите изменить? Зададим пару вопросов и сразу скажем, нужна ли доплата.
+change-options-busy = Пока одно изменение в работе, новое не начать. Сообщим, когда оно закончится.
+change-line-awaiting_payment = 💳 «{ $title }» — ждёт оплаты до { $expires_at }
+change-line-in_review = ⏳ «{ $title }» — на проверке
+change-line-applied = ✅ «{ $title }» — сделано, действует с { $effective_from }
+change-line-rejected = ❌ «{ $title }» — не принято: { $reason }
+change-line-quoted = 📝 «{ $title }» — не подтверждено
+change-line-expired = ⌛ «{ $title }» — срок оплаты истёк
+change-about =
+    <b>{ $title }</b>
+    { $description }
+    Вопросов: { $questions }, затем вы увидите, нужна ли доплата.
+change-about-on-site = 🔒 Для этого изменения нужны личные данные (ФИО, номер удостоверения, госномер), а их мы не принимаем через мессенджер. Измените полис на сайте страховой компании — кнопка ниже.
+change-begin = ▶️ Начать
+change-website = 🌐 Изменить на сайте
+change-in-progress = По этому полису уже идёт изменение. Новое можно начать, когда оно закончится.
+change-quote = <b>{ $title }</b> — полис № { $number }
+change-quote-surcharge = Доплата: <b>{ NUMBER($surcharge, minimumFractionDigits: 2) } ₽</b> за оставшийся срок полиса.
+change-quote-surcharge-strict = Нужна доплата за оставшийся срок полиса — сумму вы увидите на странице оплаты.
+change-quote-refund = Вернём часть премии: <b>{ NUMBER($refund, minimumFractionDigits: 2) } ₽</b> — после того как изменение применят.
+change-quote-refund-strict = Вернём часть премии после того как изменение применят; сумму увидите в разделе «Выплаты».
+change-quote-free = Без доплаты.
+change-quote-valid = Изменение начнёт действовать с { $effective_from }, когда страховая компания его проверит. Расчёт действует до { $valid_until }.
+change-confirm-pay = ✅ Подтвердить и оплатить
+change-confirm = ✅ Подтвердить
+change-pay =
+    <b>Осталось оплатить</b>
+    «{ $title }», полис № { $number }. Оплатите до { $expires_at }. Когда оплата пройдёт, изменение уйдёт на проверку — пришлём новую версию полиса сюда.
+change-pay-button = 💳 Оплатить изменение
+change-sent =
+    <b>Заявка на изменение принята</b>
+    «{ $title }», полис № { $number }. Страховая компания проверит её и пришлёт новую версию полиса сюда.
+change-sent-refund = Часть премии — { NUMBER($refund, minimumFractionDigits: 2) } ₽ — вернём, когда изменение применят.
+change-to-policy = 📄 К полису

@@ -30,6 +30,7 @@ JSON API (each action also accepts an HTML form post and then redirects, 303, to
   (`/operator/policy-quotes/{quote_id}/expire`: a new policy's quote).
 * a new policy's order (`npo_…`) is paid with `POST /operator/payments/{payment_id}/pay`: the
   policy is issued (it joins the customer's policies) and `policy.issued` fires.
+* `GET /operator/policy-changes` — every change to a policy (quoted ones too), newest first.
 * `POST /operator/policy-changes/{change_id}/apply` — a change in review is applied to the
   policy (its PDF shows it, the premium moves by the difference); `…/reject` `{"reason"?}`
   rejects it; both fire `policy.changed`. `…/expire`: the change's quote and payment link run
@@ -443,6 +444,16 @@ def payment_policy_id(payment: RenewalOrder | InstallmentPayment) -> str:
     return payment.quote.policy_id if isinstance(payment, RenewalOrder) else payment.policy_id
 
 
+async def policy_changes(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+    changes = [
+        {**change.render(cabinet.now(), "ru"), "customer_id": customer_id}
+        for customer_id, by_id in cabinet.policy_changes.items()
+        for change in by_id.values()
+    ]
+    return web.json_response(changes[::-1])
+
+
 async def settle_policy_change(request: web.Request) -> web.StreamResponse:
     cabinet = state_of(request).cabinet
 
@@ -540,6 +551,7 @@ def add_routes(app: web.Application) -> None:
     router.add_post(
         "/operator/customers/{customer_id}/email", confirm_email, name="operator-customer-email"
     )
+    router.add_get("/operator/policy-changes", policy_changes, name="operator-policy-changes")
     router.add_post(
         "/operator/policy-changes/{change_id}/{action:apply|reject|expire}",
         settle_policy_change,

@@ -47,15 +47,22 @@ class ChangeOption:
     yearly: Callable[[Policy, Answers, dt.date], Decimal]
     #: What applying the change does to the policy.
     apply: Callable[[Policy, Answers], None]
+    #: What the policy has now, said before the first question's own hint.
+    current: Callable[[Policy], Text] | None = None
 
     def render(self, today: dt.date, public_url: str, policy: Policy) -> JSON:
+        questions = [q.render(today) for q in self.questions]
+        if self.current is not None:
+            now, first = self.current(policy), questions[0]
+            first["hint"] = f"{now.ru} {first.get('hint', '')}".strip()
+            first["hint_en"] = f"{now.en} {first.get('hint_en', '')}".strip()
         return {
             "id": self.id,
             "title": self.title.ru,
             "title_en": self.title.en,
             "description": self.description.ru,
             "description_en": self.description.en,
-            "questions": [q.render(today) for q in self.questions],
+            "questions": questions,
             "website_url": f"{public_url}/policies/{policy.id}/changes/{self.id}",
         }
 
@@ -81,6 +88,11 @@ def _add_driver(policy: Policy, answers: Answers) -> None:
 def main_sum(policy: Policy) -> Decimal:
     """The sum insured a change of the sum changes: the policy's first coverage's."""
     return policy.coverages[0].sum_insured
+
+
+def _current_sum(policy: Policy) -> Text:
+    amount = f"{main_sum(policy):,.0f}".replace(",", "\u00a0")
+    return Text(f"Сейчас {amount} ₽.", f"Now {amount} RUB.")
 
 
 def _sum_yearly(policy: Policy, answers: Answers, _: dt.date) -> Decimal:
@@ -183,6 +195,7 @@ OPTIONS: tuple[ChangeOption, ...] = (
         products=frozenset({"kasko"}),
         yearly=_sum_yearly,
         apply=_change_sum,
+        current=_current_sum,
     ),
     ChangeOption(
         id="vehicle_plate",
