@@ -225,7 +225,7 @@ async def test_confirming_again_after_an_outage_orders_once(migrated: Backend) -
         assert len(orders) == 1
 
 
-async def test_data_to_change_is_changed_through_support(app: RunningBot) -> None:
+async def test_data_to_change_is_changed_online_or_through_support(app: RunningBot) -> None:
     check = await app.press(ALICE, await policy(app, "ОСАГО"), "Продлить")
     change = await app.press(ALICE, check, "Нужно изменить")
     assert "Как изменить данные полиса" in (change.text or "")
@@ -235,6 +235,10 @@ async def test_data_to_change_is_changed_through_support(app: RunningBot) -> Non
     assert app.tg.button(support, "Задать вопрос в поддержку")
     back = await app.press(ALICE, support, "Назад")
     assert "Как изменить данные полиса" in (back.text or "")
+    # A driver or a plate the person may change themselves (the cabinet allows it for ОСАГО).
+    assert "Добавить водителя или вписать новый госномер можно и самим" in (back.text or "")
+    options = await app.press(ALICE, back, "✏️ Изменить полис")
+    assert "Добавить водителя" in [b["text"] for b in app.tg.buttons(options)]
 
 
 async def test_a_forged_policy_button_is_refused_and_audited(migrated: Backend) -> None:

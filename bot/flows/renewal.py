@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.flows.access import owned
 from bot.flows.documents import Page, Ref, Viewer, deliver, renderer, viewer_of
 from bot.flows.keys import fresh_keys, key_of
+from bot.flows.policy_change import start_change
 from bot.flows.screen import Screen
 from bot.flows.sections import open_section
 from bot.flows.states import PoliciesSG
@@ -107,6 +108,17 @@ async def check_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
     strict = is_strict(dialog_manager)
     describe = insured_facts if strict else insured_lines
     return {"insured": describe(viewer, reading.value), "strict": strict}
+
+
+async def change_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    """«Нужно изменить»: what the cabinet lets the person change themselves, if anything."""
+    viewer = viewer_of(dialog_manager)
+    reading = await owned(
+        dialog_manager,
+        SECTION,
+        viewer.cabinet.policy(viewer.customer_id, _policy_id(dialog_manager), locale=viewer.locale),
+    )
+    return {"changeable": reading.value.changeable}
 
 
 @renderer("renewal-insured")
@@ -277,9 +289,12 @@ def renewal_windows() -> tuple[Screen, ...]:
         ),
         Screen(
             T("renew-change"),
+            T("renew-change-online", when="changeable"),
+            Button(T("policy-change"), id="change", on_click=start_change, when="changeable"),
             Button(T("renew-change-support"), id="support", on_click=on_ask_support),
             SwitchTo(T("button-back"), id="back", state=PoliciesSG.renew_check),
             state=PoliciesSG.renew_change,
+            getter=change_getter,
         ),
         Screen(
             T("renew-choose-term"),

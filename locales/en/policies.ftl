@@ -117,8 +117,9 @@ renew-check-change = ✏️ Something to change
 renew-check-show = 🔎 View the data
 renew-change =
     <b>How to change the policy's data</b>
-    Drivers, the car, its plate or the insured persons are changed by a specialist. Write to support what needs correcting — we will answer here, in this chat, within 48 hours.
+    Write to support what needs correcting — a specialist will answer here, in this chat, within 48 hours.
     Once the data is updated, renew the policy: the "🔄 Renew" button on the policy card.
+renew-change-online = ✏️ You can add a driver or a new number plate yourself — the “Change the policy” button: we tell you at once whether there is a surcharge.
 renew-change-support = 💬 Ask support
 renew-consent =
     <b>Agreeing to the terms</b>
