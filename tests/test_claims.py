@@ -303,6 +303,34 @@ async def test_an_outage_loses_nothing(migrated: Backend) -> None:
         assert (await operator_page(app)).count("receipt.png") == 1
 
 
+async def test_what_the_cabinet_refuses_is_said_and_may_be_sent_again(
+    migrated: Backend,
+) -> None:
+    """A 422 the bot could not foresee: a clear message, the step still open, and the next
+    try is a request of its own (not the refused one replayed)."""
+    async with linked_bot(migrated) as app:
+        sandbox = sandbox_of(app)
+        detail = await claim(app, "🔍")
+        await app.press(ALICE, detail, "Запросить уточнение")
+        await sandbox.switches(refuse_next=1)
+        question = "Есть ли новости по моему обращению?"
+        said, again = await send(app, question)
+        assert "Страховая компания не приняла это сообщение" in said
+        assert "Запрос уточнения" in (again.text or "")
+        said, detail = await send(app, question)
+        assert "Сообщение отправлено" in said
+        assert (await operator_page(app)).count(question) == 1
+
+        await app.press(ALICE, detail, "Добавить документ")
+        await sandbox.switches(refuse_next=1)
+        scan = app.tg.add_file("scan", PNG, file_name="receipt.png", mime_type="image/png")
+        said, again = await send(app, document=scan)
+        assert "Страховая компания не приняла этот файл" in said
+        assert "Добавить документ" in (again.text or "")
+        said, _ = await send(app, document=scan)
+        assert "Документ добавлен" in said
+
+
 async def test_the_list_when_the_cabinet_is_down(migrated: Backend) -> None:
     async with linked_bot(migrated) as app:
         listing = await open_section(app, "📋 Обращения")

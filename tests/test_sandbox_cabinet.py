@@ -1228,6 +1228,7 @@ async def test_switches_break_the_api_on_purpose(sandbox: Sandbox) -> None:
         "down": False,
         "fail_next": 0,
         "lose_next": 0,
+        "refuse_next": 0,
     }
     for bad in (
         {"error_rate": 2},

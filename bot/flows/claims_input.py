@@ -178,11 +178,15 @@ async def _send(
         await say(manager, "cabinet-unavailable")
         return
     except CabinetRejected as exc:
-        if exc.code != "claim_closed":
-            raise
         pending.pop(slot, None)
-        await say(manager, "claim-closed")
-        await manager.switch_to(ClaimsSG.detail)
+        if exc.code == "claim_closed":
+            await say(manager, "claim-closed")
+            await manager.switch_to(ClaimsSG.detail)
+            return
+        # Refused for a reason the bot could not check: said so; the step stays open for
+        # another try, which is a request of its own.
+        fresh_keys(manager, slot)
+        await say(manager, f"claim-{step}-refused")
         return
     pending.pop(slot, None)
     await say(manager, f"claim-{step}-done")

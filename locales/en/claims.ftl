@@ -89,6 +89,7 @@ claim-message-prompt =
 claim-message-pending = ⏳ Your message is kept but not sent yet: the cabinet was unavailable. Press "Send again" or write a new one.
 claim-message-too-long = The message is longer than { $limit } characters (it has { $length }). Shorten it and send it again.
 claim-message-not-text = A clarification is text only. Add a file with "Add a document".
+claim-message-refused = The insurer did not accept this message. Check the text and send it again, or ask support.
 claim-message-done = ✅ Your message was sent to the claims handler.
 
 ## Documents
@@ -99,6 +100,7 @@ claim-upload-pending = ⏳ The file is received but not sent yet: the cabinet wa
 claim-upload-not-file = Please send a PDF, JPG or PNG file up to { $limit } MB, or a photo.
 claim-file-too-big = The file is too large: { NUMBER($size, maximumFractionDigits: 1) } MB, and the limit is { $limit } MB. Make it smaller or take a photo of the document.
 claim-file-wrong-type = This kind of file is not accepted: only PDF, JPG and PNG.
+claim-upload-refused = The insurer did not accept this file. Check that it opens and send it again, or another file.
 claim-upload-done = ✅ The document was added to the claim.
 
 ## The report (PDF)

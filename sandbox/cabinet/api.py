@@ -83,7 +83,7 @@ async def switches_middleware(request: web.Request, handler: Handler) -> web.Str
     """Count every /v1 request, then let the switches fail it, delay it or lose its answer."""
     state = state_of(request)
     state.requests += 1
-    failure = state.switches.before()
+    failure = state.switches.before(request.method)
     if failure is None:
         response = await handler(request)
         await state.switches.pause(request)

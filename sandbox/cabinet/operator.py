@@ -181,7 +181,14 @@ def _form_fields(form: Mapping[str, Any]) -> JSON:
     """An HTML form's strings in the JSON API's types (empty fields are absent)."""
     fields: JSON = {k: v for k, v in form.items() if isinstance(v, str) and v.strip()}
     try:
-        for name in ("days_left", "overdue_days", "latency_ms", "fail_next", "lose_next"):
+        for name in (
+            "days_left",
+            "overdue_days",
+            "latency_ms",
+            "fail_next",
+            "lose_next",
+            "refuse_next",
+        ):
             if name in fields:
                 fields[name] = int(fields[name])
         if "error_rate" in fields:

@@ -116,6 +116,7 @@ def _switches(state: SandboxState, url: UrlFor) -> str:
         f" <label><input type='checkbox' name='down' value='on'{checked}> down</label>",
         " fail_next " + _input("fail_next", "0", str(switches.fail_next), "number"),
         " lose_next " + _input("lose_next", "0", str(switches.lose_next), "number"),
+        " refuse_next " + _input("refuse_next", "0", str(switches.refuse_next), "number"),
         " ",
     )
     stats = state.outbox.stats()

@@ -6,6 +6,8 @@
 * `error_rate` — that fraction of calls answer 500, 502 or 503 at random, doing nothing;
 * `down` — every call answers 503 `unavailable` with `Retry-After: 5`;
 * `fail_next` — the next N calls answer 503, doing nothing;
+* `refuse_next` — the next N POSTs answer 422 `validation_failed`, doing nothing: the back
+  office refused what was sent, for a reason the client could not have checked;
 * `lose_next` — the next N calls are processed (and stored for idempotency) but answered
   502, as if a proxy lost the response: a retry with the same key gets the stored answer.
 """
@@ -36,6 +38,7 @@ _VALIDATOR = standalone_validator(
             "down": {"type": "boolean"},
             "fail_next": {"type": "integer", "minimum": 0},
             "lose_next": {"type": "integer", "minimum": 0},
+            "refuse_next": {"type": "integer", "minimum": 0},
         },
     }
 )
@@ -44,6 +47,7 @@ _UNAVAILABLE = Text(
     "Сервис временно недоступен, повторите запрос позже.",
     "The service is temporarily unavailable, retry later.",
 )
+_REFUSED = Text("Учётная система не приняла данные.", "The back office did not accept the data.")
 _ERRORS = {
     500: ("internal_error", Text("Внутренняя ошибка сервиса.", "Internal service error.")),
     502: ("bad_gateway", Text("Ответ сервиса не получен.", "No answer from the service.")),
@@ -58,6 +62,7 @@ class Switches:
     down: bool = False
     fail_next: int = 0
     lose_next: int = 0
+    refuse_next: int = 0
 
     def render(self) -> dict[str, Any]:
         return asdict(self)
@@ -75,13 +80,16 @@ class Switches:
             kind = type(getattr(self, name))
             setattr(self, name, kind(value))
 
-    def before(self) -> ProblemError | None:
+    def before(self, method: str) -> ProblemError | None:
         """The failure to answer instead of doing anything, if the switches call for one."""
         if self.down:
             return ProblemError("unavailable", _UNAVAILABLE, headers={"Retry-After": "5"})
         if self.fail_next > 0:
             self.fail_next -= 1
             return ProblemError(*_ERRORS[503])
+        if self.refuse_next > 0 and method == "POST":
+            self.refuse_next -= 1
+            return ProblemError("validation_failed", _REFUSED)
         if self.error_rate and random.random() < self.error_rate:  # noqa: S311 - not secrecy
             return ProblemError(*_ERRORS[random.choice((500, 502, 503))])  # noqa: S311
         return None
