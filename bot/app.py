@@ -35,6 +35,7 @@ from bot.contacts_web import create_contacts_app
 from bot.document_web import create_document_app
 from bot.filing_web import create_form_app
 from bot.flows.documents import FORM_TTL, DocumentLinks
+from bot.flows.new_policy import WEB_PURPOSE
 from bot.handlers import build_root_router
 from bot.i18n import SUPPORTED, create_core, create_i18n_middleware
 from bot.identity import (
@@ -49,6 +50,8 @@ from bot.middlewares.inbound import InboundShape
 from bot.middlewares.metrics import MetricsMiddleware
 from bot.middlewares.outage import HandlerStarted, RedisOutage
 from bot.middlewares.user import UserMiddleware
+from bot.new_policy_web import NewPolicyQuestions
+from bot.questions_web import create_questions_app
 from bot.sign_in_notice import SignInNotice
 from bot.updates import UnreadableUpdates
 from bot.web import create_web_app
@@ -346,6 +349,17 @@ def create_app(settings: Settings, resources: Resources, *, bot_username: str) -
             resources.cabinet,
             core,
             resources.session_factory,
+            middlewares=[link_limit.middleware(too_many_requests)],
+        ),
+    )
+    app.add_subapp(
+        "/q",
+        create_questions_app(
+            form_links,
+            resources.cabinet,
+            core,
+            resources.session_factory,
+            purposes={WEB_PURPOSE: NewPolicyQuestions()},
             middlewares=[link_limit.middleware(too_many_requests)],
         ),
     )

@@ -72,7 +72,7 @@ async def still_linked(sessions: async_sessionmaker[AsyncSession], grant: dict[s
     return link is not None and link.customer_id == grant["customer_id"]
 
 
-#: A one-time form's page (`/f`, `/c`): it posts to this app only.
+#: A one-time form's page (`/f`, `/c`, `/q`): it posts to this app only.
 FORM_CSP = HEADERS["Content-Security-Policy"].replace("form-action 'none'", "form-action 'self'")
 FORM_STYLE = (
     "<style>form label{display:block;margin:1rem 0 .3rem;font-weight:600}"
@@ -82,6 +82,8 @@ FORM_STYLE = (
     "textarea{min-height:8rem}.hint{color:#555;font-size:.9rem}.error{color:#b00020}"
     ".files{font-size:.9rem;color:#333}button{font-size:1.05rem;padding:.8rem 1.2rem;"
     "margin:1.2rem .5rem 0 0;border-radius:.5rem;border:0;background:#0d4cd3;color:#fff}"
+    "a.button{display:inline-block;font-size:1.05rem;padding:.8rem 1.2rem;margin:1.2rem .5rem 0 0;"
+    "border-radius:.5rem;background:#0d4cd3;color:#fff;text-decoration:none}"
     "button.secondary{background:#e6e9f0;color:#1b1b1b}.note{background:#eef6ea;padding:.6rem;"
     "border-radius:.4rem}fieldset{border:0;padding:0;margin:0}</style>"
 )

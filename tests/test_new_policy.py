@@ -2,11 +2,12 @@
 in «📄 Полисы» → a product → its questions (a wrong amount or date refused with a clear message
 and asked again, nothing answered lost) → the start date → the quote → «Оформить и оплатить» →
 the payment page → the `policy.issued` alert with the PDF → the policy in the list. An expired
-quote is priced again; strict mode sends a product that asks for personal data to the website.
+quote is priced again; strict mode asks a product's personal questions on a one-time page
+(offered by the product's screen here, filled in a browser in tests/test_new_policy_strict.py).
 
 The sandbox sells «Страхование путешественников» (no personal data: region, medical cover,
-sport), «Страхование квартиры» (asks the address) and «Страхование от несчастного случая»
-(asks the date of birth)."""
+sport), «Страхование квартиры» (asks the address and, optionally, the cadastral number) and
+«Страхование от несчастного случая» (asks the date of birth)."""
 
 from __future__ import annotations
 
@@ -179,14 +180,20 @@ async def test_answers_are_kept_when_going_back(app: RunningBot) -> None:
     assert "Сейчас: 14.05.1985" in (back.text or "")
 
 
-async def test_strict_mode_sends_personal_questions_to_the_website(migrated: Backend) -> None:
+async def test_strict_mode_asks_personal_questions_on_a_one_time_page(migrated: Backend) -> None:
+    """The page itself is tested in a browser (tests/test_new_policy_strict.py)."""
     async with linked_bot(migrated, privacy="strict") as app:
         listing = await open_section(app, "📄 Полисы")
         products = await app.press(ALICE, listing, "🛒")
         about = await app.press(ALICE, products, "Страхование квартиры")
         text = about.text or ""
         assert "не принимаем через мессенджер" in text
+        assert "защищённой анкете" in text
+        assert "действует 30 минут" in text
         assert not [b for b in app.tg.buttons(about) if b["text"].startswith("▶️")]
+        form = str(app.tg.button(about, "📝 Заполнить анкету")["url"])
+        assert form.startswith(f"{app.settings.public_url}/q/")
+        # The insurer's website stays a second way.
         website = str(app.tg.button(about, "🌐 Оформить на сайте")["url"])
         assert website.endswith("/buy/apartment")
         async with httpx.AsyncClient(timeout=10) as browser:
@@ -195,6 +202,17 @@ async def test_strict_mode_sends_personal_questions_to_the_website(migrated: Bac
         back = await app.press(ALICE, about, "⬅️ Назад")
         travel = await app.press(ALICE, back, "Страхование путешественников")
         assert app.tg.button(travel, "▶️ Рассчитать стоимость")
+        assert not [b for b in app.tg.buttons(travel) if b["text"].startswith("📝")]
+
+
+async def test_full_mode_asks_personal_questions_in_the_chat(migrated: Backend) -> None:
+    async with linked_bot(migrated) as app:
+        listing = await open_section(app, "📄 Полисы")
+        products = await app.press(ALICE, listing, "🛒")
+        about = await app.press(ALICE, products, "Страхование квартиры")
+        assert not [b for b in app.tg.buttons(about) if b["text"].startswith(("📝", "🌐"))]
+        first = await app.press(ALICE, about, "▶️ Рассчитать стоимость")
+        assert "Шаг 1 из 5. Страховая сумма отделки" in (first.text or "")
 
 
 async def test_in_english(migrated: Backend) -> None:

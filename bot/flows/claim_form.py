@@ -4,8 +4,9 @@ into a field's value, checking it as the cabinet will, and showing a value back.
 No insurance product is known here: a field is a date, a text, an amount, a choice or a
 yes/no with its limits, and that is all. A new policy's questions (`listProducts`,
 `bot/flows/new_policy.py`) are the same fields, read and refused the same way. The chat
-flow (`bot/flows/filing*.py`) and the one-time web form of strict mode (`bot/filing_web.py`)
-both read values through here, so they refuse the same input with the same words.
+flows (`bot/flows/filing*.py`, `bot/flows/new_policy.py`) and the one-time web pages of strict
+mode (the claim form `bot/filing_web.py`, the questionnaire `bot/questions_web.py`) all read
+values through here, so they refuse the same input with the same words.
 """
 
 from __future__ import annotations

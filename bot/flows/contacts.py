@@ -31,11 +31,10 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Row, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 
-from bot.config import Settings
 from bot.flows.access import cabinet_of, customer_of
 from bot.flows.claim_form import Invalid
 from bot.flows.contact_values import parse_code, parse_contact, shown
-from bot.flows.documents import CONTACTS_FORM, FORM_TTL, DocumentLinks
+from bot.flows.documents import CONTACTS_FORM, FORM_TTL, form_url
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.readings import stale_note
 from bot.flows.screen import Screen, answer_free_text
@@ -82,20 +81,9 @@ def _contact_text(manager: DialogManager, kind: ContactKind, contact: Contact | 
     return value if contact.confirmed else i18n.get("contacts-unconfirmed", value=value)
 
 
-async def form_url(manager: DialogManager, kind: ContactKind) -> str:
+async def page_url(manager: DialogManager, kind: ContactKind) -> str:
     """A one-time link to the change's web page (strict mode)."""
-    links: DocumentLinks = manager.middleware_data["document_links"]
-    settings: Settings = manager.middleware_data["settings"]
-    profile = profile_of(manager)
-    token = await DocumentLinks(links.redis, prefix=links.prefix, ttl=FORM_TTL).issue(
-        user_id=profile.user_id,
-        customer_id=customer_of(manager),
-        kind=CONTACTS_FORM,
-        ref={"kind": kind.value},
-        locale=i18n_of(manager).locale,
-        time_zone=profile.time_zone,
-    )
-    return f"{settings.public_url}/c/{token}"
+    return await form_url(manager, CONTACTS_FORM, kind=kind.value)
 
 
 async def contacts_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -110,8 +98,8 @@ async def contacts_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, 
         "email": _contact_text(manager, ContactKind.EMAIL, reading.value.email),
         "strict": strict,
         "full": not strict,
-        "email_url": await form_url(manager, ContactKind.EMAIL) if strict else "",
-        "phone_url": await form_url(manager, ContactKind.PHONE) if strict else "",
+        "email_url": await page_url(manager, ContactKind.EMAIL) if strict else "",
+        "phone_url": await page_url(manager, ContactKind.PHONE) if strict else "",
         "minutes": FORM_TTL // 60,
     }
 

@@ -90,11 +90,14 @@ def renderer(kind: str) -> Callable[[Renderer], Renderer]:
     return register
 
 
-#: One-time links that open a form, not a document: strict mode's claim form (`/f`) and its
-#: change of the phone or the e-mail (`/c`).
+#: One-time links that open a form, not a document: strict mode's claim form (`/f`), its
+#: change of the phone or the e-mail (`/c`) and its questionnaires (`/q`: a new policy's
+#: personal questions), each under its path on the web server.
 CLAIM_FORM = "claim-form"
 CONTACTS_FORM = "contacts-form"
-FORMS = frozenset({CLAIM_FORM, CONTACTS_FORM})
+QUESTIONS_FORM = "questions-form"
+FORM_PATHS = {CLAIM_FORM: "f", CONTACTS_FORM: "c", QUESTIONS_FORM: "q"}
+FORMS = frozenset(FORM_PATHS)
 FORM_TTL = 1800
 
 
@@ -149,6 +152,23 @@ class DocumentLinks:
             return None
         grant: dict[str, Any] = json.loads(raw)
         return grant
+
+
+async def form_url(manager: DialogManager, kind: str, /, **ref: str) -> str:
+    """A one-time link to a form page of strict mode (`FORM_PATHS`): 30 minutes, single use,
+    bound to the person and the customer they are linked to, in their language and zone."""
+    links: DocumentLinks = manager.middleware_data["document_links"]
+    settings: Settings = manager.middleware_data["settings"]
+    profile = profile_of(manager)
+    token = await DocumentLinks(links.redis, prefix=links.prefix, ttl=FORM_TTL).issue(
+        user_id=profile.user_id,
+        customer_id=customer_of(manager),
+        kind=kind,
+        ref=ref,
+        locale=i18n_of(manager).locale,
+        time_zone=profile.time_zone,
+    )
+    return f"{settings.public_url}/{FORM_PATHS[kind]}/{token}"
 
 
 def viewer_of(manager: DialogManager) -> Viewer:

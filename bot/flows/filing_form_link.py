@@ -16,31 +16,15 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Start, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 
-from bot.config import Settings
 from bot.flows.claim_form import blocking, title_of
-from bot.flows.documents import CLAIM_FORM, FORM_TTL, DocumentLinks, viewer_of
+from bot.flows.documents import CLAIM_FORM, FORM_TTL, form_url, viewer_of
 from bot.flows.filing_review import on_delete, on_submit
 from bot.flows.filing_state import kind_of
 from bot.flows.screen import Screen
 from bot.flows.states import ClaimsSG, FilingSG
-from bot.flows.widgets import T, i18n_of, profile_of, say
+from bot.flows.widgets import T, say
 from bot.privacy import masked
 from cabinet import CabinetNotFound
-
-
-async def form_url(manager: DialogManager, draft_id: str) -> str:
-    links: DocumentLinks = manager.middleware_data["document_links"]
-    settings: Settings = manager.middleware_data["settings"]
-    profile = profile_of(manager)
-    token = await DocumentLinks(links.redis, prefix=links.prefix, ttl=FORM_TTL).issue(
-        user_id=profile.user_id,
-        customer_id=viewer_of(manager).customer_id,
-        kind=CLAIM_FORM,
-        ref={"draft_id": draft_id},
-        locale=i18n_of(manager).locale,
-        time_zone=profile.time_zone,
-    )
-    return f"{settings.public_url}/f/{token}"
 
 
 async def form_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -62,7 +46,7 @@ async def form_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         "total": total,
         "minutes": FORM_TTL // 60,
         "complete": not blocking(draft),
-        "url": await form_url(dialog_manager, draft_id),
+        "url": await form_url(dialog_manager, CLAIM_FORM, draft_id=draft_id),
     }
 
 

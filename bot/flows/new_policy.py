@@ -11,7 +11,12 @@ The questions are rendered from the cabinet's description and read by `claim_for
 claim's fields are: the same words refuse the same bad input, and the step repeats with
 nothing already answered lost. Strict privacy mode takes no personal data through the
 messenger: a product that asks for any (`personal` questions: an address, a birth date) is
-bought on the insurer's website, and the screen says so with the link.
+not asked here. Its screen offers «📝 Заполнить анкету», a one-time page
+(`bot/questions_web.py`, this purpose's part in `bot/new_policy_web.py`) that asks all its
+questions and the start date, read by the same `claim_form`, `period_of` and `start_period`,
+shows the quote and «Оформить и оплатить» and then the payment link; the chat is told through
+the outbox that the form was filled (nothing personal), and `policy.issued` brings the policy
+as it does here. The insurer's website stays a second way («🌐 Оформить на сайте»).
 
 Creating a quote and accepting it are keyed POSTs (`bot/flows/keys.py`): the key of the next
 quote is made by the step that leads to it and replaced once a quote came back, so a retry
@@ -41,6 +46,7 @@ from bot.flows.claim_form import (
     checked_day,
     parse_day,
 )
+from bot.flows.documents import FORM_TTL, QUESTIONS_FORM, form_url
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.questionnaire import Questionnaire
 from bot.flows.screen import Screen
@@ -55,16 +61,20 @@ from cabinet.models import (
     SaleProduct,
 )
 
+#: The purpose of the one-time questionnaire page (`bot/questions_web.py`) that asks a
+#: product's questions in strict mode (`bot/new_policy_web.py`).
+WEB_PURPOSE = "new-policy"
 QUOTE_KEY = "policy-quote"
 ACCEPT_KEY = "policy-accept"
-_STALE_QUOTE = frozenset({"quote_expired", "quote_not_found"})
+STALE_QUOTE = frozenset({"quote_expired", "quote_not_found"})
 _TEXT_KINDS = (ContentType.TEXT,)
 
 
 # ----------------------------------------------------------------------------- the products
 
 
-def _name(product: SaleProduct, locale: str) -> str:
+def name_of(product: SaleProduct, locale: str) -> str:
+    """The product's title in the person's language."""
     return product.title_en if locale == "en" else product.title
 
 
@@ -93,7 +103,7 @@ async def start_buying(_: CallbackQuery, __: Button, manager: DialogManager) -> 
 
 async def products_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     locale = i18n_of(dialog_manager).locale
-    products = [(p.id, _name(p, locale)) for p in await _products(dialog_manager)]
+    products = [(p.id, name_of(p, locale)) for p in await _products(dialog_manager)]
     return {"products": products, "none": not products}
 
 
@@ -110,26 +120,40 @@ def _personal(product: SaleProduct) -> bool:
     return any(question.personal for question in product.questions)
 
 
+def _on_page(manager: DialogManager, product: SaleProduct) -> bool:
+    """Strict mode and a personal question: the questions are asked on the one-time page."""
+    return is_strict(manager) and _personal(product)
+
+
 async def about_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     product = await _chosen(dialog_manager)
     locale = i18n_of(dialog_manager).locale
-    on_site = is_strict(dialog_manager) and _personal(product)
+    on_page = _on_page(dialog_manager, product)
     return {
-        "title": _name(product, locale),
+        "title": name_of(product, locale),
         "description": product.description_en if locale == "en" else product.description,
         "questions": len(product.questions),
         "months": product.term_months,
         "terms_url": product.terms_url,
         "website_url": product.website_url,
-        "on_site": on_site,
-        "in_chat": not on_site,
+        "on_page": on_page,
+        "in_chat": not on_page,
+        "minutes": FORM_TTL // 60,
+        # A fresh one-time link with every drawing of the screen (each opens once).
+        "form_url": (
+            await form_url(
+                dialog_manager, QUESTIONS_FORM, purpose=WEB_PURPOSE, product_id=product.id
+            )
+            if on_page
+            else ""
+        ),
     }
 
 
 async def on_begin(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
     product = await _chosen(manager)
-    if is_strict(manager) and _personal(product):
-        return  # strict mode: this product is bought on the website (the screen says so)
+    if _on_page(manager, product):
+        return  # strict mode: these questions are asked on the one-time page (the screen says so)
     await QUESTIONS.go(manager, 0)
 
 
@@ -275,7 +299,7 @@ async def quote_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
         for name, amount in quote["coverages"]
     )
     return {
-        "title": _name(product, i18n.locale),
+        "title": name_of(product, i18n.locale),
         "premium": Decimal(quote["premium"]),
         "months": quote["months"],
         "starts_on": dt.date.fromisoformat(quote["starts_on"]),
@@ -299,7 +323,7 @@ async def on_accept(callback: CallbackQuery, _: Button, manager: DialogManager) 
             locale=i18n_of(manager).locale,
         )
     except CabinetRejected as exc:
-        if exc.code not in _STALE_QUOTE:
+        if exc.code not in STALE_QUOTE:
             raise
         await callback.answer(i18n_of(manager).get("buy-quote-expired"), show_alert=True)
         manager.dialog_data["requoted"] = True
@@ -329,7 +353,7 @@ async def pay_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- windows
 
-_ON_SITE = F["on_site"]
+_ON_PAGE = F["on_page"]
 
 
 def buying_windows() -> tuple[Screen, ...]:
@@ -344,9 +368,10 @@ def buying_windows() -> tuple[Screen, ...]:
         ),
         Screen(
             T("buy-about"),
-            T("buy-about-on-site", when=_ON_SITE),
+            T("buy-about-web", when=_ON_PAGE),
             Button(T("buy-begin"), id="begin", on_click=on_begin, when="in_chat"),
-            Url(T("buy-website"), Format("{website_url}"), id="site", when=_ON_SITE),
+            Url(T("buy-web-open"), Format("{form_url}"), id="form", when=_ON_PAGE),
+            Url(T("buy-website"), Format("{website_url}"), id="site", when=_ON_PAGE),
             Url(T("buy-terms"), Format("{terms_url}"), id="terms"),
             SwitchTo(T("button-back"), id="back", state=PoliciesSG.buy_products),
             state=PoliciesSG.buy_about,

@@ -137,7 +137,7 @@ buy-about =
     <b>{ $title }</b>
     { $description }
     Term: { $months } months. Questions: { $questions }, then the start date — and you see the price.
-buy-about-on-site = 🔒 This insurance asks for personal data (an address, a date of birth), which we do not take through the messenger. Buy it on the insurer's website — the button is below.
+buy-about-web = 🔒 This insurance asks for personal data (an address, a date of birth), which we do not take through the messenger. Answer the questions on a secure form — the price and the payment are there too. The link opens once and works for { $minutes } minutes. You can also buy it on the insurer's website.
 buy-begin = ▶️ Work out the price
 buy-website = 🌐 Buy on the website
 buy-terms = 📄 Insurance terms
@@ -204,3 +204,21 @@ change-sent =
     “{ $title }”, policy No. { $number }. The insurer will check it and send the new version of the policy here.
 change-sent-refund = Part of the premium, { NUMBER($refund, minimumFractionDigits: 2) } RUB, is returned once the change is applied.
 change-to-policy = 📄 Back to the policy
+## A new policy on the questionnaire page of strict mode (bot/new_policy_web.py)
+buy-web-open = 📝 Fill in the form
+buy-web-intro = Term: { $months } months. Answer the questions and pick the start date — we show the price.
+buy-web-start = From which day the policy is valid
+buy-web-start-hint = From { $first } to { $last }.
+buy-web-quote = Work out the price
+buy-web-refused = The insurer did not accept one of the answers. Check them and send again — what you typed is still on the page.
+buy-web-quote-title = Quote: { $title }
+buy-web-price = Price: { NUMBER($premium, minimumFractionDigits: 2) } RUB for { $months } months.
+buy-web-term = Valid: { $starts_on } — { $ends_on }
+buy-web-covers = What it covers:
+buy-web-coverage = { $name } — up to { NUMBER($amount, minimumFractionDigits: 2) } RUB
+buy-web-valid-until = The quote is valid until { $valid_until }.
+buy-web-agree = By pressing “Buy and pay” you agree to the insurance terms.
+buy-web-requoted = The earlier quote has expired — here is a new one for the same answers. Check the price.
+buy-web-pay-title = Your policy is almost ready
+buy-web-pay-text = Pay by { $expires_at }. As soon as the payment goes through, we send the policy to Telegram, and it appears in “Policies”.
+buy-web-done-chat = 📝 <b>Form filled in</b>: { $title }. The payment link is on the form's page. As soon as the payment goes through, we send the policy here.

@@ -152,6 +152,20 @@ PRODUCTS: tuple[CatalogueProduct, ...] = (
                 ),
                 personal=True,
             ),
+            Question(
+                Field(
+                    "cadastral_number",
+                    "text",
+                    Text("Кадастровый номер квартиры", "The apartment's cadastral number"),
+                    required=False,
+                    hint=Text(
+                        "Если знаете: он есть в выписке из ЕГРН, например 77:01:0004012:1234.",
+                        "If you know it: it is in the register extract, e.g. 77:01:0004012:1234.",
+                    ),
+                    max_length=40,
+                ),
+                personal=True,
+            ),
         ),
         term_months=12,
         price=_apartment,
