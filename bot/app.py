@@ -35,7 +35,8 @@ from bot.contacts_web import create_contacts_app
 from bot.document_web import create_document_app
 from bot.filing_web import create_form_app
 from bot.flows.documents import FORM_TTL, DocumentLinks
-from bot.flows.new_policy import WEB_PURPOSE
+from bot.flows.new_policy import WEB_PURPOSE as BUY_PURPOSE
+from bot.flows.policy_change import WEB_PURPOSE as CHANGE_PURPOSE
 from bot.handlers import build_root_router
 from bot.i18n import SUPPORTED, create_core, create_i18n_middleware
 from bot.identity import (
@@ -51,6 +52,7 @@ from bot.middlewares.metrics import MetricsMiddleware
 from bot.middlewares.outage import HandlerStarted, RedisOutage
 from bot.middlewares.user import UserMiddleware
 from bot.new_policy_web import NewPolicyQuestions
+from bot.policy_change_web import PolicyChangeQuestions
 from bot.questions_web import create_questions_app
 from bot.sign_in_notice import SignInNotice
 from bot.updates import UnreadableUpdates
@@ -359,7 +361,10 @@ def create_app(settings: Settings, resources: Resources, *, bot_username: str) -
             resources.cabinet,
             core,
             resources.session_factory,
-            purposes={WEB_PURPOSE: NewPolicyQuestions()},
+            purposes={
+                BUY_PURPOSE: NewPolicyQuestions(),
+                CHANGE_PURPOSE: PolicyChangeQuestions(),
+            },
             middlewares=[link_limit.middleware(too_many_requests)],
         ),
     )

@@ -6,8 +6,11 @@ refund) → «Подтвердить» → a payment button when there is a surc
 `policy.changed` alerts: paid and in review, then applied with the new PDF, or rejected.
 
 Strict privacy mode takes no personal data through the messenger: a change that asks for any
-(a driver's name and licence, a plate) is made on the insurer's website, and the screen says so
-with the link; amounts are not shown in the chat (the payment page shows the surcharge).
+(a driver's name and licence, a plate) is asked on a one-time questionnaire page
+(`bot/questions_web.py`, this purpose's part in `bot/policy_change_web.py`) with the price,
+the confirmation and the payment link there; the chat is told it was confirmed (nothing
+personal), and the alerts follow as here. The insurer's website stays a second way. Amounts
+are not shown in the chat (the payment page shows the surcharge).
 
 Creating a change and confirming it are keyed POSTs (`bot/flows/keys.py`): the confirmation's
 key is made when the price comes back, so a retry after an outage confirms the one change.
@@ -27,7 +30,7 @@ from aiogram_dialog.widgets.kbd import Button, Column, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import owned
-from bot.flows.documents import viewer_of
+from bot.flows.documents import FORM_TTL, QUESTIONS_FORM, form_url, viewer_of
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.questionnaire import Questionnaire
 from bot.flows.screen import Screen
@@ -45,6 +48,9 @@ from cabinet.models import (
 )
 
 SECTION = "policies"
+#: The purpose of the one-time questionnaire page (`bot/questions_web.py`) that asks a
+#: change's personal questions in strict mode.
+WEB_PURPOSE = "policy-change"
 QUOTE_KEY = "change-quote"
 CONFIRM_KEY = "change-confirm"
 #: The changes under way or done shown above the options.
@@ -82,7 +88,8 @@ async def _option(manager: DialogManager) -> PolicyChangeOption:
     return found
 
 
-def _on_site(manager: DialogManager, option: PolicyChangeOption) -> bool:
+def _on_page(manager: DialogManager, option: PolicyChangeOption) -> bool:
+    """Strict mode and a personal question: the questions are asked on the one-time page."""
     return is_strict(manager) and any(question.personal for question in option.questions)
 
 
@@ -137,20 +144,24 @@ async def on_option(_: CallbackQuery, __: Any, manager: DialogManager, option_id
 async def about_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     option = await _option(dialog_manager)
     locale = i18n_of(dialog_manager).locale
-    on_site = _on_site(dialog_manager, option)
+    on_page = _on_page(dialog_manager, option)
+    ref = {"purpose": WEB_PURPOSE, "policy_id": _policy_id(dialog_manager), "option_id": option.id}
     return {
         "title": _title(option, locale),
         "description": option.description_en if locale == "en" else option.description,
         "questions": len(option.questions),
         "website_url": option.website_url,
-        "on_site": on_site,
-        "in_chat": not on_site,
+        "on_page": on_page,
+        "in_chat": not on_page,
+        "minutes": FORM_TTL // 60,
+        # A fresh one-time link with every drawing of the screen (each opens once).
+        "form_url": await form_url(dialog_manager, QUESTIONS_FORM, **ref) if on_page else "",
     }
 
 
 async def on_begin(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
-    if _on_site(manager, await _option(manager)):
-        return  # strict mode: made on the website (the screen says so)
+    if _on_page(manager, await _option(manager)):
+        return  # strict mode: these questions are asked on the one-time page (the screen says so)
     await QUESTIONS.go(manager, 0)
 
 
@@ -289,7 +300,7 @@ async def confirmed_getter(dialog_manager: DialogManager, **_: Any) -> dict[str,
 
 # ----------------------------------------------------------------------------- windows
 
-_ON_SITE = F["on_site"]
+_ON_PAGE = F["on_page"]
 
 
 def change_windows() -> tuple[Screen, ...]:
@@ -308,9 +319,10 @@ def change_windows() -> tuple[Screen, ...]:
         ),
         Screen(
             T("change-about"),
-            T("change-about-on-site", when=_ON_SITE),
+            T("change-about-web", when=_ON_PAGE),
             Button(T("change-begin"), id="begin", on_click=on_begin, when="in_chat"),
-            Url(T("change-website"), Format("{website_url}"), id="site", when=_ON_SITE),
+            Url(T("buy-web-open"), Format("{form_url}"), id="form", when=_ON_PAGE),
+            Url(T("change-website"), Format("{website_url}"), id="site", when=_ON_PAGE),
             SwitchTo(T("button-back"), id="back", state=PoliciesSG.change_options),
             state=PoliciesSG.change_about,
             getter=about_getter,
