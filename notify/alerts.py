@@ -34,9 +34,12 @@ is known by the change's id, not by the event's `source`: a chat remembers every
 starts (`ContactChange`, written when `startContactChange` answers, so long before the code
 can confirm it and the event be sent), and the cabinet puts the id of the change its code
 confirmed into the event. `source: bot` alone would not do: two chats may be linked to one
-customer, and a change made in one of them must still warn the other; nor would "the chat
-that last opened the contacts screen", which guesses. A change made anywhere else (the website,
-the office) has no id the bot knows, so every chat is warned.
+customer (two identities the cabinet resolves to one person; a Telegram and, later, a Max
+chat), and a change made in one of them must still warn the other; nor would "the chat that
+last opened the contacts screen", which guesses, nor a time window, which an attacker's change
+could fall into. Unlike `claim.registered` (no id to tell the chat's own filing by), the
+change id is known to the chat before the change can happen. A change made anywhere else (the
+website, the office) has no id the bot knows, so every chat is warned.
 
 A premium refund (`payout.sent`/`payout.failed` with `type: premium_refund`) names its policy
 instead of a claim.
