@@ -376,6 +376,7 @@ def create_app(settings: Settings, resources: Resources, *, bot_username: str) -
         cabinet=resources.cabinet,
         doorbell=resources.doorbell,
         limits=EventLimits(signed=events_limit.retry_after, refused=refused_limit.retry_after),
+        support_contacts=settings.support_contacts,
     ).add_to(app)
     if settings.admin_api_token is not None and settings.admin_api_token.get_secret_value():
         app.add_subapp(

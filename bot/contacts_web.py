@@ -6,7 +6,9 @@ person and the customer they were linked to, spent on opening, as `/f/` links ar
 takes the new value (read by the same `contact_values` as the chat), has the cabinet send a
 code there, then takes the code — all on the page: 3 attempts, each wrong one saying how many
 are left; an expired code with «Отправить код ещё раз». The result goes to the chat through
-the outbox, the value masked.
+the outbox, the value masked. The change is remembered for the chat as one it started
+(`ContactChange`), as in the chat: the cabinet's `contacts.changed` then does not warn the
+chat a second time.
 
 Every page carries a fresh one-time token in its `csrf` field, and a POST is taken only with
 it: a form cannot be posted from another site, nor twice. The token also carries the step the
@@ -37,7 +39,7 @@ from linking.web import HEADERS, preferred_locale
 from notify.alerts import AlertAction
 from notify.outbox import enqueue
 from notify.payload import Button
-from storage.repositories import AuditRepository
+from storage.repositories import AuditRepository, ContactChangeRepository
 
 log = structlog.get_logger(__name__)
 
@@ -170,6 +172,14 @@ async def _start(request: web.Request, step: Step, value: str, key: uuid.UUID) -
         step.typed = step.typed or value
         step.error = step.t(f"contacts-{reason}-{step.kind.value}")
         return
+    async with request.app[SESSIONS]() as session:
+        await ContactChangeRepository(session).started(
+            change_id=change.change_id,
+            user_id=int(step.grant["user_id"]),
+            customer_id=step.customer_id,
+            kind=change.kind.value,
+        )
+        await session.commit()
     step.wait_for(change)
 
 

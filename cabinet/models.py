@@ -11,9 +11,9 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter, model_validator
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -530,17 +530,47 @@ class PayoutStatus(enum.StrEnum):
 class PayoutType(enum.StrEnum):
     INDEMNITY = "indemnity"
     EXPENSES = "expenses"
+    PREMIUM_REFUND = "premium_refund"  # under a policy (cancelled, or cheaper), not a claim
 
 
-class Payout(Response):
+class _PayoutBasis(Response):
+    """What a payout is made under: a claim (`claim_id`), or — a premium refund — a policy
+    (`policy_id`). The contract requires one or the other by `type`."""
+
+    type: PayoutType = PayoutType.INDEMNITY
+    claim_id: Id | None = None
+    policy_id: Id | None = None
+
+    @property
+    def refund(self) -> bool:
+        return self.type is PayoutType.PREMIUM_REFUND
+
+    @model_validator(mode="after")
+    def _basis(self) -> Self:
+        if self.refund and self.policy_id is None:
+            raise ValueError("a premium_refund names its policy_id")
+        if not self.refund and self.claim_id is None:
+            raise ValueError("a payout under a claim names its claim_id")
+        return self
+
+
+class Payout(_PayoutBasis):
     id: Id
     paid_on: dt.date
     amount: Money
     status: PayoutStatus
     type: PayoutType
     recipient: str = Field(pattern=r"^•••• [0-9]{4}$")
-    claim_id: Id
-    claim_number: str
+    claim_number: str | None = None
+    policy_number: str | None = None
+
+    @model_validator(mode="after")
+    def _numbers(self) -> Self:
+        if self.refund and self.policy_number is None:
+            raise ValueError("a premium_refund names its policy_number")
+        if not self.refund and self.claim_number is None:
+            raise ValueError("a payout under a claim names its claim_number")
+        return self
 
 
 class PayoutDetail(Payout):
@@ -869,6 +899,7 @@ class EventType(enum.StrEnum):
     PAYMENT_DUE = "payment.due"
     POLICY_ISSUED = "policy.issued"
     POLICY_CHANGED = "policy.changed"
+    CONTACTS_CHANGED = "contacts.changed"
 
 
 class _Event(Response):
@@ -949,10 +980,18 @@ class PolicyRenewed(_Event):
     data: PolicyRenewedData
 
 
-class PayoutSentData(Response):
+class PayoutSentData(_PayoutBasis):
+    """A payout under a claim (no `type`: the events before refunds), or a premium refund."""
+
     payout_id: Id
     amount: Money
-    claim_id: Id
+    policy_number: str | None = None
+
+    @model_validator(mode="after")
+    def _number(self) -> Self:
+        if self.refund and self.policy_number is None:
+            raise ValueError("a premium_refund names its policy_number")
+        return self
 
 
 class PayoutSent(_Event):
@@ -996,10 +1035,7 @@ class CertificateRejected(_Event):
     data: CertificateRejectedData
 
 
-class PayoutFailedData(Response):
-    payout_id: Id
-    amount: Money
-    claim_id: Id
+class PayoutFailedData(PayoutSentData):
     status: Literal[PayoutStatus.FAILED, PayoutStatus.RETURNED]
     reason: str | None = Field(default=None, max_length=500)
 
@@ -1054,6 +1090,31 @@ class PolicyChanged(_Event):
     data: PolicyChangedData
 
 
+class ContactSource(enum.StrEnum):
+    """Where a contact was changed: by the person (the bot, the website, the app) or by the
+    insurer's staff (in the office, over the phone)."""
+
+    BOT = "bot"
+    WEBSITE = "website"
+    MOBILE_APP = "mobile_app"
+    OFFICE = "office"
+    CALL_CENTER = "call_center"
+
+
+class ContactsChangedData(Response):
+    """The new value is masked by the cabinet (`+7 ••• •••-••-67`): shown as it is."""
+
+    kind: ContactKind
+    value: str = Field(min_length=1, max_length=100)
+    source: ContactSource
+    change_id: Id | None = None  # the bot's `startContactChange`, when confirmed through it
+
+
+class ContactsChanged(_Event):
+    type: Literal[EventType.CONTACTS_CHANGED]
+    data: ContactsChangedData
+
+
 Event = Annotated[
     ClaimStatusChanged
     | ClaimDocumentsRequested
@@ -1068,7 +1129,8 @@ Event = Annotated[
     | PayoutFailed
     | PaymentDue
     | PolicyIssued
-    | PolicyChanged,
+    | PolicyChanged
+    | ContactsChanged,
     Field(discriminator="type"),
 ]
 EVENT: TypeAdapter[Event] = TypeAdapter(Event)

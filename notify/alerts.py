@@ -5,14 +5,17 @@ An alert is made when its event is received (`notify/events.py`), inside the eve
 transaction, as an outbox row per linked chat; the delivery workers send it.
 
 Categories a user can switch off (`User.alerts_off`): claims, certificates, policies,
-payments, payouts. Quiet hours (`User.quiet_from`–`quiet_to`, in the user's time zone,
-default 22:00–09:00; equal: none) hold a non-urgent alert until they end. Urgent — sent at
-once, day or night — are what the user is waiting for or must act on now:
+payments, payouts; a security alert (`contacts.changed`) cannot be switched off. Quiet hours
+(`User.quiet_from`–`quiet_to`, in the user's time zone, default 22:00–09:00; equal: none) hold
+a non-urgent alert until they end. Urgent — sent at once, day or night — are what the user is
+waiting for or must act on now:
 
 * `claim.documents_requested` — the handling of the claim stops until the documents come;
 * `payment.succeeded`, `policy.renewed` and `policy.issued` — the answer to a payment the user
   just made (`policy.issued`: a new policy bought in «🛒 Оформить полис», with its PDF); so is
   `policy.changed` `in_review` (a change's surcharge was paid).
+* `contacts.changed` — a security alert: the phone or e-mail the insurer sends codes to has
+  changed; if it was not the person, every hour counts.
 
 Everything else (a claim's new status, a message from the claim's handler, a ready
 certificate, an expiring policy, an installment due or overdue, a payout, a change to a
@@ -22,6 +25,25 @@ arrives while that chat's flow is still finishing, so it cannot be told apart fr
 filed elsewhere; the new claim is in «Обращения» either way. A claim's change to
 `awaiting_documents` is told once, by the `claim.documents_requested` event that comes with
 it (with the list and the upload button), not a second time by its `claim.status_changed`.
+
+**The phone or e-mail changed** (`contacts.changed`): every chat linked to the customer is told
+the new value as the cabinet masked it (`+7 ••• •••-••-67`: not personal data in full, so the
+same text in both privacy modes), when and where it changed, and the insurer's hotline to call
+if it was not them. The chat that made the change itself is not told again: it has just said
+«E-mail изменён» (`bot/flows/contacts.py`, or `bot/contacts_web.py` in strict mode). That chat
+is known by the change's id, not by the event's `source`: a chat remembers every change it
+starts (`ContactChange`, written when `startContactChange` answers, so long before the code
+can confirm it and the event be sent), and the cabinet puts the id of the change its code
+confirmed into the event. `source: bot` alone would not do: two chats may be linked to one
+customer (two identities the cabinet resolves to one person; a Telegram and, later, a Max
+chat), and a change made in one of them must still warn the other; nor would "the chat that
+last opened the contacts screen", which guesses, nor a time window, which an attacker's change
+could fall into. Unlike `claim.registered` (no id to tell the chat's own filing by), the
+change id is known to the chat before the change can happen. A change made anywhere else (the
+website, the office) has no id the bot knows, so every chat is warned.
+
+A premium refund (`payout.sent`/`payout.failed` with `type: premium_refund`) names its policy
+instead of a claim.
 
 Alert buttons are callback buttons (`AlertAction`), handled by `bot/handlers/alerts.py`,
 which authorises the object against the pressing chat's own link.
@@ -48,6 +70,7 @@ from cabinet.models import (
     ClaimMessageReceived,
     ClaimStatus,
     ClaimStatusChanged,
+    ContactsChanged,
     Event,
     EventType,
     InstallmentStatus,
@@ -63,11 +86,14 @@ from cabinet.models import (
 from notify.outbox import enqueue
 from notify.payload import Button, FileRequest, Payload
 from storage.models import Link, User
+from storage.repositories import ContactChangeRepository
 
 log = structlog.get_logger(__name__)
 
 DEFAULT_TIME_ZONE = "Europe/Moscow"
 CATEGORIES = ("claims", "certificates", "policies", "payments", "payouts")
+#: Not among `CATEGORIES`: it cannot be switched off.
+SECURITY = "security"
 CATEGORY_OF: dict[EventType, str] = {
     EventType.CLAIM_STATUS_CHANGED: "claims",
     EventType.CLAIM_DOCUMENTS_REQUESTED: "claims",
@@ -83,6 +109,7 @@ CATEGORY_OF: dict[EventType, str] = {
     EventType.PAYMENT_DUE: "payments",
     EventType.POLICY_ISSUED: "policies",
     EventType.POLICY_CHANGED: "policies",
+    EventType.CONTACTS_CHANGED: SECURITY,
 }
 URGENT = frozenset(
     {
@@ -90,6 +117,7 @@ URGENT = frozenset(
         EventType.PAYMENT_SUCCEEDED,
         EventType.POLICY_RENEWED,
         EventType.POLICY_ISSUED,
+        EventType.CONTACTS_CHANGED,
     }
 )
 #: A change to a policy is urgent when its surcharge was just paid (`in_review`): the answer
@@ -110,7 +138,8 @@ VISIBLE = 4  # strict mode shows the last 4 characters of a number (as bot/priva
 class AlertAction(CallbackData, prefix="al"):
     """An alert's button: `renew` a policy, `pay` a policy's installment, `upload` to a claim,
     open a `claim`, `reply` to the claim's handler, open a payout's card (`payouts`), the
-    `contacts` (after a change on the strict web page), open a `policy`'s card.
+    `contacts` (after a change on the strict web page, or changed elsewhere; no id: `-`),
+    open a `policy`'s card.
     The id is user input: the handler loads it for the pressing chat's own customer."""
 
     action: str
@@ -118,6 +147,7 @@ class AlertAction(CallbackData, prefix="al"):
 
 
 ACTIONS = frozenset({"renew", "pay", "upload", "claim", "reply", "payouts", "contacts", "policy"})
+CONTACTS_SCREEN = "-"  # the `contacts` action's id: the chat's own, nothing to name
 
 
 class Catalogue(Protocol):
@@ -190,6 +220,15 @@ def quiet_until(recipient: Recipient, now: dt.datetime) -> dt.datetime | None:
 
 
 @dataclass(frozen=True)
+class Support:
+    """Where the person gets help, for a security alert: the insurer's hotline as the cabinet
+    gives it (`getInsurerContacts`), or, when it cannot say, the configured `SUPPORT_CONTACTS`."""
+
+    phone: str | None
+    contacts: str
+
+
+@dataclass(frozen=True)
 class _Alert:
     """What one alert is made of, for one recipient and one privacy mode."""
 
@@ -197,6 +236,7 @@ class _Alert:
     recipient: Recipient
     customer_id: str
     strict: bool
+    support: Support | None = None
 
     def text(self, key: str, **variables: Any) -> str:
         """A whole message as HTML, its string variables escaped."""
@@ -327,11 +367,13 @@ def _certificate_rejected(a: _Alert, event: CertificateRejected) -> Payload:
 
 def _payout_failed(a: _Alert, event: PayoutFailed) -> Payload:
     data = event.data
-    key = f"alert-payout-{data.status.value}"
+    refund = data.refund
+    key = f"alert-{'refund' if refund else 'payout'}-{data.status.value}"
+    policy = {"number": a.number(data.policy_number or "")} if refund else {}
     if a.strict:
-        text = a.text(f"{key}-strict")
+        text = a.text(f"{key}-strict", **policy)
     else:
-        text = a.text(key, amount=data.amount.amount, reason=data.reason or "")
+        text = a.text(key, amount=data.amount.amount, reason=data.reason or "", **policy)
     return _payload(text, a.button("alert-button-payouts", "payouts", data.payout_id))
 
 
@@ -414,10 +456,33 @@ def _policy_changed(a: _Alert, event: PolicyChanged) -> Payload:
 
 
 def _payout_sent(a: _Alert, event: PayoutSent) -> Payload:
-    amount = {} if a.strict else {"amount": event.data.amount.amount}
+    data = event.data
+    amount = {} if a.strict else {"amount": data.amount.amount}
+    if data.refund:  # the money came back under a policy, not a claim
+        text = a.text(
+            a.variant("alert-refund-sent"), **amount, number=a.number(data.policy_number or "")
+        )
+    else:
+        text = a.text(a.variant("alert-payout-sent"), **amount)
+    return _payload(text, a.button("alert-button-payouts", "payouts", data.payout_id))
+
+
+def _contacts_changed(a: _Alert, event: ContactsChanged) -> Payload:
+    """The value is masked by the cabinet: the same text in both privacy modes."""
+    data = event.data
+    support = a.support or Support(None, "")
+    if support.phone:
+        call = a.text("alert-contacts-call", phone=support.phone)
+    else:
+        call = a.text("alert-contacts-write", contacts=support.contacts)
+    text = a.text(
+        f"alert-contacts-changed-{data.kind.value}",
+        value=data.value,
+        at=event.occurred_at.astimezone(_zone(a.recipient.time_zone)),
+        source=a.plain(f"alert-contacts-source-{data.source.value}"),
+    )
     return _payload(
-        a.text(a.variant("alert-payout-sent"), **amount),
-        a.button("alert-button-payouts", "payouts", event.data.payout_id),
+        f"{text}\n{call}", a.button("alert-button-contacts", "contacts", CONTACTS_SCREEN)
     )
 
 
@@ -436,12 +501,21 @@ _MAKERS: dict[EventType, Callable[[_Alert, Any], Payload | None]] = {
     EventType.PAYMENT_DUE: _payment_due,
     EventType.POLICY_ISSUED: _policy_issued,
     EventType.POLICY_CHANGED: _policy_changed,
+    EventType.CONTACTS_CHANGED: _contacts_changed,
 }
 
 
-def render(event: Event, recipient: Recipient, *, core: Catalogue, strict: bool) -> Payload | None:
+def render(
+    event: Event,
+    recipient: Recipient,
+    *,
+    core: Catalogue,
+    strict: bool,
+    support: Support | None = None,
+) -> Payload | None:
     """The alert `event` makes for one chat (None: this event makes none)."""
-    return _MAKERS[event.type](_Alert(core, recipient, event.customer_id, strict), event)
+    alert = _Alert(core, recipient, event.customer_id, strict, support)
+    return _MAKERS[event.type](alert, event)
 
 
 # ----------------------------------------------------------------------------- enqueueing
@@ -464,6 +538,16 @@ class Outcome:
     enqueued: int  # alert rows made
 
 
+async def told_already(session: AsyncSession, event: Event) -> set[int]:
+    """The chats that said what the event says themselves: the one that confirmed a contact
+    change (see the module's docstring)."""
+    if isinstance(event, ContactsChanged) and event.data.change_id is not None:
+        return await ContactChangeRepository(session).chats_of(
+            event.data.change_id, event.customer_id
+        )
+    return set()
+
+
 async def enqueue_alerts(
     session: AsyncSession,
     event: Event,
@@ -471,17 +555,20 @@ async def enqueue_alerts(
     core: Catalogue,
     strict: bool,
     now: dt.datetime | None = None,
+    support: Support | None = None,
 ) -> Outcome:
-    """The event's alert rows, in the caller's transaction."""
+    """The event's alert rows, in the caller's transaction. `support`: the hotline a security
+    alert names."""
     now = now or dt.datetime.now(dt.UTC)
     recipients = await recipients_of(session, event.customer_id)
     category = CATEGORY_OF[event.type]
     urgent = is_urgent(event)
+    told = await told_already(session, event)
     made = 0
     for recipient in recipients:
-        if category in recipient.alerts_off:
+        if category in recipient.alerts_off or recipient.user_id in told:
             continue
-        payload = render(event, recipient, core=core, strict=strict)
+        payload = render(event, recipient, core=core, strict=strict, support=support)
         if payload is None:
             continue
         not_before = None if urgent else quiet_until(recipient, now)

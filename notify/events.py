@@ -10,6 +10,10 @@
    exists. An event for a customer with no linked chat is stored with `recipients=0` and
    counted (`cabinet_events_unlinked_total`).
 
+A security alert (`contacts.changed`) names the insurer's hotline: it is read from the cabinet
+(`getInsurerContacts`, cached as every reading) before the transaction, and the configured
+`SUPPORT_CONTACTS` stand in when the cabinet cannot say.
+
 Problems are `application/problem+json` (RFC 9457), never echoing the body.
 """
 
@@ -29,10 +33,10 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from cabinet import CabinetClient
+from cabinet import CabinetClient, CabinetError
 from cabinet.events import InvalidSignature, parse_event, verify
-from cabinet.models import Event, EventType, PaymentSucceeded, PolicyRenewed
-from notify.alerts import Catalogue, enqueue_alerts
+from cabinet.models import ContactsChanged, Event, EventType, PaymentSucceeded, PolicyRenewed
+from notify.alerts import Catalogue, Support, enqueue_alerts
 from notify.bodies import TooLarge, read_limited
 from notify.doorbell import Doorbell
 from storage.models import Event as EventRow
@@ -122,8 +126,10 @@ class EventsWebhook:
         cabinet: CabinetClient | None = None,
         doorbell: Doorbell | None = None,
         limits: EventLimits | None = None,
+        support_contacts: str = "",
     ) -> None:
         self._limits = limits
+        self._support_contacts = support_contacts
         self._secret = secret
         self._sessions = session_factory
         self._core = core
@@ -180,11 +186,12 @@ class EventsWebhook:
     async def accept(self, event: Event, *, now: dt.datetime | None = None) -> web.Response:
         """Store the event and its alerts in one transaction; 204 once committed."""
         kind = event.type.value
+        support = await self._support() if isinstance(event, ContactsChanged) else None
         async with self._sessions() as session, session.begin():
             if not await _store_once(session, event):
                 return self._duplicate(event)
             outcome = await enqueue_alerts(
-                session, event, core=self._core, strict=self._strict, now=now
+                session, event, core=self._core, strict=self._strict, now=now, support=support
             )
             await session.execute(
                 update(EventRow)
@@ -205,6 +212,17 @@ class EventsWebhook:
         if self._cabinet is not None and event.type in _OUTDATES_CACHE:
             await self._cabinet.cache.outdate(event.customer_id)
         return web.Response(status=204)
+
+    async def _support(self) -> Support:
+        """The insurer's hotline (`getInsurerContacts`), or the configured contacts alone."""
+        if self._cabinet is None:
+            return Support(None, self._support_contacts)
+        try:
+            contacts = (await self._cabinet.insurer_contacts()).value
+        except CabinetError as exc:
+            log.info("insurer_contacts_from_settings", error=type(exc).__name__)
+            return Support(None, self._support_contacts)
+        return Support(contacts.phone, self._support_contacts)
 
     @staticmethod
     def _duplicate(event: Event) -> web.Response:

@@ -12,6 +12,7 @@ from storage.models import (
     AuditRecord,
     Base,
     Consent,
+    ContactChange,
     Feedback,
     Link,
     MarketingConsent,
@@ -33,6 +34,7 @@ class Kept:
     questions: int  # to support
     reviews: int
     renewals: int  # renewals confirmed in the chat (waiting for payment or paid)
+    contact_changes: int  # phone or e-mail changes started in the chat (ids and kinds only)
     audit: int  # activity log records naming them (no personal data in them)
 
 
@@ -58,5 +60,6 @@ async def kept_about(session: AsyncSession, user: User) -> Kept:
             session, Feedback, Feedback.user_id == user.id, Feedback.kind == "review"
         ),
         renewals=await _count(session, RenewalOrder, RenewalOrder.user_id == user.id),
+        contact_changes=await _count(session, ContactChange, ContactChange.user_id == user.id),
         audit=await _count(session, AuditRecord, AuditRecord.actor_id == user.id),
     )

@@ -185,6 +185,22 @@ class RenewalOrder(Base):
     paid_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
+class ContactChange(Base):
+    """A change of the phone or e-mail this chat started (`startContactChange`): the cabinet's
+    `contacts.changed` with this `change_id` was confirmed here, and the chat already said so
+    («E-mail изменён»), so its security alert goes to the customer's other chats only
+    (`notify/alerts.py`). Recorded when the change starts, long before its code can confirm
+    it, so the event never arrives first. Holds no contact, only the kind."""
+
+    __tablename__ = "contact_changes"
+
+    change_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    customer_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(8))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Feedback(Base):
     """A question to support or a review a user left: its number and where it was posted in
     the staff chat, so a staff reply finds its author. The texts themselves live in the cabinet

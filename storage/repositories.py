@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import (
     AuditRecord,
     Consent,
+    ContactChange,
     Link,
     MarketingConsent,
     OutboxMessage,
@@ -34,9 +35,9 @@ class UserRepository:
         return user
 
     async def delete(self, user_id: int) -> int:
-        """Delete the user and, by cascade, their consents, feedback and renewal orders; and
-        the messages to their private chat in the outbox (queued or sent: it keeps their text).
-        Returns how many messages."""
+        """Delete the user and, by cascade, their consents, feedback, renewal orders and
+        contact changes; and the messages to their private chat in the outbox (queued or sent:
+        it keeps their text). Returns how many messages."""
         messages = await self.session.execute(
             delete(OutboxMessage).where(OutboxMessage.chat_id == user_id)
         )
@@ -141,3 +142,25 @@ class LinkRepository:
     async def delete(self, user_id: int) -> bool:
         result = await self.session.execute(delete(Link).where(Link.user_id == user_id))
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class ContactChangeRepository:
+    """The phone and e-mail changes chats started (`ContactChange`)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def started(self, *, change_id: str, user_id: int, customer_id: str, kind: str) -> None:
+        """This chat started the change (a retry of the same start is the same row)."""
+        await self.session.merge(
+            ContactChange(change_id=change_id, user_id=user_id, customer_id=customer_id, kind=kind)
+        )
+
+    async def chats_of(self, change_id: str, customer_id: str) -> set[int]:
+        """The chat that started this change of this customer (none: it was made elsewhere)."""
+        found = await self.session.scalars(
+            select(ContactChange.user_id).where(
+                ContactChange.change_id == change_id, ContactChange.customer_id == customer_id
+            )
+        )
+        return set(found)

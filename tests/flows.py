@@ -17,7 +17,7 @@ from tests.conftest import Backend
 from tests.fake_telegram import Call
 from tests.harness import Chat, RunningBot, running_bot
 from tests.sandbox_server import SandboxServer
-from tests.test_linking import ALICE, linked
+from tests.test_linking import ALICE, IVANOV, linked
 
 #: The line above last known data while the cabinet is down, with the day and time it is from.
 STALE = r"Кабинет временно недоступен, данные на \d\d\.\d\d\.\d{4}, \d\d:\d\d\."
@@ -25,16 +25,22 @@ STALE = r"Кабинет временно недоступен, данные н�
 
 @contextlib.asynccontextmanager
 async def linked_bot(
-    backend: Backend, *, privacy: str = "full", user: int = ALICE, **overrides: Any
+    backend: Backend,
+    *,
+    privacy: str = "full",
+    user: int = ALICE,
+    oid: str = IVANOV,
+    **overrides: Any,
 ) -> AsyncIterator[RunningBot]:
-    """`running_bot` with its web server, the user signed in through the sandbox ESIA."""
+    """`running_bot` with its web server, the user signed in through the sandbox ESIA (as
+    Иванов, or as the test citizen `oid`)."""
     async with (
         httpx.AsyncClient(timeout=10) as browser,
         running_bot(
             backend, web_server=True, flood_rate=50, privacy_mode=privacy, **overrides
         ) as app,
     ):
-        await linked(app, browser, user)
+        await linked(app, browser, user, oid)
         yield app
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from bot.i18n import create_core
 from cabinet.models import EVENT
-from notify.alerts import AlertAction, Recipient, quiet_until, render
+from notify.alerts import AlertAction, Recipient, Support, quiet_until, render
 from notify.worker import create_worker
 from storage.models import AuditRecord, OutboxMessage, RenewalOrder, User
 from tests.conftest import Backend
@@ -279,6 +279,24 @@ async def test_each_event_type_makes_its_alert(app: RunningBot, privacy: str) ->
     assert ("64" in row.payload["text"] and "₽" in row.payload["text"]) == (not strict)
     assert callbacks(row)[0][0] == "💰 Открыть выплату"
 
+    row = await alert(
+        app,
+        "payout.sent",
+        payout_id="pay-2",
+        amount={"amount": "4120.00", "currency": "RUB"},
+        type="premium_refund",
+        policy_id=policy_id,
+        policy_number="ДМС-26-0457712",
+    )
+    assert row is not None
+    assert "Возврат премии" in row.payload["text"]
+    assert ("по полису № …7712" in row.payload["text"]) == strict
+    assert ("ДМС-26-0457712" in row.payload["text"]) == (not strict)
+    assert ("₽" in row.payload["text"]) == (not strict)
+    assert callbacks(row) == [
+        ("💰 Открыть выплату", AlertAction(action="payouts", id="pay-2").pack())
+    ]
+
     for status, words in (("failed", "не прошла"), ("returned", "вернулась")):
         row = await alert(
             app,
@@ -510,15 +528,31 @@ async def test_every_type_renders_in_both_languages_and_modes() -> None:
             "text": "T",
             "handler_name": "H",
         },
+        "contacts.changed": {"kind": "email", "value": "i•••@mail.ru", "source": "call_center"},
     }
-    for kind, data in samples.items():
-        parsed = EVENT.validate_python(event("C", kind, data))
+    refund = {
+        "payout_id": "x",
+        "amount": {"amount": "1.00", "currency": "RUB"},
+        "type": "premium_refund",
+        "policy_id": "p",
+        "policy_number": "ДМС-26-0000001",
+    }
+    events = [EVENT.validate_python(event("C", kind, data)) for kind, data in samples.items()]
+    events += [
+        EVENT.validate_python(event("C", "payout.sent", refund)),
+        EVENT.validate_python(event("C", "payout.failed", refund | {"status": "failed"})),
+    ]
+    for parsed in events:
         for locale in ("ru", "en"):
             for strict in (False, True):
                 payload = render(
-                    parsed, Recipient(user_id=1, locale=locale), core=core, strict=strict
+                    parsed,
+                    Recipient(user_id=1, locale=locale),
+                    core=core,
+                    strict=strict,
+                    support=Support("8 800 555-00-55", "support@example.com"),
                 )
-                assert payload is not None, kind
+                assert payload is not None, parsed.type
                 assert payload["text"].strip()
                 assert "{" not in payload["text"], payload["text"]
 

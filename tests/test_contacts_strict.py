@@ -1,6 +1,7 @@
 """Changing the e-mail in `PRIVACY_MODE=strict`: the chat shows the contacts masked and takes
 none; the new address and the code go through a one-time web page, in a real Chromium on a
-phone-sized screen (screenshots in tests/artifacts/), and the chat is told, masked."""
+phone-sized screen (screenshots in tests/artifacts/), and the chat is told, masked — once: the
+cabinet's `contacts.changed` for the change does not warn it again."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from tests.conftest import Backend
 from tests.fake_telegram import Call
 from tests.flows import linked_bot
 from tests.harness import RunningBot
-from tests.test_alerts import NO_QUIET, set_prefs
+from tests.test_alerts import NO_QUIET, rows_of, set_prefs
 from tests.test_contacts import code_sent, contacts, typed, wrong
+from tests.test_contacts_alerts import WARNING, delivered
 from tests.test_linking import ALICE
 
 pytestmark = pytest.mark.backends("embedded")
@@ -93,6 +95,11 @@ async def test_an_email_changed_on_the_one_time_page(app: RunningBot, browser: B
     assert "n•••@example.org" in (told.text or "")
     shown = await app.press(ALICE, told, "Контактные данные")
     assert "E-mail: n•••@example.org" in (shown.text or "")
+    # The cabinet's `contacts.changed` for this change warns nobody a second time.
+    event = await delivered(app, "contacts.changed")
+    assert event["data"]["source"] == "bot"
+    assert await rows_of(app, event["event_id"]) == []
+    assert not [c for c in app.tg.calls if WARNING in (c.text or "")]
 
     async with httpx.AsyncClient(timeout=10) as other:
         again = await other.get(url)

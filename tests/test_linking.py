@@ -250,8 +250,9 @@ async def test_used_expired_or_tampered_links_get_the_expired_page(
     assert "This link has expired or was already used" in english.text
 
 
-async def linked(app: Chat, browser: httpx.AsyncClient, user_id: int) -> None:
-    finish = await sign_in(app, browser, login_url(app, await app.consent(user_id)), oid=IVANOV)
+async def linked(app: Chat, browser: httpx.AsyncClient, user_id: int, oid: str = IVANOV) -> None:
+    """`user_id` signed in as the test citizen `oid` (Иванов unless told)."""
+    finish = await sign_in(app, browser, login_url(app, await app.consent(user_id)), oid=oid)
     assert finish.command is not None
     mark = app.tg.mark()
     reply = await app.say(user_id, finish.command)

@@ -79,6 +79,12 @@ STATUS_RU = {
 }
 
 
+def claim_of(payout: Payout) -> str:
+    """The claim a payout is made under (Иванов's payouts all are: no premium refund)."""
+    assert payout.claim_number is not None, payout
+    return payout.claim_number
+
+
 def sent_total(payouts: list[Payout]) -> Decimal:
     """What reached the customer: the total the list and the statements show unfiltered."""
     return sum((p.amount.amount for p in payouts if p.status is PayoutStatus.SENT), Decimal(0))
@@ -151,8 +157,8 @@ async def test_this_year_first_then_another_period(app: RunningBot, privacy: str
         assert "₽" not in text
         assert "••••" not in text
         for payout in expected:
-            assert f"обращение № …{payout.claim_number[-4:]}" in text
-            assert payout.claim_number not in text
+            assert f"обращение № …{claim_of(payout)[-4:]}" in text
+            assert claim_of(payout) not in text
         assert f"Выплат: {len(expected)}." in text
 
     back = await app.press(ALICE, shown, "Назад")
@@ -171,7 +177,14 @@ async def test_the_xlsx_holds_what_the_chat_showed(app: RunningBot, privacy: str
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == f"Выплаты · {start:%d.%m.%Y} — {end:%d.%m.%Y}"
     assert len(expected) >= 3
-    assert rows[1] == ("Дата", "Сумма, ₽", "Статус", "Получатель", "Обращение")
+    assert rows[1] == (
+        "Дата",
+        "Сумма, ₽",
+        "Статус",
+        "Получатель",
+        "Обращение",
+        "Полис (возврат премии)",
+    )
     body, totals = rows[2:-1], rows[-1]
     assert [(r[0].date(), r[2], r[3], r[4]) for r in body] == [
         (p.paid_on, STATUS_RU[p.status], p.recipient, p.claim_number) for p in expected
@@ -205,7 +218,7 @@ async def test_the_pdf_statement(app: RunningBot, privacy: str) -> None:
     assert "Всего отправлено" in text
     assert re.search(RUSSIAN_AMOUNT, text), text
     for payout in expected:
-        assert payout.claim_number in text
+        assert claim_of(payout) in text
 
 
 async def test_strict_details_open_by_a_one_time_link(migrated: Backend) -> None:
@@ -217,7 +230,7 @@ async def test_strict_details_open_by_a_one_time_link(migrated: Backend) -> None
         body = page.content.decode()
         start, end = last_year()
         for payout in await cabinet_payouts(app, start, end):
-            assert payout.claim_number in body
+            assert claim_of(payout) in body
             assert payout.recipient in body
         assert re.search(RUSSIAN_AMOUNT, body)
         assert "всего отправлено" in body
@@ -395,13 +408,13 @@ async def on_the_second_page(app: RunningBot, privacy: str) -> None:
         assert f"Назначение платежа: Страховое возмещение по убытку {chosen.claim_number}" in text
         assert "Подробнее" not in str(app.tg.buttons(card))
     else:  # date, status, type and the masked claim number; the rest on a one-time page
-        assert f"Обращение № …{chosen.claim_number[-4:]}" in text
-        for secret in ("₽", "••••", "Сбербанк", full.recipient_name, chosen.claim_number):
+        assert f"Обращение № …{claim_of(chosen)[-4:]}" in text
+        for secret in ("₽", "••••", "Сбербанк", full.recipient_name, claim_of(chosen)):
             assert secret not in text
         page = await receive(app, card, "Подробнее")
         body = page.content.decode()
         assert page.content_type.startswith("text/html")
-        assert chosen.claim_number in body
+        assert claim_of(chosen) in body
         assert "ПАО Сбербанк" in body
         assert html.escape(full.account) in body or full.account in body
         assert re.search(RUSSIAN_AMOUNT, body)
@@ -418,7 +431,7 @@ async def test_the_payout_card_opens_its_claim_and_comes_back(app: RunningBot) -
     card = await open_payout(app, listing, chosen.id)
     claim = await app.press(ALICE, card, "Открыть обращение")
     assert claim.params["chat_id"] == ALICE
-    number = chosen.claim_number if "Получатель" in seen(card) else f"…{chosen.claim_number[-4:]}"
+    number = claim_of(chosen) if "Получатель" in seen(card) else f"…{claim_of(chosen)[-4:]}"
     assert number in seen(claim)
     assert "Обращение" in seen(claim)
     again = await app.press(ALICE, claim, "Назад")
@@ -491,7 +504,7 @@ async def test_the_filter_by_type_and_the_card_in_english(app: RunningBot, priva
     text = seen(shown)
     assert "Filter: reimbursed expenses" in text
     assert re.findall(r"claim No\. (\S+)", text) == [
-        p.claim_number if privacy == "full" else f"…{p.claim_number[-4:]}" for p in expenses
+        claim_of(p) if privacy == "full" else f"…{claim_of(p)[-4:]}" for p in expenses
     ]
     card = await open_payout(app, shown, expenses[0].id)
     text = seen(card)

@@ -220,7 +220,27 @@ async def test_the_pdf_of_the_policy_follows_the_change(app: RunningBot) -> None
     quote = await sum_quote(app, "8 000 000")
     pay = await app.press(ALICE, quote, "✅ Подтвердить и оплатить")
     change_id = str(app.tg.button(pay, "💳 Оплатить изменение")["url"]).rpartition("/")[2]
+    mark = app.tg.mark()
     await sandbox_of(app).operator("POST", f"/payments/{change_id}/pay")
     await sandbox_of(app).operator("POST", f"/policy-changes/{change_id}/apply")
+    # Both alerts in the chat first: a message arriving mid-conversation is not a screen.
+    await alert(app, mark, "Оплата получена")
+    await alert(app, mark, "изменён</b>", "sendDocument")
     pdf = await receive(app, await card(app), "📎 Полис (PDF)")
     assert "8 000 000,00" in pdf_text(pdf.content).replace("\xa0", " ")
+
+
+@pytest.mark.parametrize("privacy", ["full"])
+async def test_a_lower_sum_applied_refunds_the_premium(app: RunningBot) -> None:
+    quote = await sum_quote(app, "1 000 000")
+    refund = re.search(r"Вернём часть премии: (<b>)?([\d\s\u00a0]+,\d\d) ₽", quote.text or "")
+    assert refund, quote.text
+    await app.press(ALICE, quote, "✅ Подтвердить")
+    change_id = (await changes(app))[0]["change_id"]
+    mark = app.tg.mark()
+    await sandbox_of(app).operator("POST", f"/policy-changes/{change_id}/apply")
+    await alert(app, mark, "изменён</b>", ("sendDocument", "sendMessage"))
+    sent = await alert(app, mark, "Возврат премии отправлен")
+    assert refund[2] in (sent.text or "")
+    payouts = await open_section(app, "💰 Выплаты")
+    assert "возврат премии" in (payouts.text or "").lower(), payouts.text

@@ -1141,6 +1141,54 @@ async def test_an_email_changed_with_the_code_sent_to_it(sandbox: Sandbox) -> No
     assert (unchanged.status_code, unchanged.json()["code"]) == (422, "contact_unchanged")
 
 
+async def test_every_changed_contact_is_announced_masked(
+    wired: tuple[Sandbox, Receiver],
+) -> None:
+    sandbox, receiver = wired
+    customer = await sandbox.resolve("contacts-events")
+    change = (await _start(sandbox, customer, "email", "ivan.new@Mail.RU")).json()
+    assert receiver.received == [], "a code sent changes nothing"
+    code = await _code_sent(sandbox, change["change_id"])
+    assert (await _confirm(sandbox, customer, change["change_id"], code)).status_code == 200
+    assert (await _confirm(sandbox, customer, change["change_id"], code)).status_code == 200
+    (by_bot,) = await receiver.wait_for(1)
+    assert by_bot["type"] == "contacts.changed"
+    assert by_bot["data"] == {
+        "kind": "email",
+        "value": "i•••@mail.ru",
+        "source": "bot",
+        "change_id": change["change_id"],
+    }
+
+    pending = (await _start(sandbox, customer, "phone", "+79990001122")).json()
+    by_staff = await sandbox.operator(
+        f"/customers/{customer}/contacts",
+        {"kind": "phone", "value": "+79161234567", "source": "office"},
+    )
+    assert by_staff.status_code == 200, by_staff.text
+    assert by_staff.json()["contacts"]["phone"] == {"value": "+79161234567", "confirmed": True}
+    events = await receiver.wait_for(2)
+    for event in events:
+        validator("#/components/schemas/Event").validate(event)
+    assert events[1]["data"] == {"kind": "phone", "value": "+7 ••• •••-••-67", "source": "office"}
+    late = await _confirm(
+        sandbox, customer, pending["change_id"], await _code_sent(sandbox, pending["change_id"])
+    )
+    assert (late.status_code, late.json()["code"]) == (409, "code_expired"), "replaced"
+    now = (await sandbox.call("GET", f"/customers/{customer}/contacts", "getContacts")).json()
+    assert now["phone"]["value"] == "+79161234567"
+    assert "Изменить контакт" in (await sandbox.http.get("/operator")).text
+
+    for body, code in (
+        ({"kind": "phone", "value": "+79161234567", "source": "office"}, "contact_unchanged"),
+        ({"kind": "phone", "value": "8 916 000-00-00", "source": "office"}, "validation_failed"),
+        ({"kind": "email", "value": "x@example.org", "source": "bot"}, "validation_failed"),
+    ):
+        refused = await sandbox.operator(f"/customers/{customer}/contacts", body)
+        assert (refused.status_code, refused.json()["code"]) == (422, code), body
+    assert len(receiver.received) == 2
+
+
 async def test_three_wrong_codes_cancel_the_change(sandbox: Sandbox) -> None:
     customer = await sandbox.resolve("contacts-wrong")
     change = (await _start(sandbox, customer, "phone", "+79990001122")).json()
@@ -1660,6 +1708,80 @@ async def test_a_rejected_certificate_and_a_failed_payout_are_announced(
     assert next(p for p in listed["items"] if p["id"] == sent["id"])["status"] == "returned"
     detail = await sandbox.call("GET", f"/customers/{customer}/payouts/{sent['id']}", "getPayout")
     assert detail.json()["failure_reason"] == "Счёт закрыт."
+
+
+async def test_premium_refunded_under_a_policy_is_a_payout_without_a_claim(
+    wired: tuple[Sandbox, Receiver],
+) -> None:
+    sandbox, receiver = wired
+    customer = await sandbox.resolve("refund")
+    dms = await _policy(sandbox, customer, "dms")
+    path = f"/customers/{customer}/payouts"
+    assert (await sandbox.call("GET", path, params={"type": "premium_refund"})).json()["total"] == 0
+    made = await sandbox.operator(
+        f"/policies/{dms['id']}/refund", {"amount": "1250,5", "reason": "исключён водитель"}
+    )
+    assert made.status_code == 422, "the JSON API takes a decimal point only"
+    made = await sandbox.operator(
+        f"/policies/{dms['id']}/refund", {"amount": "1250.5", "reason": "исключён водитель"}
+    )
+    assert made.status_code == 200, made.text
+    (event,) = await receiver.wait_for(1)
+    validator("#/components/schemas/Event").validate(event)
+    assert event["type"] == "payout.sent"
+    data = event["data"]
+    assert data["type"] == "premium_refund"
+    assert (data["policy_id"], data["policy_number"]) == (dms["id"], dms["number"])
+    assert data["amount"] == {"amount": "1250.50", "currency": "RUB"}
+    assert "claim_id" not in data
+
+    listed = await sandbox.call("GET", path, "listPayouts", params={"type": "premium_refund"})
+    (refund,) = listed.json()["items"]
+    assert refund["id"] == data["payout_id"]
+    assert (refund["policy_id"], refund["policy_number"]) == (dms["id"], dms["number"])
+    assert "claim_id" not in refund
+    assert refund["paid_on"] == today().isoformat()
+    detail = await sandbox.call("GET", f"{path}/{refund['id']}", "getPayout")
+    assert detail.json()["purpose"] == (
+        f"Возврат части страховой премии по полису {dms['number']}: исключён водитель. "
+        "НДС не облагается."
+    )
+    assert detail.json()["documents"] == []
+    english = await sandbox.call(
+        "GET", f"{path}/{refund['id']}", "getPayout", headers={"Accept-Language": "en"}
+    )
+    assert english.json()["purpose"].startswith(
+        f"Refund of insurance premium under policy {dms['number']}"
+    )
+    claims = await sandbox.call("GET", path, "listPayouts", params={"type": "indemnity"})
+    assert all("claim_id" in p and "policy_id" not in p for p in claims.json()["items"])
+
+    for amount in ("0", "99999999"):
+        refused = await sandbox.operator(
+            f"/policies/{dms['id']}/refund", {"amount": amount, "reason": "x"}
+        )
+        assert (refused.status_code, refused.json()["code"]) == (422, "validation_failed")
+    unknown = await sandbox.operator("/policies/pol_nobody/refund", {"amount": "1", "reason": "x"})
+    assert unknown.status_code == 404
+
+
+async def test_the_example_customer_and_lee_have_a_refund_from_the_start(sandbox: Sandbox) -> None:
+    for customer in ("cus_7f3a9c1e", await sandbox.resolve("1000322318", provider="sandbox")):
+        path = f"/customers/{customer}/payouts"
+        listed = await sandbox.call("GET", path, "listPayouts", params={"type": "premium_refund"})
+        (refund,) = listed.json()["items"]
+        dms = await _policy(sandbox, customer, "dms")
+        assert refund["policy_id"] == dms["id"]
+        assert refund["status"] == "sent"
+        detail = await sandbox.call("GET", f"{path}/{refund['id']}", "getPayout")
+        assert "исключена стоматология" in detail.json()["purpose"]
+    assert (await sandbox.call("GET", "/customers/cus_7f3a9c1e/payouts/pay_3b90d2")).is_success
+    others = await sandbox.call(
+        "GET",
+        f"/customers/{await sandbox.resolve('no-refund')}/payouts",
+        params={"type": "premium_refund"},
+    )
+    assert others.json()["total"] == 0, "one demo customer, not everyone"
 
 
 # ----------------------------------------------------------------------- personal data, offers

@@ -15,6 +15,10 @@ which reports the result back here.
 Each screen answers a typed message with one message: the step again, with what went wrong
 on top. Starting a change is keyed per (press of «Изменить», value): sending the same address
 again after an outage sends no second code; «Отправить код ещё раз» is a new change.
+
+Every change started here is remembered for this chat (`ContactChange`): the cabinet's
+`contacts.changed` for it then warns the customer's other chats, not this one, which says
+«E-mail изменён» itself (see `notify/alerts.py`).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Row, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.access import cabinet_of, customer_of
 from bot.flows.claim_form import Invalid
@@ -43,6 +48,7 @@ from bot.flows.widgets import T, back_to_menu, i18n_of, profile_of
 from bot.privacy import is_strict
 from cabinet import CabinetRejected, CabinetUnavailable
 from cabinet.models import Contact, ContactChange, ContactChangeRequest, ContactKind
+from storage.repositories import ContactChangeRepository
 
 #: Why the cabinet refused a new value, as the person is told.
 _REFUSED_VALUE = {"validation_failed": "rejected", "contact_unchanged": "unchanged"}
@@ -147,7 +153,7 @@ async def _start(manager: DialogManager, key: uuid.UUID) -> ContactChange | None
     kind, value = kind_of(manager), manager.dialog_data["value"]
     request = ContactChangeRequest(kind=kind, value=value)
     try:
-        return await cabinet_of(manager).start_contact_change(
+        change = await cabinet_of(manager).start_contact_change(
             customer_of(manager), request, idempotency_key=key, locale=i18n_of(manager).locale
         )
     except CabinetRejected as exc:
@@ -156,9 +162,25 @@ async def _start(manager: DialogManager, key: uuid.UUID) -> ContactChange | None
             raise
         manager.dialog_data.pop("value", None)
         _line(manager, f"contacts-{reason}-{kind.value}")
+        return None
     except CabinetUnavailable:
         _line(manager, "contacts-unavailable")  # the value is kept: «Отправить код» again
-    return None
+        return None
+    await _remember(manager, change)
+    return change
+
+
+async def _remember(manager: DialogManager, change: ContactChange) -> None:
+    """This chat started the change, before its code can confirm it: the cabinet's
+    `contacts.changed` for it will not warn this chat again."""
+    session: AsyncSession = manager.middleware_data["session"]
+    await ContactChangeRepository(session).started(
+        change_id=change.change_id,
+        user_id=profile_of(manager).user_id,
+        customer_id=customer_of(manager),
+        kind=change.kind.value,
+    )
+    await session.commit()
 
 
 def _waiting(manager: DialogManager, change: ContactChange) -> None:

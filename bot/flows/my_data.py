@@ -68,6 +68,7 @@ async def my_data_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
         "questions": kept.questions,
         "reviews": kept.reviews,
         "renewals": kept.renewals,
+        "contact_changes": kept.contact_changes,
         "audit": kept.audit,
     }
     if kept.link is not None:

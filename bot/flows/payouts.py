@@ -4,8 +4,9 @@ total, each one's card a button away, and the list exported as XLSX and PDF.
 
 The section opens on this year's payouts, unfiltered. The header says which filter is on;
 the total, the exports and the way back from a card follow the period and the filter. In
-strict privacy mode the chat shows the date, the status and the masked claim number only;
-the amounts and the recipient are behind "Подробнее" and in the exports (one-time links).
+strict privacy mode the chat shows the date, the status and the masked claim number (a
+premium refund: the policy's) only; the amounts and the recipient are behind "Подробнее" and in
+the exports (one-time links).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Const, Format, List, Multi
 
 from bot.flows.documents import Viewer, deliver, viewer_of
-from bot.flows.payouts_card import card_getter, on_more, on_open_claim, on_payout
+from bot.flows.payouts_card import card_getter, on_more, on_open_claim, on_open_policy, on_payout
 from bot.flows.payouts_filter import (
     CUSTOM,
     SCROLL,
@@ -39,7 +40,7 @@ from bot.flows.payouts_filter import (
     preset_of,
     shown_ref,
 )
-from bot.flows.payouts_statement import payout_line, statement
+from bot.flows.payouts_statement import basis_number, payout_line, statement
 from bot.flows.readings import stale_note
 from bot.flows.screen import Screen
 from bot.flows.states import PayoutsSG
@@ -81,7 +82,7 @@ async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     except CabinetUnavailable:
         return data | {"unavailable": True, "lines": []}
     lines = [
-        payout_line(viewer, p, claim=number_for(dialog_manager, p.claim_number), strict=strict)
+        payout_line(viewer, p, number=number_for(dialog_manager, basis_number(p)), strict=strict)
         for p in made.payouts
     ]
     scroll = dialog_manager.find(SCROLL)
@@ -157,7 +158,8 @@ def payouts_dialog() -> Dialog:
             Format("{note}", when="note"),
             Format("{card}"),
             Button(T("button-more"), id="more", on_click=on_more, when="strict"),
-            Button(T("payout-open-claim"), id="claim", on_click=on_open_claim),
+            Button(T("payout-open-claim"), id="claim", on_click=on_open_claim, when="claim"),
+            Button(T("payout-open-policy"), id="policy", on_click=on_open_policy, when="refund"),
             SwitchTo(T("button-back"), id="back", state=PayoutsSG.list),
             state=PayoutsSG.detail,
             getter=card_getter,

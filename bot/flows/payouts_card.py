@@ -1,11 +1,14 @@
 """A payout's card: its date, amount, status and type, the recipient and the bank details as
 the cabinet masks them, the payment purpose, the claim and its documents the payout rests
 on, and why a failed or returned one did not arrive; «📋 Открыть обращение» opens the claim.
+A premium refund has no claim: its card names the policy, and «📄 Открыть полис» opens the
+policy's card (whose «Назад» comes back here).
 
 The payout id a button carries is user input: the payout is loaded for the chat's own
-customer through `owned()`, and the claim it opens is the one the cabinet names for it. In
-strict privacy mode the chat shows the date, the status, the type and the masked claim
-number; the rest is on a one-time page («Подробнее»).
+customer through `owned()`, and the claim or policy it opens is the one the cabinet names for
+it (loaded for the chat's own customer again). In strict privacy mode the chat shows the date,
+the status, the type and the masked claim (or policy) number; the rest is on a one-time page
+(«Подробнее»).
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from aiogram_dialog.widgets.kbd import Button
 
 from bot.flows.access import owned
 from bot.flows.documents import Page, Ref, Viewer, deliver, renderer, viewer_of
+from bot.flows.payouts_statement import basis_number
 from bot.flows.readings import stale_note
-from bot.flows.states import ClaimsSG, PayoutsSG
+from bot.flows.states import ClaimsSG, PayoutsSG, PoliciesSG
 from bot.flows.widgets import i18n_of
 from bot.privacy import is_strict, number_for
 from cabinet import Reading
@@ -39,9 +43,9 @@ async def _payout(manager: DialogManager) -> Reading[PayoutDetail]:
     return await owned(manager, SECTION, call)
 
 
-def card_text(viewer: Viewer, payout: PayoutDetail, *, claim: str, full: bool) -> str:
+def card_text(viewer: Viewer, payout: PayoutDetail, *, number: str, full: bool) -> str:
     """The card as HTML: all of it in a `full` chat and on the one-time page; in a `strict`
-    chat the date, status, type and the (masked) claim number only."""
+    chat the date, status, type and the (masked) claim or policy number (`number`) only."""
     lines = [
         viewer.text("payout-card-title", paid_on=payout.paid_on),
         viewer.text(
@@ -49,7 +53,7 @@ def card_text(viewer: Viewer, payout: PayoutDetail, *, claim: str, full: bool) -
             status=viewer.plain(f"payout-status-{payout.status.value}"),
             type=viewer.plain(f"payout-type-{payout.type.value}"),
         ),
-        viewer.text("payout-card-claim", claim=claim),
+        viewer.text("payout-card-policy" if payout.refund else "payout-card-claim", number=number),
     ]
     if not full:
         lines.append(viewer.text("payout-card-strict"))
@@ -82,11 +86,13 @@ async def card_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     reading = await _payout(dialog_manager)
     payout: PayoutDetail = reading.value
     strict = is_strict(dialog_manager)
-    claim = number_for(dialog_manager, payout.claim_number)
+    number = number_for(dialog_manager, basis_number(payout))
     return {
-        "card": card_text(viewer, payout, claim=claim, full=not strict),
+        "card": card_text(viewer, payout, number=number, full=not strict),
         "note": stale_note(reading, i18n_of(dialog_manager), viewer.time_zone),
         "strict": strict,
+        "claim": not payout.refund,
+        "refund": payout.refund,
     }
 
 
@@ -101,6 +107,13 @@ async def on_open_claim(_: CallbackQuery, __: Button, manager: DialogManager) ->
     await manager.start(ClaimsSG.detail, data={"claim_id": reading.value.claim_id})
 
 
+async def on_open_policy(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    """A refund's policy, as the cabinet names it for this payout; its card's «Назад» comes
+    back here."""
+    reading = await _payout(manager)
+    await manager.start(PoliciesSG.detail, data={"policy_id": reading.value.policy_id})
+
+
 @renderer("payout-card")
 async def payout_page(viewer: Viewer, ref: Ref) -> Page:
     reading = await viewer.cabinet.payout(
@@ -108,4 +121,4 @@ async def payout_page(viewer: Viewer, ref: Ref) -> Page:
     )
     payout = reading.value
     title = viewer.plain("payout-page-title", paid_on=payout.paid_on)
-    return Page(title, card_text(viewer, payout, claim=payout.claim_number, full=True))
+    return Page(title, card_text(viewer, payout, number=basis_number(payout), full=True))

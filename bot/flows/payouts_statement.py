@@ -4,6 +4,9 @@ XLSX, PDF and (strict mode) a details page.
 
 Everything here is made for one `Viewer`, so the chat (`bot/flows/payouts.py`), the documents
 sent to it and the one-time `/d/{token}` pages show the same payouts, lines and total.
+
+A payout is made under a claim, or — a premium refund (`premium_refund`) — under a policy: a
+line names the one or the other (`basis`), and the statements have a column for each.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from cabinet.models import Payout, PayoutStatus, PayoutType
 CABINET_PAGE_SIZE = 100  # the most the contract allows
 CABINET_PAGES = 20  # 2000 payouts: far more than a person's period holds
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-COLUMNS = ("date", "amount", "status", "recipient", "claim")
-XLSX_WIDTHS = (12, 14, 16, 14, 20)
-PDF_WIDTHS = (22, 30, 28, 28, 42)
+COLUMNS = ("date", "amount", "status", "recipient", "claim", "policy")
+XLSX_WIDTHS = (12, 14, 16, 14, 20, 20)
+PDF_WIDTHS = (20, 26, 24, 24, 34, 34)
 AMOUNT_FORMAT = "#,##0.00"
 
 
@@ -190,14 +193,26 @@ def status_text(viewer: Viewer, payout: Payout) -> str:
     return viewer.text(f"payout-status-{payout.status.value}")
 
 
-def payout_line(viewer: Viewer, payout: Payout, *, claim: str, strict: bool) -> str:
-    """One payout as the chat shows it; `strict` leaves out the amount and the recipient."""
+def basis_number(payout: Payout) -> str:
+    """The number of what the payout is made under: its claim's, or (a refund) its policy's."""
+    return (payout.policy_number if payout.refund else payout.claim_number) or ""
+
+
+def basis(viewer: Viewer, payout: Payout, *, number: str) -> str:
+    """«обращение № …» or «возврат премии по полису № …», `number` as the chat may show it."""
+    key = "payout-basis-refund" if payout.refund else "payout-basis-claim"
+    return viewer.plain(key, number=number)
+
+
+def payout_line(viewer: Viewer, payout: Payout, *, number: str, strict: bool) -> str:
+    """One payout as the chat shows it; `strict` leaves out the amount and the recipient.
+    `number`: its claim's or policy's number as the chat may show it (`basis_number`)."""
     if strict:
         return viewer.text(
             "payout-line-strict",
             paid_on=payout.paid_on,
             status=status_text(viewer, payout),
-            claim=claim,
+            basis=basis(viewer, payout, number=number),
         )
     return viewer.text(
         "payout-line",
@@ -205,13 +220,15 @@ def payout_line(viewer: Viewer, payout: Payout, *, claim: str, strict: bool) -> 
         amount=payout.amount.amount,
         status=status_text(viewer, payout),
         recipient=payout.recipient,  # masked by the cabinet: "•••• 1234"
-        claim=claim,
+        basis=basis(viewer, payout, number=number),
     )
 
 
 def details_text(viewer: Viewer, statement: Statement) -> str:
     """All of the statement as a `full` chat shows it (there a page of lines at a time)."""
-    lines = [payout_line(viewer, p, claim=p.claim_number, strict=False) for p in statement.payouts]
+    lines = [
+        payout_line(viewer, p, number=basis_number(p), strict=False) for p in statement.payouts
+    ]
     heading = [viewer.text("payouts-heading", period=statement.period.text(viewer))]
     if statement.chosen.on:
         heading.append(viewer.text("payouts-filter-on", filter=statement.chosen.text(viewer)))
@@ -243,7 +260,14 @@ def workbook(viewer: Viewer, statement: Statement) -> bytes:
     for payout in statement.payouts:
         status = status_text(viewer, payout)
         sheet.append(
-            [payout.paid_on, payout.amount.amount, status, payout.recipient, payout.claim_number]
+            [
+                payout.paid_on,
+                payout.amount.amount,
+                status,
+                payout.recipient,
+                payout.claim_number,
+                payout.policy_number,
+            ]
         )
     label = viewer.plain(f"payouts-total-label-{statement.chosen.counted.value}")
     sheet.append([label, statement.total])
@@ -255,7 +279,7 @@ def workbook(viewer: Viewer, statement: Statement) -> bytes:
         cell.number_format = viewer.text("payouts-xlsx-date-format")
     for (cell,) in sheet.iter_rows(min_row=3, max_row=last, min_col=2, max_col=2):
         cell.number_format = AMOUNT_FORMAT
-    for letter, width in zip("ABCDE", XLSX_WIDTHS, strict=True):
+    for letter, width in zip("ABCDEF", XLSX_WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A3"
     out = io.BytesIO()
@@ -271,7 +295,8 @@ def report(viewer: Viewer, statement: Statement) -> bytes:
             viewer.text("payouts-amount", amount=p.amount.amount),
             status_text(viewer, p),
             p.recipient,
-            p.claim_number,
+            p.claim_number or "",
+            p.policy_number or "",
         ]
         for p in statement.payouts
     ]

@@ -16,7 +16,7 @@ from typing import Any
 from aiogram import F
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager
-from aiogram_dialog.widgets.kbd import Button, ScrollingGroup, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, ScrollingGroup
 from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import owned
@@ -62,6 +62,22 @@ async def on_policy(_: CallbackQuery, __: Any, manager: DialogManager, policy_id
     manager.dialog_data["policy_id"] = policy_id
     fresh_keys(manager, PAY_KEY)
     await manager.switch_to(PoliciesSG.detail)
+
+
+async def on_start(start_data: Any, manager: DialogManager) -> None:
+    """Opened on a policy's card from another section (a premium refund's card): that policy,
+    and the card's «Назад» goes back there. The id is the cabinet's, and the card loads it for
+    the chat's own customer (`owned()`) all the same."""
+    if isinstance(start_data, dict) and "policy_id" in start_data:
+        manager.dialog_data.update(policy_id=str(start_data["policy_id"]), opened_from=True)
+        fresh_keys(manager, PAY_KEY)
+
+
+async def on_card_back(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
+    if manager.dialog_data.get("opened_from"):
+        await manager.done()
+    else:
+        await manager.switch_to(PoliciesSG.list)
 
 
 def policy_id_of(manager: DialogManager) -> str:
@@ -184,7 +200,7 @@ def policies_dialog() -> Dialog:
             Button(T("policy-pdf"), id="pdf", on_click=on_pdf),
             Button(T("policy-renew"), id="renew", on_click=start_renewal, when="renewable"),
             Button(T("policy-change"), id="change", on_click=start_change, when="changeable"),
-            SwitchTo(T("button-back"), id="back", state=PoliciesSG.list),
+            Button(T("button-back"), id="back", on_click=on_card_back),
             state=PoliciesSG.detail,
             getter=detail_getter,
         ),
@@ -192,4 +208,5 @@ def policies_dialog() -> Dialog:
         *renewal_windows(),
         *buying_windows(),
         *change_windows(),
+        on_start=on_start,
     )

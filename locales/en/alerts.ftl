@@ -56,7 +56,7 @@ alerts-settings =
     Quiet hours: { $quiet }
     Time zone: { $zone }
     News and offers: { $marketing }
-alerts-settings-note = Urgent ones — documents requested, payment confirmations — arrive during quiet hours too.
+alerts-settings-note = Urgent ones — documents requested, payment confirmations, a warning that your phone or e-mail changed — arrive during quiet hours too. Warnings about changed contacts cannot be switched off.
 alerts-category-claims = Claims
 alerts-category-certificates = Certificates
 alerts-category-policies = Policies
@@ -115,3 +115,24 @@ alert-policy-changed-applied-strict = ✅ <b>Policy No. { $number } changed</b>:
 alert-policy-changed-rejected = ❌ <b>Change not accepted</b>: “{ $title }” on policy No. { $number }. { $reason } If you paid a surcharge, it will be returned the same way.
 alert-policy-change-no-reason = Ask support for the reason.
 alert-button-policy = 📄 Open the policy
+
+## A premium refund (a payout under a policy, not a claim)
+alert-refund-sent = 💸 <b>Premium refund sent</b>: { NUMBER($amount, minimumFractionDigits: 2) } RUB under policy No. { $number }. The money reaches your account within 1–3 business days.
+alert-refund-sent-strict = 💸 <b>The premium refund under policy No. { $number } was sent.</b> The amount and the account are in “Payouts”.
+alert-refund-failed = ⚠️ <b>The premium refund of { NUMBER($amount, minimumFractionDigits: 2) } RUB under policy No. { $number } failed</b>: the bank refused it. { $reason } Write to support to check your bank details.
+alert-refund-failed-strict = ⚠️ <b>The premium refund under policy No. { $number } failed</b>: the bank refused it. Write to support to check your bank details.
+alert-refund-returned = ⚠️ <b>The premium refund of { NUMBER($amount, minimumFractionDigits: 2) } RUB under policy No. { $number } came back</b> from the bank. { $reason } Write to support to check your bank details.
+alert-refund-returned-strict = ⚠️ <b>The premium refund under policy No. { $number } came back</b> from the bank. Write to support to check your bank details.
+
+## The phone or e-mail changed in the personal cabinet (a security alert)
+# $value: the new value as the cabinet masked it; $at: when (the person's time zone); $source: where
+alert-contacts-changed-phone = 🔐 <b>The phone in your personal cabinet was changed</b> to { $value } — { $at }, { $source }.
+alert-contacts-changed-email = 🔐 <b>The e-mail in your personal cabinet was changed</b> to { $value } — { $at }, { $source }.
+alert-contacts-source-bot = in the chat bot
+alert-contacts-source-website = on the insurer's website
+alert-contacts-source-mobile_app = in the mobile app
+alert-contacts-source-office = at the insurer's office
+alert-contacts-source-call_center = by a call to the insurer
+alert-contacts-call = If it was not you, call the insurer at once: <b>{ $phone }</b>.
+alert-contacts-write = If it was not you, contact the insurer at once: { $contacts }.
+alert-button-contacts = 📇 Contact details

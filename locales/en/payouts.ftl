@@ -12,14 +12,18 @@ payouts-empty = No payouts in this period.
 payouts-unavailable = The insurer's personal cabinet is temporarily unavailable, so payouts cannot be loaded now. Please try again in a few minutes.
 payout-line =
     { $paid_on } · <b>{ NUMBER($amount, minimumFractionDigits: 2) } RUB</b> · { $status }
-    Recipient { $recipient } · claim No. { $claim }
-payout-line-strict = { $paid_on } · { $status } · claim No. { $claim }
+    Recipient { $recipient } · { $basis }
+payout-line-strict = { $paid_on } · { $status } · { $basis }
+# what a payout is made under: a claim, or (a premium refund) a policy; $number as the chat may show it
+payout-basis-claim = claim No. { $number }
+payout-basis-refund = premium refund under policy No. { $number }
 payout-status-scheduled = scheduled
 payout-status-sent = sent
 payout-status-failed = failed
 payout-status-returned = returned
 payout-type-indemnity = insurance indemnity
 payout-type-expenses = reimbursed expenses
+payout-type-premium_refund = premium refund
 payout-button = { $paid_on } · { NUMBER($amount, minimumFractionDigits: 2) } RUB
 payout-button-strict = { $paid_on } · { $status }
 payouts-counted-sent = total sent
@@ -56,7 +60,8 @@ payouts-filter-reset = Clear the filter
 payout-card-title = <b>Payout of { $paid_on }</b>
 payout-card-amount = Amount: <b>{ NUMBER($amount, minimumFractionDigits: 2) } RUB</b>
 payout-card-status = Status: { $status } · { $type }
-payout-card-claim = Claim No. { $claim }
+payout-card-claim = Claim No. { $number }
+payout-card-policy = Policy No. { $number }
 payout-card-recipient = Recipient: { $name }
 payout-card-bank = Bank: { $bank }, account { $account }
 payout-card-purpose = Payment purpose: { $purpose }
@@ -66,6 +71,7 @@ payout-card-failure-unknown = ⚠️ The bank gave no reason. We will contact yo
 payout-card-strict = The amount, the recipient and the bank details are behind "Details".
 payout-page-title = Payout of { $paid_on }
 payout-open-claim = 📋 Open the claim
+payout-open-policy = 📄 Open the policy
 
 ## Payouts: the XLSX and PDF statements
 payouts-column-date = Date
@@ -73,6 +79,7 @@ payouts-column-amount = Amount, RUB
 payouts-column-status = Status
 payouts-column-recipient = Recipient
 payouts-column-claim = Claim
+payouts-column-policy = Policy (premium refund)
 payouts-total-label-sent = Total sent
 payouts-total-label-scheduled = Total scheduled
 payouts-total-label-failed = Total failed

@@ -16,6 +16,7 @@ my-data-records =
     • Messages to you: waiting to be sent — { $queued }, sent (kept with their text) — { $sent }.
     • Questions to support — { $questions }, reviews — { $reviews } (number and topic; the text itself is with support).
     • Policy renewals started in the chat — { $renewals }.
+    • Phone or e-mail changes started in the chat — { $contact_changes } (the change's number only, not the contacts).
     • Activity log records about you (no personal data) — { $audit }.
 my-data-insurer = Your policies, claims, payouts and personal details are kept by the insurer. Use the buttons below to ask for a copy of all of it or for a correction — the answer comes within 10 working days.
 my-data-footer = To withdraw your consent and delete everything the bot keeps: /revoke.

@@ -57,7 +57,7 @@ alerts-settings =
     Тихие часы: { $quiet }
     Часовой пояс: { $zone }
     Новости и предложения: { $marketing }
-alerts-settings-note = Срочное — запрос документов и подтверждение оплаты — приходит и в тихие часы.
+alerts-settings-note = Срочное — запрос документов, подтверждение оплаты и предупреждение о смене телефона или e-mail — приходит и в тихие часы. Предупреждения о смене контактов не отключаются.
 alerts-category-claims = Обращения
 alerts-category-certificates = Справки
 alerts-category-policies = Полисы
@@ -116,3 +116,24 @@ alert-policy-changed-applied-strict = ✅ <b>Полис № { $number } изме
 alert-policy-changed-rejected = ❌ <b>Изменение не принято</b>: «{ $title }» по полису № { $number }. { $reason } Если вы доплачивали, деньги вернутся тем же способом.
 alert-policy-change-no-reason = Причину уточните в поддержке.
 alert-button-policy = 📄 Открыть полис
+
+## Возврат премии (выплата по полису, не по обращению)
+alert-refund-sent = 💸 <b>Возврат премии отправлен</b>: { NUMBER($amount, minimumFractionDigits: 2) } ₽ по полису № { $number }. Деньги поступят на ваш счёт в течение 1–3 рабочих дней.
+alert-refund-sent-strict = 💸 <b>Возврат премии по полису № { $number } отправлен.</b> Сумма и реквизиты — в разделе «Выплаты».
+alert-refund-failed = ⚠️ <b>Возврат премии { NUMBER($amount, minimumFractionDigits: 2) } ₽ по полису № { $number } не прошёл</b>: банк его не принял. { $reason } Напишите в поддержку, чтобы уточнить реквизиты.
+alert-refund-failed-strict = ⚠️ <b>Возврат премии по полису № { $number } не прошёл</b>: банк его не принял. Напишите в поддержку, чтобы уточнить реквизиты.
+alert-refund-returned = ⚠️ <b>Возврат премии { NUMBER($amount, minimumFractionDigits: 2) } ₽ по полису № { $number } вернулся</b> от банка. { $reason } Напишите в поддержку, чтобы уточнить реквизиты.
+alert-refund-returned-strict = ⚠️ <b>Возврат премии по полису № { $number } вернулся</b> от банка. Напишите в поддержку, чтобы уточнить реквизиты.
+
+## Смена телефона или e-mail в личном кабинете (предупреждение безопасности)
+# $value: the new value as the cabinet masked it; $at: when (the person's time zone); $source: where
+alert-contacts-changed-phone = 🔐 <b>Телефон в личном кабинете изменён</b> на { $value } — { $at }, { $source }.
+alert-contacts-changed-email = 🔐 <b>E-mail в личном кабинете изменён</b> на { $value } — { $at }, { $source }.
+alert-contacts-source-bot = в чат-боте
+alert-contacts-source-website = на сайте страховой компании
+alert-contacts-source-mobile_app = в мобильном приложении
+alert-contacts-source-office = в офисе страховой компании
+alert-contacts-source-call_center = по звонку в страховую компанию
+alert-contacts-call = Если это были не вы — сразу позвоните в страховую компанию: <b>{ $phone }</b>.
+alert-contacts-write = Если это были не вы — сразу свяжитесь со страховой компанией: { $contacts }.
+alert-button-contacts = 📇 Контактные данные

@@ -12,14 +12,18 @@ payouts-empty = За этот период выплат нет.
 payouts-unavailable = Личный кабинет временно недоступен, и выплаты сейчас не загрузить. Попробуйте через несколько минут.
 payout-line =
     { $paid_on } · <b>{ NUMBER($amount, minimumFractionDigits: 2) } ₽</b> · { $status }
-    Получатель { $recipient } · обращение № { $claim }
-payout-line-strict = { $paid_on } · { $status } · обращение № { $claim }
+    Получатель { $recipient } · { $basis }
+payout-line-strict = { $paid_on } · { $status } · { $basis }
+# what a payout is made under: a claim, or (a premium refund) a policy; $number as the chat may show it
+payout-basis-claim = обращение № { $number }
+payout-basis-refund = возврат премии по полису № { $number }
 payout-status-scheduled = запланирована
 payout-status-sent = отправлена
 payout-status-failed = не прошла
 payout-status-returned = возвращена
 payout-type-indemnity = страховое возмещение
 payout-type-expenses = возмещение расходов
+payout-type-premium_refund = возврат премии
 payout-button = { $paid_on } · { NUMBER($amount, minimumFractionDigits: 2) } ₽
 payout-button-strict = { $paid_on } · { $status }
 payouts-counted-sent = всего отправлено
@@ -56,7 +60,8 @@ payouts-filter-reset = Сбросить фильтр
 payout-card-title = <b>Выплата от { $paid_on }</b>
 payout-card-amount = Сумма: <b>{ NUMBER($amount, minimumFractionDigits: 2) } ₽</b>
 payout-card-status = Статус: { $status } · { $type }
-payout-card-claim = Обращение № { $claim }
+payout-card-claim = Обращение № { $number }
+payout-card-policy = Полис № { $number }
 payout-card-recipient = Получатель: { $name }
 payout-card-bank = Банк: { $bank }, счёт { $account }
 payout-card-purpose = Назначение платежа: { $purpose }
@@ -66,6 +71,7 @@ payout-card-failure-unknown = ⚠️ Банк не сообщил причину
 payout-card-strict = Сумма, получатель и реквизиты — по кнопке «Подробнее».
 payout-page-title = Выплата от { $paid_on }
 payout-open-claim = 📋 Открыть обращение
+payout-open-policy = 📄 Открыть полис
 
 ## Payouts: the XLSX and PDF statements
 payouts-column-date = Дата
@@ -73,6 +79,7 @@ payouts-column-amount = Сумма, ₽
 payouts-column-status = Статус
 payouts-column-recipient = Получатель
 payouts-column-claim = Обращение
+payouts-column-policy = Полис (возврат премии)
 payouts-total-label-sent = Всего отправлено
 payouts-total-label-scheduled = Всего запланировано
 payouts-total-label-failed = Всего не прошло

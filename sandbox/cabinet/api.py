@@ -654,7 +654,7 @@ async def get_payout(request: web.Request) -> web.StreamResponse:
     payout = next((p for p in customer.payouts if p.id == payout_id), None)
     if payout is None:
         raise ProblemError("payout_not_found", Text("Выплата не найдена.", "Payout not found."))
-    claim = customer.claims.get(payout.claim_id)
+    claim = customer.claims.get(payout.claim_id) if payout.claim_id else None
     return _json(payout.render_detail(language(request), customer.holder, claim))
 
 
@@ -724,7 +724,7 @@ async def confirm_contact_change(request: web.Request) -> web.StreamResponse:
     customer = _customer(request)
     body, _ = await read_json(request)
     _validate(request, body)
-    contacts = state_of(request).cabinet.confirm_contact_change(
+    contacts, _ = state_of(request).cabinet.confirm_contact_change(
         customer, request.match_info["change_id"], body["code"]
     )
     return _json(contacts)

@@ -667,15 +667,23 @@ class Cabinet:
         if change.status != "in_review":
             raise _conflict(Text("Изменение не на рассмотрении.", "The change is not in review."))
         policy = customer.policies[change.policy_id]
-        if apply:
-            change.option.apply(policy, change.answers)
-            policy.premium += change.difference
-            change.status = "applied"
-        else:
+        if not apply:
             change.status = "rejected"
             change.reason = reason or _DEFAULT_CHANGE_REJECTION
-        log.info("policy_change_settled", customer_id=customer.id, change_id=change.id)
-        return [self._emit("policy.changed", customer, change.event_data(policy))]
+            log.info("policy_change_rejected", customer_id=customer.id, change_id=change.id)
+            return [self._emit("policy.changed", customer, change.event_data(policy))]
+        change.option.apply(policy, change.answers)
+        change.status = "applied"
+        log.info("policy_change_applied", customer_id=customer.id, change_id=change.id)
+        events = [self._emit("policy.changed", customer, change.event_data(policy))]
+        if change.refund:  # the premium returned for the rest of the term: a payout
+            why = Text(
+                f"Изменение полиса: {change.option.title.ru}",
+                f"Policy change: {change.option.title.en}",
+            )
+            events += self.refund_premium(customer, policy, change.refund, why)
+        policy.premium += change.difference
+        return events
 
     def expire_change(self, change_id: str) -> PolicyChange:
         """A change's quote (and payment link) runs out now."""
@@ -998,8 +1006,44 @@ class Cabinet:
             document_ids=tuple(document.id for document in claim.documents),
         )
         customer.payouts.append(payout)
-        data = {"payout_id": payout.id, "amount": money(amount), "claim_id": claim.id}
-        return self._emit("payout.sent", customer, data, at)
+        return self._emit("payout.sent", customer, payout.event_data(), at)
+
+    def refund_premium(
+        self, customer: Customer, policy: Policy, amount: Decimal, reason: Text | str
+    ) -> list[JSON]:
+        """Return premium to the policyholder: the policy was cancelled early, or changed so
+        that it costs less. A payout of type `premium_refund` under the policy (no claim),
+        sent today to the customer's account, announced with `payout.sent`. `reason` says why,
+        for the payment purpose («досрочное расторжение», «исключён водитель»)."""
+        if not 0 < amount <= policy.premium:
+            raise ProblemError(
+                "validation_failed",
+                Text(
+                    "Возврат — больше нуля и не больше премии по полису.",
+                    "A refund is more than zero and no more than the policy's premium.",
+                ),
+            )
+        payout = Payout(
+            id=new_id("pay"),
+            paid_on=self.now().date(),
+            amount=amount.quantize(Decimal("0.01")),
+            status="sent",
+            recipient=customer.recipient,
+            type="premium_refund",
+            policy_id=policy.id,
+            policy_number=policy.number,
+            refund_reason=reason if isinstance(reason, Text) else Text(reason, reason),
+        )
+        customer.payouts.append(payout)
+        log.info("premium_refunded", customer_id=customer.id, policy_id=policy.id)
+        return [self._emit("payout.sent", customer, payout.event_data())]
+
+    def refund_policy(self, policy_id: str, amount: Decimal, reason: str) -> list[JSON]:
+        """The operator's «Вернуть премию»: `refund_premium` for a policy of any customer."""
+        customer, policy = self._find(
+            lambda c: c.policies, policy_id, Text("Полис не найден.", "Policy not found.")
+        )
+        return self.refund_premium(customer, policy, amount, reason)
 
     def fail_payout(self, payout_id: str, status: str, reason: str | None) -> list[JSON]:
         """The bank refused a sent payout (`failed`) or sent it back (`returned`)."""
@@ -1013,12 +1057,7 @@ class Cabinet:
             raise _conflict(Text("Выплата не отправлена.", "The payout was not sent."))
         payout.status = status
         payout.failure_reason = Text(reason, reason) if reason else None
-        data: JSON = {
-            "payout_id": payout.id,
-            "amount": money(payout.amount),
-            "claim_id": payout.claim_id,
-            "status": status,
-        }
+        data: JSON = payout.event_data() | {"status": status}
         if reason:
             data["reason"] = reason
         log.info("payout_failed", customer_id=customer.id, payout_id=payout.id, status=status)
@@ -1203,13 +1242,7 @@ class Cabinet:
         value = contacts.normalised(kind, value)
         current = customer.phone if kind == "phone" else customer.email
         if current is not None and current.confirmed and current.value == value:
-            raise ProblemError(
-                "contact_unchanged",
-                Text(
-                    "Этот контакт уже указан и подтверждён.",
-                    "This contact is already there and confirmed.",
-                ),
-            )
+            raise _unchanged()
         for earlier in customer.contact_changes.values():
             if earlier.kind == kind and earlier.status == contacts.PENDING:
                 earlier.status = contacts.REPLACED
@@ -1229,7 +1262,12 @@ class Cabinet:
         log.info("contact_change_started", customer_id=customer.id, change_id=change.id)
         return change
 
-    def confirm_contact_change(self, customer: Customer, change_id: str, code: str) -> JSON:
+    def confirm_contact_change(
+        self, customer: Customer, change_id: str, code: str
+    ) -> tuple[JSON, list[JSON]]:
+        """The right code applies the change and announces it (`contacts.changed`, `source:
+        bot`, with the change's id); the customer's contacts now, and the events (none when
+        the same confirmation comes again)."""
         change = customer.contact_changes.get(change_id)
         if change is None:
             raise ProblemError(
@@ -1238,7 +1276,7 @@ class Cabinet:
             )
         contacts.require_open(change, code, self.now())
         if change.status == contacts.CONFIRMED:
-            return customer.contacts()  # the same confirmation again: the same answer
+            return customer.contacts(), []  # the same confirmation again: the same answer
         if code != change.code:
             if code != change.last_wrong:  # the same wrong code again (a retry) counts once
                 change.last_wrong = code
@@ -1248,13 +1286,35 @@ class Cabinet:
                 raise contacts.too_many_attempts()
             raise contacts.wrong_code(change.attempts_left)
         change.status = contacts.CONFIRMED
-        confirmed = ContactValue(change.value, confirmed=True)
-        if change.kind == "phone":
+        self._set_contact(customer, change.kind, change.value)
+        log.info("contact_changed", customer_id=customer.id, change_id=change.id)
+        data = contacts.changed(change.kind, change.value, "bot", change.id)
+        return customer.contacts(), [self._emit("contacts.changed", customer, data)]
+
+    def change_contact(self, customer_id: str, kind: str, value: str, source: str) -> list[JSON]:
+        """The staff set a customer's phone or e-mail (confirmed), as if it was changed in the
+        office, over the phone or on the website: no code, and a change of the same kind in
+        progress stops working. Announced with `contacts.changed` (no change id)."""
+        customer = self.customer(customer_id)
+        value = contacts.normalised(kind, value)
+        current = customer.phone if kind == "phone" else customer.email
+        if current is not None and current.confirmed and current.value == value:
+            raise _unchanged()
+        for pending in customer.contact_changes.values():
+            if pending.kind == kind and pending.status == contacts.PENDING:
+                pending.status = contacts.REPLACED
+        self._set_contact(customer, kind, value)
+        log.info("contact_set_by_staff", customer_id=customer.id, kind=kind, source=source)
+        data = contacts.changed(kind, value, source)
+        return [self._emit("contacts.changed", customer, data)]
+
+    @staticmethod
+    def _set_contact(customer: Customer, kind: str, value: str) -> None:
+        confirmed = ContactValue(value, confirmed=True)
+        if kind == "phone":
             customer.phone = confirmed
         else:
             customer.email = confirmed
-        log.info("contact_changed", customer_id=customer.id, change_id=change.id)
-        return customer.contacts()
 
     def expire_contact_change(self, change_id: str) -> ContactChange:
         """The operator's "the code's time is up": its `expires_at` passes now."""
@@ -1265,6 +1325,15 @@ class Cabinet:
         )
         change.expires_at = self.now() - dt.timedelta(seconds=1)
         return change
+
+
+def _unchanged() -> ProblemError:
+    return ProblemError(
+        "contact_unchanged",
+        Text(
+            "Этот контакт уже указан и подтверждён.", "This contact is already there and confirmed."
+        ),
+    )
 
 
 def _feedback_errors(kind: str, request: Mapping[str, Any]) -> list[FieldError]:

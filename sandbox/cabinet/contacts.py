@@ -5,6 +5,11 @@ A change (`startContactChange`) checks the new value, "sends" a six-digit code t
 sandbox's **sent messages** — the operator console's «Отправленные SMS и письма» and
 `GET /operator/messages` — where a tester (or a test) reads the code, as a real customer would
 read their phone. A newer change of the same kind replaces the one in progress.
+
+However a contact changes — confirmed with its code through the API (the bot), or set by the
+insurer's staff from the operator console (as if in the office, or from the website) — the
+cabinet announces it with `contacts.changed`: the kind, the new value masked as the cabinet
+masks it (`masked`), and where it was changed; with the change's id when its code confirmed it.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from sandbox.cabinet.documents import masked_email
 from sandbox.cabinet.model import JSON, instant
 from sandbox.cabinet.problems import FieldError, ProblemError
 from sandbox.cabinet.texts import Text
@@ -28,6 +34,9 @@ _RUSSIAN = re.compile(r"\+7[0-9]{10}")
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s.]{2,}")
 
 PENDING, CONFIRMED, CANCELLED, REPLACED = "pending", "confirmed", "cancelled", "replaced"
+#: Where a contact can be changed apart from the bot (the contract's `source`): the operator
+#: console sets a contact as one of these.
+OTHER_SOURCES = ("website", "mobile_app", "office", "call_center")
 
 
 @dataclass
@@ -103,6 +112,23 @@ def normalised(kind: str, value: str) -> str:
             return f"{local}@{domain.lower()}"
         detail = Text("Это не адрес электронной почты.", "This is not an e-mail address.")
     raise ProblemError("validation_failed", detail, [FieldError(detail, pointer="/value")])
+
+
+def masked(kind: str, value: str) -> str:
+    """How the cabinet shows a contact to its customer: `+7 ••• •••-••-67`, `i•••@mail.ru`."""
+    if kind == "email":
+        return masked_email(value)
+    if _RUSSIAN.fullmatch(value):
+        return f"+7 ••• •••-••-{value[-2:]}"
+    return f"+••• ••• {value[-2:]}"
+
+
+def changed(kind: str, value: str, source: str, change_id: str | None = None) -> JSON:
+    """The data of `contacts.changed`."""
+    data: JSON = {"kind": kind, "value": masked(kind, value), "source": source}
+    if change_id is not None:
+        data["change_id"] = change_id
+    return data
 
 
 def new_code() -> str:

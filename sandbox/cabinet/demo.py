@@ -9,6 +9,9 @@ one more driver; five to seven claims in several
 statuses with consistent histories; sent indemnity payouts for the paid and closed claims
 (one this calendar year, one the year before) and, with the paid claim, a reimbursement of
 towing expenses that failed (the account closed); two certificate orders (one ready, one preparing).
+One customer also had premium refunded (`REFUND_CUSTOMERS`): their DMS programme lost its
+dental cover a few weeks ago, and part of the premium came back as a `premium_refund` payout
+under the policy, not a claim.
 
 The names are invented: nothing a customer told the sandbox ends up in their portfolio.
 The contract's example customer gets the ids used in the contract's examples.
@@ -29,7 +32,7 @@ from sandbox.cabinet.dates import (
     term_end,
     working_days_after,
 )
-from sandbox.cabinet.ids import EXAMPLE_CUSTOMER_ID, stable_id
+from sandbox.cabinet.ids import EXAMPLE_CUSTOMER_ID, customer_id_for, stable_id
 from sandbox.cabinet.model import (
     CertificateOrder,
     Claim,
@@ -56,6 +59,7 @@ _EXAMPLE_IDS = {
     "clm:approved": "clm_7c1d90",
     "clm:paid": "clm_0a4d6b",
     "pay:paid": "pay_6f0a3b",
+    "pay:premium_refund": "pay_3b90d2",
     "cro:preparing": "cro_4b1f02",
     "cro:ready": "cro_19d6e5",
 }
@@ -505,6 +509,36 @@ def _payouts(draw: _Draw, claim: Claim, recipient: str) -> list[Payout]:
     return [indemnity, expenses]
 
 
+#: Who had premium refunded: the sandbox ESIA's test citizen Ли Александр (subject 1000322318,
+#: signed in through the sandbox ESIA), and the contract's example customer (so that a contract
+#: test meets a payout without a claim).
+REFUND_CUSTOMERS = frozenset({customer_id_for("sandbox", "1000322318"), EXAMPLE_CUSTOMER_ID})
+_DENTAL_REMOVED = Text(
+    "из программы исключена стоматология", "dental care removed from the programme"
+)
+
+
+def _refund(draw: _Draw, today: dt.date, dms: Policy, recipient: str) -> list[Payout]:
+    """A part of the DMS premium refunded a few weeks ago (after the policy started)."""
+    if draw.customer_id not in REFUND_CUSTOMERS:
+        return []
+    own = _own(draw, "refund")
+    share = Decimal(own.randint(60, 120)) / 1000
+    return [
+        Payout(
+            id=draw.id("pay", "premium_refund"),
+            paid_on=max(dms.starts_on, today - dt.timedelta(days=own.randint(3, 25))),
+            amount=(dms.premium * share).quantize(Decimal("0.01")),
+            status="sent",
+            recipient=recipient,
+            type="premium_refund",
+            policy_id=dms.id,
+            policy_number=dms.number,
+            refund_reason=_DENTAL_REMOVED,
+        )
+    ]
+
+
 def _claims(
     draw: _Draw, today: dt.date, policies: dict[str, Policy], recipient: str
 ) -> tuple[list[Claim], list[Payout]]:
@@ -529,7 +563,7 @@ def _numbered(
     numbers = {}
     for claim, serial in zip(claims, serials, strict=True):
         claim.number = numbers[claim.id] = f"У-{claim.reported_on.year}-{serial:06d}"
-    return claims, [replace(p, claim_number=numbers[p.claim_id]) for p in payouts]
+    return claims, [replace(p, claim_number=numbers[p.claim_id or ""]) for p in payouts]
 
 
 def _certificate_orders(draw: _Draw, now: dt.datetime) -> list[CertificateOrder]:
@@ -576,6 +610,7 @@ def portfolio(customer_id: str, now: dt.datetime) -> Customer:
     }
     recipient = f"•••• {draw.digits(4)}"
     claims, payouts = _claims(draw, today, policies, recipient)
+    payouts += _refund(draw, today, policies["dms"], recipient)
     orders = _certificate_orders(draw, now)
     drivers = _drivers(draw, today, holder)
     policies["osago"].drivers = drivers

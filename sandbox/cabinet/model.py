@@ -521,6 +521,10 @@ PAYOUT_PURPOSES = {
         "Возмещение расходов на эвакуацию по убытку {n}. НДС не облагается.",
         "Reimbursement of towing expenses under claim {n}. VAT exempt.",
     ),
+    "premium_refund": Text(
+        "Возврат части страховой премии по полису {n}: {reason}. НДС не облагается.",
+        "Refund of insurance premium under policy {n}: {reason}. VAT exempt.",
+    ),
 }
 
 
@@ -531,16 +535,29 @@ def masked_name(person: Person) -> str:
 
 @dataclass
 class Payout:
+    """Money paid to the customer: under a claim (`indemnity`, `expenses`: `claim_id`), or a
+    premium refunded under a policy (`premium_refund`: `policy_id`, and why, `refund_reason`)."""
+
     id: str
     paid_on: dt.date
     amount: Decimal
     status: str
     recipient: str
-    claim_id: str
-    claim_number: str
+    claim_id: str | None = None
+    claim_number: str | None = None
     type: str = "indemnity"
     document_ids: tuple[str, ...] = ()
     failure_reason: Text | None = None
+    policy_id: str | None = None
+    policy_number: str | None = None
+    refund_reason: Text | None = None
+
+    @property
+    def basis(self) -> JSON:
+        """What it is paid under, as the contract names it: the claim, or the policy."""
+        if self.type == "premium_refund":
+            return {"policy_id": self.policy_id, "policy_number": self.policy_number}
+        return {"claim_id": self.claim_id, "claim_number": self.claim_number}
 
     def render(self) -> JSON:
         return {
@@ -550,9 +567,23 @@ class Payout:
             "status": self.status,
             "type": self.type,
             "recipient": self.recipient,
-            "claim_id": self.claim_id,
-            "claim_number": self.claim_number,
+            **self.basis,
         }
+
+    def event_data(self) -> JSON:
+        """The members of `payout.sent` and `payout.failed` that name the payout."""
+        data: JSON = {"payout_id": self.id, "amount": money(self.amount)}
+        if self.type == "premium_refund":
+            data |= {"type": self.type, **self.basis}
+        else:
+            data["claim_id"] = self.claim_id
+        return data
+
+    def purpose(self, lang: Lang) -> str:
+        if self.type == "premium_refund":
+            reason = self.refund_reason(lang) if self.refund_reason else ""
+            return PAYOUT_PURPOSES[self.type].format(n=self.policy_number, reason=reason)(lang)
+        return PAYOUT_PURPOSES[self.type].format(n=self.claim_number)(lang)
 
     def render_detail(self, lang: Lang, holder: Person, claim: Claim | None) -> JSON:
         """`PayoutDetail`: the recipient (masked), the bank, the purpose, the claim's documents
@@ -562,7 +593,7 @@ class Payout:
             "recipient_name": masked_name(holder),
             "bank": PAYOUT_BANK,
             "account": self.recipient,
-            "purpose": PAYOUT_PURPOSES[self.type].format(n=self.claim_number)(lang),
+            "purpose": self.purpose(lang),
             "documents": [document.render() for document in documents],
         }
         if self.failure_reason and self.status in ("failed", "returned"):

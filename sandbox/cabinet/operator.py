@@ -17,6 +17,9 @@ JSON API (each action also accepts an HTML form post and then redirects, 303, to
   a sent payout did not reach the customer; fires `payout.failed`.
 * `POST /operator/policies/{policy_id}/expiring` `{"days_left": 30|7|1}` — fires
   `policy.expiring`.
+* `POST /operator/policies/{policy_id}/refund` `{"amount": "1234.50", "reason"}` — part of the
+  policy's premium goes back to the policyholder (a cancellation, a cheaper change): a
+  `premium_refund` payout under the policy, sent today; fires `payout.sent`.
 * `POST /operator/policies/{policy_id}/payment-due` `{"days_left": 0..60}` or
   `{"overdue_days": 1..60}` — the policy's next unpaid installment is due in that many days
   (a reminder) or is that many days late (overdue); fires `payment.due`.
@@ -43,6 +46,11 @@ JSON API (each action also accepts an HTML form post and then redirects, 303, to
   (nothing is really sent), newest first: `{at, customer_id, channel, to, text, code,
   change_id}`. The console lists them too, under «Отправленные SMS и письма».
 * `POST /operator/contact-changes/{change_id}/expire` — the change's code expires now.
+* `POST /operator/customers/{customer_id}/contacts` `{"kind": "phone"|"email", "value",
+  "source": "website"|"mobile_app"|"office"|"call_center"}` — the staff set the customer's
+  phone or e-mail (confirmed, no code), as if it was changed there; a change of that kind in
+  progress stops working. Fires `contacts.changed` (so does a change the bot confirms with its
+  code, with `source: bot` and the change's id).
 * `POST /operator/customers/{customer_id}/email` `{"confirmed": true|false}` — the customer's
   e-mail is confirmed in the cabinet, or not (then `sendDocumentByEmail` answers
   `email_not_confirmed`).
@@ -62,12 +70,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
 from jsonschema import Draft202012Validator
 
 from sandbox.cabinet.cabinet import DUE_DAYS_MAX, EXPIRING_DAYS
+from sandbox.cabinet.contacts import OTHER_SOURCES
 from sandbox.cabinet.files import read_json
 from sandbox.cabinet.model import (
     CLAIM_TRANSITIONS,
@@ -138,6 +148,17 @@ _PAYMENT_DUE = standalone_validator(
         },
     }
 )
+_REFUND = standalone_validator(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["amount", "reason"],
+        "properties": {
+            "amount": {"type": "string", "pattern": r"^[0-9]{1,9}(\.[0-9]{1,2})?$"},
+            "reason": {"type": "string", "minLength": 1, "maxLength": 200},
+        },
+    }
+)
 _PAYOUT_FAIL = standalone_validator(
     {
         "type": "object",
@@ -162,6 +183,18 @@ _EMAIL = standalone_validator(
         "additionalProperties": False,
         "required": ["confirmed"],
         "properties": {"confirmed": {"type": "boolean"}},
+    }
+)
+_CONTACT = standalone_validator(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["kind", "value", "source"],
+        "properties": {
+            "kind": {"enum": ["phone", "email"]},
+            "value": {"type": "string", "minLength": 1, "maxLength": 254},
+            "source": {"enum": list(OTHER_SOURCES)},
+        },
     }
 )
 _NOTHING = standalone_validator({"type": "object", "maxProperties": 0})
@@ -198,6 +231,8 @@ def _form_fields(form: Mapping[str, Any]) -> JSON:
         raise ProblemError("validation_failed", detail) from None
     if "documents" in fields:
         fields["documents"] = [d.strip() for d in fields["documents"].split(";") if d.strip()]
+    if "amount" in fields:  # «1234,50» as a Russian keyboard writes it
+        fields["amount"] = fields["amount"].strip().replace(",", ".")
     return fields
 
 
@@ -297,6 +332,17 @@ async def make_policy_expiring(request: web.Request) -> web.StreamResponse:
     return await _act(request, _EXPIRING, perform)
 
 
+async def refund_premium(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+
+    def perform(fields: JSON) -> JSON:
+        policy_id = request.match_info["policy_id"]
+        amount, reason = Decimal(fields["amount"]), fields["reason"].strip()
+        return {"events": cabinet.refund_policy(policy_id, amount, reason)}
+
+    return await _act(request, _REFUND, perform)
+
+
 async def remind_payment(request: web.Request) -> web.StreamResponse:
     cabinet = state_of(request).cabinet
 
@@ -389,6 +435,19 @@ async def confirm_email(request: web.Request) -> web.StreamResponse:
         return {"customer_id": customer.id, "email_confirmed": confirmed}
 
     return await _act(request, _EMAIL, perform, from_form)
+
+
+async def change_contact(request: web.Request) -> web.StreamResponse:
+    cabinet = state_of(request).cabinet
+
+    def perform(fields: JSON) -> JSON:
+        customer_id = request.match_info["customer_id"]
+        events = cabinet.change_contact(
+            customer_id, fields["kind"], fields["value"], fields["source"]
+        )
+        return {"contacts": cabinet.customer(customer_id).contacts(), "events": events}
+
+    return await _act(request, _CONTACT, perform)
 
 
 async def emails(request: web.Request) -> web.StreamResponse:
@@ -523,6 +582,9 @@ def add_routes(app: web.Application) -> None:
         name="operator-policy-expiring",
     )
     router.add_post(
+        "/operator/policies/{policy_id}/refund", refund_premium, name="operator-policy-refund"
+    )
+    router.add_post(
         "/operator/policies/{policy_id}/payment-due",
         remind_payment,
         name="operator-policy-payment-due",
@@ -563,6 +625,11 @@ def add_routes(app: web.Application) -> None:
         "/operator/policy-changes/{change_id}/{action:apply|reject|expire}",
         settle_policy_change,
         name="operator-policy-change",
+    )
+    router.add_post(
+        "/operator/customers/{customer_id}/contacts",
+        change_contact,
+        name="operator-customer-contacts",
     )
     router.add_get("/operator/emails", emails, name="operator-emails")
     router.add_get("/operator/events", events, name="operator-events")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from aiohttp import web
 
 from sandbox.cabinet.cabinet import CERTIFICATE_TRANSITIONS, EXPIRING_DAYS
-from sandbox.cabinet.contacts import ContactValue, SentMessage
+from sandbox.cabinet.contacts import OTHER_SOURCES, ContactValue, SentMessage
 from sandbox.cabinet.dates import format_ru
 from sandbox.cabinet.documents import SentEmail
 from sandbox.cabinet.events import Delivery
@@ -140,6 +140,15 @@ def _policies(customer: Customer, url: UrlFor) -> str:
                 url("operator-policy-expiring", policy_id=p.id),
                 "Скоро истекает",
                 _select("days_left", [(str(d), f"через {d} дн.") for d in EXPIRING_DAYS]),
+                " ",
+            )
+            + "<br>"
+            + _form(
+                url("operator-policy-refund", policy_id=p.id),
+                "Вернуть премию",
+                _input("amount", "сумма, ₽"),
+                " ",
+                _input("reason", "почему: исключён водитель"),
                 " ",
             ),
             _installments(p, url),
@@ -414,6 +423,15 @@ def _personal_data(customer: Customer) -> str:
     )
 
 
+#: Where the staff say the contact was changed (the event's `source`).
+_SOURCES = {
+    "website": "на сайте",
+    "mobile_app": "в приложении",
+    "office": "в офисе",
+    "call_center": "по телефону",
+}
+
+
 def _contacts(customer: Customer, url: UrlFor) -> str:
     def shown(contact: ContactValue | None) -> str:
         if contact is None:
@@ -438,9 +456,20 @@ def _contacts(customer: Customer, url: UrlFor) -> str:
         if rows
         else ""
     )
+    change = _form(
+        url("operator-customer-contacts", customer_id=customer.id),
+        "Изменить контакт",
+        _select("kind", [("phone", "телефон"), ("email", "e-mail")]),
+        " ",
+        _input("value", "+79161234567 или name@mail.ru"),
+        " ",
+        _select("source", [(source, _SOURCES[source]) for source in OTHER_SOURCES]),
+        " ",
+    )
     return (
         f"<h3>Контакты</h3><p>Телефон: {shown(customer.phone)}<br>"
         f"E-mail: {shown(customer.email)}</p>{changes}"
+        f"<p>Сотрудник меняет контакт (без кода; клиенту придёт «contacts.changed»): {change}</p>"
     )
 
 

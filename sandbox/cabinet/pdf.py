@@ -21,6 +21,7 @@ from sandbox.cabinet.model import (
     PRODUCT_TITLES,
     CertificateOrder,
     Customer,
+    Payout,
     Policy,
 )
 
@@ -169,6 +170,13 @@ def _tax_deduction(document: _Document, customer: Customer, start: dt.date, end:
     document.field("Итого уплачено", rubles(sum((p[2] for p in payments), Decimal(0))))
 
 
+def _basis(payout: Payout) -> str:
+    """A payout's claim number, or (a premium refund) its policy."""
+    if payout.type == "premium_refund":
+        return f"возврат премии, полис {payout.policy_number}"
+    return f"убыток {payout.claim_number}"
+
+
 def _payouts(document: _Document, customer: Customer, start: dt.date, end: dt.date) -> None:
     payouts = sorted(
         (p for p in customer.payouts if start <= p.paid_on <= end), key=lambda p: p.paid_on
@@ -178,8 +186,8 @@ def _payouts(document: _Document, customer: Customer, start: dt.date, end: dt.da
         document.paragraph("За указанный период выплат по вашим договорам не было.")
         return
     document.rows(
-        ("Дата", "Убыток", "Сумма", "Получатель"),
-        [(format_ru(p.paid_on), p.claim_number, rubles(p.amount), p.recipient) for p in payouts],
+        ("Дата", "Основание", "Сумма", "Получатель"),
+        [(format_ru(p.paid_on), _basis(p), rubles(p.amount), p.recipient) for p in payouts],
     )
     document.ln(2)
     document.field("Итого выплачено", rubles(sum((p.amount for p in payouts), Decimal(0))))
