@@ -61,6 +61,7 @@ from bot.web_guard import PerIpLimit, add_security_headers
 from bot.web_outage import unavailable_without_redis
 from bot.webhook import add_webhook_route, ensure_webhook, forget_webhook
 from cabinet import CabinetClient, ReadCache
+from linking.channels import Channel
 from linking.codes import CodeStore
 from linking.flow import LinkFlow
 from linking.web import create_link_app, too_many_requests
@@ -320,7 +321,7 @@ def create_app(settings: Settings, resources: Resources, *, bot_username: str) -
         "/link",
         create_link_app(
             resources.link_flow,
-            bot_username=bot_username,
+            bot_usernames={Channel.TELEGRAM: bot_username},
             support_contacts=settings.support_contacts,
             middlewares=[link_limit.middleware(too_many_requests)],
         ),

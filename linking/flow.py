@@ -6,10 +6,10 @@
    the PKCE verifier and nonce; the browser goes to the provider.
 3. `callback`: the provider sends the browser back; `state` is spent (single use: a replayed
    or tampered callback finds nothing), the code is exchanged, the identity verified and the
-   customer resolved in the cabinet; the result is a bind code2 (5 min) for
-   `t.me/{bot}?start=b_{code2}`.
-4. The bot spends code2 on `/start b_{code2}` and binds, only for the same Telegram user, in a
-   private chat (bot/handlers/linking.py).
+   customer resolved in the cabinet; the result is a bind code2 (5 min) for the deep link of
+   the chat's own messenger, `t.me/{bot}?start=b_{code2}` (`linking/channels.py`).
+4. The bot spends code2 on `/start b_{code2}` and binds, only for the same user of the same
+   messenger, in a private chat (bot/handlers/linking.py).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from prometheus_client import Counter
 
 from cabinet import CabinetClient, CabinetNotFound, CabinetRejected, CabinetUnavailable
 from cabinet.models import Identity
+from linking.channels import Channel, channel_of
 from linking.codes import CodeKind, CodeStore
 from linking.esia.secret import b64url
 from linking.providers.base import Failure, IdentityProvider, ProviderError, VerifiedIdentity
@@ -57,6 +58,7 @@ class CallbackResult:
     provider_code: str | None = None  # e.g. ESIA-007014, for the advice shown
     reference: str | None = None  # what the person quotes to support (ambiguous customer)
     chat_id: int | None = None  # the chat that began the sign-in, once its state is known
+    channel: Channel = Channel.TELEGRAM  # its messenger: where the return link leads
 
 
 def _challenge(verifier: str) -> str:
@@ -88,16 +90,22 @@ class LinkFlow:
         self.public_url = public_url
         self.redirect_uri = f"{public_url}/link/callback"
 
-    async def forget_user(self, user_id: int, customer_id: str | None) -> None:
+    async def forget_user(
+        self, user_id: int, customer_id: str | None, channel: Channel = Channel.TELEGRAM
+    ) -> None:
         """After unlinking (logout, revoke; committed first): sign-ins the user had begun cannot
         finish, and what the cabinet cache holds about the customer goes."""
-        await self.codes.cancel_user(user_id)
+        await self.codes.cancel_user(user_id, channel)
         if customer_id is not None:
             await self.cabinet.forget(customer_id)
 
-    async def login_url(self, *, user_id: int, chat_id: int, locale: str) -> str:
+    async def login_url(
+        self, *, user_id: int, chat_id: int, locale: str, channel: Channel = Channel.TELEGRAM
+    ) -> str:
         """The «Войти через Госуслуги» button's address: the chat's standing ticket."""
-        ticket = await self.codes.ticket(user_id=user_id, chat_id=chat_id, locale=locale)
+        ticket = await self.codes.ticket(
+            user_id=user_id, chat_id=chat_id, locale=locale, channel=channel
+        )
         return f"{self.public_url}/link/{ticket}"
 
     async def authorize(self, code: str, *, fallback_locale: str) -> str | CallbackResult:
@@ -143,7 +151,7 @@ class LinkFlow:
         if state is None:
             return CallbackResult(Outcome.EXPIRED, fallback_locale)
         result = await self._with_state(params, state)
-        return dataclasses.replace(result, chat_id=int(state["chat_id"]))
+        return dataclasses.replace(result, chat_id=int(state["chat_id"]), channel=channel_of(state))
 
     async def _with_state(self, params: Mapping[str, str], state: dict[str, Any]) -> CallbackResult:
         locale = str(state["locale"])
@@ -188,6 +196,7 @@ class LinkFlow:
             return CallbackResult(Outcome.CABINET_UNAVAILABLE, locale)
         bind = {
             "issued_at": state["issued_at"],
+            "channel": channel_of(state).value,
             "user_id": state["user_id"],
             "chat_id": state["chat_id"],
             "provider": identity.provider,

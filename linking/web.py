@@ -4,7 +4,7 @@ referrer, and is never cached."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 from fluent.runtime import FluentLocalization, FluentResourceLoader
 
+from linking.channels import Channel
 from linking.flow import BIND_PREFIX, CallbackResult, LinkFlow, Outcome
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -52,7 +53,7 @@ _PAGES = {
 }
 
 FLOW = web.AppKey("link_flow", LinkFlow)
-BOT_USERNAME = web.AppKey("bot_username", str)
+BOT_USERNAMES = web.AppKey("bot_usernames", Mapping[Channel, str])
 SUPPORT_CONTACTS = web.AppKey("support_contacts", str)
 
 
@@ -104,9 +105,14 @@ async def callback(request: web.Request) -> web.StreamResponse:
 
 def outcome_page(request: web.Request, result: CallbackResult) -> web.Response:
     t, locale = TEXTS.get, result.locale
+    bot = request.app[BOT_USERNAMES].get(result.channel)
+    if result.outcome is Outcome.LINKED and bot is None:
+        # A sign-in begun in a messenger this deployment no longer serves: nowhere to return.
+        result = CallbackResult(Outcome.EXPIRED, locale)
     if result.outcome is Outcome.LINKED:
         assert result.bind_code is not None
-        link = f"https://t.me/{request.app[BOT_USERNAME]}?start={BIND_PREFIX}{result.bind_code}"
+        assert bot is not None
+        link = result.channel.deep_link(bot, f"{BIND_PREFIX}{result.bind_code}")
         button = escape(t(locale, "link-done-button"))
         body = (
             f"<p>{escape(t(locale, 'link-done-text'))}</p>"
@@ -140,14 +146,14 @@ def too_many_requests(request: web.Request, retry_after: int) -> web.Response:
 def create_link_app(
     flow: LinkFlow,
     *,
-    bot_username: str,
+    bot_usernames: Mapping[Channel, str],
     support_contacts: str,
     middlewares: Sequence[Middleware] = (),
 ) -> web.Application:
     """Mounted at `/link` on the process's web server."""
     app = web.Application(middlewares=middlewares)
     app[FLOW] = flow
-    app[BOT_USERNAME] = bot_username
+    app[BOT_USERNAMES] = dict(bot_usernames)
     app[SUPPORT_CONTACTS] = support_contacts
     app.router.add_get("/callback", callback)
     app.router.add_get(r"/{code:[A-Za-z0-9_-]{1,64}}", start)

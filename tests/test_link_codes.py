@@ -9,6 +9,7 @@ import re
 import pytest
 from fakeredis import FakeAsyncRedis
 
+from linking.channels import Channel, channel_of
 from linking.codes import CodeKind, CodeStore
 
 
@@ -44,7 +45,12 @@ async def test_a_chats_login_ticket_stands_however_often_it_is_shown_or_opened()
     assert again == first
     assert await redis.ttl(f"test:link:login:{first}") > 89 * 24 * 3600
     for _ in range(3):
-        assert await store.open_ticket(first) == {"user_id": 7, "chat_id": 7, "locale": "en"}
+        assert await store.open_ticket(first) == {
+            "channel": "telegram",
+            "user_id": 7,
+            "chat_id": 7,
+            "locale": "en",
+        }
     assert await store.ticket(user_id=8, chat_id=8, locale="ru") != first
     await store.cancel_user(7)  # a sign-out ends sign-ins under way, not the button
     assert await store.open_ticket(first) is not None
@@ -89,7 +95,7 @@ async def test_codes_live_10_and_5_minutes_and_a_cancellation_outlives_a_sign_in
         assert 0 < await redis.ttl(f"test:link:{kind.value}:{code}") <= seconds
     await store.cancel_user(1)
     # A sign-in begun just before may still hold a state and then a bind code: 15 minutes.
-    assert await redis.ttl("test:link:cancelled:1") > 600 + 300 - 5
+    assert await redis.ttl("test:link:cancelled:telegram:1") > 600 + 300 - 5
 
 
 async def test_an_expired_code_is_gone() -> None:
@@ -112,3 +118,28 @@ async def test_cancelling_voids_the_users_outstanding_codes_only(store: CodeStor
     assert await store.take(CodeKind.BIND, carried) is None, "older by its sign-in's start"
     assert await store.take(CodeKind.STATE, theirs) is not None
     assert await store.take(CodeKind.STATE, later) is not None
+
+
+async def test_users_are_their_messengers(store: CodeStore) -> None:
+    """Telegram's user 5 and Max's user 5 are two people: two tickets, and cancelling one's
+    sign-ins leaves the other's."""
+    telegram = await store.ticket(user_id=5, chat_id=5, locale="ru")
+    max_ = await store.ticket(user_id=5, chat_id=5, locale="ru", channel=Channel.MAX)
+    assert telegram != max_
+    assert (await store.open_ticket(max_) or {})["channel"] == "max"
+    assert channel_of(await store.open_ticket(telegram) or {}) is Channel.TELEGRAM
+    started = await store.issue(CodeKind.STATE, {"channel": "max", "user_id": 5, "chat_id": 5})
+    await store.cancel_user(5)  # Telegram's user 5 logged out
+    assert await store.take(CodeKind.STATE, started) is not None
+    again = await store.issue(CodeKind.STATE, {"channel": "max", "user_id": 5, "chat_id": 5})
+    await store.cancel_user(5, Channel.MAX)
+    assert await store.take(CodeKind.STATE, again) is None
+
+
+def test_each_messenger_has_its_own_deep_link() -> None:
+    assert Channel.TELEGRAM.deep_link("cabinet_bot", "b_x") == "https://t.me/cabinet_bot?start=b_x"
+    assert Channel.MAX.deep_link("cabinet_bot", "b_x") == "https://max.ru/cabinet_bot?start=b_x"
+    Channel.MAX.deep_link("b", "x" * 128)
+    with pytest.raises(ValueError, match="at most 64"):
+        Channel.TELEGRAM.deep_link("b", "x" * 65)
+    assert channel_of({}) is Channel.TELEGRAM, "a code from before channels is Telegram's"

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import make_url, select
 
+from linking.codes import CodeKind
 from notify.worker import create_worker
 from sandbox.esia import AMBIGUOUS_CUSTOMER_OID, CITIZENS, NOT_A_CUSTOMER_OID
 from storage.models import AuditRecord, Link, OutboxMessage
@@ -101,6 +102,31 @@ async def test_signing_in_links_the_chat_and_greets_by_masked_name(
     assert "link.bound" in actions
 
     again = await app.say(ALICE, finish.command)
+    assert "устарела или уже использована" in (again.text or "")
+
+
+async def test_a_return_link_of_a_sign_in_begun_in_max_binds_nothing_in_telegram(
+    app: RunningBot,
+) -> None:
+    """The same number in another messenger is another person: a bind code made for Max's
+    user 1001 is refused in Telegram's chat 1001, and the code is spent."""
+    await app.consent(ALICE)
+    payload = {
+        "channel": "max",
+        "user_id": ALICE,
+        "chat_id": ALICE,
+        "provider": "esia",
+        "subject": IVANOV,
+        "level": "verified",
+        "customer_id": "cus_7f3a9c1e",
+        "display_name": "Иван И.",
+    }
+    code = await app.resources.link_flow.codes.issue(CodeKind.BIND, payload)
+    reply = await app.say(ALICE, f"/start b_{code}")
+    assert "из другого мессенджера" in (reply.text or "")
+    async with app.resources.session_factory() as session:
+        assert (await session.execute(select(Link))).scalars().all() == []
+    again = await app.say(ALICE, f"/start b_{code}")
     assert "устарела или уже использована" in (again.text or "")
 
 

@@ -28,6 +28,7 @@ from bot.flows.home import has_consent, open_home
 from bot.flows.sections import take_destination
 from bot.flows.states import LogoutSG
 from cabinet import CabinetClient
+from linking.channels import Channel, channel_of
 from linking.codes import CodeKind
 from linking.flow import BIND_PREFIX, LinkFlow
 from linking.service import Binding, LinkService
@@ -150,13 +151,17 @@ async def _bind_alone(
 _REFUSALS = {
     "not_a_private_chat": "link-private-only",
     "another_telegram_account": "link-foreign",
+    "another_messenger": "link-other-messenger",
 }
 
 
 def _refusal(payload: dict[str, Any], user_id: int, chat_id: int, chat_type: str) -> str | None:
-    """Why this return link must not bind here, if it must not."""
+    """Why this return link must not bind here, if it must not: it binds in a private chat of
+    the same Telegram account whose chat began the sign-in (one begun in Max binds nothing)."""
     if chat_type != ChatType.PRIVATE:
         return "not_a_private_chat"
+    if channel_of(payload) is not Channel.TELEGRAM:
+        return "another_messenger"
     if payload["user_id"] != user_id or payload["chat_id"] != chat_id:
         return "another_telegram_account"
     return None

@@ -122,6 +122,7 @@ link-prompt = To see your policies, claims and payouts, sign in with Gosuslugi. 
 menu-linked-as = Signed in as { $name }
 menu-linked = Signed in with Gosuslugi.
 link-code-expired = This sign-in link has expired or was already used. Press “Sign in with Gosuslugi” again.
+link-other-messenger = This sign-in link belongs to another messenger, so nothing was linked here. Go back to the messenger you started in, or start signing in here again.
 link-foreign = This sign-in link was opened from another Telegram account, so nothing was linked. Start signing in from the Telegram account you will use the bot in.
 link-private-only = A sign-in link must be opened in the private chat with the bot. Nothing was linked — start again in the private chat.
 link-moved-away =
