@@ -96,7 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         return _fail(f"configuration error: {exc}", 2)
 
-    configure_logging(json=settings.log_format == LogFormat.JSON, level=settings.log_level)
+    configure_logging(
+        json=settings.log_format == LogFormat.JSON,
+        level=settings.log_level,
+        secrets=settings.secret_values(),
+    )
     try:
         return _event_loop_runner()(_dispatch(args, settings))
     except KeyboardInterrupt:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import re
 from ipaddress import ip_network
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -74,6 +75,17 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
     telegram_webhook_max_connections: int = Field(default=40, ge=1, le=100)
+
+    # Max (VK's messenger), next to Telegram on the same core: the bot's token from
+    # business.max.ru, the Bot API's address (the public one unless set, as TELEGRAM_API_URL),
+    # where Max POSTs updates and the secret it sends back (X-Max-Bot-Api-Secret), and the CA
+    # bundle the Max API's certificate chains to (used by the Max client only, never
+    # system-wide; unset: the system's).
+    max_bot_token: SecretStr | None = None
+    max_api_url: str = "https://platform-api.max.ru"
+    max_webhook_url: str | None = None
+    max_webhook_secret: SecretStr | None = None
+    max_ca_bundle: str | None = None
 
     public_url: str = "http://127.0.0.1:8080"
     web_host: str = "127.0.0.1"
@@ -176,10 +188,27 @@ class Settings(BaseSettings):
             raise ValueError("must be 16-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
+    @field_validator("max_webhook_secret")
+    @classmethod
+    def _max_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        secret = value.get_secret_value() if value is not None else None
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{5,256}", secret):
+            raise ValueError("must be 5-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("max_ca_bundle")
+    @classmethod
+    def _ca_bundle(cls, value: str | None) -> str | None:
+        if value is not None and not Path(value).is_file():
+            raise ValueError(f"{value!r} is not a file (a PEM bundle of CA certificates)")
+        return value
+
     @field_validator(
         "public_url",
         "telegram_api_url",
         "telegram_webhook_url",
+        "max_api_url",
+        "max_webhook_url",
         "cabinet_url",
         "cabinet_events_url",
         "sandbox_public_url",
@@ -224,6 +253,11 @@ class Settings(BaseSettings):
         if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value
+
+    def secret_values(self) -> list[str]:
+        """Every secret this deployment holds, for the log redactor to remove literally."""
+        values = (getattr(self, name) for name in type(self).model_fields)
+        return [v.get_secret_value() for v in values if isinstance(v, SecretStr)]
 
     def require_sandbox_secrets(self) -> tuple[str, bytes]:
         """`cabinet-bot sandbox` runs apart from the bot: both must know the same secrets."""

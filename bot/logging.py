@@ -3,7 +3,10 @@
 Redaction is a processor every record passes through, ours and aiogram's/aiohttp's alike:
 sensitive keys are masked whole, and strings (messages, exception texts, tracebacks) are
 scrubbed of SNILS, passport and phone numbers, e-mail addresses, full names, bot tokens,
-bearer tokens, and the one-time codes and tokens carried by URLs and deep links.
+bearer tokens, and the one-time codes and tokens carried by URLs and deep links. The
+deployment's own secrets (`Settings.secret_values`: the Telegram and Max bot tokens, the
+cabinet's token, the webhook and events secrets…) are also removed wherever they appear
+literally, whatever their format: a Max token has no shape a pattern could know.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any, TextIO
 
 import structlog
@@ -85,7 +88,14 @@ _PATTERNS = (
 )
 
 
+#: The deployment's secrets, removed literally (`configure_logging(secrets=...)`).
+_KNOWN: list[str] = []
+_SHORTEST_SECRET = 8  # a shorter value is no secret worth the name, and would eat words
+
+
 def scrub(text: str) -> str:
+    for secret in _KNOWN:
+        text = text.replace(secret, REDACTED)
     for pattern in _PATTERNS:
         text = pattern.sub(rf"\1{REDACTED}" if pattern.groups else REDACTED, text)
     return text
@@ -148,7 +158,14 @@ class _ClientFaults(logging.Filter):
 _CLIENT_FAULTS = _ClientFaults()
 
 
-def configure_logging(*, json: bool, level: str = "INFO", stream: TextIO | None = None) -> None:
+def configure_logging(
+    *,
+    json: bool,
+    level: str = "INFO",
+    stream: TextIO | None = None,
+    secrets: Iterable[str] = (),
+) -> None:
+    _KNOWN[:] = sorted({s for s in secrets if len(s) >= _SHORTEST_SECRET}, key=len, reverse=True)
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,

@@ -66,6 +66,11 @@ def test_missing_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
         ("TRUSTED_PROXIES", "10.0.0.0/8,proxy.local"),
         ("TRUSTED_PROXIES", "0.0.0.0/0"),
         ("TELEGRAM_WEBHOOK_URL", "bot.example.com/telegram"),
+        ("MAX_API_URL", "platform-api.max.ru"),
+        ("MAX_WEBHOOK_URL", "bot.example.com/max"),
+        ("MAX_WEBHOOK_SECRET", "sec"),
+        ("MAX_WEBHOOK_SECRET", "with spaces in it"),
+        ("MAX_CA_BUNDLE", "/nonexistent/ca.pem"),
     ],
 )
 def test_malformed_value_names_the_variable(tmp_path: Path, variable: str, value: str) -> None:

@@ -11,7 +11,9 @@ from typing import Any
 import httpx
 import pytest
 import structlog
+from pydantic import SecretStr
 
+from bot.config import Settings
 from bot.logging import configure_logging, scrub
 
 
@@ -51,6 +53,35 @@ def test_structlog_values_are_scrubbed(json_logs: Captured) -> None:
     for value in SECRETS:
         assert value not in output
     assert output.count("[redacted]") == len(SECRETS)
+
+
+def test_the_deployments_own_secrets_are_removed_whatever_their_shape() -> None:
+    """A Max bot token has no shape a pattern knows: the settings' secrets go literally."""
+    token = "f9LHodD0cOJk7Wq2Zp4XvTn8Ra1Ys3Ue"
+    settings = Settings(
+        telegram_bot_token=SecretStr("123:abc"),
+        max_bot_token=SecretStr(token),
+        cabinet_token=SecretStr("cabinet-bearer-token-42"),
+    )
+    stream = Captured()
+    configure_logging(json=True, level="INFO", stream=stream, secrets=settings.secret_values())
+    try:
+        log = structlog.get_logger("test")
+        log.info(
+            "max_call",
+            url="https://platform-api.max.ru/me",
+            auth="f9LHodD0cOJk7Wq2Zp4XvTn8Ra1Ys3Ue",
+        )
+        log.warning(
+            "max call failed: %s",
+            "sent f9LHodD0cOJk7Wq2Zp4XvTn8Ra1Ys3Ue and cabinet-bearer-token-42",
+        )
+        output = stream.readouterr().err
+    finally:
+        configure_logging(json=False, level="WARNING")
+    assert token not in output
+    assert "cabinet-bearer-token-42" not in output
+    assert "platform-api.max.ru/me" in output, "the rest of the line stays readable"
 
 
 def test_sensitive_keys_are_masked(json_logs: Captured) -> None:
