@@ -20,6 +20,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.enums import ChatType
 
+from bot.broadcast_board import ProgressBoard
 from bot.filters import HasConsent
 from bot.flows import (
     certificates_dialog,
@@ -37,9 +38,10 @@ from bot.flows import (
     revoke_dialog,
     settings_dialog,
 )
-from bot.flows.broadcast import broadcast_routers
+from bot.flows.broadcast import broadcast_dialog
 from bot.handlers import (
     alerts,
+    broadcast,
     commands,
     errors,
     fallback,
@@ -80,14 +82,13 @@ def build_root_router(*, support_chat_id: int | None) -> Router:
     )
 
     # ADMIN_IDS only (router-level IsAdmin): /broadcast before the dialogs, its composer after.
-    broadcast_commands, broadcast_composer = broadcast_routers()
     private.include_routers(
         commands.build_router(),
-        broadcast_commands,
+        broadcast.build_router(ProgressBoard()),
         consent_dialog(),
         revoke_dialog(),
         consented,
-        broadcast_composer,
+        broadcast_dialog(),
         fallback.build_router(),
     )
 
