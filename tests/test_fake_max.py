@@ -8,6 +8,7 @@ schema: what a test reads here is what the published schema allows.
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -527,6 +528,26 @@ async def test_webhook_delivery_with_the_secret_and_retries_until_200(
         assert [u["message"]["body"]["text"] for u in page["updates"]] == ["polled"]
 
 
+async def test_without_a_secret_there_is_no_secret_header(
+    mx: FakeMax, api: httpx.AsyncClient
+) -> None:
+    async with Receiver([]) as receiver:
+        await api.post("/subscriptions", json={"url": receiver.url})
+        mx.dialog_removed(USER)
+        await mx.drain()
+    # delivered concurrently (as Max may): in any order
+    assert sorted(u["update_type"] for _, u in receiver.requests) == [
+        "bot_stopped",
+        "dialog_removed",
+    ]
+    assert {secret for secret, _ in receiver.requests} == {None}
+
+
+def test_every_operation_of_the_schema_is_served() -> None:
+    served = {*FakeMax()._handlers, "getUpdates"}
+    assert served == set(SCHEMA.operations)
+
+
 async def test_a_waiting_poll_is_refused_when_a_subscription_is_made(
     mx: FakeMax, api: httpx.AsyncClient
 ) -> None:
@@ -609,6 +630,6 @@ async def test_standalone_server_prints_its_url_and_serves() -> None:
         assert page.json()["updates"][0]["message"]["body"]["text"] == "hi"
     finally:
         if process.returncode is None:
-            process.terminate()
+            process.send_signal(signal.SIGINT)  # Ctrl+C
         await asyncio.wait_for(process.wait(), 10)
-    assert process.returncode == 0  # SIGTERM (like Ctrl+C) stops it cleanly
+    assert process.returncode == 0  # a clean stop
