@@ -67,6 +67,15 @@ Helpers as in the Telegram fake: ``calls_of``, ``count``, ``mark``, ``wait_for``
 ``wait_count``, ``assert_no_call``, ``wait_polling``, ``drain``, ``sent_messages``,
 ``sent_texts``, ``message``, ``last_message``, ``buttons``, ``button``, ``summary``, ``clear``.
 
+Approximated: only dialogs (no group chats or channels); the text is stored without Max's
+``markup`` ranges; an upload is one multipart request (no resumable ``Content-Range`` upload);
+webhook URLs may be ``http://`` (Max wants https on 443) and up to ``webhook_max_connections``
+(10) deliveries run at once, so updates may arrive out of order; the error codes Max's
+documents do not name are guesses (``not.found`` for an unknown message or callback,
+``chat.not.found``, ``method.not.allowed`` for polling beside a webhook); ``Retry-After`` on an
+injected 429 is the fake's; without a ``marker`` the docs disagree (the last update / all
+unconfirmed ones): the fake answers all unconfirmed ones.
+
 Standalone::
 
     python -m tests.fake_max --port 8081 [--token T]
