@@ -13,7 +13,9 @@
   is never refused, waits at most about `MAX_AHEAD_MS` behind a broadcast, and the outbox
   makes room for it (its next reservation finds the schedule full).
 
-The clock is Redis's (`TIME`), so processes on different hosts agree on it.
+The clock is Redis's (`TIME`), so processes on different hosts agree on it. Each messenger
+has a limiter of its own (`channel`: `tg` for Telegram, `max` for Max, in every key), so a 429
+from one never pauses the other, and each keeps its own rates.
 """
 
 from __future__ import annotations
@@ -111,11 +113,12 @@ class Limiter:
         paid_rate: float = 1000.0,
         chat_interval: float = CHAT_INTERVAL,
         safety: float = RATE_SAFETY,
+        channel: str = "tg",
     ) -> None:
         if rate <= 0 or paid_rate <= 0:
             raise ValueError("rates must be positive")
         self.redis = redis
-        self.prefix = prefix
+        self.prefix = f"{prefix}:{channel}"
         self.rate = rate * safety
         self.paid_rate = paid_rate * safety
         self.chat_interval = chat_interval
@@ -124,10 +127,10 @@ class Limiter:
 
     @property
     def pause_key(self) -> str:
-        return f"{self.prefix}:tg:pause"
+        return f"{self.prefix}:pause"
 
     def chat_key(self, chat_id: int) -> str:
-        return f"{self.prefix}:tg:chat:{chat_id}"
+        return f"{self.prefix}:chat:{chat_id}"
 
     async def acquire(
         self,
@@ -139,7 +142,7 @@ class Limiter:
         """Reserve a slot for one message to `chat_id`; with `in_flight=(set key, member)`,
         the member is added to that set in the same step (crash accounting)."""
         rate = self.paid_rate if paid else self.rate
-        bucket = f"{self.prefix}:tg:rate:{'paid' if paid else 'global'}"
+        bucket = f"{self.prefix}:rate:{'paid' if paid else 'global'}"
         set_key, member = in_flight if in_flight else ("", "")
         code, wait_ms = await self._acquire(
             keys=[self.pause_key, bucket, self.chat_key(chat_id), set_key],
@@ -151,7 +154,7 @@ class Limiter:
         """A global slot for one direct reply (no per-chat rule: an answer and its menu go
         together). RESERVED with the wait until the slot, or PAUSED after a 429."""
         code, wait_ms = await self._acquire(
-            keys=[self.pause_key, f"{self.prefix}:tg:rate:global", "", ""],
+            keys=[self.pause_key, f"{self.prefix}:rate:global", "", ""],
             args=[1000.0 / self.rate, 0, REPLY_AHEAD_MS, ""],
         )
         return Decision(int(code), int(wait_ms) / 1000.0)

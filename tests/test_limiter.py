@@ -76,6 +76,18 @@ async def test_a_pause_holds_every_sender_and_is_never_shortened(redis: Redis) -
     assert 1.8 <= await other.paused_for() <= 2.0
 
 
+async def test_a_429_from_one_messenger_never_pauses_the_other(redis: Redis) -> None:
+    telegram = Limiter(redis, prefix="t", rate=1000)
+    max_ = Limiter(redis, prefix="t", rate=1000, channel="max")
+    await max_.pause(30)
+    assert (await max_.acquire(7)).code == PAUSED
+    assert (await telegram.acquire(7)).reserved, "Telegram's chat 7 is not Max's"
+    assert (await telegram.reserve_reply()).reserved
+    assert await telegram.paused_for() == 0
+    assert await redis.exists("t:tg:rate:global")
+    assert await redis.exists("t:max:pause")
+
+
 async def test_paid_broadcasts_have_their_own_rate(redis: Redis) -> None:
     limiter = Limiter(redis, prefix="t", rate=1, paid_rate=1000)
     assert (await limiter.acquire(1)).wait == 0
