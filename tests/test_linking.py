@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import make_url, select
 
-from notify.worker import create_worker
+from bot.factory.worker import create_worker
 from sandbox.esia import AMBIGUOUS_CUSTOMER_OID, CITIZENS, NOT_A_CUSTOMER_OID
 from storage.models import AuditRecord, Link, OutboxMessage
 from tests.conftest import Backend
