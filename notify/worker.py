@@ -17,6 +17,9 @@ the doorbell (`notify.doorbell`) after committing rows someone is waiting for.
 
 `stop()` lets the in-flight sends finish and be recorded and gives the other claimed rows
 back at once.
+
+A `Worker` is built from what it uses (sessions, Redis, the doorbell, the limiter, a `Sender`)
+by `bot/factory/worker.py`; this module knows nothing of the bot's settings or resources.
 """
 
 from __future__ import annotations
