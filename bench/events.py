@@ -34,8 +34,8 @@ import aiohttp
 from bench.broadcast import wipe
 from bench.link_callback import percentile
 from bench.updates import add_store_args, ensure_bench_database
-from bot.app import open_resources
 from bot.config import Settings
+from bot.factory.resources import open_resources
 from cabinet.events import sign
 from linking.consent import ConsentService
 from storage.models import Link

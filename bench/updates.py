@@ -35,8 +35,9 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Message, Update, User
 
-from bot.app import Resources, build_dispatcher, open_resources
 from bot.config import Settings
+from bot.factory.resources import Resources, open_resources
+from bot.factory.telegram import build_dispatcher
 from linking.consent import ConsentService
 from storage import migrate
 from storage.redis import KEY_PREFIX

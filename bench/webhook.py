@@ -25,8 +25,8 @@ from typing import Any
 
 from bench.broadcast import wipe
 from bench.updates import add_store_args, ensure_bench_database, prepare_users
-from bot.app import open_resources
 from bot.config import Settings
+from bot.factory.resources import open_resources
 from tests.conftest import TEST_TOKEN, Backend
 from tests.deployment import Deployment, Process, deployment
 

@@ -145,19 +145,29 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if command == "broadcast":
         return await _broadcast(args, settings)
+    # One runner per command, imported only when it runs (`bot/factory`): `--help` stays fast,
+    # and a worker or the sandbox does not load what only the others use.
     if command == "worker":
-        from bot.app import run_worker  # noqa: PLC0415
+        from bot.factory.worker import run_worker  # noqa: PLC0415
 
         await run_worker(settings)
-        return 0
-    from bot.app import run, run_sandbox, run_web  # noqa: PLC0415 - keep `--help` fast
+    elif command == "web":
+        from bot.factory.web import run_web  # noqa: PLC0415
 
-    await {"sandbox": run_sandbox, "web": run_web}.get(command, run)(settings)
+        await run_web(settings)
+    elif command == "sandbox":
+        from bot.factory.sandbox import run_sandbox  # noqa: PLC0415
+
+        await run_sandbox(settings)
+    else:
+        from bot.factory.run import run  # noqa: PLC0415
+
+        await run(settings)
     return 0
 
 
 async def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import open_resources  # noqa: PLC0415
+    from bot.factory.resources import open_resources  # noqa: PLC0415
     from notify.admin_api import run_broadcast_command  # noqa: PLC0415
     from notify.broadcasts import AudienceError  # noqa: PLC0415
     from storage import migrate  # noqa: PLC0415

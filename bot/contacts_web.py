@@ -32,9 +32,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.document_web import FORM_STYLE, form_page, message_page, still_linked
 from bot.flows.claim_form import Invalid
 from bot.flows.contact_values import EMAIL_MAX, parse_code, parse_contact, shown
-from bot.flows.documents import CONTACTS_FORM, DocumentLinks
 from cabinet import CabinetClient, CabinetError, CabinetRejected, CabinetUnavailable
 from cabinet.models import ContactChange, ContactChangeRequest, ContactKind
+from documents import CONTACTS_FORM, DocumentLinks
 from linking.web import HEADERS, preferred_locale
 from notify.alerts import AlertAction
 from notify.outbox import enqueue

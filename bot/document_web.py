@@ -15,8 +15,8 @@ from aiogram_i18n.cores import BaseCore
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.flows.documents import DocumentLinks, File, Viewer, render
 from cabinet import CabinetClient, CabinetError
+from documents import DocumentLinks, File, Renderers, Viewer
 from linking.web import HEADERS, page, preferred_locale
 from storage.repositories import LinkRepository
 
@@ -26,6 +26,7 @@ LINKS = web.AppKey("document_links", DocumentLinks)
 CABINET = web.AppKey("cabinet", CabinetClient)
 CORE = web.AppKey("core", BaseCore[Any])
 SESSIONS = web.AppKey("session_factory", async_sessionmaker[AsyncSession])
+RENDERERS = web.AppKey("renderers", Renderers)
 
 
 async def open_document(request: web.Request) -> web.StreamResponse:
@@ -41,7 +42,7 @@ async def open_document(request: web.Request) -> web.StreamResponse:
         core=app[CORE],
     )
     try:
-        made = await render(grant["kind"], viewer, grant["ref"])
+        made = await app[RENDERERS].render(grant["kind"], viewer, grant["ref"])
     except CabinetError as exc:
         log.info("document_link_failed", kind=grant["kind"], error=type(exc).__name__)
         return message_page(app[CORE], viewer.locale, "document-unavailable", 503)
@@ -106,10 +107,12 @@ def create_document_app(
     cabinet: CabinetClient,
     core: BaseCore[Any],
     session_factory: async_sessionmaker[AsyncSession],
+    renderers: Renderers,
 ) -> web.Application:
     """Mounted at `/d` on the process's web server."""
     app = web.Application()
     app[LINKS], app[CABINET], app[CORE], app[SESSIONS] = links, cabinet, core, session_factory
+    app[RENDERERS] = renderers
     # No HEAD: a link scanner's probe would spend the one-time link.
     app.router.add_get(r"/{token:[A-Za-z0-9_-]{1,64}}", open_document, allow_head=False)
     return app

@@ -42,7 +42,6 @@ from bot.flows.claim_form import (
     title_of,
 )
 from bot.flows.claims_input import MB, safe_filename, sniff
-from bot.flows.documents import CLAIM_FORM, DocumentLinks
 from bot.privacy import masked
 from cabinet import CabinetClient, CabinetError, CabinetNotFound, CabinetRejected
 from cabinet.models import (
@@ -53,6 +52,7 @@ from cabinet.models import (
     FieldKind,
     FieldValue,
 )
+from documents import CLAIM_FORM, DocumentLinks
 from linking.web import HEADERS, preferred_locale
 from notify.alerts import AlertAction
 from notify.outbox import enqueue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
 from aiohttp import web
@@ -20,8 +21,9 @@ from linking.esia.secret import DevSigner, parse_signer
 from linking.providers.base import IdentityProvider
 from linking.providers.esia import EsiaProvider
 from linking.providers.oidc import ClientKey, OidcProvider
-from sandbox.esia import EsiaSandboxConfig, public_jwks
-from sandbox.esia import create_app as create_sandbox_esia
+
+if TYPE_CHECKING:
+    from sandbox.esia import EsiaSandboxConfig
 
 log = structlog.get_logger(__name__)
 
@@ -38,6 +40,8 @@ class IdentityWiring:
 def sandbox_esia_config(
     public_url: str, *, redirect_uris: tuple[str, ...] = ()
 ) -> EsiaSandboxConfig:
+    from sandbox.esia import EsiaSandboxConfig  # noqa: PLC0415 - only with the sandbox
+
     return EsiaSandboxConfig(
         public_url=public_url, client_id=SANDBOX_CLIENT_ID, redirect_uris=redirect_uris
     )
@@ -84,6 +88,10 @@ def _sandbox(settings: Settings) -> IdentityWiring:
     else:
         esia_url = settings.public_url + SANDBOX_ESIA_PATH
         redirect = (f"{settings.public_url}/link/callback",)
+        # Only now: a bot signing in with a real provider never loads the sandbox.
+        from sandbox.esia import create_app as create_sandbox_esia  # noqa: PLC0415
+        from sandbox.esia import public_jwks  # noqa: PLC0415
+
         app = create_sandbox_esia(sandbox_esia_config(esia_url, redirect_uris=redirect))
         token_key = json.dumps(public_jwks(app))
     provider = EsiaProvider(

@@ -39,9 +39,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.document_web import FORM_STYLE, form_page, message_page, still_linked
 from bot.flows.claim_form import Invalid, Period, hint_of, parse, title_of
-from bot.flows.documents import QUESTIONS_FORM, DocumentLinks
 from cabinet import CabinetClient, CabinetError, CabinetNotFound, CabinetUnavailable
 from cabinet.models import FieldKind, FieldValue, ProductQuestion
+from documents import QUESTIONS_FORM, DocumentLinks
 from linking.web import HEADERS, preferred_locale
 from notify.outbox import enqueue
 from notify.payload import Button, Payload

@@ -8,7 +8,7 @@ sender (`notify/sender.py`) when it is sent.
               [{"text": "...", "callback_data": "..."}]],  #   URL or callback buttons
   "photo": "<file_id>", "document": "<file_id>",           # optional media (broadcasts)
   "file": {"kind": "certificate-pdf", "ref": {...},        # optional: a document made at
-           "user_id": 1, "customer_id": "..."},            #   send time (bot/flows/documents)
+           "user_id": 1, "customer_id": "..."},            #   send time (`documents`)
   "paid": true                                             # optional: allow_paid_broadcast
 }
 ```

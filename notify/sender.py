@@ -33,8 +33,8 @@ from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboar
 from aiogram_i18n.cores import BaseCore
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.flows.documents import DocumentLinks, File, Viewer, render
 from cabinet import CabinetClient, CabinetError
+from documents import DocumentLinks, File, Renderers, Viewer
 from notify.outbox import Claimed
 from notify.pacing import outbox_send
 from notify.payload import Button, FileRequest, Payload, as_payload
@@ -72,9 +72,11 @@ class Backoff:
 
 @dataclass
 class Documents:
-    """What a payload's `file` needs: the cabinet, the one-time links and the translations."""
+    """What a payload's `file` needs: the cabinet, the renderers, the one-time links and the
+    translations — handed over by the wiring, so the engine needs nothing of the bot."""
 
     cabinet: CabinetClient
+    renderers: Renderers
     links: DocumentLinks
     core: BaseCore[Any]
     session_factory: async_sessionmaker[AsyncSession]
@@ -180,7 +182,7 @@ class Sender:
                 time_zone=time_zone,
                 core=documents.core,
             )
-            made = await render(request["kind"], viewer, request["ref"])
+            made = await documents.renderers.render(request["kind"], viewer, request["ref"])
             if isinstance(made, File):
                 return made
         token = await documents.links.issue(

@@ -17,13 +17,15 @@ the doorbell (`notify.doorbell`) after committing rows someone is waiting for.
 
 `stop()` lets the in-flight sends finish and be recorded and gives the other claimed rows
 back at once.
+
+A `Worker` is built from what it uses (sessions, Redis, the doorbell, the limiter, a `Sender`)
+by `bot/factory/worker.py`; this module knows nothing of the bot's settings or resources.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import os
 import secrets
 import socket
@@ -31,16 +33,13 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
-from typing import TYPE_CHECKING, Any
 
 import structlog
 from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import metrics
-from notify import outbox
+from notify import metrics, outbox
 from notify.doorbell import Doorbell
 from notify.limiter import CHAT_BUSY, FULL, PAUSED, Limiter
 from notify.outbox import Claimed
@@ -51,17 +50,10 @@ from notify.sender import (
     RETRY,
     SENT,
     UNLINKED,
-    Documents,
     Outcome,
     Sender,
 )
 from storage.models import Broadcast
-
-if TYPE_CHECKING:
-    from aiogram import Bot
-
-    from bot.app import Resources
-    from bot.config import Settings
 
 log = structlog.get_logger(__name__)
 
@@ -433,44 +425,3 @@ class Worker:
             except Exception:  # noqa: BLE001
                 log.warning("outbox_depth_failed", worker=self.id)
             await asyncio.sleep(self.depth_interval)
-
-
-async def create_worker(
-    settings: Settings, resources: Resources, bot: Bot, **options: Any
-) -> Worker:
-    """A worker wired from the settings (`cabinet-bot run` and `cabinet-bot worker`)."""
-    importlib.import_module("bot.flows")  # registers the document renderers
-    from bot.config import PrivacyMode  # noqa: PLC0415
-    from bot.i18n import create_core  # noqa: PLC0415
-    from linking import withdrawals  # noqa: PLC0415
-    from storage.redis import KEY_PREFIX  # noqa: PLC0415
-
-    core = create_core(settings.default_locale.value)
-    await core.startup()
-    documents = Documents(
-        cabinet=resources.cabinet,
-        links=resources.document_links,
-        core=core,
-        session_factory=resources.session_factory,
-        public_url=settings.public_url,
-        strict=settings.privacy_mode is PrivacyMode.STRICT,
-        default_locale=settings.default_locale.value,
-        default_time_zone=settings.default_time_zone,
-    )
-    sender = Sender(bot, documents, paid_broadcast=settings.telegram_paid_broadcast)
-    values: dict[str, Any] = {
-        "concurrency": settings.worker_concurrency,
-        "lease": settings.worker_lease_seconds,
-        "chores": [partial(withdrawals.send_due, resources.session_factory, resources.cabinet)],
-        "chore_interval": withdrawals.RETRY_EVERY.total_seconds(),
-    }
-    values.update(options)
-    return Worker(
-        session_factory=resources.session_factory,
-        redis=resources.redis,
-        doorbell=resources.doorbell,
-        sender=sender,
-        limiter=resources.limiter,
-        prefix=KEY_PREFIX,
-        **values,
-    )

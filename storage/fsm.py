@@ -45,5 +45,5 @@ class FSMStorage(RedisStorage):
         await super().set_data(key, data)
 
     async def close(self) -> None:
-        """Not ours to close: the Redis client belongs to `bot.app.open_resources`, and
-        updates still finishing at shutdown need it."""
+        """Not ours to close: the Redis client belongs to the process's resources (opened and
+        closed by the bot's wiring), and updates still finishing at shutdown need it."""

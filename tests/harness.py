@@ -11,17 +11,12 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiohttp import web
 
-from bot.app import (
-    LISTEN_BACKLOG,
-    UPDATE_CONCURRENCY,
-    Resources,
-    build_bot,
-    build_dispatcher,
-    create_app,
-    open_resources,
-)
 from bot.config import Settings
-from notify.worker import create_worker
+from bot.factory.resources import Resources, open_resources
+from bot.factory.serving import LISTEN_BACKLOG
+from bot.factory.telegram import UPDATE_CONCURRENCY, build_bot, build_dispatcher
+from bot.factory.web_app import create_app
+from bot.factory.worker import create_worker
 from tests.conftest import Backend
 from tests.fake_session import FakeTelegramSession
 from tests.fake_telegram import Call, FakeTelegram

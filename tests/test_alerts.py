@@ -17,10 +17,10 @@ import pytest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy import select
 
+from bot.factory.worker import create_worker
 from bot.i18n import create_core
 from cabinet.models import EVENT
 from notify.alerts import AlertAction, Recipient, Support, quiet_until, render
-from notify.worker import create_worker
 from storage.models import AuditRecord, OutboxMessage, RenewalOrder, User
 from tests.conftest import Backend
 from tests.fake_telegram import render_text

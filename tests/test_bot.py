@@ -12,7 +12,8 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy import select, text, update
 
-from bot.app import build_bot, build_dispatcher, open_resources
+from bot.factory.resources import open_resources
+from bot.factory.telegram import build_bot, build_dispatcher
 from linking.consent import CONSENT_VERSION, text_sha256
 from notify import outbox
 from storage.models import AuditRecord, Consent, OutboxMessage, User

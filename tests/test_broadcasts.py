@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import create_app
+from bot.factory.web_app import create_app
 from cabinet.client import Reading
 from cabinet.models import Page, PolicySummary
 from notify import broadcasts
@@ -465,8 +465,9 @@ def test_cabinet_bot_broadcast_embedded(
 
 
 async def test_workers_deliver_once_and_cancel_stops_the_rest(migrated: Backend) -> None:
+    from bot.factory.worker import create_worker  # noqa: PLC0415
     from notify.broadcasts import cancel, progress  # noqa: PLC0415
-    from notify.worker import CANCEL_CHECK_SECONDS, create_worker  # noqa: PLC0415
+    from notify.worker import CANCEL_CHECK_SECONDS  # noqa: PLC0415
 
     async with running_bot(migrated, telegram_rate_limit=4) as app:
         factory = app.resources.session_factory

@@ -25,7 +25,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.app import build_bot
+from bot.factory.telegram import build_bot
 from notify import outbox
 from notify.doorbell import Doorbell
 from notify.limiter import Limiter

@@ -11,7 +11,8 @@ from aiogram import BaseMiddleware, Dispatcher
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import TelegramObject, Update
 
-from bot.app import build_bot, build_dispatcher, open_resources
+from bot.factory.resources import open_resources
+from bot.factory.telegram import build_bot, build_dispatcher
 from tests.conftest import Backend
 from tests.fake_telegram import FakeTelegram
 

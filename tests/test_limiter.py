@@ -109,7 +109,7 @@ async def test_two_worker_processes_hold_the_global_and_per_chat_rates(
 ) -> None:
     rate = 20
     async with FakeTelegram(rate_limit_global=rate, rate_limit_per_chat=1) as tg:
-        from bot.app import build_bot  # noqa: PLC0415
+        from bot.factory.telegram import build_bot  # noqa: PLC0415
         from storage.db import create_engine, create_session_factory  # noqa: PLC0415
 
         settings = migrated.settings(telegram_api_url=tg.base_url)

@@ -13,8 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import make_url, select
 
+from bot.factory.worker import create_worker
 from linking.codes import CodeKind
-from notify.worker import create_worker
 from sandbox.esia import AMBIGUOUS_CUSTOMER_OID, CITIZENS, NOT_A_CUSTOMER_OID
 from storage.models import AuditRecord, Link, OutboxMessage
 from tests.conftest import Backend

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fluent.syntax import FluentParser, FluentSerializer, ast
 
-from bot.app import COMMANDS
+from bot.factory.telegram import COMMANDS
 from bot.i18n import LOCALES_DIR, SUPPORTED, create_core
 from tests.fake_telegram import check_markup
 

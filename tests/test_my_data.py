@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from notify.worker import create_worker
+from bot.factory.worker import create_worker
 from sandbox.cabinet.dates import working_days_after
 from storage.models import (
     ConsentWithdrawalNotice,

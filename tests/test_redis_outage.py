@@ -19,7 +19,8 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot import metrics
-from bot.app import build_bot, build_dispatcher, open_resources
+from bot.factory.resources import open_resources
+from bot.factory.telegram import build_bot, build_dispatcher
 from bot.middlewares import outage
 from bot.webhook import add_webhook_route
 from tests.conftest import IN_CI, Backend

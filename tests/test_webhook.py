@@ -15,9 +15,13 @@ from aiogram.exceptions import TelegramServerError
 from aiohttp import web
 from prometheus_client import REGISTRY
 
-from bot import app as app_module
-from bot.app import build_bot, build_dispatcher, open_resources, run, run_web
 from bot.config import Settings
+from bot.factory import run as run_module
+from bot.factory import web as web_module
+from bot.factory.resources import open_resources
+from bot.factory.run import run
+from bot.factory.telegram import build_bot, build_dispatcher
+from bot.factory.web import run_web
 from bot.webhook import MARKER_KEY, add_webhook_route, ensure_webhook, forget_webhook
 from storage.redis import create_redis
 from tests.conftest import Backend
@@ -166,7 +170,8 @@ async def test_a_failing_get_me_at_start_up_closes_the_bots_session(
         built.append(build_bot(settings, session))
         return built[-1]
 
-    monkeypatch.setattr(app_module, "build_bot", build)
+    for runner in (run_module, web_module):  # each runner builds its own bot
+        monkeypatch.setattr(runner, "build_bot", build)
     async with FakeTelegram() as tg:
         tg.fail("getMe", 500)
         settings = migrated.settings(

@@ -25,13 +25,14 @@ from bot.flows.certificates_order import (
     start_order,
     title_of,
 )
-from bot.flows.documents import File, Ref, Viewer, deliver, renderer, viewer_of
+from bot.flows.documents import deliver, viewer_of
 from bot.flows.readings import stale_note
 from bot.flows.screen import Screen
 from bot.flows.states import CertificatesSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of
 from bot.privacy import number_for
 from cabinet.models import CertificateOrderStatus, CertificateType
+from documents import File, Ref, Renderer, Viewer
 
 SECTION = "certificates"
 PAGE_HEIGHT = 6
@@ -106,7 +107,6 @@ async def order_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
     }
 
 
-@renderer("certificate-pdf")
 async def certificate_pdf(viewer: Viewer, ref: Ref) -> File:
     document = await viewer.cabinet.certificate_document(
         viewer.customer_id, ref["order_id"], locale=viewer.locale
@@ -156,3 +156,9 @@ def certificates_dialog() -> Dialog:
             getter=order_getter,
         ),
     )
+
+
+#: The documents this flow makes, gathered at start-up (`bot/factory/renderers.py`).
+RENDERERS: dict[str, Renderer] = {
+    "certificate-pdf": certificate_pdf,
+}

@@ -28,7 +28,7 @@ from bot.flows.claims_input import (
     on_add_document,
     on_ask,
 )
-from bot.flows.documents import File, Page, Ref, Viewer, deliver, renderer, viewer_of
+from bot.flows.documents import deliver, viewer_of
 from bot.flows.readings import stale_note
 from bot.flows.screen import Screen
 from bot.flows.states import ClaimsSG, FilingSG
@@ -36,6 +36,7 @@ from bot.flows.widgets import T, back_to_menu, choices, i18n_of
 from bot.privacy import is_strict, number_for
 from bot.reports import ReportPdf
 from cabinet.models import Author, ClaimDetail, ClaimHistoryEntry, ClaimStatus
+from documents import File, Page, Ref, Renderer, Viewer
 
 PAGE_HEIGHT = 6
 THREAD_SHOWN = 5  # the last messages of the conversation on the card (the page has all)
@@ -217,7 +218,6 @@ async def _claim(viewer: Viewer, ref: Ref) -> ClaimDetail:
     return reading.value
 
 
-@renderer("claim-details")
 async def claim_details(viewer: Viewer, ref: Ref) -> Page:
     claim = await _claim(viewer, ref)
     variables = claim_variables(viewer, claim, number=claim.number, full=True)
@@ -228,7 +228,6 @@ async def claim_details(viewer: Viewer, ref: Ref) -> Page:
     return Page(viewer.plain("claim-title", number=claim.number), body)
 
 
-@renderer("claim-report")
 async def claim_report(viewer: Viewer, ref: Ref) -> File:
     claim = await _claim(viewer, ref)
     pdf = ReportPdf(viewer.plain("claim-report-title", number=claim.number))
@@ -298,3 +297,10 @@ def claims_dialog() -> Dialog:
         *offer_windows(),
         on_start=on_start,
     )
+
+
+#: The documents this flow makes, gathered at start-up (`bot/factory/renderers.py`).
+RENDERERS: dict[str, Renderer] = {
+    "claim-details": claim_details,
+    "claim-report": claim_report,
+}

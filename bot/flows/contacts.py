@@ -39,7 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.flows.access import cabinet_of, customer_of
 from bot.flows.claim_form import Invalid
 from bot.flows.contact_values import parse_code, parse_contact, shown
-from bot.flows.documents import CONTACTS_FORM, FORM_TTL, form_url
+from bot.flows.documents import form_url
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.readings import stale_note
 from bot.flows.screen import Screen, answer_free_text
@@ -48,6 +48,7 @@ from bot.flows.widgets import T, back_to_menu, i18n_of, profile_of
 from bot.privacy import is_strict
 from cabinet import CabinetRejected, CabinetUnavailable
 from cabinet.models import Contact, ContactChange, ContactChangeRequest, ContactKind
+from documents import CONTACTS_FORM, FORM_TTL
 from storage.repositories import ContactChangeRepository
 
 #: Why the cabinet refused a new value, as the person is told.

@@ -17,7 +17,7 @@ from aiogram_dialog.widgets.kbd import Button, Start, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 
 from bot.flows.claim_form import blocking, title_of
-from bot.flows.documents import CLAIM_FORM, FORM_TTL, form_url, viewer_of
+from bot.flows.documents import form_url, viewer_of
 from bot.flows.filing_review import on_delete, on_submit
 from bot.flows.filing_state import kind_of
 from bot.flows.screen import Screen
@@ -25,6 +25,7 @@ from bot.flows.states import ClaimsSG, FilingSG
 from bot.flows.widgets import T, say
 from bot.privacy import masked
 from cabinet import CabinetNotFound
+from documents import CLAIM_FORM, FORM_TTL
 
 
 async def form_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from aiogram_dialog.widgets.kbd import Button, Group, Row, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import owned, refuse
-from bot.flows.documents import File, Ref, Viewer, deliver, renderer, viewer_of
+from bot.flows.documents import deliver, viewer_of
 from bot.flows.help import support_contacts
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.payouts_statement import PRESETS, preset_period
@@ -39,6 +39,7 @@ from bot.flows.widgets import T, back_to_menu, choices, i18n_of
 from bot.privacy import is_strict, number_for
 from cabinet import CabinetRejected, Reading
 from cabinet.models import Document, DocumentKind, Page
+from documents import File, Ref, Renderer, Viewer
 
 SECTION = "documents"
 PAGE_SIZE = 6
@@ -258,7 +259,6 @@ async def document_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, 
     }
 
 
-@renderer("document-file")
 async def document_file(viewer: Viewer, ref: Ref) -> File:
     made = await viewer.cabinet.document_content(
         viewer.customer_id, ref["document_id"], locale=viewer.locale
@@ -337,3 +337,9 @@ def documents_dialog() -> Dialog:
             getter=document_getter,
         ),
     )
+
+
+#: The documents this flow makes, gathered at start-up (`bot/factory/renderers.py`).
+RENDERERS: dict[str, Renderer] = {
+    "document-file": document_file,
+}

@@ -46,7 +46,7 @@ from bot.flows.claim_form import (
     checked_day,
     parse_day,
 )
-from bot.flows.documents import FORM_TTL, QUESTIONS_FORM, form_url
+from bot.flows.documents import form_url
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.questionnaire import Questionnaire
 from bot.flows.screen import Screen
@@ -60,6 +60,7 @@ from cabinet.models import (
     ProductQuestion,
     SaleProduct,
 )
+from documents import FORM_TTL, QUESTIONS_FORM
 
 #: The purpose of the one-time questionnaire page (`bot/questions_web.py`) that asks a
 #: product's questions in strict mode (`bot/new_policy_web.py`).

@@ -26,7 +26,7 @@ from aiogram_dialog.widgets.kbd import (
 )
 from aiogram_dialog.widgets.text import Const, Format, List, Multi
 
-from bot.flows.documents import Viewer, deliver, viewer_of
+from bot.flows.documents import deliver, viewer_of
 from bot.flows.payouts_card import card_getter, on_more, on_open_claim, on_open_policy, on_payout
 from bot.flows.payouts_filter import (
     CUSTOM,
@@ -48,6 +48,7 @@ from bot.flows.widgets import T, back_to_menu, choices, i18n_of
 from bot.privacy import is_strict, number_for
 from cabinet import CabinetUnavailable
 from cabinet.models import Payout
+from documents import Viewer
 
 PAGE_SIZE = 8
 

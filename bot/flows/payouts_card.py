@@ -20,7 +20,7 @@ from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.kbd import Button
 
 from bot.flows.access import owned
-from bot.flows.documents import Page, Ref, Viewer, deliver, renderer, viewer_of
+from bot.flows.documents import deliver, viewer_of
 from bot.flows.payouts_statement import basis_number
 from bot.flows.readings import stale_note
 from bot.flows.states import ClaimsSG, PayoutsSG, PoliciesSG
@@ -28,6 +28,7 @@ from bot.flows.widgets import i18n_of
 from bot.privacy import is_strict, number_for
 from cabinet import Reading
 from cabinet.models import PayoutDetail, PayoutStatus
+from documents import Page, Ref, Renderer, Viewer
 
 SECTION = "payouts"
 NOT_ARRIVED = frozenset({PayoutStatus.FAILED, PayoutStatus.RETURNED})
@@ -114,7 +115,6 @@ async def on_open_policy(_: CallbackQuery, __: Button, manager: DialogManager) -
     await manager.start(PoliciesSG.detail, data={"policy_id": reading.value.policy_id})
 
 
-@renderer("payout-card")
 async def payout_page(viewer: Viewer, ref: Ref) -> Page:
     reading = await viewer.cabinet.payout(
         viewer.customer_id, ref["payout_id"], locale=viewer.locale
@@ -122,3 +122,9 @@ async def payout_page(viewer: Viewer, ref: Ref) -> Page:
     payout = reading.value
     title = viewer.plain("payout-page-title", paid_on=payout.paid_on)
     return Page(title, card_text(viewer, payout, number=basis_number(payout), full=True))
+
+
+#: The documents this flow makes, gathered at start-up (`bot/factory/renderers.py`).
+RENDERERS: dict[str, Renderer] = {
+    "payout-card": payout_page,
+}

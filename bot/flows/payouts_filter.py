@@ -18,7 +18,7 @@ from aiogram_dialog.widgets.kbd import Button, Column, ManagedCalendar, SwitchTo
 
 from bot.flows.certificates_calendar import PeriodCalendar, refuse_day, today_of
 from bot.flows.claim_form import parse_date
-from bot.flows.documents import Viewer, viewer_of
+from bot.flows.documents import viewer_of
 from bot.flows.payouts_statement import (
     DEFAULT_PRESET,
     PRESETS,
@@ -30,6 +30,7 @@ from bot.flows.screen import Screen
 from bot.flows.states import PayoutsSG
 from bot.flows.widgets import T, choices, profile_of
 from cabinet.models import PayoutStatus, PayoutType
+from documents import Viewer
 
 CUSTOM = "custom"
 SCROLL = "payouts"

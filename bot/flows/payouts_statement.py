@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from bot.flows.documents import File, Page, Ref, Viewer, renderer
 from bot.reports import ReportPdf
 from cabinet import Reading
 from cabinet.models import Payout, PayoutStatus, PayoutType
+from documents import File, Page, Ref, Renderer, Viewer
 
 CABINET_PAGE_SIZE = 100  # the most the contract allows
 CABINET_PAGES = 20  # 2000 payouts: far more than a person's period holds
@@ -312,19 +312,24 @@ async def _statement(viewer: Viewer, ref: Ref) -> Statement:
     return await statement(viewer, Period.of(ref), PayoutFilter.of(ref))
 
 
-@renderer("payouts-xlsx")
 async def payouts_xlsx(viewer: Viewer, ref: Ref) -> File:
     made = await _statement(viewer, ref)
     return File(made.filename("xlsx"), workbook(viewer, made), XLSX)
 
 
-@renderer("payouts-pdf")
 async def payouts_pdf(viewer: Viewer, ref: Ref) -> File:
     made = await _statement(viewer, ref)
     return File(made.filename("pdf"), report(viewer, made), "application/pdf")
 
 
-@renderer("payouts-details")
 async def payouts_details(viewer: Viewer, ref: Ref) -> Page:
     made = await _statement(viewer, ref)
     return Page(made.title(viewer), details_text(viewer, made))
+
+
+#: The documents this flow makes, gathered at start-up (`bot/factory/renderers.py`).
+RENDERERS: dict[str, Renderer] = {
+    "payouts-xlsx": payouts_xlsx,
+    "payouts-pdf": payouts_pdf,
+    "payouts-details": payouts_details,
+}

@@ -20,7 +20,7 @@ from aiogram_dialog.widgets.kbd import Button, ScrollingGroup
 from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import owned
-from bot.flows.documents import File, Page, Ref, Viewer, deliver, renderer, viewer_of
+from bot.flows.documents import deliver, viewer_of
 from bot.flows.keys import fresh_keys
 from bot.flows.new_policy import buying_windows, start_buying
 from bot.flows.policy_change import change_windows, start_change
@@ -32,6 +32,7 @@ from bot.flows.states import PoliciesSG
 from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of
 from bot.privacy import is_strict, number_for
 from cabinet.models import PolicyDetail, PolicySummary
+from documents import File, Page, Ref, Renderer, Viewer
 
 SECTION = "policies"
 PAGE_HEIGHT = 6
@@ -143,7 +144,6 @@ async def detail_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     }
 
 
-@renderer("policy-pdf")
 async def policy_pdf(viewer: Viewer, ref: Ref) -> File:
     document = await viewer.cabinet.policy_document(
         viewer.customer_id, ref["policy_id"], locale=viewer.locale
@@ -151,7 +151,6 @@ async def policy_pdf(viewer: Viewer, ref: Ref) -> File:
     return File.pdf(document)
 
 
-@renderer("policy-details")
 async def policy_details(viewer: Viewer, ref: Ref) -> Page:
     reading = await viewer.cabinet.policy(
         viewer.customer_id, ref["policy_id"], locale=viewer.locale
@@ -210,3 +209,10 @@ def policies_dialog() -> Dialog:
         *change_windows(),
         on_start=on_start,
     )
+
+
+#: The documents this flow makes, gathered at start-up (`bot/factory/renderers.py`).
+RENDERERS: dict[str, Renderer] = {
+    "policy-pdf": policy_pdf,
+    "policy-details": policy_details,
+}

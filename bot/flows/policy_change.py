@@ -30,7 +30,7 @@ from aiogram_dialog.widgets.kbd import Button, Column, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import owned
-from bot.flows.documents import FORM_TTL, QUESTIONS_FORM, form_url, viewer_of
+from bot.flows.documents import form_url, viewer_of
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.questionnaire import Questionnaire
 from bot.flows.screen import Screen
@@ -46,6 +46,7 @@ from cabinet.models import (
     PolicyChangeStatus,
     ProductQuestion,
 )
+from documents import FORM_TTL, QUESTIONS_FORM
 
 SECTION = "policies"
 #: The purpose of the one-time questionnaire page (`bot/questions_web.py`) that asks a

@@ -25,7 +25,7 @@ from aiogram_dialog.widgets.kbd import Button, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import owned
-from bot.flows.documents import Viewer, viewer_of
+from bot.flows.documents import viewer_of
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.readings import stale_note
 from bot.flows.screen import Screen
@@ -34,6 +34,7 @@ from bot.flows.widgets import T, i18n_of, profile_of
 from bot.privacy import is_strict, number_for
 from cabinet import CabinetRejected
 from cabinet.models import Installment, InstallmentStatus, NextPayment
+from documents import Viewer
 
 SECTION = "policies"
 PAY_KEY = "pay"

@@ -25,7 +25,7 @@ from aiogram_dialog.widgets.text import Format
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.access import owned
-from bot.flows.documents import Page, Ref, Viewer, deliver, renderer, viewer_of
+from bot.flows.documents import deliver, viewer_of
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.policy_change import start_change
 from bot.flows.screen import Screen
@@ -35,6 +35,7 @@ from bot.flows.widgets import T, back_to_menu, choices, i18n_of, profile_of
 from bot.privacy import is_strict
 from cabinet import CabinetRejected
 from cabinet.models import PolicyDetail, RenewalTerm
+from documents import Page, Ref, Renderer, Viewer
 from storage.models import RenewalOrder
 
 SECTION = "policies"
@@ -121,7 +122,6 @@ async def change_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     return {"changeable": reading.value.changeable}
 
 
-@renderer("renewal-insured")
 async def renewal_insured(viewer: Viewer, ref: Ref) -> Page:
     reading = await viewer.cabinet.policy(
         viewer.customer_id, ref["policy_id"], locale=viewer.locale
@@ -328,3 +328,9 @@ def renewal_windows() -> tuple[Screen, ...]:
             getter=pay_getter,
         ),
     )
+
+
+#: The documents this flow makes, gathered at start-up (`bot/factory/renderers.py`).
+RENDERERS: dict[str, Renderer] = {
+    "renewal-insured": renewal_insured,
+}

@@ -1,1 +1,1 @@
-"""Outer middlewares on every update, in the order `bot.app` registers them."""
+"""Outer middlewares on every update, in the order `bot.factory.telegram` registers them."""

@@ -1,0 +1,55 @@
+"""`cabinet-bot web`: one webhook replica behind the load balancer, until SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+
+import structlog
+
+from bot.config import Settings
+from bot.factory.resources import open_resources
+from bot.factory.serving import SHUTDOWN_SECONDS, serve, stop_signals, within
+from bot.factory.telegram import build_bot, build_dispatcher
+from bot.factory.web_app import create_app
+from bot.webhook import add_webhook_route, ensure_webhook
+
+log = structlog.get_logger(__name__)
+
+
+async def run_web(settings: Settings) -> None:
+    """`cabinet-bot web`: one of the replicas behind the load balancer. Telegram's updates come
+    by webhook; the linking pages, `/events`, `/admin`, `/d`, health and metrics as in `run`.
+    No migrations (run `cabinet-bot migrate` first) and no sending (`cabinet-bot worker`)."""
+    url, secret = settings.require_web()
+    bot = build_bot(settings)
+    # The bot's HTTP session is closed however this ends, a failing getMe at start-up too.
+    async with bot, open_resources(settings) as resources:
+        dp = build_dispatcher(settings, resources)
+        me = await bot.me()
+        app = create_app(settings, resources, bot_username=me.username or "")
+        add_webhook_route(
+            app, dp, bot, url=url, secret=secret, trusted_proxies=settings.trusted_proxies
+        )
+        workflow = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
+        with stop_signals() as stopping:
+            await dp.emit_startup(bot=bot, **workflow)
+            runner, address = await serve(app, settings)
+            try:
+                await ensure_webhook(
+                    bot,
+                    resources.redis,
+                    url=url,
+                    secret=secret,
+                    allowed_updates=dp.resolve_used_update_types(),
+                    max_connections=settings.telegram_webhook_max_connections,
+                )
+                log.info("web_started", web=address, database=resources.engine.dialect.name)
+                await stopping.wait()
+            finally:
+                # Stop listening, let in-flight requests finish (an update is acknowledged
+                # only once handled), the dispatcher's own shutdown, then the connections.
+                deadline = asyncio.get_running_loop().time() + SHUTDOWN_SECONDS - 1
+                log.info("web_stopping")
+                await within(deadline, runner.cleanup(), "web_server")
+                await within(deadline, dp.emit_shutdown(bot=bot, **workflow), "dispatcher")
+    log.info("web_stopped")
