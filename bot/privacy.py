@@ -11,12 +11,13 @@ from __future__ import annotations
 from aiogram_dialog import DialogManager
 
 from bot.config import PrivacyMode, Settings
+from bot.flows.deps import deps
 
 VISIBLE = 4
 
 
 def is_strict(manager: DialogManager) -> bool:
-    settings: Settings = manager.middleware_data["settings"]
+    settings: Settings = deps(manager).settings
     return settings.privacy_mode is PrivacyMode.STRICT
 
 

@@ -16,6 +16,7 @@ import structlog
 from aiogram_dialog import DialogManager
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.flows.deps import deps
 from bot.flows.widgets import profile_of
 from cabinet import CabinetClient, CabinetNotFound
 from storage.repositories import AuditRepository
@@ -37,7 +38,7 @@ class Refused(Exception):
 
 
 def cabinet_of(manager: DialogManager) -> CabinetClient:
-    cabinet: CabinetClient = manager.middleware_data["cabinet"]
+    cabinet: CabinetClient = deps(manager).cabinet
     return cabinet
 
 
@@ -59,7 +60,7 @@ async def owned(manager: DialogManager, section: str, call: Awaitable[T]) -> T:
 async def refuse(manager: DialogManager, section: str) -> NoReturn:
     """An object that is not the person's (a forged or an old button): audited, and refused
     (the errors router says so and brings them to the menu)."""
-    session: AsyncSession = manager.middleware_data["session"]
+    session: AsyncSession = deps(manager).session
     await AuditRepository(session).record(
         "callback.refused", actor_id=profile_of(manager).user_id, section=section
     )

@@ -21,9 +21,8 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Column, SwitchTo
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.broadcast_board import KEY as BOARD
-from bot.broadcast_board import ProgressBoard
 from bot.filters import IsAdmin
+from bot.flows.deps import deps
 from bot.flows.screen import Screen
 from bot.flows.states import BroadcastSG
 from bot.flows.widgets import T, choices, i18n_of
@@ -126,11 +125,11 @@ async def on_category(callback: CallbackQuery, __: Any, manager: DialogManager, 
         await callback.answer(i18n.get("broadcast-invalid", reason=str(exc)), show_alert=True)
         await manager.switch_to(BroadcastSG.compose, show_mode=ShowMode.SEND)
         return
-    session: AsyncSession = manager.middleware_data["session"]
+    session: AsyncSession = deps(manager).session
     found = await recipients(
-        session, _audience(manager), cat, policies=manager.middleware_data.get("cabinet")
+        session, _audience(manager), cat, policies=deps(manager).cabinet_or_none
     )
-    bot: Bot = manager.middleware_data["bot"]
+    bot: Bot = deps(manager).bot
     admin = callback.from_user.id
     preview = Claimed(0, admin, "broadcast", {**payload, "paid": False}, 0, None, None)
     outcome = await Sender(bot).send(preview)
@@ -201,19 +200,17 @@ def _close() -> Button:
 
 
 async def on_send(callback: CallbackQuery, _: Button, manager: DialogManager) -> None:
-    data = manager.middleware_data
-    session: AsyncSession = data["session"]
+    use = deps(manager)
     broadcast = await create_broadcast(
-        session,
+        use.session,
         payload=_payload(manager),
         audience=_audience(manager),
         category=manager.dialog_data["category"],
         created_by=callback.from_user.id,
-        policies=data.get("cabinet"),
+        policies=use.cabinet_or_none,
     )
     await manager.done()  # the confirm screen loses its buttons
-    board: ProgressBoard = data[BOARD]
-    await board.show(i18n_of(manager).locale, callback.from_user.id, broadcast.id)
+    await use.broadcast_board.show(i18n_of(manager).locale, callback.from_user.id, broadcast.id)
 
 
 def broadcast_dialog() -> Router:

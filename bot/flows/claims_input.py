@@ -27,6 +27,7 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, SwitchTo
 
 from bot.flows.access import owned
+from bot.flows.deps import deps
 from bot.flows.documents import viewer_of
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.screen import Screen, answer_free_text
@@ -137,7 +138,7 @@ def _checked(incoming: Incoming, size: int | None = None) -> Incoming:
 
 
 async def download(manager: DialogManager, incoming: Incoming) -> bytes:
-    bot: Bot = manager.middleware_data["bot"]
+    bot: Bot = deps(manager).bot
     downloaded = await bot.download(incoming.file_id)
     content = downloaded.read() if downloaded else b""
     _checked(incoming, len(content))

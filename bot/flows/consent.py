@@ -9,6 +9,7 @@ from aiogram_dialog import Dialog, DialogManager, StartMode
 from aiogram_dialog.widgets.kbd import Button, Row, SwitchTo
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.flows.deps import deps
 from bot.flows.screen import Screen
 from bot.flows.states import ConsentSG, MenuSG
 from bot.flows.widgets import T, i18n_of
@@ -26,9 +27,9 @@ async def consent_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
 
 
 async def on_accept(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
-    session: AsyncSession = manager.middleware_data["session"]
-    profile: Profile = manager.middleware_data["profile"]
-    profiles: ProfileStore = manager.middleware_data["profiles"]
+    session: AsyncSession = deps(manager).session
+    profile: Profile = deps(manager).profile
+    profiles: ProfileStore = deps(manager).profiles
     shown = manager.dialog_data["shown"]
     await ConsentService(session).accept(
         profile.user_id, text_hash=shown["sha256"], locale=shown["locale"]
@@ -39,8 +40,8 @@ async def on_accept(_: CallbackQuery, __: Button, manager: DialogManager) -> Non
 
 
 async def on_decline(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
-    session: AsyncSession = manager.middleware_data["session"]
-    profile: Profile = manager.middleware_data["profile"]
+    session: AsyncSession = deps(manager).session
+    profile: Profile = deps(manager).profile
     await ConsentService(session).decline(profile.user_id)
     await session.commit()  # recorded before the screen says so, as accepting is
     await manager.switch_to(ConsentSG.declined)

@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.flows.access import cabinet_of, customer_of
 from bot.flows.claim_form import Invalid
 from bot.flows.contact_values import parse_code, parse_contact, shown
+from bot.flows.deps import deps
 from bot.flows.documents import form_url
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.readings import stale_note
@@ -174,7 +175,7 @@ async def _start(manager: DialogManager, key: uuid.UUID) -> ContactChange | None
 async def _remember(manager: DialogManager, change: ContactChange) -> None:
     """This chat started the change, before its code can confirm it: the cabinet's
     `contacts.changed` for it will not warn this chat again."""
-    session: AsyncSession = manager.middleware_data["session"]
+    session: AsyncSession = deps(manager).session
     await ContactChangeRepository(session).started(
         change_id=change.change_id,
         user_id=profile_of(manager).user_id,

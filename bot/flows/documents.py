@@ -18,6 +18,7 @@ from aiogram_i18n import I18nContext
 
 from bot.config import Settings
 from bot.flows.access import cabinet_of, customer_of
+from bot.flows.deps import deps
 from bot.flows.widgets import i18n_of, profile_of
 from bot.privacy import is_strict
 from documents import FORM_PATHS, FORM_TTL, LINK_TTL, DocumentLinks, File, Renderers, Viewer
@@ -26,8 +27,8 @@ from documents import FORM_PATHS, FORM_TTL, LINK_TTL, DocumentLinks, File, Rende
 async def form_url(manager: DialogManager, kind: str, /, **ref: str) -> str:
     """A one-time link to a form page of strict mode (`FORM_PATHS`): 30 minutes, single use,
     bound to the person and the customer they are linked to, in their language and zone."""
-    links: DocumentLinks = manager.middleware_data["document_links"]
-    settings: Settings = manager.middleware_data["settings"]
+    links: DocumentLinks = deps(manager).document_links
+    settings: Settings = deps(manager).settings
     profile = profile_of(manager)
     token = await links.with_ttl(FORM_TTL).issue(
         user_id=profile.user_id,
@@ -56,12 +57,12 @@ async def deliver(manager: DialogManager, kind: str, **ref: str) -> None:
     The card it was asked from stays where it is, its buttons working: no second copy of it
     is sent below the file."""
     i18n = i18n_of(manager)
-    bot: Bot = manager.middleware_data["bot"]
-    chat_id = manager.middleware_data["event_chat"].id
+    bot: Bot = deps(manager).bot
+    chat_id = deps(manager).event_chat.id
     manager.show_mode = ShowMode.NO_UPDATE
     if is_strict(manager):
-        settings: Settings = manager.middleware_data["settings"]
-        links: DocumentLinks = manager.middleware_data["document_links"]
+        settings: Settings = deps(manager).settings
+        links: DocumentLinks = deps(manager).document_links
         profile = profile_of(manager)
         token = await links.issue(
             user_id=profile.user_id,
@@ -80,7 +81,7 @@ async def deliver(manager: DialogManager, kind: str, **ref: str) -> None:
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]]),
         )
         return
-    renderers: Renderers = manager.middleware_data["renderers"]
+    renderers: Renderers = deps(manager).renderers
     made = await renderers.render(kind, viewer_of(manager), ref)
     if isinstance(made, File):
         await bot.send_document(chat_id, BufferedInputFile(made.content, filename=made.filename))

@@ -36,6 +36,7 @@ from aiogram_dialog.widgets.text import Format
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.access import cabinet_of, customer_of
+from bot.flows.deps import deps
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.screen import Screen
 from bot.flows.states import FeedbackSG
@@ -223,7 +224,7 @@ async def _register(manager: DialogManager, draft: Draft) -> str:
     key = key_of(manager, "feedback")
     if not profile.linked:
         return LOCAL_PREFIX + key.hex[:10].upper()
-    bot: Bot = manager.middleware_data["bot"]
+    bot: Bot = deps(manager).bot
     request = FeedbackRequest(
         kind=draft.kind,
         topic=FeedbackTopic(draft.topic) if draft.topic else None,
@@ -252,7 +253,7 @@ async def _attachment(bot: Bot, screenshot: dict[str, Any] | None) -> FeedbackAt
 async def _record_and_post(manager: DialogManager, number: str, draft: Draft) -> dt.datetime:
     """The `feedback` row, then the staff post once (a retry finds both done); when it was
     asked."""
-    session: AsyncSession = manager.middleware_data["session"]
+    session: AsyncSession = deps(manager).session
     profile = profile_of(manager)
     feedbacks = FeedbackRepository(session)
     feedback = await feedbacks.record(
@@ -265,9 +266,7 @@ async def _record_and_post(manager: DialogManager, number: str, draft: Draft) ->
     )
     await session.commit()
     log.info("feedback_left", number=number, kind=draft.kind.value, rating=draft.rating)
-    staff = StaffChat.of(
-        manager.middleware_data["bot"], manager.middleware_data["settings"], i18n_of(manager)
-    )
+    staff = StaffChat.of(deps(manager).bot, deps(manager).settings, i18n_of(manager))
     if staff is None:
         log.warning("feedback_not_posted_no_support_chat", number=number)
         return feedback.asked_at

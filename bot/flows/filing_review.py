@@ -15,6 +15,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.widgets.kbd import Button, Group, Start
 
 from bot.flows.claim_form import blocking, label_of, shown, title_of
+from bot.flows.deps import deps
 from bot.flows.documents import viewer_of
 from bot.flows.filing_documents import checklist
 from bot.flows.filing_state import (
@@ -138,7 +139,7 @@ async def on_submit(_: CallbackQuery, __: Button, manager: DialogManager) -> Non
         forget_draft(manager)
         await manager.switch_to(FilingSG.policy)
         return
-    await AuditRepository(manager.middleware_data["session"]).record(
+    await AuditRepository(deps(manager).session).record(
         "claim.filed", actor_id=profile_of(manager).user_id, claim_id=registration.claim_id
     )
     forget_draft(manager)

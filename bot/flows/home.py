@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
+from bot.flows.deps import deps
 from bot.flows.states import ConsentSG, MenuSG
 from linking.consent import has_current_consent
 from storage.profiles import Profile
 
 
 def has_consent(manager: DialogManager) -> bool:
-    profile: Profile | None = manager.middleware_data.get("profile")
+    profile: Profile | None = deps(manager).profile_or_none
     return has_current_consent(profile)
 
 

@@ -8,15 +8,13 @@ from aiogram import F
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, ShowMode
 from aiogram_dialog.widgets.kbd import Button, Row
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.flows.deps import deps
 from bot.flows.home import open_home
 from bot.flows.screen import Screen
 from bot.flows.states import LogoutSG
 from bot.flows.widgets import T, i18n_of, profile_of
-from linking.flow import LinkFlow
 from linking.service import LinkService
-from storage.profiles import ProfileStore
 
 
 async def logout_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -24,16 +22,13 @@ async def logout_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
 
 
 async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager) -> None:
-    data = manager.middleware_data
-    session: AsyncSession = data["session"]
+    use = deps(manager)
     profile = profile_of(manager)
-    profiles: ProfileStore = data["profiles"]
-    flow: LinkFlow = data["link_flow"]
-    customer_id = await LinkService(session).unlink(profile.user_id)
-    await session.commit()
-    await flow.forget_user(profile.user_id, customer_id)
-    await data["document_links"].forget_user(profile.user_id)
-    data["profile"] = await profiles.refresh(profile.user_id, locale=profile.locale)
+    customer_id = await LinkService(use.session).unlink(profile.user_id)
+    await use.session.commit()
+    await use.link_flow.forget_user(profile.user_id, customer_id)
+    await use.document_links.forget_user(profile.user_id)
+    use.profile = await use.profiles.refresh(profile.user_id, locale=profile.locale)
     if callback.message is not None:
         await callback.message.answer(i18n_of(manager).get("logout-done"))
     await open_home(manager)

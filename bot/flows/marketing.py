@@ -17,6 +17,7 @@ from aiogram_dialog.widgets.kbd import Button, SwitchTo
 from aiogram_dialog.widgets.text import Multi
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.flows.deps import deps
 from bot.flows.screen import Screen
 from bot.flows.states import SettingsSG
 from bot.flows.widgets import T, i18n_of, profile_of
@@ -28,7 +29,7 @@ from storage.repositories import MarketingConsentRepository, UserRepository
 
 
 async def _user(manager: DialogManager) -> User:
-    session: AsyncSession = manager.middleware_data["session"]
+    session: AsyncSession = deps(manager).session
     profile = profile_of(manager)
     return await UserRepository(session).get_or_create(
         profile.user_id, locale=profile.locale, time_zone=profile.time_zone
@@ -36,7 +37,7 @@ async def _user(manager: DialogManager) -> User:
 
 
 async def marketing_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    session: AsyncSession = dialog_manager.middleware_data["session"]
+    session: AsyncSession = deps(dialog_manager).session
     profile = profile_of(dialog_manager)
     i18n = i18n_of(dialog_manager)
     shown = i18n.get("marketing-consent-text", version=MARKETING_VERSION)
@@ -57,18 +58,16 @@ async def marketing_getter(dialog_manager: DialogManager, **_: Any) -> dict[str,
 
 
 async def _refresh(manager: DialogManager) -> None:
-    session: AsyncSession = manager.middleware_data["session"]
+    session: AsyncSession = deps(manager).session
     await session.commit()  # stored before the menu changes, not after
     profile = profile_of(manager)
-    profiles: ProfileStore = manager.middleware_data["profiles"]
-    manager.middleware_data["profile"] = await profiles.refresh(
-        profile.user_id, locale=profile.locale
-    )
+    profiles: ProfileStore = deps(manager).profiles
+    deps(manager).profile = await profiles.refresh(profile.user_id, locale=profile.locale)
 
 
 async def on_give(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
     shown = manager.dialog_data["marketing_shown"]
-    session: AsyncSession = manager.middleware_data["session"]
+    session: AsyncSession = deps(manager).session
     await MarketingConsents(session).give(
         await _user(manager), text_sha256=shown["sha256"], locale=shown["locale"]
     )
@@ -76,7 +75,7 @@ async def on_give(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
 
 
 async def on_withdraw(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
-    session: AsyncSession = manager.middleware_data["session"]
+    session: AsyncSession = deps(manager).session
     await MarketingConsents(session).withdraw(await _user(manager))
     await _refresh(manager)
 

@@ -12,6 +12,7 @@ from aiogram_dialog.widgets.text import Format
 
 from bot.config import Settings
 from bot.flows.access import cabinet_of
+from bot.flows.deps import deps
 from bot.flows.help import support_contacts
 from bot.flows.screen import Screen
 from bot.flows.sections import section_button
@@ -31,7 +32,7 @@ async def help_getter(
 
 async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     """Linked: who the chat is signed in as. Not linked: the chat's login ticket."""
-    profile: Profile = dialog_manager.middleware_data["profile"]
+    profile: Profile = deps(dialog_manager).profile
     if profile.linked:  # strict privacy: no name in the chat, not even "Иван И."
         named = not is_strict(dialog_manager)
         return {
@@ -41,8 +42,8 @@ async def menu_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
             "login_url": "",
             "marketing": profile.marketing,
         }
-    flow: LinkFlow = dialog_manager.middleware_data["link_flow"]
-    chat = dialog_manager.middleware_data["event_chat"]
+    flow: LinkFlow = deps(dialog_manager).link_flow
+    chat = deps(dialog_manager).event_chat
     url = await flow.login_url(user_id=profile.user_id, chat_id=chat.id, locale=profile.locale)
     return {
         "linked": False,

@@ -24,6 +24,7 @@ from aiogram_dialog.widgets.text import Multi
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.access import cabinet_of, customer_of
+from bot.flows.deps import deps
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.preferences import quiet_label, zone_label
 from bot.flows.screen import Screen
@@ -43,7 +44,7 @@ def _day(moment: dt.datetime, time_zone: str) -> dt.date:
 
 
 async def my_data_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    session: AsyncSession = dialog_manager.middleware_data["session"]
+    session: AsyncSession = deps(dialog_manager).session
     profile = profile_of(dialog_manager)
     i18n = i18n_of(dialog_manager)
     user = await UserRepository(session).get_or_create(

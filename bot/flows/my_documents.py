@@ -27,6 +27,7 @@ from aiogram_dialog.widgets.kbd import Button, Group, Row, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from bot.flows.access import owned, refuse
+from bot.flows.deps import deps
 from bot.flows.documents import deliver, viewer_of
 from bot.flows.help import support_contacts
 from bot.flows.keys import fresh_keys, key_of
@@ -242,7 +243,7 @@ async def document_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, 
     unconfirmed = email.get("result") == "unconfirmed"
     contacts = ""
     if unconfirmed:
-        settings = dialog_manager.middleware_data["settings"]
+        settings = deps(dialog_manager).settings
         contacts = await support_contacts(viewer.cabinet, settings, viewer.locale)
     return {
         "title": document_title(dialog_manager, viewer, document),

@@ -25,6 +25,7 @@ from aiogram_dialog.widgets.text import Format
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.access import owned
+from bot.flows.deps import deps
 from bot.flows.documents import deliver, viewer_of
 from bot.flows.keys import fresh_keys, key_of
 from bot.flows.policy_change import start_change
@@ -238,7 +239,7 @@ async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager)
         fresh_keys(manager, "quote-6", "quote-12")  # a new quote, not the old one again
         await manager.switch_to(PoliciesSG.renew_term)
         return
-    session: AsyncSession = manager.middleware_data["session"]
+    session: AsyncSession = deps(manager).session
     await session.merge(
         RenewalOrder(
             order_id=order.order_id,

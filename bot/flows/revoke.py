@@ -14,6 +14,7 @@ from aiogram_dialog.widgets.kbd import Button, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.access import cabinet_of
+from bot.flows.deps import deps
 from bot.flows.home import open_home
 from bot.flows.screen import Screen
 from bot.flows.states import RevokeSG
@@ -26,10 +27,10 @@ from storage.profiles import Profile, ProfileStore
 
 
 async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager) -> None:
-    session: AsyncSession = manager.middleware_data["session"]
-    profile: Profile = manager.middleware_data["profile"]
-    profiles: ProfileStore = manager.middleware_data["profiles"]
-    flow: LinkFlow = manager.middleware_data["link_flow"]
+    session: AsyncSession = deps(manager).session
+    profile: Profile = deps(manager).profile
+    profiles: ProfileStore = deps(manager).profiles
+    flow: LinkFlow = deps(manager).link_flow
     i18n = i18n_of(manager)
     notice = None
     if profile.customer_id is not None:
@@ -42,10 +43,10 @@ async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager)
     await flow.forget_user(profile.user_id, profile.customer_id)
     if callback.message is not None:  # the old menus' «Войти» buttons lead nowhere now
         await flow.codes.forget_ticket(user_id=profile.user_id, chat_id=callback.message.chat.id)
-    await manager.middleware_data["document_links"].forget_user(profile.user_id)
+    await deps(manager).document_links.forget_user(profile.user_id)
     await profiles.forget(profile.user_id)
     await manager.reset_stack()
-    await manager.middleware_data["state"].clear()
+    await deps(manager).state.clear()
     if callback.message is not None:
         await callback.message.answer(
             i18n.get(
@@ -57,7 +58,7 @@ async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager)
             )
         )
     if notice is not None:  # after the answer: a slow cabinet does not keep the person waiting
-        factory = manager.middleware_data["session_factory"]
+        factory = deps(manager).session_factory
         await withdrawals.send(factory, cabinet_of(manager), notice.id)
 
 

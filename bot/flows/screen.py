@@ -24,9 +24,9 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_dialog import DialogManager, DialogProtocol, ShowMode, Window
 from aiogram_dialog.api.entities import NewMessage
-from aiogram_dialog.api.entities.events import EVENT_CONTEXT_KEY
 from aiogram_i18n import I18nContext
 
+from bot.flows.deps import deps
 from bot.flows.home import has_consent
 from bot.flows.intents import Action, recognise
 from bot.flows.widgets import i18n_of
@@ -97,8 +97,8 @@ class Screen(Window):
             log.info("screen_not_loaded", state=self.state.state)
             i18n = i18n_of(manager)
             return NewMessage(
-                chat=manager.middleware_data["event_chat"],
-                thread_id=manager.middleware_data[EVENT_CONTEXT_KEY].thread_id,
+                chat=deps(manager).event_chat,
+                thread_id=deps(manager).event_context.thread_id,
                 text=i18n.get("cabinet-unavailable-reading"),
                 reply_markup=go_buttons(i18n, RETRY, MENU),
             )

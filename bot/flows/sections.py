@@ -18,6 +18,7 @@ from aiogram_dialog.widgets.common import WhenCondition
 from aiogram_dialog.widgets.kbd import Button
 from redis.asyncio import Redis
 
+from bot.flows.deps import deps
 from bot.flows.states import (
     CertificatesSG,
     ClaimsSG,
@@ -77,7 +78,7 @@ async def open_section(
 ) -> None:
     profile = profile_of(manager)
     if section in LINKED_ONLY and not profile.linked:
-        redis: Redis = manager.middleware_data["redis"]
+        redis: Redis = deps(manager).redis
         await redis.set(_key(profile.user_id), section, ex=DESTINATION_TTL)
         await manager.start(MenuSG.sign_in, mode=mode)
         return

@@ -19,6 +19,7 @@ from aiogram_dialog import Dialog, DialogManager
 from aiogram_dialog.widgets.kbd import Button, Column, Row, Start, SwitchTo
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.flows.deps import deps
 from bot.flows.marketing import marketing_window
 from bot.flows.my_data import my_data_windows
 from bot.flows.preferences import QUIET_PRESETS, ZONES, quiet_label, zone_label
@@ -52,7 +53,7 @@ async def on_language(_: CallbackQuery, button: Button, manager: DialogManager) 
 
 
 async def _user(manager: DialogManager) -> User:
-    session: AsyncSession = manager.middleware_data["session"]
+    session: AsyncSession = deps(manager).session
     profile = profile_of(manager)
     return await UserRepository(session).get_or_create(
         profile.user_id, locale=profile.locale, time_zone=profile.time_zone
@@ -60,7 +61,7 @@ async def _user(manager: DialogManager) -> User:
 
 
 async def _save(manager: DialogManager, user: User) -> None:
-    session: AsyncSession = manager.middleware_data["session"]
+    session: AsyncSession = deps(manager).session
     user.updated_at = utcnow()
     await session.commit()
 
@@ -142,7 +143,7 @@ async def on_zone(_: CallbackQuery, __: Any, manager: DialogManager, zone: str) 
     user = await _user(manager)
     user.time_zone = zone
     await _save(manager, user)
-    profiles: ProfileStore = manager.middleware_data["profiles"]
+    profiles: ProfileStore = deps(manager).profiles
     await profiles.refresh(user.id, locale=user.locale)
     await manager.switch_to(SettingsSG.alerts)
 

@@ -22,6 +22,7 @@ from aiogram_dialog.widgets.kbd import Column, SwitchTo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.flows.access import refuse
+from bot.flows.deps import deps
 from bot.flows.screen import Screen
 from bot.flows.states import FeedbackSG
 from bot.flows.support_chat import StaffChat
@@ -62,7 +63,7 @@ async def checked_text(message: Message, manager: DialogManager) -> str | None:
 
 
 def _repository(manager: DialogManager) -> FeedbackRepository:
-    session: AsyncSession = manager.middleware_data["session"]
+    session: AsyncSession = deps(manager).session
     return FeedbackRepository(session)
 
 
@@ -103,10 +104,8 @@ async def on_follow_up(message: Message, _: MessageInput, manager: DialogManager
 
 
 async def _post_follow_up(manager: DialogManager, question: Feedback, text: str) -> None:
-    session: AsyncSession = manager.middleware_data["session"]
-    staff = StaffChat.of(
-        manager.middleware_data["bot"], manager.middleware_data["settings"], i18n_of(manager)
-    )
+    session: AsyncSession = deps(manager).session
+    staff = StaffChat.of(deps(manager).bot, deps(manager).settings, i18n_of(manager))
     if staff is None:
         log.warning("follow_up_not_posted_no_support_chat", number=question.number)
         await _repository(manager).reopened(question)

@@ -17,6 +17,7 @@ from aiogram_dialog.widgets.kbd.select import OnItemClick
 from aiogram_dialog.widgets.text import Format, Text
 from aiogram_i18n import I18nContext
 
+from bot.flows.deps import deps
 from bot.flows.states import MenuSG
 from storage.profiles import Profile
 
@@ -24,7 +25,7 @@ _FLUENT_TYPES = (str, int, float, Decimal, date)
 
 
 def i18n_of(manager: DialogManager) -> I18nContext:
-    i18n: I18nContext = manager.middleware_data["i18n"]
+    i18n: I18nContext = deps(manager).i18n
     return i18n
 
 
@@ -70,15 +71,13 @@ def choices(widget_id: str, items: str, on_click: OnItemClick[Any, str]) -> Sele
 
 
 def profile_of(manager: DialogManager) -> Profile:
-    profile: Profile = manager.middleware_data["profile"]
+    profile: Profile = deps(manager).profile
     return profile
 
 
 async def say(manager: DialogManager, key: str, **variables: Any) -> None:
     """A message in the chat about what the person sent or pressed; the step's screen is sent
     again below it, so the buttons stay at the bottom."""
-    bot: Bot = manager.middleware_data["bot"]
-    await bot.send_message(
-        manager.middleware_data["event_chat"].id, i18n_of(manager).get(key, **variables)
-    )
+    bot: Bot = deps(manager).bot
+    await bot.send_message(deps(manager).event_chat.id, i18n_of(manager).get(key, **variables))
     manager.show_mode = ShowMode.SEND

@@ -24,6 +24,7 @@ from redis.exceptions import LockError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.flows.deps import deps
 from bot.flows.home import has_consent, open_home
 from bot.flows.sections import take_destination
 from bot.flows.states import LogoutSG
@@ -97,7 +98,7 @@ async def bind(
     if binding.moved_from is not None:
         await doorbell.ring()
     # The menu below is drawn from this update's profile: it must be the linked one.
-    dialog_manager.middleware_data["profile"] = await profiles.refresh(user_id, locale=i18n.locale)
+    deps(dialog_manager).profile = await profiles.refresh(user_id, locale=i18n.locale)
     if binding.replaced_customer_id not in (None, binding.customer_id):
         await cabinet.forget(binding.replaced_customer_id)
     # One message: the section they were opening when asked to sign in, or the menu, which
