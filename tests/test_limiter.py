@@ -121,11 +121,15 @@ async def test_two_worker_processes_hold_the_global_and_per_chat_rates(
             many = list(range(2000, 2060))  # 60 chats, one message each
             busy = [3001] * 4 + [3002] * 4  # two chats with 4 messages each
             await delivery.enqueue(many + busy, {"text": "Hi"}, kind="broadcast")
-            # The workers run one message/s under the fake's exact sliding window: sends leave
-            # the limiter evenly spaced, but on two busy cores a sleeping sender can wake tens
-            # of ms late next to one on time, and Telegram's real limit is not that exact.
+            # The workers run 4 messages/s under the fake's exact sliding window. Sends leave
+            # the limiter evenly spaced, but a sleeping sender can wake late next to one on
+            # time: at 19/s a window may take 20 × (1 + lateness), so lateness past ~50 ms (a
+            # loaded machine) made a 429 (seen twice with three test runs on two cores). At
+            # 16/s the window holds with 250 ms of lateness, and a limiter not shared by the
+            # two processes (32/s) still fails at once. Telegram's real limit is not that
+            # exact either.
             env = _worker_env(
-                migrated, tg, TELEGRAM_RATE_LIMIT=str(rate - 1), WORKER_CONCURRENCY="8"
+                migrated, tg, TELEGRAM_RATE_LIMIT=str(rate - 4), WORKER_CONCURRENCY="8"
             )
             logs = [tmp_path / "a.log", tmp_path / "b.log"]
             workers = [await start_worker(env, log) for log in logs]
@@ -160,4 +164,4 @@ async def test_two_worker_processes_hold_the_global_and_per_chat_rates(
         assert sum(counts) == len(many + busy)
         spread = sorted(c.at for c in sends if c.chat_id in set(many))
         achieved = len(many) / (spread[-1] - spread[0])
-        assert achieved >= (rate - 1) * 0.7, f"{achieved:.1f}/s"
+        assert achieved >= (rate - 4) * 0.7, f"{achieved:.1f}/s"
