@@ -9,7 +9,7 @@ rows with `claim` and record the outcome.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,9 @@ from notify.payload import Payload
 from storage.models import Link, OutboxMessage, User, utcnow
 
 KINDS = frozenset({"alert", "broadcast", "reply", "notice"})
+#: The messenger of rows enqueued without one (and of every row from before the column).
+DEFAULT_CHANNEL = "telegram"
+_CHANNEL_LENGTH = 16
 
 
 async def enqueue(
@@ -32,9 +35,11 @@ async def enqueue(
     broadcast_id: int | None = None,
     event_id: str | None = None,
     customer_id: str | None = None,
+    channel: str = DEFAULT_CHANNEL,
 ) -> None:
     """Add one message to the outbox (committed by the caller). With `customer_id` it is that
-    customer's personal alert: it goes out only while the chat is still linked to them."""
+    customer's personal alert: it goes out only while the chat is still linked to them.
+    `channel`: the messenger it goes through (a worker with that channel's port sends it)."""
     await enqueue_many(
         session,
         [chat_id],
@@ -44,6 +49,7 @@ async def enqueue(
         broadcast_id=broadcast_id,
         event_id=event_id,
         customer_id=customer_id,
+        channel=channel,
     )
 
 
@@ -57,14 +63,18 @@ async def enqueue_many(
     broadcast_id: int | None = None,
     event_id: str | None = None,
     customer_id: str | None = None,
+    channel: str = DEFAULT_CHANNEL,
 ) -> int:
     """The same message to many chats in one INSERT (a broadcast's chunk); how many rows."""
     if kind not in KINDS:
         raise ValueError(f"unknown outbox kind {kind!r}")
+    if not channel or len(channel) > _CHANNEL_LENGTH:
+        raise ValueError(f"bad outbox channel {channel!r}")
     when = not_before or utcnow()
     rows = [
         {
             "chat_id": chat_id,
+            "channel": channel,
             "kind": kind,
             "payload": dict(payload),
             "status": "pending",
@@ -102,14 +112,18 @@ class Claimed:
     broadcast_id: int | None
     previous_claim: str | None
     customer_id: str | None = None  # a personal alert's customer
+    channel: str = DEFAULT_CHANNEL  # the messenger it goes through
 
 
-def _due(now: dt.datetime) -> Any:
-    return and_(
+def _due(now: dt.datetime, channels: Collection[str] | None = None) -> Any:
+    due = and_(
         OutboxMessage.status == "pending",
         OutboxMessage.not_before <= now,
         or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
     )
+    if channels is None:
+        return due
+    return and_(due, OutboxMessage.channel.in_(sorted(channels)))
 
 
 async def claim(
@@ -117,17 +131,20 @@ async def claim(
     worker_id: str,
     limit: int,
     lease: float,
+    channels: Collection[str] | None = None,
 ) -> list[Claimed]:
     """Take up to `limit` due rows for `lease` seconds, oldest first. PostgreSQL: FOR UPDATE
     SKIP LOCKED, so workers never wait for each other; SQLite: one write transaction. The
-    UPDATE repeats the due condition, so a row is never taken by two workers at once."""
+    UPDATE repeats the due condition, so a row is never taken by two workers at once.
+    `channels`: only rows of these messengers (those the worker has a port for; None: all) —
+    a row of another stays pending, untouched, for a worker that can send it."""
     now = utcnow()
     until = now + dt.timedelta(seconds=lease)
     async with session_factory() as session, session.begin():
         picked = (
             await session.execute(
                 select(OutboxMessage.id, OutboxMessage.claimed_by)
-                .where(_due(now))
+                .where(_due(now, channels))
                 .order_by(OutboxMessage.not_before, OutboxMessage.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
@@ -149,6 +166,7 @@ async def claim(
                     OutboxMessage.attempts,
                     OutboxMessage.broadcast_id,
                     OutboxMessage.customer_id,
+                    OutboxMessage.channel,
                 ),
                 execution_options={"synchronize_session": False},
             )
@@ -163,6 +181,7 @@ async def claim(
             row.broadcast_id,
             previous.get(row.id),
             row.customer_id,
+            row.channel,
         )
         for row in rows
     ]
@@ -228,15 +247,26 @@ async def mark_ended(session: AsyncSession, row_id: int, *, status: str, reason:
     )
 
 
-async def mark_blocked(session: AsyncSession, row_id: int, chat_id: int, *, reason: str) -> int:
-    """403: the chat blocked the bot. This row and every other pending row of the chat end as
-    blocked, and the user is inactive; how many rows."""
+async def mark_blocked(
+    session: AsyncSession,
+    row_id: int,
+    chat_id: int,
+    *,
+    reason: str,
+    channel: str = DEFAULT_CHANNEL,
+) -> int:
+    """403: the chat blocked the bot. This row and every other pending row of the chat (in
+    that messenger) end as blocked, and the user is inactive; how many rows."""
     result = await session.execute(
         update(OutboxMessage)
         .where(
             or_(
                 OutboxMessage.id == row_id,
-                and_(OutboxMessage.chat_id == chat_id, OutboxMessage.status == "pending"),
+                and_(
+                    OutboxMessage.chat_id == chat_id,
+                    OutboxMessage.channel == channel,
+                    OutboxMessage.status == "pending",
+                ),
             ),
             OutboxMessage.status == "pending",
         )

@@ -1,5 +1,5 @@
 """What an outbox row sends: a JSON payload, made when the row is enqueued, read by the
-sender (`notify/sender.py`) when it is sent.
+delivery port (`notify/ports/`) when it is sent.
 
 ```
 {

@@ -18,8 +18,14 @@ the doorbell (`notify.doorbell`) after committing rows someone is waiting for.
 `stop()` lets the in-flight sends finish and be recorded and gives the other claimed rows
 back at once.
 
-A `Worker` is built from what it uses (sessions, Redis, the doorbell, the limiter, a `Sender`)
-by `bot/factory/worker.py`; this module knows nothing of the bot's settings or resources.
+Each row goes through the delivery port of its channel (`notify.ports`) with that channel's
+limiter: a worker has one `Lane` (port + limiter) per messenger it serves, and claims only rows
+of those channels — a row of a messenger it has no port for stays pending, untouched, for a
+worker that has one (it is neither failed nor leased). A 429 pauses the lane's limiter only, so
+the other messengers go on sending.
+
+A `Worker` is built from what it uses (sessions, Redis, the doorbell, its lanes) by
+`bot/factory/worker.py`; this module knows nothing of the bot's settings or resources.
 """
 
 from __future__ import annotations
@@ -43,15 +49,15 @@ from notify import metrics, outbox
 from notify.doorbell import Doorbell
 from notify.limiter import CHAT_BUSY, FULL, PAUSED, Limiter
 from notify.outbox import Claimed
-from notify.sender import (
+from notify.ports import (
     BLOCKED,
     DEAD,
     RATE_LIMITED,
     RETRY,
     SENT,
     UNLINKED,
+    DeliveryPort,
     Outcome,
-    Sender,
 )
 from storage.models import Broadcast
 
@@ -62,8 +68,37 @@ IN_FLIGHT_TTL = 7 * 24 * 3600
 CANCEL_CHECK_SECONDS = 0.5  # a cancelled broadcast stops within this (plus what is in flight)
 
 
+def _lanes(
+    sender: DeliveryPort | None, limiter: Limiter | None, lanes: Sequence[Lane]
+) -> dict[str, Lane]:
+    """The worker's lanes by channel: `lanes`, or the one of `sender` and `limiter`."""
+    if sender is not None or limiter is not None:
+        if sender is None or limiter is None or lanes:
+            raise ValueError("give either sender and limiter, or lanes")
+        lanes = [Lane(sender, limiter)]
+    if not lanes:
+        raise ValueError("a worker needs a delivery port")
+    by_channel: dict[str, Lane] = {}
+    for lane in lanes:
+        if lane.port.channel in by_channel:
+            raise ValueError(f"two ports for {lane.port.channel}")
+        if any(lane.limiter.prefix == other.limiter.prefix for other in by_channel.values()):
+            raise ValueError("each messenger needs a limiter of its own: a 429 pauses all of it")
+        by_channel[lane.port.channel] = lane
+    return by_channel
+
+
 def new_worker_id() -> str:
     return f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One messenger of a worker: its delivery port and its own limiter
+    (`Limiter(..., channel=port.limits.key)`)."""
+
+    port: DeliveryPort
+    limiter: Limiter
 
 
 @dataclass
@@ -81,8 +116,9 @@ class Worker:
         *,
         session_factory: async_sessionmaker[AsyncSession],
         redis: Redis,
-        sender: Sender,
-        limiter: Limiter,
+        sender: DeliveryPort | None = None,
+        limiter: Limiter | None = None,
+        lanes: Sequence[Lane] = (),
         prefix: str,
         concurrency: int = 8,
         lease: float = 60.0,
@@ -97,8 +133,10 @@ class Worker:
             raise ValueError("concurrency must be at least 1")
         self.session_factory = session_factory
         self.redis = redis
-        self.sender = sender
-        self.limiter = limiter
+        self.lanes = _lanes(sender, limiter, lanes)
+        first = next(iter(self.lanes.values()))
+        #: The first lane's port and limiter (a one-messenger worker's).
+        self.sender, self.limiter = first.port, first.limiter
         self.prefix = prefix
         self.concurrency = concurrency
         self.lease = lease
@@ -138,7 +176,8 @@ class Worker:
     async def start(self) -> None:
         if self._claimer is not None:
             raise RuntimeError("the worker is running already")
-        await self.sender.warm_up()
+        for lane in self.lanes.values():
+            await lane.port.warm_up()
         self._recorder = asyncio.create_task(self._record_loop(), name=f"outbox-recorder-{self.id}")
         self._senders = [
             asyncio.create_task(self._send_loop(), name=f"outbox-sender-{n}")
@@ -218,7 +257,9 @@ class Worker:
                 continue
             self._due.clear()  # a ring from now on is for rows this claim may not see
             try:
-                rows = await outbox.claim(self.session_factory, self.id, room, self.lease)
+                rows = await outbox.claim(
+                    self.session_factory, self.id, room, self.lease, channels=self.lanes.keys()
+                )
             except Exception:
                 log.exception("outbox_claim_failed", worker=self.id)
                 rows = []
@@ -294,9 +335,14 @@ class Worker:
         is stopping and the row goes back, or its broadcast was cancelled meanwhile)."""
         if await self._cancelled(row):
             return None
-        paid = self.sender.is_paid(row)
+        lane = self.lanes.get(row.channel)
+        if lane is None:  # not claimed by this worker (see `claim`): given back as it was
+            await outbox.release(self.session_factory, self.id, [row.id])
+            return None
+        port, limiter = lane.port, lane.limiter
+        paid = port.is_paid(row)
         while True:
-            decision = await self.limiter.acquire(
+            decision = await limiter.acquire(
                 row.chat_id, paid=paid, in_flight=(self.in_flight_key(), str(row.id))
             )
             if decision.code in (PAUSED, CHAT_BUSY):
@@ -310,7 +356,7 @@ class Worker:
             break
         if decision.wait > 0:
             await asyncio.sleep(decision.wait)
-            pause = await self.limiter.paused_for()
+            pause = await limiter.paused_for()
             if pause > 0:
                 return Outcome(POSTPONED, "paused after a 429", pause)
         if await self._cancelled(row):
@@ -318,11 +364,11 @@ class Worker:
         if row.customer_id is not None and not await self._still_linked(row):
             return Outcome(UNLINKED, "the chat is no longer linked to the alert's customer")
         with metrics.OUTBOX_SEND_SECONDS.time():
-            outcome = await self.sender.send(row)
+            outcome = await port.send(row)
         if outcome.result == RATE_LIMITED:
             metrics.OUTBOX_429.inc()
-            await self.limiter.pause(outcome.delay)
-            log.warning("telegram_429", retry_after=outcome.delay, worker=self.id)
+            await limiter.pause(outcome.delay)  # this messenger's senders only
+            log.warning(f"{port.channel}_429", retry_after=outcome.delay, worker=self.id)
         return outcome
 
     async def _still_linked(self, row: Claimed) -> bool:
@@ -403,7 +449,9 @@ class Worker:
                         session, row.id, status=outcome.result, reason=outcome.reason
                     )
                 elif outcome.result == BLOCKED:
-                    await outbox.mark_blocked(session, row.id, row.chat_id, reason=outcome.reason)
+                    await outbox.mark_blocked(
+                        session, row.id, row.chat_id, reason=outcome.reason, channel=row.channel
+                    )
 
     # -- metrics ------------------------------------------------------------------------------
 

@@ -291,6 +291,8 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     chat_id: Mapped[int] = mapped_column(index=True)
+    # The messenger it goes through (`telegram`, `max`): a worker with that channel's port.
+    channel: Mapped[str] = mapped_column(String(16), default="telegram", server_default="telegram")
     kind: Mapped[str] = mapped_column(String(16))  # alert | broadcast | reply | notice
     broadcast_id: Mapped[int | None] = mapped_column(
         ForeignKey("broadcasts.id", ondelete="CASCADE"), default=None

@@ -141,6 +141,7 @@ async def test_paid_broadcasts_go_with_allow_paid_broadcast(delivery: Engine) ->
     await delivery.enqueue([21], {"text": "Sale"}, kind="broadcast")
     await delivery.enqueue([22], {"text": "Alert"}, kind="alert")
     worker = delivery.worker()
+    assert isinstance(worker.sender, Sender)
     worker.sender.paid_broadcast = True
     await worker.start()
     await delivery.settled()

@@ -21,6 +21,7 @@ from linking.codes import CodeStore
 from linking.flow import LinkFlow
 from notify.doorbell import Doorbell
 from notify.limiter import Limiter
+from notify.ports.telegram import TELEGRAM_LIMITS
 from storage.db import create_engine, create_session_factory
 from storage.redis import KEY_PREFIX, create_redis
 
@@ -79,6 +80,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
                 prefix=KEY_PREFIX,
                 rate=settings.telegram_rate_limit,
                 paid_rate=settings.telegram_paid_rate,
+                channel=TELEGRAM_LIMITS.key,
             ),
             renderers,
         )

@@ -17,8 +17,9 @@ from bot.factory.telegram import build_bot
 from bot.i18n import create_core
 from bot.web import create_web_app
 from linking import withdrawals
-from notify.sender import Documents, Sender
-from notify.worker import Worker
+from notify.ports.files import Documents
+from notify.ports.telegram import TelegramPort
+from notify.worker import Lane, Worker
 from storage.redis import KEY_PREFIX
 
 log = structlog.get_logger(__name__)
@@ -42,7 +43,7 @@ async def create_worker(
         default_locale=settings.default_locale.value,
         default_time_zone=settings.default_time_zone,
     )
-    sender = Sender(bot, documents, paid_broadcast=settings.telegram_paid_broadcast)
+    telegram = TelegramPort(bot, documents, paid_broadcast=settings.telegram_paid_broadcast)
     values: dict[str, Any] = {
         "concurrency": settings.worker_concurrency,
         "lease": settings.worker_lease_seconds,
@@ -54,8 +55,7 @@ async def create_worker(
         session_factory=resources.session_factory,
         redis=resources.redis,
         doorbell=resources.doorbell,
-        sender=sender,
-        limiter=resources.limiter,
+        lanes=[Lane(telegram, resources.limiter)],
         prefix=KEY_PREFIX,
         **values,
     )

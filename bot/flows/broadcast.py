@@ -40,7 +40,8 @@ from notify.broadcasts import (
 )
 from notify.outbox import Claimed
 from notify.payload import Payload
-from notify.sender import SENT, Sender
+from notify.ports import SENT
+from notify.ports.telegram import TelegramPort
 
 
 async def on_compose(message: Message, _: MessageInput, manager: DialogManager) -> None:
@@ -132,7 +133,7 @@ async def on_category(callback: CallbackQuery, __: Any, manager: DialogManager, 
     bot: Bot = deps(manager).bot
     admin = callback.from_user.id
     preview = Claimed(0, admin, "broadcast", {**payload, "paid": False}, 0, None, None)
-    outcome = await Sender(bot).send(preview)
+    outcome = await TelegramPort(bot).send(preview)
     if outcome.result != SENT:
         await callback.answer(i18n.get("broadcast-invalid", reason=outcome.reason), show_alert=True)
         await manager.switch_to(BroadcastSG.compose, show_mode=ShowMode.SEND)
