@@ -29,7 +29,7 @@ from aiogram_i18n.cores import BaseCore
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.document_web import FORM_STYLE, form_page, message_page, still_linked
+from bot.document_web import FORM_STYLE, Granted, form_page, message_page, still_linked
 from bot.flows.claim_form import Invalid
 from bot.flows.contact_values import EMAIL_MAX, parse_code, parse_contact, shown
 from cabinet import CabinetClient, CabinetError, CabinetRejected, CabinetUnavailable
@@ -51,12 +51,11 @@ MAX_BODY = 16 * 1024
 _REFUSED_VALUE = {"validation_failed": "rejected", "contact_unchanged": "unchanged"}
 
 
-class Step:
+class Step(Granted):
     """One page of the change: who, which kind, and (on the code page) the change waiting."""
 
     def __init__(self, grant: dict[str, Any], core: BaseCore[Any]) -> None:
-        self.grant = grant
-        self.core = core
+        super().__init__(grant, core)
         self.ref: dict[str, Any] = dict(grant["ref"])
         self.kind = ContactKind(self.ref["kind"])
         self.error = ""
@@ -64,19 +63,8 @@ class Step:
         self.typed = ""
 
     @property
-    def locale(self) -> str:
-        return str(self.grant["locale"])
-
-    @property
-    def customer_id(self) -> str:
-        return str(self.grant["customer_id"])
-
-    @property
     def waiting(self) -> bool:
         return "change_id" in self.ref
-
-    def t(self, key: str, **variables: Any) -> str:
-        return self.core.get(key, self.locale, **variables)
 
     def wait_for(self, change: ContactChange) -> None:
         self.ref.update(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import structlog
 from aiogram_i18n.cores import BaseCore
@@ -88,6 +89,34 @@ FORM_STYLE = (
     "button.secondary{background:#e6e9f0;color:#1b1b1b}.note{background:#eef6ea;padding:.6rem;"
     "border-radius:.4rem}fieldset{border:0;padding:0;margin:0}</style>"
 )
+
+
+class Granted:
+    """Whom a one-time page is for, from its link's grant: the person, the customer they were
+    linked to, their language and time zone; and the texts in that language."""
+
+    def __init__(self, grant: dict[str, Any], core: BaseCore[Any]) -> None:
+        self.grant = grant
+        self.core = core
+
+    @property
+    def locale(self) -> str:
+        return str(self.grant["locale"])
+
+    @property
+    def customer_id(self) -> str:
+        return str(self.grant["customer_id"])
+
+    @property
+    def user_id(self) -> int:
+        return int(self.grant["user_id"])
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.grant["time_zone"])
+
+    def t(self, key: str, **variables: Any) -> str:
+        return self.core.get(key, self.locale, **variables)
 
 
 def form_page(locale: str, title: str, body: str, status: int = 200) -> web.Response:

@@ -30,14 +30,13 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 import structlog
 from aiogram_i18n.cores import BaseCore
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.document_web import FORM_STYLE, form_page, message_page, still_linked
+from bot.document_web import FORM_STYLE, Granted, form_page, message_page, still_linked
 from bot.flows.claim_form import Invalid, Period, hint_of, parse, title_of
 from cabinet import CabinetClient, CabinetError, CabinetNotFound, CabinetUnavailable
 from cabinet.models import FieldKind, FieldValue, ProductQuestion
@@ -140,13 +139,12 @@ SESSIONS = web.AppKey("questions_sessions", async_sessionmaker[AsyncSession])
 PURPOSES = web.AppKey("questions_purposes", dict[str, Questionnaire])
 
 
-class Visit:
+class Visit(Granted):
     """One page of a questionnaire: who, in which language and zone, the link's own fields
     (`ref`: the purpose and what it is about) and where the page is (`state`)."""
 
     def __init__(self, grant: dict[str, Any], app: web.Application) -> None:
-        self.grant = grant
-        self.core = app[CORE]
+        super().__init__(grant, app[CORE])
         self.cabinet = app[CABINET]
         self.sessions = app[SESSIONS]
         self.ref: dict[str, str] = dict(grant["ref"])
@@ -159,22 +157,6 @@ class Visit:
         return self.ref.get("purpose", "")
 
     @property
-    def locale(self) -> str:
-        return str(self.grant["locale"])
-
-    @property
-    def customer_id(self) -> str:
-        return str(self.grant["customer_id"])
-
-    @property
-    def user_id(self) -> int:
-        return int(self.grant["user_id"])
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.grant["time_zone"])
-
-    @property
     def today(self) -> dt.date:
         """Today in the person's time zone: the date checks' "today", as in the chat."""
         return dt.datetime.now(self.zone).date()
@@ -183,9 +165,6 @@ class Visit:
     def answers(self) -> dict[str, FieldValue]:
         answers: dict[str, FieldValue] = self.state.get("answers", {})
         return answers
-
-    def t(self, key: str, **variables: Any) -> str:
-        return self.core.get(key, self.locale, **variables)
 
     def key(self, *parts: str) -> uuid.UUID:
         """An idempotency key of this page's: the same parts, the same key."""
