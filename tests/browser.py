@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Error, Page, async_playwright
+from playwright.async_api import Browser, Error, Page, ViewportSize, async_playwright
 
 from tests.conftest import IN_CI
 
@@ -39,6 +39,8 @@ async def chromium() -> AsyncIterator[Browser]:
             await browser.close()
 
 
+#: A phone's screen: the one-time pages are opened from a messenger, on a phone.
+PHONE: ViewportSize = {"width": 390, "height": 844}
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
 

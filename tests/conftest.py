@@ -16,13 +16,14 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
+from playwright.async_api import Browser
 from redis.asyncio import Redis
 from sqlalchemy import make_url
 
@@ -219,3 +220,12 @@ def privacy(request: pytest.FixtureRequest) -> str:
     what differs), `full` for the rest."""
     mode: str = getattr(request, "param", "full")
     return mode
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium under Playwright, for a test of the web pages (`tests/browser.py`)."""
+    from tests.browser import chromium  # noqa: PLC0415 - tests/browser.py imports this module
+
+    async with chromium() as running:
+        yield running

@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from playwright.async_api import Browser, ViewportSize, expect
+from playwright.async_api import Browser, expect
 
-from tests.browser import chromium, snapshot
+from tests.browser import PHONE, snapshot
 from tests.conftest import Backend
 from tests.fake_telegram import Call
 from tests.flows import linked_bot
@@ -23,7 +23,6 @@ from tests.test_contacts_alerts import WARNING, delivered
 from tests.test_linking import ALICE
 
 pytestmark = pytest.mark.backends("embedded")
-PHONE: ViewportSize = {"width": 390, "height": 844}
 NEW = "new.address@example.org"
 
 
@@ -31,12 +30,6 @@ NEW = "new.address@example.org"
 async def app(migrated: Backend) -> AsyncIterator[RunningBot]:
     async with linked_bot(migrated, privacy="strict", workers=True) as running:
         await set_prefs(running, **NO_QUIET)
-        yield running
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as running:
         yield running
 
 

@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from playwright.async_api import Browser, FilePayload, ViewportSize, expect
+from playwright.async_api import Browser, FilePayload, expect
 
-from tests.browser import chromium, snapshot
+from tests.browser import PHONE, snapshot
 from tests.conftest import Backend
 from tests.flows import button_starting, linked_bot, open_section
 from tests.harness import RunningBot
@@ -21,7 +21,6 @@ from tests.test_filing import FILE_CLAIM, JPEG, PDF, tap, type_
 from tests.test_linking import ALICE
 
 pytestmark = pytest.mark.backends("embedded")
-PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def payload(name: str, mime_type: str, content: bytes) -> FilePayload:
@@ -32,12 +31,6 @@ def payload(name: str, mime_type: str, content: bytes) -> FilePayload:
 async def app(migrated: Backend) -> AsyncIterator[RunningBot]:
     async with linked_bot(migrated, privacy="strict", workers=True) as running:
         await set_prefs(running, **NO_QUIET)
-        yield running
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as running:
         yield running
 
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from tests.browser import chromium, snapshot
+from tests.browser import snapshot
 from tests.conftest import Backend
 from tests.harness import RunningBot, running_bot
 from tests.test_linking import ALICE, login_url
@@ -21,12 +21,6 @@ pytestmark = pytest.mark.backends("embedded")
 async def app(migrated: Backend) -> AsyncIterator[RunningBot]:
     async with running_bot(migrated, web_server=True, flood_rate=50) as running:
         yield running
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as instance:
-        yield instance
 
 
 async def through_the_pages(page: Page, url: str, *, decision: str, shot: str) -> None:

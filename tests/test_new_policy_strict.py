@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from playwright.async_api import Browser, ViewportSize, expect
+from playwright.async_api import Browser, expect
 
-from tests.browser import chromium, snapshot
+from tests.browser import PHONE, snapshot
 from tests.conftest import Backend
 from tests.fake_telegram import Call
 from tests.flows import linked_bot, open_section, sandbox_of
@@ -23,7 +23,6 @@ from tests.test_linking import ALICE, BOB, linked
 from tests.test_new_policy import AMOUNT, _only_quote_id
 
 pytestmark = pytest.mark.backends("embedded")
-PHONE: ViewportSize = {"width": 390, "height": 844}
 ADDRESS = "Москва, ул. Ленина, д. 1, кв. 5"
 
 
@@ -31,12 +30,6 @@ ADDRESS = "Москва, ул. Ленина, д. 1, кв. 5"
 async def app(migrated: Backend) -> AsyncIterator[RunningBot]:
     async with linked_bot(migrated, privacy="strict", workers=True) as running:
         await set_prefs(running, **NO_QUIET)
-        yield running
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as running:
         yield running
 
 

@@ -10,9 +10,9 @@ import re
 from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Browser, ViewportSize, expect
+from playwright.async_api import Browser, expect
 
-from tests.browser import chromium, snapshot
+from tests.browser import PHONE, snapshot
 from tests.conftest import Backend
 from tests.fake_telegram import Call
 from tests.flows import linked_bot, sandbox_of
@@ -23,7 +23,6 @@ from tests.test_new_policy_strict import chat_texts
 from tests.test_policy_change import card
 
 pytestmark = pytest.mark.backends("embedded")
-PHONE: ViewportSize = {"width": 390, "height": 844}
 DRIVER = "Петров Пётр Петрович"
 
 
@@ -31,12 +30,6 @@ DRIVER = "Петров Пётр Петрович"
 async def app(migrated: Backend) -> AsyncIterator[RunningBot]:
     async with linked_bot(migrated, privacy="strict", workers=True) as running:
         await set_prefs(running, **NO_QUIET)
-        yield running
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as running:
         yield running
 
 
