@@ -362,6 +362,20 @@ async def test_no_token_no_admin_api(migrated: Backend) -> None:
 # ----------------------------------------------------------------------------- command line
 
 
+class _Watched(io.StringIO):
+    """What a command printed, with an event set when `words` are printed."""
+
+    def __init__(self, words: str) -> None:
+        super().__init__()
+        self.words = words
+        self.warned = asyncio.Event()
+
+    def write(self, text: str) -> int:
+        if self.words in text:
+            self.warned.set()
+        return super().write(text)
+
+
 async def test_the_command_line_creates_and_follows(migrated: Backend, tmp_path: Path) -> None:
     from storage.db import create_engine, create_session_factory  # noqa: PLC0415
 
@@ -388,15 +402,17 @@ async def test_the_command_line_creates_and_follows(migrated: Backend, tmp_path:
         assert [row.chat_id for row in rows] == [EN_OPTED, RU_OPTED]
         assert rows[0].payload["text"] == "<b>Новость</b> для всех"
 
-        # Following: a stand-in worker sends the rows; the bar ends with "done".
+        # Following: a stand-in worker that starts late sends the rows — only once the
+        # command has said it sees none (a fixed sleep here raced the command's own clock on
+        # a loaded machine); the bar ends with "done".
         async def deliver() -> None:
-            await asyncio.sleep(0.3)
+            await asyncio.wait_for(watched.warned.wait(), 30)
             async with factory() as session:
                 for row in await session.scalars(select(OutboxMessage)):
                     row.status, row.sent_at = "sent", utcnow()
                 await session.commit()
 
-        out = io.StringIO()
+        out = watched = _Watched("is a worker running")
         delivery = asyncio.create_task(deliver())
         code = await run_broadcast_command(
             factory,
