@@ -3,7 +3,8 @@
 Three kinds, each bound to what it carries:
 
 * `login` (90 days from the last menu that showed it): `/link/{code}`, the «Войти через
-  Госуслуги» button — the channel (`linking/channels.py`), user id and chat id it signs in.
+  Госуслуги» button — the account (`storage/accounts.py`: the messenger and its user) and
+  the chat it signs in.
   It is the chat's standing ticket, not a sign-in: every menu of the chat shows the same one,
   and opening it starts a new sign-in each time, so a button in an old message never says «Ссылка
   устарела». Whoever else opens it gets nowhere: the sign-in ends in `/start b_…`, which
@@ -16,8 +17,9 @@ Telegram's 64-character deep-link payload); a `state` is a random UUID (122 rand
 form ESIA requires. Taking a `state` or `bind` code is a GETDEL: a second use, a replay or a
 race finds nothing. Anything that does not look like a code of its kind is refused before Redis.
 
-Users are the channel's: a Telegram user and a Max user with the same number are two people,
-so the keys that name a user (the ticket, the cancellation mark) name the channel too.
+Users are accounts: a Telegram user and a Max user with the same number are two people with
+two account ids, and the keys that name one (the ticket, the cancellation mark) also spell
+out the messenger, for whoever reads Redis.
 
 `cancel_user` voids every sign-in a user had begun (on /logout and /revoke): one begun before
 either cannot finish after it. `state` and `bind` codes carry the time the sign-in began
@@ -37,7 +39,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from linking.channels import Channel, channel_of
+from storage.accounts import account_of
 
 CODE_BYTES = 32
 _CODE = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -72,24 +74,22 @@ class CodeStore:
     def _key(self, kind: CodeKind, code: str) -> str:
         return f"{self._prefix}:link:{kind.value}:{code}"
 
-    def _cancelled_key(self, channel: Channel, user_id: int) -> str:
-        return f"{self._prefix}:link:cancelled:{channel.value}:{user_id}"
+    def _cancelled_key(self, user_id: int) -> str:
+        return f"{self._prefix}:link:cancelled:{account_of(user_id).channel.value}:{user_id}"
 
-    def _ticket_key(self, channel: Channel, user_id: int, chat_id: int) -> str:
-        return f"{self._prefix}:link:ticket:{channel.value}:{user_id}:{chat_id}"
+    def _ticket_key(self, user_id: int, chat_id: int) -> str:
+        channel = account_of(user_id).channel.value
+        return f"{self._prefix}:link:ticket:{channel}:{user_id}:{chat_id}"
 
-    async def ticket(
-        self, *, user_id: int, chat_id: int, locale: str, channel: Channel = Channel.TELEGRAM
-    ) -> str:
+    async def ticket(self, *, user_id: int, chat_id: int, locale: str) -> str:
         """The chat's login ticket, made on first sight; every call keeps it 90 more days
         (and the locale its pages open in up to date)."""
-        owner = self._ticket_key(channel, user_id, chat_id)
+        owner = self._ticket_key(user_id, chat_id)
         code = await self._redis.get(owner)
         code = code.decode() if isinstance(code, bytes) else code
         if code is None or not CodeKind.LOGIN.looks_valid(code):
             code = CodeKind.LOGIN.new()
         payload = {
-            "channel": channel.value,
             "user_id": user_id,
             "chat_id": chat_id,
             "locale": locale,
@@ -108,10 +108,8 @@ class CodeStore:
         raw = await self._redis.get(self._key(CodeKind.LOGIN, code))
         return None if raw is None else dict(json.loads(raw))
 
-    async def forget_ticket(
-        self, *, user_id: int, chat_id: int, channel: Channel = Channel.TELEGRAM
-    ) -> None:
-        owner = self._ticket_key(channel, user_id, chat_id)
+    async def forget_ticket(self, *, user_id: int, chat_id: int) -> None:
+        owner = self._ticket_key(user_id, chat_id)
         code = await self._redis.getdel(owner)
         if code is not None:
             code = code.decode() if isinstance(code, bytes) else code
@@ -134,13 +132,13 @@ class CodeStore:
             return None
         payload: dict[str, Any] = json.loads(raw)
         if "user_id" in payload:
-            key = self._cancelled_key(channel_of(payload), int(payload["user_id"]))
+            key = self._cancelled_key(int(payload["user_id"]))
             cancelled = await self._redis.get(key)
             if cancelled is not None and float(cancelled) >= float(payload["issued_at"]):
                 return None
         return payload
 
-    async def cancel_user(self, user_id: int, channel: Channel = Channel.TELEGRAM) -> None:
+    async def cancel_user(self, user_id: int) -> None:
         """Void the user's outstanding codes: the mark lasts as long as a sign-in can."""
-        key = self._cancelled_key(channel, user_id)
+        key = self._cancelled_key(user_id)
         await self._redis.set(key, str(time.time()), ex=SIGN_IN_TTL)

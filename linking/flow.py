@@ -90,22 +90,16 @@ class LinkFlow:
         self.public_url = public_url
         self.redirect_uri = f"{public_url}/link/callback"
 
-    async def forget_user(
-        self, user_id: int, customer_id: str | None, channel: Channel = Channel.TELEGRAM
-    ) -> None:
+    async def forget_user(self, user_id: int, customer_id: str | None) -> None:
         """After unlinking (logout, revoke; committed first): sign-ins the user had begun cannot
         finish, and what the cabinet cache holds about the customer goes."""
-        await self.codes.cancel_user(user_id, channel)
+        await self.codes.cancel_user(user_id)
         if customer_id is not None:
             await self.cabinet.forget(customer_id)
 
-    async def login_url(
-        self, *, user_id: int, chat_id: int, locale: str, channel: Channel = Channel.TELEGRAM
-    ) -> str:
+    async def login_url(self, *, user_id: int, chat_id: int, locale: str) -> str:
         """The «Войти через Госуслуги» button's address: the chat's standing ticket."""
-        ticket = await self.codes.ticket(
-            user_id=user_id, chat_id=chat_id, locale=locale, channel=channel
-        )
+        ticket = await self.codes.ticket(user_id=user_id, chat_id=chat_id, locale=locale)
         return f"{self.public_url}/link/{ticket}"
 
     async def authorize(self, code: str, *, fallback_locale: str) -> str | CallbackResult:
@@ -196,7 +190,6 @@ class LinkFlow:
             return CallbackResult(Outcome.CABINET_UNAVAILABLE, locale)
         bind = {
             "issued_at": state["issued_at"],
-            "channel": channel_of(state).value,
             "user_id": state["user_id"],
             "chat_id": state["chat_id"],
             "provider": identity.provider,

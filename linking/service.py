@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.accounts import account_of
 from storage.models import Link
 from storage.repositories import AuditRepository, LinkRepository
 
@@ -14,7 +15,7 @@ from storage.repositories import AuditRepository, LinkRepository
 class Binding:
     display_name: str
     customer_id: str
-    moved_from: int | None  # the Telegram user whose link this identity had, if another one
+    moved_from: int | None  # the account (same messenger) whose link this identity had, if any
     replaced_customer_id: str | None  # the customer this chat was linked to before, if any
 
 
@@ -33,7 +34,7 @@ class LinkService:
         level: str,
         display_name: str,
     ) -> Binding:
-        previous = await self.links.of_identity(provider, subject)
+        previous = await self.links.of_identity(provider, subject, account_of(user_id).channel)
         moved_from = previous.user_id if previous and previous.user_id != user_id else None
         own = await self.links.of_user(user_id)
         if own is not None and (own.provider, own.subject) != (provider, subject):

@@ -12,7 +12,7 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 from fluent.runtime import FluentLocalization, FluentResourceLoader
 
-from linking.channels import Channel
+from linking.channels import Channel, deep_link
 from linking.flow import BIND_PREFIX, CallbackResult, LinkFlow, Outcome
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -112,7 +112,7 @@ def outcome_page(request: web.Request, result: CallbackResult) -> web.Response:
     if result.outcome is Outcome.LINKED:
         assert result.bind_code is not None
         assert bot is not None
-        link = result.channel.deep_link(bot, f"{BIND_PREFIX}{result.bind_code}")
+        link = deep_link(result.channel, bot, f"{BIND_PREFIX}{result.bind_code}")
         button = escape(t(locale, "link-done-button"))
         body = (
             f"<p>{escape(t(locale, 'link-done-text'))}</p>"

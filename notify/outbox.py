@@ -17,12 +17,10 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notify.payload import Payload
+from storage.accounts import Channel, account_of
 from storage.models import Link, OutboxMessage, User, utcnow
 
 KINDS = frozenset({"alert", "broadcast", "reply", "notice"})
-#: The messenger of rows enqueued without one (and of every row from before the column).
-DEFAULT_CHANNEL = "telegram"
-_CHANNEL_LENGTH = 16
 
 
 async def enqueue(
@@ -35,11 +33,11 @@ async def enqueue(
     broadcast_id: int | None = None,
     event_id: str | None = None,
     customer_id: str | None = None,
-    channel: str = DEFAULT_CHANNEL,
 ) -> None:
     """Add one message to the outbox (committed by the caller). With `customer_id` it is that
     customer's personal alert: it goes out only while the chat is still linked to them.
-    `channel`: the messenger it goes through (a worker with that channel's port sends it)."""
+    `chat_id` is an account's (`storage/accounts.py`): the row goes through its messenger (a
+    worker with that messenger's port sends it)."""
     await enqueue_many(
         session,
         [chat_id],
@@ -49,7 +47,6 @@ async def enqueue(
         broadcast_id=broadcast_id,
         event_id=event_id,
         customer_id=customer_id,
-        channel=channel,
     )
 
 
@@ -63,18 +60,15 @@ async def enqueue_many(
     broadcast_id: int | None = None,
     event_id: str | None = None,
     customer_id: str | None = None,
-    channel: str = DEFAULT_CHANNEL,
 ) -> int:
     """The same message to many chats in one INSERT (a broadcast's chunk); how many rows."""
     if kind not in KINDS:
         raise ValueError(f"unknown outbox kind {kind!r}")
-    if not channel or len(channel) > _CHANNEL_LENGTH:
-        raise ValueError(f"bad outbox channel {channel!r}")
     when = not_before or utcnow()
     rows = [
         {
             "chat_id": chat_id,
-            "channel": channel,
+            "channel": account_of(chat_id).channel.value,
             "kind": kind,
             "payload": dict(payload),
             "status": "pending",
@@ -112,7 +106,7 @@ class Claimed:
     broadcast_id: int | None
     previous_claim: str | None
     customer_id: str | None = None  # a personal alert's customer
-    channel: str = DEFAULT_CHANNEL  # the messenger it goes through
+    channel: str = Channel.TELEGRAM.value  # the messenger it goes through
 
 
 def _due(now: dt.datetime, channels: Collection[str] | None = None) -> Any:
@@ -253,10 +247,9 @@ async def mark_blocked(
     chat_id: int,
     *,
     reason: str,
-    channel: str = DEFAULT_CHANNEL,
 ) -> int:
-    """403: the chat blocked the bot. This row and every other pending row of the chat (in
-    that messenger) end as blocked, and the user is inactive; how many rows."""
+    """403: the chat blocked the bot. This row and every other pending row of the chat end as
+    blocked, and the account is inactive; how many rows."""
     result = await session.execute(
         update(OutboxMessage)
         .where(
@@ -264,7 +257,6 @@ async def mark_blocked(
                 OutboxMessage.id == row_id,
                 and_(
                     OutboxMessage.chat_id == chat_id,
-                    OutboxMessage.channel == channel,
                     OutboxMessage.status == "pending",
                 ),
             ),

@@ -449,9 +449,7 @@ class Worker:
                         session, row.id, status=outcome.result, reason=outcome.reason
                     )
                 elif outcome.result == BLOCKED:
-                    await outbox.mark_blocked(
-                        session, row.id, row.chat_id, reason=outcome.reason, channel=row.channel
-                    )
+                    await outbox.mark_blocked(session, row.id, row.chat_id, reason=outcome.reason)
 
     # -- metrics ------------------------------------------------------------------------------
 

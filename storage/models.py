@@ -16,8 +16,11 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+
+from storage.accounts import Account, account_of
 
 
 def utcnow() -> datetime:
@@ -62,12 +65,34 @@ class Base(DeclarativeBase):
     }
 
 
+def _account_in_row(context: DefaultExecutionContext, column: str) -> Account:
+    """The account (`storage/accounts.py`) an inserted row's `column` holds."""
+    row: dict[str, Any] = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    return account_of(int(row[column]))
+
+
+def _channel_of_row(column: str) -> Any:
+    """A column's default: the messenger of the row's account."""
+    return lambda context: _account_in_row(context, column).channel.value
+
+
+def _external_id_of_row(context: DefaultExecutionContext) -> int:
+    return _account_in_row(context, "id").external_id
+
+
 class User(Base):
-    """A Telegram user who talked to the bot in a private chat (id = Telegram user id)."""
+    """A person who talked to the bot in a private chat of a messenger: an account.
+
+    `id` is the account id (`storage/accounts.py`: a Telegram user's own id, a Max user's
+    negated), which every other table refers to; `channel` and `external_id` spell out the
+    messenger and its user id, filled from `id`."""
 
     __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    channel: Mapped[str] = mapped_column(String(16), default=_channel_of_row("id"))
+    external_id: Mapped[int] = mapped_column(default=_external_id_of_row)
     locale: Mapped[str] = mapped_column(String(8))
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -138,16 +163,21 @@ class ConsentWithdrawalNotice(Base):
 
 
 class Link(Base):
-    """A Telegram user's chat linked to a verified person: the provider's subject and the
+    """An account's chat linked to a verified person: the provider's subject and the
     cabinet's customer id. No tokens, no names beyond the masked display name ("Иван И.").
-    One link per Telegram user and one per provider identity (linking again moves it)."""
+    One link per account, and one per provider identity in each messenger: a person may be
+    linked from Telegram and from Max at once; linking again in the same messenger moves it."""
 
     __tablename__ = "links"
-    __table_args__ = (UniqueConstraint("provider", "subject"),)
+    __table_args__ = (
+        UniqueConstraint("provider", "subject", "channel", name="uq_links_identity_per_channel"),
+    )
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
+    # The account's messenger (filled from `user_id`), for the uniqueness above.
+    channel: Mapped[str] = mapped_column(String(16), default=_channel_of_row("user_id"))
     provider: Mapped[str] = mapped_column(String(16))
     subject: Mapped[str] = mapped_column(String(255))
     customer_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -157,7 +187,8 @@ class Link(Base):
 
 
 class AuditRecord(Base):
-    """What happened, by whom (Telegram id or a system actor), on what — never personal data."""
+    """What happened, by whom (an account id, or None for a system actor), on what — never
+    personal data."""
 
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_actor_at", "actor_id", "at"),)
@@ -264,7 +295,7 @@ class Broadcast(Base):
     __tablename__ = "broadcasts"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    created_by: Mapped[int | None] = mapped_column(default=None)  # a Telegram id; None: API/CLI
+    created_by: Mapped[int | None] = mapped_column(default=None)  # an account id; None: API/CLI
     category: Mapped[str] = mapped_column(String(16))  # service | marketing
     audience: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"kind": ..., "value": ...}
     message: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the outbox payload

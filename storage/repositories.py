@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.accounts import Channel, account_of
 from storage.models import (
     AuditRecord,
     Consent,
@@ -122,18 +123,27 @@ class LinkRepository:
     async def of_user(self, user_id: int) -> Link | None:
         return await self.session.get(Link, user_id)
 
-    async def of_identity(self, provider: str, subject: str) -> Link | None:
+    async def of_identity(self, provider: str, subject: str, channel: Channel) -> Link | None:
+        """The identity's link in that messenger (it may have one in each)."""
         result = await self.session.execute(
-            select(Link).where(Link.provider == provider, Link.subject == subject)
+            select(Link).where(
+                Link.provider == provider, Link.subject == subject, Link.channel == channel.value
+            )
         )
         return result.scalar_one_or_none()
 
     async def replace(self, link: Link) -> None:
-        """Make `link` the user's only link and the identity's only link."""
+        """Make `link` the account's only link and the identity's only link in the account's
+        messenger (its link from another messenger stays)."""
+        channel = account_of(link.user_id).channel
         await self.session.execute(
             delete(Link).where(
                 (Link.user_id == link.user_id)
-                | ((Link.provider == link.provider) & (Link.subject == link.subject))
+                | (
+                    (Link.provider == link.provider)
+                    & (Link.subject == link.subject)
+                    & (Link.channel == channel.value)
+                )
             )
         )
         self.session.add(link)

@@ -9,8 +9,9 @@ import re
 import pytest
 from fakeredis import FakeAsyncRedis
 
-from linking.channels import Channel, channel_of
+from linking.channels import Channel, channel_of, deep_link
 from linking.codes import CodeKind, CodeStore
+from storage.accounts import account_id, account_of
 
 
 @pytest.fixture
@@ -46,7 +47,6 @@ async def test_a_chats_login_ticket_stands_however_often_it_is_shown_or_opened()
     assert await redis.ttl(f"test:link:login:{first}") > 89 * 24 * 3600
     for _ in range(3):
         assert await store.open_ticket(first) == {
-            "channel": "telegram",
             "user_id": 7,
             "chat_id": 7,
             "locale": "en",
@@ -121,25 +121,37 @@ async def test_cancelling_voids_the_users_outstanding_codes_only(store: CodeStor
 
 
 async def test_users_are_their_messengers(store: CodeStore) -> None:
-    """Telegram's user 5 and Max's user 5 are two people: two tickets, and cancelling one's
-    sign-ins leaves the other's."""
+    """Telegram's user 5 and Max's user 5 are two people (two accounts): two tickets, and
+    cancelling one's sign-ins leaves the other's."""
+    max_5 = account_id(Channel.MAX, 5)
     telegram = await store.ticket(user_id=5, chat_id=5, locale="ru")
-    max_ = await store.ticket(user_id=5, chat_id=5, locale="ru", channel=Channel.MAX)
+    max_ = await store.ticket(user_id=max_5, chat_id=max_5, locale="ru")
     assert telegram != max_
-    assert (await store.open_ticket(max_) or {})["channel"] == "max"
+    assert channel_of(await store.open_ticket(max_) or {}) is Channel.MAX
     assert channel_of(await store.open_ticket(telegram) or {}) is Channel.TELEGRAM
-    started = await store.issue(CodeKind.STATE, {"channel": "max", "user_id": 5, "chat_id": 5})
+    started = await store.issue(CodeKind.STATE, {"user_id": max_5, "chat_id": max_5})
     await store.cancel_user(5)  # Telegram's user 5 logged out
     assert await store.take(CodeKind.STATE, started) is not None
-    again = await store.issue(CodeKind.STATE, {"channel": "max", "user_id": 5, "chat_id": 5})
-    await store.cancel_user(5, Channel.MAX)
+    again = await store.issue(CodeKind.STATE, {"user_id": max_5, "chat_id": max_5})
+    await store.cancel_user(max_5)
     assert await store.take(CodeKind.STATE, again) is None
 
 
 def test_each_messenger_has_its_own_deep_link() -> None:
-    assert Channel.TELEGRAM.deep_link("cabinet_bot", "b_x") == "https://t.me/cabinet_bot?start=b_x"
-    assert Channel.MAX.deep_link("cabinet_bot", "b_x") == "https://max.ru/cabinet_bot?start=b_x"
-    Channel.MAX.deep_link("b", "x" * 128)
+    assert deep_link(Channel.TELEGRAM, "cabinet_bot", "b_x") == "https://t.me/cabinet_bot?start=b_x"
+    assert deep_link(Channel.MAX, "cabinet_bot", "b_x") == "https://max.ru/cabinet_bot?start=b_x"
+    deep_link(Channel.MAX, "b", "x" * 128)
     with pytest.raises(ValueError, match="at most 64"):
-        Channel.TELEGRAM.deep_link("b", "x" * 65)
-    assert channel_of({}) is Channel.TELEGRAM, "a code from before channels is Telegram's"
+        deep_link(Channel.TELEGRAM, "b", "x" * 65)
+    assert channel_of({"user_id": 7}) is Channel.TELEGRAM, "a code from before is Telegram's"
+
+
+def test_an_account_id_says_the_messenger_and_its_user() -> None:
+    assert account_id(Channel.TELEGRAM, 5) == 5, "a Telegram account is its user id"
+    assert account_id(Channel.MAX, 5) != 5
+    for channel in Channel:
+        assert account_of(account_id(channel, 2**62)) == (channel, 2**62)
+        with pytest.raises(ValueError, match="is positive"):
+            account_id(channel, 0)
+    with pytest.raises(ValueError, match="no account"):
+        account_of(0)

@@ -16,6 +16,7 @@ from sqlalchemy import make_url, select
 from bot.factory.worker import create_worker
 from linking.codes import CodeKind
 from sandbox.esia import AMBIGUOUS_CUSTOMER_OID, CITIZENS, NOT_A_CUSTOMER_OID
+from storage.accounts import Channel, account_id
 from storage.models import AuditRecord, Link, OutboxMessage
 from tests.conftest import Backend
 from tests.esia_browser import through_esia
@@ -111,10 +112,10 @@ async def test_a_return_link_of_a_sign_in_begun_in_max_binds_nothing_in_telegram
     """The same number in another messenger is another person: a bind code made for Max's
     user 1001 is refused in Telegram's chat 1001, and the code is spent."""
     await app.consent(ALICE)
+    max_alice = account_id(Channel.MAX, ALICE)
     payload = {
-        "channel": "max",
-        "user_id": ALICE,
-        "chat_id": ALICE,
+        "user_id": max_alice,
+        "chat_id": max_alice,
         "provider": "esia",
         "subject": IVANOV,
         "level": "verified",

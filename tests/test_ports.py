@@ -32,13 +32,16 @@ from notify.ports import (
     Limits,
     Outcome,
 )
-from notify.ports.telegram import TELEGRAM, TELEGRAM_LIMITS, TelegramPort
+from notify.ports.telegram import TELEGRAM_LIMITS, TelegramPort
 from notify.worker import Lane, Worker
+from storage.accounts import Channel, account_id, account_of
 from storage.db import create_engine, create_session_factory
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, User
 from storage.redis import KEY_PREFIX, create_redis
 from tests.conftest import Backend
 from tests.fake_telegram import FakeTelegram
+
+MAX_30 = account_id(Channel.MAX, 30)
 
 
 @dataclass
@@ -49,11 +52,9 @@ class Wired:
     sessions: async_sessionmaker[AsyncSession]
     redis: Redis
 
-    async def enqueue(self, chat_ids: list[int], text: str, channel: str = TELEGRAM) -> None:
+    async def enqueue(self, chat_ids: list[int], text: str) -> None:
         async with self.sessions() as session:
-            await outbox.enqueue_many(
-                session, chat_ids, {"text": text}, kind="alert", channel=channel
-            )
+            await outbox.enqueue_many(session, chat_ids, {"text": text}, kind="alert")
             await session.commit()
 
     async def rows(self) -> list[OutboxMessage]:
@@ -93,6 +94,7 @@ class OtherPort:
     sent: list[tuple[int, str]] = field(default_factory=list)
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     expected: int = 0
+    answer: Outcome = field(default_factory=lambda: Outcome(SENT))
 
     async def warm_up(self) -> None:
         return None
@@ -104,7 +106,7 @@ class OtherPort:
         self.sent.append((row.chat_id, str(row.payload["text"])))
         if len(self.sent) >= self.expected:
             self.arrived.set()
-        return Outcome(SENT)
+        return self.answer
 
     async def edit(
         self, chat_id: int, message_id: int, text: str, buttons: list[list[Button]] | None = None
@@ -208,7 +210,7 @@ def _telegram_lane(wired: Wired) -> Lane:
 
 
 async def test_a_row_of_a_channel_without_a_port_here_stays_pending(wired: Wired) -> None:
-    await wired.enqueue([30], "For Max", channel="max")
+    await wired.enqueue([MAX_30], "For Max")
     await wired.enqueue([31], "For Telegram")
     worker = _worker(wired, _telegram_lane(wired))
     await worker.start()
@@ -237,7 +239,7 @@ async def test_a_row_of_a_channel_without_a_port_here_stays_pending(wired: Wired
         await asyncio.wait_for(other.arrived.wait(), 10)
     finally:
         await max_worker.stop()
-    assert other.sent == [(30, "For Max")]
+    assert other.sent == [(MAX_30, "For Max")]
     assert [r.status for r in await wired.rows()] == ["sent", "sent"]
 
 
@@ -254,14 +256,14 @@ async def test_a_429_on_telegram_leaves_the_other_channel_sending(wired: Wired) 
         await _until(lambda: worker.counts["rate_limited"] == 1)  # the pause is set before
         assert await telegram.limiter.paused_for() > 0
         await wired.enqueue([41], "Telegram, during the pause")
-        await wired.enqueue([42, 43, 44], "Max", channel="max")
+        await wired.enqueue([account_id(Channel.MAX, n) for n in (42, 43, 44)], "Max")
         await asyncio.wait_for(other.arrived.wait(), 4)
         telegram_paused = await telegram.limiter.paused_for()
         max_paused = await max_limiter.paused_for()
     finally:
         await worker.stop()
 
-    assert sorted(chat for chat, _ in other.sent) == [42, 43, 44]
+    assert sorted(account_of(chat).external_id for chat, _ in other.sent) == [42, 43, 44]
     assert telegram_paused > 0, "Max went out while Telegram was still paused"
     assert max_paused == 0
     assert wired.tg.count("sendMessage") == 1, "nothing more to Telegram during its pause"
@@ -279,9 +281,48 @@ async def test_each_channel_needs_a_port_and_a_limiter_of_its_own(wired: Wired) 
         _worker(wired)
 
 
-async def test_enqueue_refuses_a_bad_channel(wired: Wired) -> None:
+async def test_a_row_goes_through_its_accounts_messenger(wired: Wired) -> None:
+    """The outbox takes the channel from the account: Telegram's user 7 and Max's user 7 are
+    two chats in two lanes; and there is no account 0."""
+    await wired.enqueue([7, account_id(Channel.MAX, 7)], "Hi")
+    assert [(r.chat_id, r.channel) for r in await wired.rows()] == [
+        (7, "telegram"),
+        (account_id(Channel.MAX, 7), "max"),
+    ]
     payload: Payload = {"text": "Hi"}
     async with wired.sessions() as session:
-        for channel in ("", "x" * 17):
-            with pytest.raises(ValueError, match="channel"):
-                await outbox.enqueue(session, 1, payload, kind="alert", channel=channel)
+        with pytest.raises(ValueError, match="no account"):
+            await outbox.enqueue(session, 0, payload, kind="alert")
+
+
+async def test_a_user_who_stopped_the_bot_in_max_is_no_longer_sent_to_there_only(
+    wired: Wired,
+) -> None:
+    """A 403 from Max ends that account's pending rows and marks it inactive; the same
+    number's Telegram account goes on receiving."""
+    max_7 = account_id(Channel.MAX, 7)
+    async with wired.sessions() as session:
+        session.add_all([User(id=7, locale="ru"), User(id=max_7, locale="ru")])
+        await session.commit()
+    await wired.enqueue([max_7, max_7, 7], "Hi")
+    other = OtherPort(expected=1, answer=Outcome(BLOCKED, "chat.denied"))
+    max_lane = Lane(other, Limiter(wired.redis, prefix=KEY_PREFIX, rate=1000, channel="max"))
+    worker = _worker(wired, _telegram_lane(wired), max_lane)
+    await worker.start()
+    try:
+        await wired.tg.wait_for("sendMessage", ok=True)
+        await asyncio.wait_for(other.arrived.wait(), 10)
+        await _until(lambda: worker.counts["blocked"] == 1)
+    finally:
+        await worker.stop()
+
+    assert other.sent == [(max_7, "Hi")], "the second Max row was not tried after the 403"
+    assert [r.status for r in await wired.rows()] == ["blocked", "blocked", "sent"]
+    async with wired.sessions() as session:
+        users = {u.id: u for u in await session.scalars(select(User))}
+    assert (users[max_7].is_active, users[max_7].channel, users[max_7].external_id) == (
+        False,
+        "max",
+        7,
+    )
+    assert (users[7].is_active, users[7].channel, users[7].external_id) == (True, "telegram", 7)

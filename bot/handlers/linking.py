@@ -29,12 +29,13 @@ from bot.flows.home import has_consent, open_home
 from bot.flows.sections import take_destination
 from bot.flows.states import LogoutSG
 from cabinet import CabinetClient
-from linking.channels import Channel, channel_of
+from linking.channels import channel_of
 from linking.codes import CodeKind
 from linking.flow import BIND_PREFIX, LinkFlow
 from linking.service import Binding, LinkService
 from notify.doorbell import Doorbell
 from notify.outbox import enqueue
+from storage.accounts import account_of
 from storage.profiles import ProfileStore
 from storage.redis import KEY_PREFIX
 from storage.repositories import UserRepository
@@ -158,10 +159,11 @@ _REFUSALS = {
 
 def _refusal(payload: dict[str, Any], user_id: int, chat_id: int, chat_type: str) -> str | None:
     """Why this return link must not bind here, if it must not: it binds in a private chat of
-    the same Telegram account whose chat began the sign-in (one begun in Max binds nothing)."""
+    the same account whose chat began the sign-in (one begun in another messenger binds
+    nothing)."""
     if chat_type != ChatType.PRIVATE:
         return "not_a_private_chat"
-    if channel_of(payload) is not Channel.TELEGRAM:
+    if channel_of(payload) is not account_of(user_id).channel:
         return "another_messenger"
     if payload["user_id"] != user_id or payload["chat_id"] != chat_id:
         return "another_telegram_account"

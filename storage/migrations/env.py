@@ -26,6 +26,11 @@ _MIGRATION_LOCK = 7_240_913_554
 
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # Batch mode copies a table and drops the old one: with foreign keys on, SQLite would
+        # delete every row referring to it by cascade (a revision altering `users` would take
+        # the consents with it). Off for this connection only, before any transaction.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
     context.configure(
