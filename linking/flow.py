@@ -58,7 +58,7 @@ class CallbackResult:
     provider_code: str | None = None  # e.g. ESIA-007014, for the advice shown
     reference: str | None = None  # what the person quotes to support (ambiguous customer)
     chat_id: int | None = None  # the chat that began the sign-in, once its state is known
-    channel: Channel = Channel.TELEGRAM  # its messenger: where the return link leads
+    channel: Channel | None = None  # its messenger, once known: where the return link leads
 
 
 def _challenge(verifier: str) -> str:
@@ -122,7 +122,10 @@ class LinkFlow:
         except ProviderError as exc:  # the signer or the provider's discovery failed
             log.warning("link_authorize_failed", failure=exc.failure.value, code=exc.code)
             return CallbackResult(
-                Outcome.UNAVAILABLE, str(payload["locale"]), provider_code=exc.code
+                Outcome.UNAVAILABLE,
+                str(payload["locale"]),
+                provider_code=exc.code,
+                channel=channel_of(payload),
             )
 
     async def callback(self, params: Mapping[str, str], *, fallback_locale: str) -> CallbackResult:

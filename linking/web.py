@@ -103,15 +103,26 @@ async def callback(request: web.Request) -> web.StreamResponse:
     return outcome_page(request, result)
 
 
+#: How the pages name a messenger; `unknown`: a page that cannot tell (its texts say «the chat
+#: with the bot»).
+MESSENGERS = {Channel.TELEGRAM: "Telegram", Channel.MAX: "Max"}
+
+
 def outcome_page(request: web.Request, result: CallbackResult) -> web.Response:
-    t, locale = TEXTS.get, result.locale
-    bot = request.app[BOT_USERNAMES].get(result.channel)
-    if result.outcome is Outcome.LINKED and bot is None:
+    locale = result.locale
+    messenger = MESSENGERS[result.channel] if result.channel else "unknown"
+
+    def t(locale: str, key: str, **args: str) -> str:
+        return TEXTS.get(locale, key, messenger=messenger, **args)
+
+    bot = request.app[BOT_USERNAMES].get(result.channel) if result.channel else None
+    if result.outcome is Outcome.LINKED and (bot is None or result.channel is None):
         # A sign-in begun in a messenger this deployment no longer serves: nowhere to return.
         result = CallbackResult(Outcome.EXPIRED, locale)
     if result.outcome is Outcome.LINKED:
         assert result.bind_code is not None
         assert bot is not None
+        assert result.channel is not None
         link = deep_link(result.channel, bot, f"{BIND_PREFIX}{result.bind_code}")
         button = escape(t(locale, "link-done-button"))
         body = (

@@ -1,10 +1,11 @@
-"""The full bot stack in the test's event loop, polling a FakeTelegram over real HTTP."""
+"""The full bot stack in the test's event loop, polling a FakeTelegram over real HTTP (and,
+with `max_messenger`, a FakeMax beside it: the same dispatcher in both messengers)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,12 +13,16 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 from bot.config import Settings
+from bot.factory.max import build_max_bot
 from bot.factory.resources import Resources, open_resources
 from bot.factory.serving import LISTEN_BACKLOG
 from bot.factory.telegram import UPDATE_CONCURRENCY, build_bot, build_dispatcher
 from bot.factory.web_app import create_app
 from bot.factory.worker import create_worker
+from storage.accounts import Channel
 from tests.conftest import Backend
+from tests.fake_max import Call as MaxCall
+from tests.fake_max import FakeMax
 from tests.fake_session import FakeTelegramSession
 from tests.fake_telegram import Call, FakeTelegram
 from tests.sandbox_server import free_port
@@ -77,6 +82,62 @@ class Chat:
         )
 
 
+def _recipient(call: MaxCall) -> int | None:
+    """The Max user a sent or edited message is for."""
+    if call.user_id is not None:
+        return call.user_id
+    recipient = (call.message or {}).get("recipient") or {}
+    value = recipient.get("user_id")
+    return value if isinstance(value, int) else None
+
+
+@dataclass
+class MaxChat:
+    """A person's side of the conversation in Max (`user_id`: Max's id of them)."""
+
+    mx: FakeMax
+    settle: Callable[[], Awaitable[None]]
+
+    async def _answer(self, user_id: int, mark: int) -> MaxCall:
+        return await self.mx.wait_for(
+            ("sendMessage", "editMessage"),
+            lambda call: call.ok and _recipient(call) == user_id,
+            after=mark,
+        )
+
+    async def say(self, user_id: int, text: str, **kwargs: Any) -> MaxCall:
+        """Write to the bot once the previous step is over; the first message the bot sent or
+        edited back."""
+        await self.settle()
+        mark = self.mx.mark()
+        self.mx.message_created(user_id, text, **kwargs)
+        return await self._answer(user_id, mark)
+
+    async def start(self, user_id: int, payload: str | None = None, **kwargs: Any) -> MaxCall:
+        """Press Start (through a deep link with `payload`, if given)."""
+        await self.settle()
+        mark = self.mx.mark()
+        self.mx.bot_started(user_id, payload, **kwargs)
+        return await self._answer(user_id, mark)
+
+    async def press(self, user_id: int, on: MaxCall, button_text: str) -> MaxCall:
+        await self.settle()
+        mark = self.mx.mark()
+        self.mx.press(user_id, on, button_text)
+        return await self._answer(user_id, mark)
+
+    async def consent(self, user_id: int, **kwargs: Any) -> MaxCall:
+        """Start and accept the consent: the main menu the bot showed."""
+        mark = self.mx.mark()
+        await self.start(user_id, **kwargs)
+        screen = await self.mx.wait_for(
+            "sendMessage", lambda c: "152" in (c.text or "") and c.user_id == user_id, after=mark
+        )
+        menu = await self.press(user_id, screen, "✅")
+        assert "Главное меню" in (menu.text or "") or "Main menu" in (menu.text or "")
+        return menu
+
+
 @dataclass
 class RunningBot(Chat):
     """The bot in the test's own process, with what it is made of."""
@@ -84,11 +145,21 @@ class RunningBot(Chat):
     resources: Resources
     bot: Bot
     dp: Dispatcher
+    max_bot: Bot | None = None
+    mx: FakeMax | None = None
+
+    @property
+    def max(self) -> MaxChat:
+        """The conversation in Max (`running_bot(..., max_messenger=True)`)."""
+        assert self.mx is not None, "running_bot(..., max_messenger=True)"
+        return MaxChat(self.mx, self.settle)
 
     async def settle(self, timeout: float = 10) -> None:  # noqa: ASYNC109 - a deadline to assert
         """Polling confirms an update (the next offset) before handling it, in a task of its
         own: wait for the confirmation, then for those tasks (aiogram keeps them in a set)."""
         await self.tg.drain(timeout)
+        if self.mx is not None:
+            await self.mx.drain(timeout)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while tasks := set(self.dp._handle_update_tasks):
@@ -104,26 +175,36 @@ async def running_bot(
     web_server: bool = False,
     workers: bool = False,
     http: bool = False,
+    max_messenger: bool = False,
     **overrides: Any,
 ) -> AsyncIterator[RunningBot]:
     """The bot polling a FakeTelegram; with `web_server`, also the process's web server (the
     linking pages and the sandbox cabinet and ESIA) on a free port, as `cabinet-bot run` has;
     with `workers`, a delivery worker sending the outbox (support answers, alerts, broadcasts).
     The bot talks to the fake in-process (`FakeTelegramSession`), or with `http` over HTTP as it
-    does to Telegram."""
+    does to Telegram. With `max_messenger`, the bot is in Max too, polling a FakeMax over HTTP
+    (`RunningBot.max` talks to it)."""
     if web_server:
         port = free_port()
         overrides = {"web_port": port, "public_url": f"http://127.0.0.1:{port}", **overrides}
-    async with FakeTelegram() as tg:
+    async with FakeTelegram() as tg, contextlib.AsyncExitStack() as fakes:
+        mx = await fakes.enter_async_context(FakeMax()) if max_messenger else None
+        if mx is not None:
+            overrides = {"max_bot_token": mx.token, "max_api_url": mx.base_url, **overrides}
         settings = backend.settings(telegram_api_url=tg.base_url, **overrides)
         async with open_resources(settings) as resources, contextlib.AsyncExitStack() as stack:
             bot = build_bot(settings, session=None if http else FakeTelegramSession(tg))
+            max_bot = await build_max_bot(settings, resources.redis)
+            if max_bot is not None:
+                stack.push_async_callback(max_bot.session.close)
             dp = build_dispatcher(settings, resources)
             if web_server:
                 me = await bot.me()
+                usernames = {Channel.TELEGRAM: me.username or ""}
+                if max_bot is not None:
+                    usernames[Channel.MAX] = (await max_bot.me()).username or ""
                 runner = web.AppRunner(
-                    create_app(settings, resources, bot_username=me.username or ""),
-                    access_log=None,
+                    create_app(settings, resources, bot_usernames=usernames), access_log=None
                 )
                 await runner.setup()
                 stack.push_async_callback(runner.cleanup)
@@ -134,9 +215,10 @@ async def running_bot(
                 worker = await create_worker(settings, resources, bot)
                 await worker.start()
                 stack.push_async_callback(worker.stop)
+            bots = [bot] if max_bot is None else [max_bot, bot]  # start-up hooks see the last
             polling = asyncio.create_task(
                 dp.start_polling(
-                    bot,
+                    *bots,
                     handle_signals=False,
                     polling_timeout=1,
                     tasks_concurrency_limit=UPDATE_CONCURRENCY,
@@ -144,7 +226,9 @@ async def running_bot(
             )
             try:
                 await tg.wait_polling()
-                running = RunningBot(tg, settings, resources, bot, dp)
+                if mx is not None:
+                    await mx.wait_polling()
+                running = RunningBot(tg, settings, resources, bot, dp, max_bot, mx)
                 yield running
                 await running.settle()  # the last updates handled before shutdown
             finally:

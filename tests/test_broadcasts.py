@@ -25,6 +25,7 @@ from cabinet.models import Page, PolicySummary
 from notify import broadcasts
 from notify.admin_api import run_broadcast_command
 from notify.broadcasts import Audience, build_payload, create_broadcast, recipients
+from storage.accounts import Channel
 from storage.models import Broadcast, Link, OutboxMessage, User, utcnow
 from tests.conftest import Backend
 from tests.harness import RunningBot, running_bot
@@ -354,7 +355,7 @@ async def test_the_admin_api(migrated: Backend) -> None:
 
 async def test_no_token_no_admin_api(migrated: Backend) -> None:
     async with running_bot(migrated) as app:
-        web_app = create_app(app.settings, app.resources, bot_username="b")
+        web_app = create_app(app.settings, app.resources, bot_usernames={Channel.TELEGRAM: "b"})
         paths = [resource.canonical for resource in web_app.router.resources()]
         assert not any(path.startswith("/admin") for path in paths)
 

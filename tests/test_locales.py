@@ -18,6 +18,7 @@ from tests.fake_telegram import check_markup
 ROOT = Path(__file__).resolve().parent.parent
 CODE_DIRS = ("bot", "linking")
 VARIABLE = re.compile(r"\$([a-z_][a-z0-9_-]*)")  # in placeables, selectors and NUMBER()
+REFERENCE = re.compile(r"\{ ([a-z][a-z0-9-]*) \}")  # a message formatted inside another
 serializer = FluentSerializer()
 KEY_USE = re.compile(r"""(?:\bT|\bi18n\.get|core\.get|\.text)\(\s*f?["']([a-z][a-z0-9-]*)["']""")
 # The linking pages name their keys in tables and `t(locale, ...)` calls: every literal there.
@@ -25,14 +26,22 @@ PAGE_KEYS = re.compile(r"""["'](link-[a-z0-9-]+)["']""")
 
 
 def messages(locale: str) -> dict[str, set[str]]:
-    """Message id → the variables it uses."""
+    """Message id → the variables it uses (those of the messages it refers to included: they
+    are formatted with the same arguments)."""
     result: dict[str, set[str]] = {}
+    refers: dict[str, set[str]] = {}
     for path in sorted((LOCALES_DIR / locale).glob("*.ftl")):
         resource = FluentParser().parse(path.read_text("utf-8"))
         for entry in resource.body:
             assert not isinstance(entry, ast.Junk), f"{path}: syntax error: {entry.content!r}"
             if isinstance(entry, ast.Message):
-                result[entry.id.name] = set(VARIABLE.findall(serializer.serialize_entry(entry)))
+                text = serializer.serialize_entry(entry)
+                result[entry.id.name] = set(VARIABLE.findall(text))
+                refers[entry.id.name] = set(REFERENCE.findall(text))
+    for _ in range(3):  # references of references
+        for key, names in refers.items():
+            for name in names & result.keys():
+                result[key] |= result[name]
     return result
 
 

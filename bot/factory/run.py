@@ -15,6 +15,7 @@ from bot.factory.web_app import create_app
 from bot.factory.worker import create_worker
 from bot.webhook import forget_webhook
 from storage import migrate
+from storage.accounts import Channel
 
 log = structlog.get_logger(__name__)
 
@@ -28,7 +29,8 @@ async def run(settings: Settings) -> None:
         dp = build_dispatcher(settings, resources)
         me = await bot.me()
         runner = web.AppRunner(
-            create_app(settings, resources, bot_username=me.username or ""), access_log=None
+            create_app(settings, resources, bot_usernames={Channel.TELEGRAM: me.username or ""}),
+            access_log=None,
         )
         await runner.setup()
         site = web.TCPSite(runner, settings.web_host, settings.web_port, backlog=LISTEN_BACKLOG)

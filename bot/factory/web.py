@@ -12,6 +12,7 @@ from bot.factory.serving import SHUTDOWN_SECONDS, serve, stop_signals, within
 from bot.factory.telegram import build_bot, build_dispatcher
 from bot.factory.web_app import create_app
 from bot.webhook import add_webhook_route, ensure_webhook
+from storage.accounts import Channel
 
 log = structlog.get_logger(__name__)
 
@@ -26,7 +27,7 @@ async def run_web(settings: Settings) -> None:
     async with bot, open_resources(settings) as resources:
         dp = build_dispatcher(settings, resources)
         me = await bot.me()
-        app = create_app(settings, resources, bot_username=me.username or "")
+        app = create_app(settings, resources, bot_usernames={Channel.TELEGRAM: me.username or ""})
         add_webhook_route(
             app, dp, bot, url=url, secret=secret, trusted_proxies=settings.trusted_proxies
         )

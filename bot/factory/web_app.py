@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import structlog
 from aiohttp import web
 
@@ -31,9 +33,12 @@ from storage.redis import KEY_PREFIX
 log = structlog.get_logger(__name__)
 
 
-def create_app(settings: Settings, resources: Resources, *, bot_username: str) -> web.Application:
+def create_app(
+    settings: Settings, resources: Resources, *, bot_usernames: Mapping[Channel, str]
+) -> web.Application:
     """The process's web server: health, the linking pages, and the sandboxes that stand in
-    for a cabinet and an identity provider that are not configured."""
+    for a cabinet and an identity provider that are not configured. `bot_usernames`: the bot's
+    name in each messenger it runs in (a sign-in's return link opens that chat)."""
     app = create_web_app(engine=resources.engine, redis=resources.redis)
     app.middlewares.append(unavailable_without_redis)
     add_security_headers(app, https=settings.public_url.startswith("https://"))
@@ -55,7 +60,7 @@ def create_app(settings: Settings, resources: Resources, *, bot_username: str) -
         "/link",
         create_link_app(
             resources.link_flow,
-            bot_usernames={Channel.TELEGRAM: bot_username},
+            bot_usernames=bot_usernames,
             support_contacts=settings.support_contacts,
             middlewares=[link_limit.middleware(too_many_requests)],
         ),

@@ -1,20 +1,26 @@
-## The linking pages (plain text: the page escapes it)
-link-done-title = Done — go back to Telegram
-link-done-text = We have checked your Gosuslugi account. Go back to Telegram to finish signing in.
-link-done-button = Open Telegram
-link-done-desktop = If Telegram Desktop did not open the chat with the bot, send the bot this command:
-link-done-private = Do not forward this command or link to anyone: they connect your account to the Telegram account the sign-in started from.
+## The linking pages (plain text: the page escapes it). $messenger: Telegram, Max, or unknown
+## (a page that cannot tell which chat it came from).
+link-chat = { $messenger ->
+    [unknown] the chat with the bot
+   *[other] { $messenger }
+}
+link-in-chat = { link-chat }
+link-done-title = Done — go back to { $messenger }
+link-done-text = We have checked your Gosuslugi account. Go back to { $messenger } to finish signing in.
+link-done-button = Open { $messenger }
+link-done-desktop = If { $messenger } on your computer did not open the chat with the bot, send the bot this command:
+link-done-private = Do not forward this command or link to anyone: they connect your account to the { $messenger } account the sign-in started from.
 link-expired-title = This link has expired or was already used
-link-expired-text = Go back to Telegram and press “Sign in with Gosuslugi” again. A sign-in link works for 10 minutes and only once.
+link-expired-text = Go back to { link-chat } and press “Sign in with Gosuslugi” again. A sign-in link works for 10 minutes and only once.
 link-denied-title = You declined access
-link-denied-text = Without access to your Gosuslugi data we cannot find your policies. If you change your mind, press “Sign in with Gosuslugi” in Telegram again.
+link-denied-text = Without access to your Gosuslugi data we cannot find your policies. If you change your mind, press “Sign in with Gosuslugi” in { link-chat } again.
 link-unverified-title = Your Gosuslugi account is not confirmed
 link-unverified-text = Only a confirmed account can sign in. Confirm your identity on gosuslugi.ru: at an MFC or service centre, in your online bank (Sber, T-Bank, VTB and others) or by registered mail — then sign in again.
 link-unavailable-title = Could not sign in with Gosuslugi
-link-unavailable-text = Gosuslugi did not answer or returned an error. Try again in a few minutes: press “Sign in with Gosuslugi” in Telegram again.
+link-unavailable-text = Gosuslugi did not answer or returned an error. Try again in a few minutes: press “Sign in with Gosuslugi” in { link-chat } again.
 link-unavailable-code = Error code: { $code }. { $advice }
 link-cabinet-down-title = Sign-in not finished
-link-cabinet-down-text = Gosuslugi confirmed who you are, but the insurer's personal cabinet is not answering right now. Try again in a few minutes: press “Sign in with Gosuslugi” in Telegram again.
+link-cabinet-down-text = Gosuslugi confirmed who you are, but the insurer's personal cabinet is not answering right now. Try again in a few minutes: press “Sign in with Gosuslugi” in { link-chat } again.
 link-untrusted-title = Sign-in not confirmed
 link-untrusted-text = The sign-in service's answer did not pass our security check, so we did not link your account. This is not your fault. Try signing in again in a few minutes; if it happens again, contact support: { $contacts }
 link-untrusted-code = Check code: { $code } — tell it to support.

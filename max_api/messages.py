@@ -1,0 +1,74 @@
+"""What a message to Max looks like: the bot's HTML as Max renders it, within Max's length, and
+its buttons as Max's inline keyboard. Used alike by the conversations (the aiogram session)
+and the outbox (the Max delivery port).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+JSON = dict[str, Any]
+
+TEXT_LIMIT = 4000  # characters of a message's text (Telegram's is 4096)
+PAYLOAD_LIMIT = 1024  # bytes of a callback button's payload (Telegram's callback_data: 64)
+#: The HTML tags Max renders (`format: html`); others are dropped and their text kept.
+RENDERED_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a"}
+)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>")
+_ANY_TAG = re.compile(r"<[^<>]*>")
+
+
+def max_html(text: str) -> str:
+    """The bot's (Telegram) HTML as Max renders it: Telegram-only tags (spoilers, quotes,
+    custom emoji) give way to their text; a text over Max's length is cut at a line's end, its
+    markup removed, and ends with «…»."""
+    kept = _TAG.sub(lambda tag: tag.group(0) if tag.group(2).lower() in RENDERED_TAGS else "", text)
+    if len(kept) <= TEXT_LIMIT:
+        return kept
+    plain = html.unescape(_ANY_TAG.sub("", kept))
+    cut = plain[: TEXT_LIMIT - 2]
+    if "\n" in cut[TEXT_LIMIT // 2 :]:
+        cut = cut[: cut.rfind("\n")]
+    return html.escape(cut, quote=False) + "\n…"
+
+
+def keyboard(rows: Sequence[Sequence[Mapping[str, Any]]]) -> JSON | None:
+    """Max's inline keyboard attachment for rows of buttons as the bot writes them
+    (``{"text", "callback_data"}`` or ``{"text", "url"}``); None without buttons. A button
+    of another kind (Telegram's inline queries, games, payments) has no Max counterpart."""
+    buttons = [[b for b in (_button(button) for button in row) if b] for row in rows]
+    buttons = [row for row in buttons if row]
+    if not buttons:
+        return None
+    return {"type": "inline_keyboard", "payload": {"buttons": buttons}}
+
+
+def _button(button: Mapping[str, Any]) -> JSON | None:
+    text = str(button.get("text") or "")
+    if button.get("callback_data"):
+        return {"type": "callback", "text": text, "payload": str(button["callback_data"])}
+    url = button.get("url") or (button.get("web_app") or {}).get("url")
+    if url:
+        return {"type": "link", "text": text, "url": str(url)}
+    return None
+
+
+def body(
+    text: str | None,
+    *,
+    rows: Sequence[Sequence[Mapping[str, Any]]] = (),
+    attachment: JSON | None = None,
+    html_format: bool = True,
+) -> JSON:
+    """A NewMessageBody: the text (HTML unless told otherwise), a file or picture, buttons."""
+    attachments = [a for a in (attachment, keyboard(rows)) if a is not None]
+    message: JSON = {"attachments": attachments}
+    if text:
+        message["text"] = max_html(text) if html_format else text[:TEXT_LIMIT]
+        if html_format:
+            message["format"] = "html"
+    return message
