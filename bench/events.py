@@ -34,7 +34,7 @@ import aiohttp
 from bench.broadcast import wipe
 from bench.link_callback import percentile
 from bench.updates import add_store_args, ensure_bench_database
-from bot.config import Settings
+from bot.config import load_settings
 from bot.factory.resources import open_resources
 from cabinet.events import sign
 from linking.consent import ConsentService
@@ -52,7 +52,7 @@ def customer(n: int) -> str:
 
 async def prepare(database_url: str, redis_url: str, count: int) -> None:
     """`count` consented users, each linked to a customer of its own, quiet hours off."""
-    settings = Settings(
+    settings = load_settings(
         telegram_bot_token=TEST_TOKEN,
         database_url=database_url,
         redis_url=redis_url,

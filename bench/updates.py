@@ -35,7 +35,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Message, Update, User
 
-from bot.config import Settings
+from bot.config import load_settings
 from bot.factory.resources import Resources, open_resources
 from bot.factory.telegram import build_dispatcher
 from linking.consent import ConsentService
@@ -195,7 +195,7 @@ async def main(args: argparse.Namespace) -> None:
     else:
         database_url = os.environ.get("BENCH_DATABASE_URL") or await ensure_bench_database()
         redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-    settings = Settings(
+    settings = load_settings(
         telegram_bot_token=TOKEN,
         database_url=database_url,
         redis_url=redis_url,

@@ -25,7 +25,7 @@ from typing import Any
 
 from bench.broadcast import wipe
 from bench.updates import add_store_args, ensure_bench_database, prepare_users
-from bot.config import Settings
+from bot.config import load_settings
 from bot.factory.resources import open_resources
 from tests.conftest import TEST_TOKEN, Backend
 from tests.deployment import Deployment, Process, deployment
@@ -77,7 +77,7 @@ async def main(args: argparse.Namespace) -> None:
     database_url = args.database_url or await ensure_bench_database()
     await wipe(database_url, args.redis_url)
     backend = Backend("servers", database_url, args.redis_url)
-    settings = Settings(
+    settings = load_settings(
         telegram_bot_token=TEST_TOKEN,
         database_url=database_url,
         redis_url=args.redis_url,

@@ -12,6 +12,7 @@ from typing import Any
 import structlog
 
 from bot.config import ConfigError, LogFormat, Settings, load_settings
+from bot.config.cabinet import require_sandbox_secrets
 from bot.logging import configure_logging, scrub
 
 PROG = "cabinet-bot"
@@ -88,17 +89,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         if args.command in {"run", "web", "worker"}:
-            settings.require_token()
+            settings.telegram.require_token()
         if args.command == "web":
             settings.require_web()
         if args.command == "sandbox":
-            settings.require_sandbox_secrets()
+            require_sandbox_secrets(settings.cabinet, settings.events)
     except ConfigError as exc:
         return _fail(f"configuration error: {exc}", 2)
 
     configure_logging(
-        json=settings.log_format == LogFormat.JSON,
-        level=settings.log_level,
+        json=settings.log.format == LogFormat.JSON,
+        level=settings.log.level,
         secrets=settings.secret_values(),
     )
     try:
@@ -140,7 +141,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command == "migrate":
         from storage import migrate  # noqa: PLC0415
 
-        await asyncio.to_thread(migrate.upgrade, settings.database_url)
+        await asyncio.to_thread(migrate.upgrade, settings.database.url)
         print("database is up to date")
         return 0
     if command == "broadcast":
@@ -172,7 +173,7 @@ async def _broadcast(args: argparse.Namespace, settings: Settings) -> int:
     from notify.broadcasts import AudienceError  # noqa: PLC0415
     from storage import migrate  # noqa: PLC0415
 
-    await asyncio.to_thread(migrate.upgrade, settings.database_url)
+    await asyncio.to_thread(migrate.upgrade, settings.database.url)
     async with open_resources(settings) as resources:
         try:
             return await run_broadcast_command(

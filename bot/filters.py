@@ -24,4 +24,4 @@ class IsAdmin(Filter):
     async def __call__(
         self, _: TelegramObject, settings: Settings, event_from_user: TelegramUser | None = None
     ) -> bool:
-        return event_from_user is not None and event_from_user.id in settings.admin_ids
+        return event_from_user is not None and event_from_user.id in settings.staff.admin_ids

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import structlog
 from aiohttp import web
 
-from bot.config import ConfigError, IdpKind, Settings
+from bot.config import ConfigError, EsiaIdp, OidcIdp, SandboxIdp, Settings
 from linking.esia.secret import DevSigner, parse_signer
 from linking.providers.base import IdentityProvider
 from linking.providers.esia import EsiaProvider
@@ -48,46 +48,43 @@ def sandbox_esia_config(
 
 
 def wire_identity(settings: Settings) -> IdentityWiring:
-    if settings.idp is IdpKind.OIDC:
-        secret, key = settings.oidc_client_secret, settings.oidc_client_key
+    idp = settings.idp
+    if isinstance(idp, OidcIdp):
+        secret, key = idp.client_secret, idp.client_key
         provider = OidcProvider(
-            issuer=_required(settings.oidc_issuer),
-            client_id=_required(settings.oidc_client_id),
+            issuer=idp.issuer,
+            client_id=idp.client_id,
             client_secret=secret.get_secret_value() if secret else None,
-            token_auth_method=settings.oidc_token_auth_method.value,
+            token_auth_method=idp.token_auth_method.value,
             client_key=(
-                ClientKey(read_pem(key.get_secret_value()), kid=settings.oidc_client_key_id)
-                if key
-                else None
+                ClientKey(read_pem(key.get_secret_value()), kid=idp.client_key_id) if key else None
             ),
-            scopes=settings.oidc_scopes,
-            require_claim=settings.oidc_require_claim,
+            scopes=idp.scopes,
+            require_claim=idp.require_claim,
         )
         return IdentityWiring(provider, None)
-    if settings.idp is IdpKind.ESIA:
-        esia_url = _required(settings.esia_url)
-        signer = parse_signer(_required(settings.esia_signer))
+    if isinstance(idp, EsiaIdp):
         esia = EsiaProvider(
-            esia_url=esia_url,
-            client_id=_required(settings.esia_client_id),
-            signer=signer,
-            cert_hash=_required(settings.esia_cert_hash),
-            token_key=_required(settings.esia_token_key),
-            issuer=settings.esia_issuer,
-            scopes=settings.esia_scopes,
-            use_pkce=settings.esia_use_pkce,
+            esia_url=idp.url,
+            client_id=idp.client_id,
+            signer=parse_signer(idp.signer),
+            cert_hash=idp.cert_hash,
+            token_key=idp.token_key,
+            issuer=idp.issuer,
+            scopes=idp.scopes,
+            use_pkce=idp.use_pkce,
         )
         return IdentityWiring(esia, None)
-    return _sandbox(settings)
+    return _sandbox(idp, settings.web.public_url)
 
 
-def _sandbox(settings: Settings) -> IdentityWiring:
+def _sandbox(idp: SandboxIdp, public_url: str) -> IdentityWiring:
     app: web.Application | None = None
-    if settings.esia_url:  # a `cabinet-bot sandbox` elsewhere publishes its key
-        esia_url, token_key = settings.esia_url, f"{settings.esia_url}/jwks"
+    if idp.url:  # a `cabinet-bot sandbox` elsewhere publishes its key
+        esia_url, token_key = idp.url, f"{idp.url}/jwks"
     else:
-        esia_url = settings.public_url + SANDBOX_ESIA_PATH
-        redirect = (f"{settings.public_url}/link/callback",)
+        esia_url = public_url + SANDBOX_ESIA_PATH
+        redirect = (f"{public_url}/link/callback",)
         # Only now: a bot signing in with a real provider never loads the sandbox.
         from sandbox.esia import create_app as create_sandbox_esia  # noqa: PLC0415
         from sandbox.esia import public_jwks  # noqa: PLC0415
@@ -100,16 +97,10 @@ def _sandbox(settings: Settings) -> IdentityWiring:
         signer=DevSigner(),  # config refuses IDP=sandbox towards the real ESIA
         cert_hash="sandbox-certificate-hash",
         token_key=token_key,
-        scopes=settings.esia_scopes,
+        scopes=idp.scopes,
         name="sandbox",
     )
     return IdentityWiring(provider, app)
-
-
-def _required(value: str | None) -> str:
-    if not value:  # load_settings already refuses this, naming the variable
-        raise ConfigError("a setting required by IDP is missing")
-    return value
 
 
 def read_pem(spec: str) -> bytes:

@@ -18,7 +18,7 @@ VISIBLE = 4
 
 def is_strict(manager: DialogManager) -> bool:
     settings: Settings = deps(manager).settings
-    return settings.privacy_mode is PrivacyMode.STRICT
+    return settings.chat.privacy_mode is PrivacyMode.STRICT
 
 
 def masked(number: str) -> str:

@@ -27,7 +27,7 @@ from playwright.async_api import Browser
 from redis.asyncio import Redis
 from sqlalchemy import make_url
 
-from bot.config import Settings
+from bot.config import Settings, load_settings
 from bot.logging import configure_logging
 from storage import migrate
 
@@ -143,10 +143,9 @@ class Backend:
             "telegram_bot_token": TEST_TOKEN,
             "database_url": self.database_url,
             "redis_url": self.redis_url,
-            "_env_file": None,
         }
         values.update(overrides)
-        return Settings(**values)  # type: ignore[arg-type]
+        return load_settings(None, **values)
 
 
 def _require_servers() -> None:

@@ -99,7 +99,7 @@ async def receive(app: RunningBot, screen: Call, button: str, user: int = ALICE)
         document = sent.params["document"]
         return Delivered(document.filename, document.content, document.content_type)
     url = link_in(app, sent)
-    assert url.startswith(f"{app.settings.public_url}/d/")
+    assert url.startswith(f"{app.settings.web.public_url}/d/")
     async with httpx.AsyncClient(timeout=10) as browser:
         opened = await browser.get(url)
     assert opened.status_code == 200, opened.text
@@ -113,7 +113,7 @@ def sandbox_of(app: RunningBot) -> SandboxServer:
     """The sandbox cabinet the bot mounted on its own web server (operator API, switches)."""
     config = app.resources.wiring.sandbox
     assert config is not None, "the bot runs against an external cabinet"
-    return SandboxServer(app.settings.public_url, config)
+    return SandboxServer(app.settings.web.public_url, config)
 
 
 async def press_forged(app: RunningBot, screen: Call, button: str, forged_id: str) -> None:

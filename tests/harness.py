@@ -209,7 +209,7 @@ async def running_bot(
                 await runner.setup()
                 stack.push_async_callback(runner.cleanup)
                 await web.TCPSite(
-                    runner, "127.0.0.1", settings.web_port, backlog=LISTEN_BACKLOG
+                    runner, "127.0.0.1", settings.web.web_port, backlog=LISTEN_BACKLOG
                 ).start()
             if workers:
                 worker = await create_worker(settings, resources, bot)

@@ -123,7 +123,7 @@ async def test_help_shows_the_configured_contacts_when_the_cabinet_cannot_say(
     app: RunningBot,
 ) -> None:
     reply = await app.say(ALICE, "/help")  # this bot has no cabinet to ask
-    assert app.settings.support_contacts in (reply.text or "")
+    assert app.settings.staff.support_contacts in (reply.text or "")
 
 
 async def test_help_shows_the_insurers_contacts_from_the_cabinet(migrated: Backend) -> None:
@@ -133,7 +133,7 @@ async def test_help_shows_the_insurers_contacts_from_the_cabinet(migrated: Backe
         line = "📞 8 800 555-00-55 · ✉️ care@insurer.example · 🕘 Круглосуточно, без выходных"
         assert line in text
         assert "🌐 https://insurer.example" in text
-        assert app.settings.support_contacts not in text
+        assert app.settings.staff.support_contacts not in text
         menu = await app.consent(ALICE)
         help_ = await app.press(ALICE, menu, "Помощь")
         assert line in (help_.text or "")
@@ -150,7 +150,7 @@ async def test_help_falls_back_to_the_configured_contacts_when_the_cabinet_is_do
     async with running_bot(migrated, web_server=True, flood_rate=50) as app:
         await sandbox_of(app).switches(down=True)
         reply = await app.say(ALICE, "/help")
-        assert app.settings.support_contacts in (reply.text or "")
+        assert app.settings.staff.support_contacts in (reply.text or "")
         assert "care@insurer.example" not in (reply.text or "")
 
 
@@ -163,7 +163,7 @@ async def test_help_in_the_menu_explains_what_to_do_when_sign_in_fails(app: Runn
     for case in ("Не подходит пароль", "не подтверждена", "Не приходит СМС", "не нашли вас"):
         assert case in text, case
     assert "8 800 100-70-10" in text, "Gosuslugi's own support"
-    assert app.settings.support_contacts in text
+    assert app.settings.staff.support_contacts in text
     back = await app.press(ALICE, advice, "Назад")
     assert "Помощь" in (back.text or "")
 

@@ -292,7 +292,7 @@ async def _stream(parts: Iterator[bytes]) -> AsyncIterator[bytes]:
 async def test_the_admin_api(migrated: Backend) -> None:
     async with (
         running_bot(migrated, web_server=True, admin_api_token=TOKEN) as app,
-        httpx.AsyncClient(base_url=app.settings.public_url + "/admin", timeout=10) as http,
+        httpx.AsyncClient(base_url=app.settings.web.public_url + "/admin", timeout=10) as http,
     ):
         await seed(app.resources.session_factory)
         body = {
@@ -539,7 +539,7 @@ async def test_workers_deliver_once_and_cancel_stops_the_rest(migrated: Backend)
             assert final.sent + final.cancelled == big.total
             # In flight when it was cancelled: a row per sender, and those whose sender had
             # looked at the broadcast's status within the last CANCEL_CHECK_SECONDS.
-            in_flight = app.settings.worker_concurrency + math.ceil(4 * CANCEL_CHECK_SECONDS)
+            in_flight = app.settings.delivery.concurrency + math.ceil(4 * CANCEL_CHECK_SECONDS)
             assert final.sent <= stopped.sent + in_flight
         finally:
             await worker.stop()

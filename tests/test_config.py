@@ -185,16 +185,16 @@ def test_lists_and_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ADMIN_IDS", "1, 22 ,333")
     monkeypatch.setenv("PUBLIC_URL", "https://bot.example.ru/")
     settings = load_settings(_env_file=None)
-    assert settings.admin_ids == [1, 22, 333]
-    assert settings.public_url == "https://bot.example.ru"
-    assert settings.database_url == "sqlite+aiosqlite:///var/cabinet-bot.db"
-    assert settings.redis_url is None
+    assert settings.staff.admin_ids == [1, 22, 333]
+    assert settings.web.public_url == "https://bot.example.ru"
+    assert settings.database.url == "sqlite+aiosqlite:///var/cabinet-bot.db"
+    assert settings.redis.url is None
     assert "s3cr3t" not in repr(load_settings(_env_file=None, telegram_bot_token="1:s3cr3t"))
 
 
 def test_require_token_message() -> None:
     with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
-        load_settings(_env_file=None, telegram_bot_token="").require_token()
+        load_settings(_env_file=None, telegram_bot_token="").telegram.require_token()
 
 
 WEB = {
@@ -237,6 +237,6 @@ def test_the_sandbox_cabinet_may_be_another_host_of_the_deployment() -> None:
     settings = load_settings(
         _env_file=None, cabinet_url="http://sandbox:8090/sandbox/cabinet", cabinet_token="t"
     )
-    assert settings.cabinet_url == "http://sandbox:8090/sandbox/cabinet"
+    assert settings.cabinet.url == "http://sandbox:8090/sandbox/cabinet"
     with pytest.raises(ConfigError, match="IDP"):
         load_settings(_env_file=None, cabinet_url="http://cabinet:8090/api", cabinet_token="t")

@@ -91,7 +91,7 @@ async def test_the_contacts_in_russian_and_in_english(app: RunningBot, privacy: 
         assert re.search(r"E-mail: [a-z]•••@example\.ru", text), text
         assert "защищённой странице" in text
         urls = [str(b.get("url", "")) for b in app.tg.buttons(screen)]
-        assert sum(u.startswith(f"{app.settings.public_url}/c/") for u in urls) == 2
+        assert sum(u.startswith(f"{app.settings.web.public_url}/c/") for u in urls) == 2
 
     back = await app.press(ALICE, screen, "Назад")
     english = await app.press(ALICE, back, "English")

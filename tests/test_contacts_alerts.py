@@ -171,7 +171,7 @@ async def test_the_support_contacts_stand_in_while_the_cabinet_is_down(migrated:
         text = render_text(row.payload["text"], "HTML")
         assert "E-mail в личном кабинете изменён на i•••@mail.ru" in text
         assert "в мобильном приложении" in text
-        support = app.settings.support_contacts
+        support = app.settings.staff.support_contacts
         assert f"Если это были не вы — сразу свяжитесь со страховой компанией: {support}." in text
         async with app.resources.session_factory() as session:
             stored = await session.get(Event, body["event_id"])

@@ -35,7 +35,7 @@ async def app(migrated: Backend) -> AsyncIterator[RunningBot]:
 
 def page_link(app: RunningBot, screen: Call, button: str) -> str:
     url = str(app.tg.button(screen, button)["url"])
-    assert url.startswith(f"{app.settings.public_url}/c/")
+    assert url.startswith(f"{app.settings.web.public_url}/c/")
     return url
 
 
@@ -97,7 +97,7 @@ async def test_an_email_changed_on_the_one_time_page(app: RunningBot, browser: B
     async with httpx.AsyncClient(timeout=10) as other:
         again = await other.get(url)
         forged = await other.post(
-            f"{app.settings.public_url}/c/", data={"csrf": "made-up", "value": NEW}
+            f"{app.settings.web.public_url}/c/", data={"csrf": "made-up", "value": NEW}
         )
     assert again.status_code == 410, "the link opens once"
     assert forged.status_code == 410

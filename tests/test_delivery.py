@@ -89,8 +89,8 @@ class Engine:
 async def delivery(migrated: Backend) -> AsyncIterator[Engine]:
     async with FakeTelegram() as tg:
         settings = migrated.settings(telegram_api_url=tg.base_url)
-        engine = create_engine(settings.database_url)
-        redis = create_redis(settings.redis_url)
+        engine = create_engine(settings.database.url)
+        redis = create_redis(settings.redis.url)
         bot = build_bot(settings)
         try:
             yield Engine(tg, bot, engine, create_session_factory(engine), redis)

@@ -66,7 +66,9 @@ async def post(
         "X-Signature": signature if signature is not None else sign(key, ts, raw),
     }
     async with httpx.AsyncClient(timeout=10) as http:
-        return await http.post(f"{app.settings.public_url}/events", content=raw, headers=headers)
+        return await http.post(
+            f"{app.settings.web.public_url}/events", content=raw, headers=headers
+        )
 
 
 async def customer_of(app: RunningBot, user_id: int = ALICE) -> str:
@@ -156,7 +158,7 @@ async def test_an_event_for_nobody_is_stored_and_counted(app: RunningBot) -> Non
     assert await counts(app) == (1, 0)
     assert unlinked() == before + 1
     async with httpx.AsyncClient(timeout=10) as http:
-        metrics = await http.get(f"{app.settings.public_url}/metrics")
+        metrics = await http.get(f"{app.settings.web.public_url}/metrics")
     if metrics.status_code == 200:
         assert "cabinet_events_unlinked_total" in metrics.text
 

@@ -45,7 +45,7 @@ async def test_a_claim_filed_through_the_one_time_form(app: RunningBot, browser:
     assert "Заполнено: 0 из 7" in text
     assert re.search(r"полис № …\d{4}", text)
     url = str(app.tg.button(step, "Заполнить заявление")["url"])
-    assert url.startswith(f"{app.settings.public_url}/f/")
+    assert url.startswith(f"{app.settings.web.public_url}/f/")
 
     said, _ = await type_(app, "Москва, Тверская, 5 — это адрес")
     assert "не принимаются в чате" in said
@@ -107,7 +107,7 @@ async def test_a_claim_filed_through_the_one_time_form(app: RunningBot, browser:
     async with httpx.AsyncClient(timeout=10) as other:
         again = await other.get(url)
         forged = await other.post(
-            f"{app.settings.public_url}/f/", files={"csrf": (None, "made-up")}
+            f"{app.settings.web.public_url}/f/", files={"csrf": (None, "made-up")}
         )
     assert again.status_code == 410, "the link opens once"
     assert forged.status_code == 410
@@ -142,7 +142,7 @@ async def test_the_chat_shows_progress_and_submits_when_complete(
 
 
 async def test_the_form_refuses_posts_without_its_token(app: RunningBot) -> None:
-    url = f"{app.settings.public_url}/f/"
+    url = f"{app.settings.web.public_url}/f/"
     async with httpx.AsyncClient(timeout=20) as client:
         huge = await client.post(
             url,

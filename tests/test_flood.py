@@ -75,7 +75,7 @@ async def test_a_flood_on_the_public_routes_fails_nothing_and_delays_no_one(
     people = range(800_000, 800_050)
     async with running_bot(migrated, web_server=True, flood_rate=50) as app:
         mark = app.tg.mark()
-        statuses = await flood_while_talking(app.tg, app.settings.public_url, people)
+        statuses = await flood_while_talking(app.tg, app.settings.web.public_url, people)
         await app.settle()
         no_server_error(statuses)
         assert helped(app.tg, mark) == set(people)

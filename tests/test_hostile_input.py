@@ -38,7 +38,7 @@ async def test_hostile_requests_and_buttons_log_no_error(
     migrated: Backend, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with running_bot(migrated, web_server=True, flood_rate=50) as app:
-        base = app.settings.public_url
+        base = app.settings.web.public_url
         async with httpx.AsyncClient(timeout=10) as http:
             hostile: list[tuple[dict[bytes, bytes], bytes]] = [
                 ({b"X-Timestamp": "²".encode(), b"X-Signature": b"x"}, b"{}"),
@@ -51,7 +51,7 @@ async def test_hostile_requests_and_buttons_log_no_error(
             for path in ("/link/" + "x" * 500, "/link/callback?state=%00&code=%ff", "/d/%2e%2e"):
                 assert (await http.get(base + path)).status_code < 500
         for request in RAW_REQUESTS:
-            await raw(app.settings.web_port, request)
+            await raw(app.settings.web.web_port, request)
         menu = await app.consent(ALICE)
         for forged in ("../../admin", "x" * 64, "\x1dsettings", "0\x1d", "aa\x1d\x1d\x1d"):
             app.tg.callback(ALICE, menu.message or {}, forged)

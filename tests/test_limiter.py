@@ -113,8 +113,8 @@ async def test_two_worker_processes_hold_the_global_and_per_chat_rates(
         from storage.db import create_engine, create_session_factory  # noqa: PLC0415
 
         settings = migrated.settings(telegram_api_url=tg.base_url)
-        engine = create_engine(settings.database_url)
-        client = create_redis(settings.redis_url)
+        engine = create_engine(settings.database.url)
+        client = create_redis(settings.redis.url)
         bot = build_bot(settings)
         delivery = Engine(tg, bot, engine, create_session_factory(engine), client)
         try:

@@ -48,7 +48,7 @@ async def browser() -> AsyncIterator[httpx.AsyncClient]:
 def login_url(app: Chat, menu: Call) -> str:
     button = next(b for b in app.tg.buttons(menu) if b["text"] == "🔑 Войти через Госуслуги")
     url: str = button["url"]
-    assert url.startswith(f"{app.settings.public_url}/link/")
+    assert url.startswith(f"{app.settings.web.public_url}/link/")
     return url
 
 
@@ -64,7 +64,7 @@ async def sign_in(
     started = await browser.get(url)
     assert started.status_code == 302, started.text
     back = await through_esia(browser, started.headers["location"], oid=oid, decision=decision)
-    assert back.startswith(f"{app.settings.public_url}/link/callback?")
+    assert back.startswith(f"{app.settings.web.public_url}/link/callback?")
     page = await browser.get(back)
     found = re.search(r"<code>(/start b_[A-Za-z0-9_-]+)</code>", page.text)
     return Finish(page, found[1] if found else None)
@@ -205,7 +205,7 @@ async def test_each_failure_has_its_page_and_is_told_in_the_chat(
 async def test_a_provider_error_is_explained_with_its_code(
     app: RunningBot, browser: httpx.AsyncClient
 ) -> None:
-    esia = f"{app.settings.public_url}/sandbox/esia"
+    esia = f"{app.settings.web.public_url}/sandbox/esia"
     await browser.put(f"{esia}/switches", json={"token_error": "ESIA-007053"})
     url = login_url(app, await app.consent(ALICE))
     finish = await sign_in(app, browser, url, oid=IVANOV)
@@ -219,7 +219,7 @@ async def test_an_answer_that_does_not_verify_is_not_called_an_expired_link(
     app: RunningBot, browser: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     """An ID token for another system: its own page and reason, not «link expired»."""
-    esia = f"{app.settings.public_url}/sandbox/esia"
+    esia = f"{app.settings.web.public_url}/sandbox/esia"
     await browser.put(f"{esia}/switches", json={"id_token_audience": "another-system"})
     finish = await sign_in(app, browser, login_url(app, await app.consent(ALICE)), oid=IVANOV)
     assert finish.page.status_code == 502
@@ -237,7 +237,7 @@ async def test_a_cabinet_outage_at_sign_in_is_not_blamed_on_gosuslugi(
 ) -> None:
     sandbox = app.resources.wiring.sandbox
     assert sandbox is not None
-    await SandboxServer(app.settings.public_url, sandbox).switches(down=True)
+    await SandboxServer(app.settings.web.public_url, sandbox).switches(down=True)
     finish = await sign_in(app, browser, login_url(app, await app.consent(ALICE)), oid=IVANOV)
     assert finish.page.status_code == 503
     assert "личный кабинет страховой компании сейчас не отвечает" in finish.page.text
@@ -267,12 +267,12 @@ async def test_used_expired_or_tampered_links_get_the_expired_page(
     replayed = await browser.get(back)
     assert replayed.status_code == 410
     forged = await browser.get(
-        f"{app.settings.public_url}/link/callback",
+        f"{app.settings.web.public_url}/link/callback",
         params={"code": "x", "state": "6f1c1f9e-2b7a-4f0e-9d55-0d8f5c3e1a42"},
     )
     assert forged.status_code == 410
     english = await browser.get(
-        f"{app.settings.public_url}/link/{'A' * 43}", headers={"Accept-Language": "en-GB"}
+        f"{app.settings.web.public_url}/link/{'A' * 43}", headers={"Accept-Language": "en-GB"}
     )
     assert "This link has expired or was already used" in english.text
 

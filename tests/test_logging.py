@@ -13,7 +13,7 @@ import pytest
 import structlog
 from pydantic import SecretStr
 
-from bot.config import Settings
+from bot.config import load_settings
 from bot.logging import configure_logging, scrub
 
 
@@ -58,7 +58,7 @@ def test_structlog_values_are_scrubbed(json_logs: Captured) -> None:
 def test_the_deployments_own_secrets_are_removed_whatever_their_shape() -> None:
     """A Max bot token has no shape a pattern knows: the settings' secrets go literally."""
     token = "f9LHodD0cOJk7Wq2Zp4XvTn8Ra1Ys3Ue"
-    settings = Settings(
+    settings = load_settings(
         telegram_bot_token=SecretStr("123:abc"),
         max_bot_token=SecretStr(token),
         cabinet_token=SecretStr("cabinet-bearer-token-42"),

@@ -192,7 +192,7 @@ async def test_strict_mode_asks_personal_questions_on_a_one_time_page(migrated: 
         assert "действует 30 минут" in text
         assert not [b for b in app.tg.buttons(about) if b["text"].startswith("▶️")]
         form = str(app.tg.button(about, "📝 Заполнить анкету")["url"])
-        assert form.startswith(f"{app.settings.public_url}/q/")
+        assert form.startswith(f"{app.settings.web.public_url}/q/")
         # The insurer's website stays a second way.
         website = str(app.tg.button(about, "🌐 Оформить на сайте")["url"])
         assert website.endswith("/buy/apartment")

@@ -42,7 +42,7 @@ async def apartment(app: RunningBot) -> Call:
 
 def form_link(app: RunningBot, about: Call) -> str:
     url = str(app.tg.button(about, "📝 Заполнить анкету")["url"])
-    assert url.startswith(f"{app.settings.public_url}/q/")
+    assert url.startswith(f"{app.settings.web.public_url}/q/")
     return url
 
 
@@ -172,7 +172,7 @@ async def test_the_questionnaire_link_opens_once_and_only_for_its_chat(app: Runn
         first = await other.get(url)
         again = await other.get(url)
         forged = await other.post(
-            f"{app.settings.public_url}/q/", data={"csrf": "made-up", "q-address": ADDRESS}
+            f"{app.settings.web.public_url}/q/", data={"csrf": "made-up", "q-address": ADDRESS}
         )
         assert first.status_code == 200
         assert "Адрес квартиры" in first.text
@@ -203,7 +203,7 @@ async def test_a_page_posted_without_its_token_is_refused(
     await expect(page.locator("#q-sum_insured-error")).to_be_visible()
     async with httpx.AsyncClient(timeout=10) as other:
         replayed = await other.post(
-            f"{app.settings.public_url}/q/", data={"csrf": token, "q-sum_insured": "500000"}
+            f"{app.settings.web.public_url}/q/", data={"csrf": token, "q-sum_insured": "500000"}
         )
     assert replayed.status_code == 410
 
@@ -221,7 +221,7 @@ async def test_the_questionnaire_in_english(app: RunningBot) -> None:
         token = re.search(r"name='csrf' value='([^']+)'", page.text)
         assert token
         posted = await other.post(
-            f"{app.settings.public_url}/q/",
+            f"{app.settings.web.public_url}/q/",
             data={"csrf": token[1], "q-birth_date": "2020-01-01", "q-occupation": "office"},
         )
     assert "<h1>Accident insurance</h1>" in page.text

@@ -46,7 +46,7 @@ async def test_a_driver_added_through_the_one_time_questionnaire(
     assert not [b for b in app.tg.buttons(about) if b["text"].startswith("▶️")]
     assert app.tg.button(about, "🌐 Изменить на сайте")
     url = str(app.tg.button(about, "📝 Заполнить анкету")["url"])
-    assert url.startswith(f"{app.settings.public_url}/q/")
+    assert url.startswith(f"{app.settings.web.public_url}/q/")
 
     context = await browser.new_context(viewport=PHONE, is_mobile=True, locale="ru-RU")
     page = await context.new_page()

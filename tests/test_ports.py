@@ -67,8 +67,8 @@ class Wired:
 async def wired(migrated: Backend) -> AsyncIterator[Wired]:
     async with FakeTelegram() as tg:
         settings = migrated.settings(telegram_api_url=tg.base_url)
-        engine = create_engine(settings.database_url)
-        redis = create_redis(settings.redis_url)
+        engine = create_engine(settings.database.url)
+        redis = create_redis(settings.redis.url)
         bot = build_bot(settings)
         try:
             yield Wired(tg, bot, engine, create_session_factory(engine), redis)

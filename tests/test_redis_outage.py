@@ -156,7 +156,7 @@ async def test_the_pages_say_the_service_is_temporarily_unavailable(migrated: Ba
     async with (
         own_redis() as redis,
         running_bot(dataclasses.replace(migrated, redis_url=redis.url), web_server=True) as app,
-        httpx.AsyncClient(base_url=app.settings.public_url) as browser,
+        httpx.AsyncClient(base_url=app.settings.web.public_url) as browser,
     ):
         redis.stop()
         ru = await browser.get("/link/abcdefgh")

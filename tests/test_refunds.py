@@ -209,7 +209,7 @@ async def test_a_refund_is_more_than_nothing_and_no_more_than_the_premium(
 ) -> None:
     async with linked_bot(migrated, oid=LEE) as app:
         dms = await dms_of(app)
-        path = f"{app.settings.public_url}/sandbox/cabinet/operator/policies/{dms.id}/refund"
+        path = f"{app.settings.web.public_url}/sandbox/cabinet/operator/policies/{dms.id}/refund"
         async with httpx.AsyncClient(timeout=10) as http:
             for amount in ("0", f"{dms.premium.amount + 1:.2f}", "-5", "много"):
                 answer = await http.post(path, json={"amount": amount, "reason": PURPOSE})

@@ -30,7 +30,7 @@ async def app(migrated: Backend) -> AsyncIterator[RunningBot]:
 
 @pytest.fixture
 async def http(app: RunningBot) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=app.settings.public_url, timeout=10) as client:
+    async with httpx.AsyncClient(base_url=app.settings.web.public_url, timeout=10) as client:
         yield client
 
 
@@ -56,7 +56,7 @@ async def test_https_deployments_get_hsts(migrated: Backend) -> None:
         running_bot(migrated, web_server=True, public_url="https://bot.example.com") as app,
         httpx.AsyncClient(timeout=10) as http,
     ):
-        response = await http.get(f"http://127.0.0.1:{app.settings.web_port}/healthz")
+        response = await http.get(f"http://127.0.0.1:{app.settings.web.web_port}/healthz")
         assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
@@ -103,7 +103,7 @@ async def test_a_client_cannot_dodge_the_limit_with_a_forged_forwarded_header(
 async def test_behind_a_trusted_proxy_each_client_has_its_own_limit(migrated: Backend) -> None:
     async with (
         running_bot(migrated, web_server=True, rate_limit_link=2, trusted_proxies=[PROXY]) as app,
-        httpx.AsyncClient(base_url=app.settings.public_url, timeout=10) as http,
+        httpx.AsyncClient(base_url=app.settings.web.public_url, timeout=10) as http,
     ):
 
         async def get(client: str) -> int:

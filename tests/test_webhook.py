@@ -35,7 +35,7 @@ SECRET = "webhook-test-secret-0123456789"
 async def test_replicas_starting_together_set_the_webhook_once(backend: Backend) -> None:
     async with FakeTelegram() as tg:
         settings = backend.settings(telegram_api_url=tg.base_url)
-        redis = create_redis(settings.redis_url)
+        redis = create_redis(settings.redis.url)
         bots = [build_bot(settings) for _ in range(4)]  # four replicas, one Redis
 
         async def start(bot: Bot, secret: str = "s1") -> bool:

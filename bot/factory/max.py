@@ -20,12 +20,12 @@ async def build_max_bot(settings: Settings, redis: Redis) -> Bot | None:
     """The Max bot, or None when MAX_BOT_TOKEN is not set. Asks Max who the bot is (its id keys
     the dialogs' state, its username makes the deep links): a wrong token fails here, at
     start-up, not at the first person's message."""
-    if settings.max_bot_token is None:
+    if settings.max.bot_token is None:
         return None
     api = MaxApi(
-        settings.max_api_url,
-        settings.max_bot_token.get_secret_value(),
-        ca_bundle=settings.max_ca_bundle,
+        settings.max.api_url,
+        settings.max.bot_token.get_secret_value(),
+        ca_bundle=settings.max.ca_bundle,
     )
     try:
         me = await api.me()

@@ -45,8 +45,8 @@ class Resources:
 
 @contextlib.asynccontextmanager
 async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
-    engine = create_engine(settings.database_url)
-    redis = create_redis(settings.redis_url)
+    engine = create_engine(settings.database.url)
+    redis = create_redis(settings.redis.url)
     wiring = wire_cabinet(settings)
     cabinet = CabinetClient(
         wiring.base_url, wiring.token, cache=ReadCache(redis, prefix=KEY_PREFIX)
@@ -54,14 +54,14 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
     identity = wire_identity(settings)
     session_factory = create_session_factory(engine)
     renderers = flow_renderers()
-    notice_core = create_core(settings.default_locale.value)
+    notice_core = create_core(settings.chat.default_locale.value)
     await notice_core.startup()
     flow = LinkFlow(
         codes=CodeStore(redis, prefix=KEY_PREFIX),
         provider=identity.provider,
         cabinet=cabinet,
-        public_url=settings.public_url,
-        on_failure=SignInNotice(session_factory, notice_core, settings.support_contacts),
+        public_url=settings.web.public_url,
+        on_failure=SignInNotice(session_factory, notice_core, settings.staff.support_contacts),
     )
     try:
         await check_provider(identity.provider)
@@ -78,8 +78,8 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             Limiter(
                 redis,
                 prefix=KEY_PREFIX,
-                rate=settings.telegram_rate_limit,
-                paid_rate=settings.telegram_paid_rate,
+                rate=settings.telegram.rate_limit,
+                paid_rate=settings.telegram.paid_rate,
                 channel=TELEGRAM_LIMITS.key,
             ),
             renderers,

@@ -23,7 +23,7 @@ log = structlog.get_logger(__name__)
 async def run(settings: Settings) -> None:
     """`cabinet-bot run`: migrations, the web server and long polling in one process."""
     bot = build_bot(settings)
-    await asyncio.to_thread(migrate.upgrade, settings.database_url)
+    await asyncio.to_thread(migrate.upgrade, settings.database.url)
     # The bot's HTTP session is closed however this ends, a failing getMe at start-up too.
     async with bot, open_resources(settings) as resources:
         dp = build_dispatcher(settings, resources)
@@ -33,13 +33,15 @@ async def run(settings: Settings) -> None:
             access_log=None,
         )
         await runner.setup()
-        site = web.TCPSite(runner, settings.web_host, settings.web_port, backlog=LISTEN_BACKLOG)
+        site = web.TCPSite(
+            runner, settings.web.web_host, settings.web.web_port, backlog=LISTEN_BACKLOG
+        )
         await site.start()
         log.info(
             "started",
-            web=f"http://{settings.web_host}:{settings.web_port}",
+            web=f"http://{settings.web.web_host}:{settings.web.web_port}",
             database=resources.engine.dialect.name,
-            redis="server" if settings.redis_url else "embedded",
+            redis="server" if settings.redis.url else "embedded",
         )
         worker = await create_worker(settings, resources, bot)
         await worker.start()

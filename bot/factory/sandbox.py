@@ -11,6 +11,7 @@ import structlog
 from aiohttp import web
 
 from bot.config import SANDBOX_CABINET_PATH, Settings
+from bot.config.cabinet import require_sandbox_secrets
 from bot.factory.serving import LISTEN_BACKLOG
 from bot.identity import SANDBOX_ESIA_PATH, sandbox_esia_config
 from sandbox.cabinet import SandboxConfig
@@ -22,12 +23,12 @@ log = structlog.get_logger(__name__)
 
 async def run_sandbox(settings: Settings) -> None:
     """`cabinet-bot sandbox`: the sandbox cabinet alone, for a bot in another process."""
-    token, events_secret = settings.require_sandbox_secrets()
-    root = settings.sandbox_public_url or f"http://{settings.sandbox_host}:{settings.sandbox_port}"
+    token, events_secret = require_sandbox_secrets(settings.cabinet, settings.events)
+    root = settings.sandbox.public_url or f"http://{settings.sandbox.host}:{settings.sandbox.port}"
     config = SandboxConfig(
         token=token,
         public_url=root + SANDBOX_CABINET_PATH,
-        events_url=settings.cabinet_events_url or settings.public_url + "/events",
+        events_url=settings.cabinet.events_url or settings.web.public_url + "/events",
         events_secret=events_secret,
     )
     app = web.Application()
@@ -35,13 +36,13 @@ async def run_sandbox(settings: Settings) -> None:
     # Only the bot's own callback: the dev signer is public, any other target would make the
     # sandbox an open redirect that hands out codes.
     esia = sandbox_esia_config(
-        root + SANDBOX_ESIA_PATH, redirect_uris=(f"{settings.public_url}/link/callback",)
+        root + SANDBOX_ESIA_PATH, redirect_uris=(f"{settings.web.public_url}/link/callback",)
     )
     app.add_subapp(SANDBOX_ESIA_PATH, create_sandbox_esia(esia))
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(
-        runner, settings.sandbox_host, settings.sandbox_port, backlog=LISTEN_BACKLOG
+        runner, settings.sandbox.host, settings.sandbox.port, backlog=LISTEN_BACKLOG
     ).start()
     log.info(
         "sandbox_started",

@@ -54,7 +54,9 @@ async def serve(app: web.Application, settings: Settings) -> tuple[web.AppRunner
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=REQUEST_DRAIN_SECONDS)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, settings.web_host, settings.web_port, backlog=LISTEN_BACKLOG)
+        site = web.TCPSite(
+            runner, settings.web.web_host, settings.web.web_port, backlog=LISTEN_BACKLOG
+        )
         await site.start()
     except BaseException:
         await runner.cleanup()

@@ -47,11 +47,11 @@ UPDATE_CONCURRENCY = 16
 
 def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     """The bot; its `session` is aiogram's HTTP one unless another transport is given."""
-    token = settings.require_token().get_secret_value()
+    token = settings.telegram.require_token().get_secret_value()
     if session is None:
         api = (
-            TelegramAPIServer.from_base(settings.telegram_api_url)
-            if settings.telegram_api_url
+            TelegramAPIServer.from_base(settings.telegram.api_url)
+            if settings.telegram.api_url
             else None
         )
         session = AiohttpSession(api=api) if api else AiohttpSession()
@@ -65,8 +65,8 @@ def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
     storage = FSMStorage(
         resources.redis,
         key_builder=key_builder,
-        state_ttl=settings.fsm_ttl_seconds,
-        data_ttl=settings.fsm_ttl_seconds,
+        state_ttl=settings.chat.fsm_ttl_seconds,
+        data_ttl=settings.chat.fsm_ttl_seconds,
     )
     isolation = RedisEventIsolation(
         resources.redis, key_builder=key_builder, lock_kwargs={"timeout": 60, "sleep": 0.01}
@@ -75,7 +75,7 @@ def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
         resources.redis,
         resources.session_factory,
         prefix=KEY_PREFIX,
-        default_time_zone=settings.default_time_zone,
+        default_time_zone=settings.chat.default_time_zone,
     )
     # aiogram's FSM middleware takes the user's Redis lock (isolation across replicas) before
     # reading the state; everything after it runs under that lock. It is registered here, after
@@ -95,29 +95,29 @@ def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
         renderers=resources.renderers,
         doorbell=resources.doorbell,
     )
-    i18n = create_i18n_middleware(settings.default_locale.value)
+    i18n = create_i18n_middleware(settings.chat.default_locale.value)
     updates = MetricsMiddleware()
     # Before the other shutdown hooks (FSMStorage.close is a no-op: open_resources owns Redis).
     dp.shutdown.register(updates.drain)
     dp.update.outer_middleware(updates)
     dp.update.outer_middleware(InboundShape())
     # Before everything that needs Redis (the user's lock first), and around it.
-    dp.update.outer_middleware(RedisOutage(i18n.core, settings.default_locale.value))
+    dp.update.outer_middleware(RedisOutage(i18n.core, settings.chat.default_locale.value))
     dp.update.middleware(HandlerStarted())
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(
         UserMiddleware(
             resources.redis,
             profiles,
-            flood_rate=settings.flood_rate,
+            flood_rate=settings.chat.flood_rate,
             prefix=KEY_PREFIX,
             core=i18n.core,
-            default_locale=settings.default_locale.value,
+            default_locale=settings.chat.default_locale.value,
         )
     )
     dp.update.outer_middleware(DatabaseMiddleware(resources.session_factory))
     i18n.setup(dp)
-    dp.include_router(build_root_router(support_chat_id=settings.support_chat_id))
+    dp.include_router(build_root_router(support_chat_id=settings.staff.support_chat_id))
     # No second lock for the dialog stack: the user's Redis lock is held around every update.
     dialog_ids.install()
     setup_dialogs(dp, events_isolation=DisabledEventIsolation())
@@ -140,7 +140,9 @@ async def _set_commands(bot: Bot, i18n_middleware: I18nMiddleware, settings: Set
         commands = [
             BotCommand(
                 command=name,
-                description=core.get(f"command-{name}", locale or settings.default_locale.value),
+                description=core.get(
+                    f"command-{name}", locale or settings.chat.default_locale.value
+                ),
             )
             for name in COMMANDS
         ]

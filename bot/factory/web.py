@@ -29,7 +29,7 @@ async def run_web(settings: Settings) -> None:
         me = await bot.me()
         app = create_app(settings, resources, bot_usernames={Channel.TELEGRAM: me.username or ""})
         add_webhook_route(
-            app, dp, bot, url=url, secret=secret, trusted_proxies=settings.trusted_proxies
+            app, dp, bot, url=url, secret=secret, trusted_proxies=settings.web.trusted_proxies
         )
         workflow = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
         with stop_signals() as stopping:
@@ -42,7 +42,7 @@ async def run_web(settings: Settings) -> None:
                     url=url,
                     secret=secret,
                     allowed_updates=dp.resolve_used_update_types(),
-                    max_connections=settings.telegram_webhook_max_connections,
+                    max_connections=settings.telegram.webhook_max_connections,
                 )
                 log.info("web_started", web=address, database=resources.engine.dialect.name)
                 await stopping.wait()

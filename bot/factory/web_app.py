@@ -41,19 +41,19 @@ def create_app(
     name in each messenger it runs in (a sign-in's return link opens that chat)."""
     app = create_web_app(engine=resources.engine, redis=resources.redis)
     app.middlewares.append(unavailable_without_redis)
-    add_security_headers(app, https=settings.public_url.startswith("https://"))
+    add_security_headers(app, https=settings.web.public_url.startswith("https://"))
     link_limit, events_limit, refused_limit = (
         PerIpLimit(
             resources.redis,
             prefix=KEY_PREFIX,
             group=group,
             per_minute=per_minute,
-            trusted_proxies=settings.trusted_proxies,
+            trusted_proxies=settings.web.trusted_proxies,
         )
         for group, per_minute in (
-            ("link", settings.rate_limit_link),
-            ("events", settings.rate_limit_events),
-            ("events-refused", settings.rate_limit_events_refused),
+            ("link", settings.web.rate_limit_link),
+            ("events", settings.web.rate_limit_events),
+            ("events-refused", settings.web.rate_limit_events_refused),
         )
     )
     app.add_subapp(
@@ -61,11 +61,11 @@ def create_app(
         create_link_app(
             resources.link_flow,
             bot_usernames=bot_usernames,
-            support_contacts=settings.support_contacts,
+            support_contacts=settings.staff.support_contacts,
             middlewares=[link_limit.middleware(too_many_requests)],
         ),
     )
-    core = create_core(settings.default_locale.value)
+    core = create_core(settings.chat.default_locale.value)
     app.on_startup.append(lambda _: core.startup())
     app.add_subapp(
         "/d",
@@ -116,17 +116,20 @@ def create_app(
         secret=resources.wiring.events_secret,
         session_factory=resources.session_factory,
         core=core,
-        strict=settings.privacy_mode is PrivacyMode.STRICT,
+        strict=settings.chat.privacy_mode is PrivacyMode.STRICT,
         cabinet=resources.cabinet,
         doorbell=resources.doorbell,
         limits=EventLimits(signed=events_limit.retry_after, refused=refused_limit.retry_after),
-        support_contacts=settings.support_contacts,
+        support_contacts=settings.staff.support_contacts,
     ).add_to(app)
-    if settings.admin_api_token is not None and settings.admin_api_token.get_secret_value():
+    if (
+        settings.staff.admin_api_token is not None
+        and settings.staff.admin_api_token.get_secret_value()
+    ):
         app.add_subapp(
             "/admin",
             create_admin_app(
-                token=settings.admin_api_token.get_secret_value(),
+                token=settings.staff.admin_api_token.get_secret_value(),
                 session_factory=resources.session_factory,
                 policies=resources.cabinet,
             ),
@@ -134,7 +137,7 @@ def create_app(
     if resources.identity.sandbox_app is not None:
         log.warning(
             "sandbox_esia_mounted",
-            url=settings.public_url + SANDBOX_ESIA_PATH,
+            url=settings.web.public_url + SANDBOX_ESIA_PATH,
             hint="test citizens only; set IDP=esia or IDP=oidc for real sign-in",
         )
         app.add_subapp(SANDBOX_ESIA_PATH, resources.identity.sandbox_app)

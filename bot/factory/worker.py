@@ -30,7 +30,7 @@ async def create_worker(
 ) -> Worker:
     """A worker wired from the settings (`cabinet-bot run` and `cabinet-bot worker`): the
     engine gets its connections, renderers and translations from here, not from the bot."""
-    core = create_core(settings.default_locale.value)
+    core = create_core(settings.chat.default_locale.value)
     await core.startup()
     documents = Documents(
         cabinet=resources.cabinet,
@@ -38,15 +38,15 @@ async def create_worker(
         links=resources.document_links,
         core=core,
         session_factory=resources.session_factory,
-        public_url=settings.public_url,
-        strict=settings.privacy_mode is PrivacyMode.STRICT,
-        default_locale=settings.default_locale.value,
-        default_time_zone=settings.default_time_zone,
+        public_url=settings.web.public_url,
+        strict=settings.chat.privacy_mode is PrivacyMode.STRICT,
+        default_locale=settings.chat.default_locale.value,
+        default_time_zone=settings.chat.default_time_zone,
     )
-    telegram = TelegramPort(bot, documents, paid_broadcast=settings.telegram_paid_broadcast)
+    telegram = TelegramPort(bot, documents, paid_broadcast=settings.telegram.paid_broadcast)
     values: dict[str, Any] = {
-        "concurrency": settings.worker_concurrency,
-        "lease": settings.worker_lease_seconds,
+        "concurrency": settings.delivery.concurrency,
+        "lease": settings.delivery.lease_seconds,
         "chores": [partial(withdrawals.send_due, resources.session_factory, resources.cabinet)],
         "chore_interval": withdrawals.RETRY_EVERY.total_seconds(),
     }
@@ -79,7 +79,7 @@ async def run_worker(settings: Settings) -> None:
                 worker=worker.id,
                 web=address,
                 database=resources.engine.dialect.name,
-                redis="server" if settings.redis_url else "embedded",
+                redis="server" if settings.redis.url else "embedded",
             )
             await worker.start()
             try:

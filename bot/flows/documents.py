@@ -38,7 +38,7 @@ async def form_url(manager: DialogManager, kind: str, /, **ref: str) -> str:
         locale=i18n_of(manager).locale,
         time_zone=profile.time_zone,
     )
-    return f"{settings.public_url}/{FORM_PATHS[kind]}/{token}"
+    return f"{settings.web.public_url}/{FORM_PATHS[kind]}/{token}"
 
 
 def viewer_of(manager: DialogManager) -> Viewer:
@@ -73,7 +73,7 @@ async def deliver(manager: DialogManager, kind: str, **ref: str) -> None:
             time_zone=profile.time_zone,
         )
         button = InlineKeyboardButton(
-            text=i18n.get("document-open"), url=f"{settings.public_url}/d/{token}"
+            text=i18n.get("document-open"), url=f"{settings.web.public_url}/d/{token}"
         )
         await bot.send_message(
             chat_id,

@@ -18,7 +18,7 @@ async def support_contacts(cabinet: CabinetClient, settings: Settings, locale: s
         contacts = (await cabinet.insurer_contacts(locale=locale)).value
     except CabinetError as exc:
         log.info("insurer_contacts_from_settings", error=type(exc).__name__)
-        return settings.support_contacts
+        return settings.staff.support_contacts
     parts = (
         ("📞", contacts.phone),
         ("✉️", contacts.email),

@@ -38,13 +38,15 @@ class StaffChat:
 
     @classmethod
     def of(cls, bot: Bot, settings: Settings, i18n: I18nContext) -> StaffChat | None:
-        if settings.support_chat_id is None:
+        if settings.staff.support_chat_id is None:
             return None
-        return cls.at(bot, settings.support_chat_id, settings, i18n)
+        return cls.at(bot, settings.staff.support_chat_id, settings, i18n)
 
     @classmethod
     def at(cls, bot: Bot, chat_id: int, settings: Settings, i18n: I18nContext) -> StaffChat:
-        return cls(bot, chat_id, i18n, settings.default_locale.value, settings.default_time_zone)
+        return cls(
+            bot, chat_id, i18n, settings.chat.default_locale.value, settings.chat.default_time_zone
+        )
 
     def text(self, key: str, **variables: Any) -> str:
         return self.i18n.get(key, self.locale, **variables)

@@ -143,7 +143,7 @@ async def unexpected(
         if i18n
         else locale_for(
             event_from_user.language_code if event_from_user else None,
-            settings.default_locale.value,
+            settings.chat.default_locale.value,
         )
     )
     text = i18n_middleware.core.get("error-incident", locale, incident=incident)

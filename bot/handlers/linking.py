@@ -177,7 +177,9 @@ async def _tell_the_old_chat(
     outbox sends it (a chat that blocked the bot is marked, and the move stands)."""
     old = await UserRepository(session).get(user_id)
     locale = old.locale if old is not None else i18n.locale
-    text = i18n.core.get("link-moved-away", locale, contacts=html.escape(settings.support_contacts))
+    text = i18n.core.get(
+        "link-moved-away", locale, contacts=html.escape(settings.staff.support_contacts)
+    )
     await enqueue(session, user_id, {"text": text}, kind="notice")
 
 
