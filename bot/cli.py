@@ -88,7 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        if args.command in {"run", "web", "worker"}:
+        if args.command in {"run", "worker"}:
+            settings.require_messenger()
+        if args.command == "web":
             settings.telegram.require_token()
         if args.command == "web":
             settings.require_web()

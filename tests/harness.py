@@ -19,6 +19,7 @@ from bot.factory.serving import LISTEN_BACKLOG
 from bot.factory.telegram import UPDATE_CONCURRENCY, build_bot, build_dispatcher
 from bot.factory.web_app import create_app
 from bot.factory.worker import create_worker
+from bot.max_messenger.webhook import add_max_webhook_route, subscribe
 from storage.accounts import Channel
 from tests.conftest import Backend
 from tests.fake_max import Call as MaxCall
@@ -26,6 +27,8 @@ from tests.fake_max import FakeMax
 from tests.fake_session import FakeTelegramSession
 from tests.fake_telegram import Call, FakeTelegram
 from tests.sandbox_server import free_port
+
+MAX_SECRET = "max-webhook-secret"
 
 
 @dataclass
@@ -176,6 +179,7 @@ async def running_bot(
     workers: bool = False,
     http: bool = False,
     max_messenger: bool = False,
+    max_webhook: bool = False,
     **overrides: Any,
 ) -> AsyncIterator[RunningBot]:
     """The bot polling a FakeTelegram; with `web_server`, also the process's web server (the
@@ -183,7 +187,10 @@ async def running_bot(
     with `workers`, a delivery worker sending the outbox (support answers, alerts, broadcasts).
     The bot talks to the fake in-process (`FakeTelegramSession`), or with `http` over HTTP as it
     does to Telegram. With `max_messenger`, the bot is in Max too, polling a FakeMax over HTTP
-    (`RunningBot.max` talks to it)."""
+    (`RunningBot.max` talks to it); with `max_webhook` too, Max POSTs its updates to the web
+    server's Max webhook (`MAX_SECRET`) instead."""
+    max_messenger = max_messenger or max_webhook
+    web_server = web_server or max_webhook
     if web_server:
         port = free_port()
         overrides = {"web_port": port, "public_url": f"http://127.0.0.1:{port}", **overrides}
@@ -191,10 +198,14 @@ async def running_bot(
         mx = await fakes.enter_async_context(FakeMax()) if max_messenger else None
         if mx is not None:
             overrides = {"max_bot_token": mx.token, "max_api_url": mx.base_url, **overrides}
+        if max_webhook:
+            public = overrides["public_url"]
+            overrides = {"max_webhook_url": f"{public}/max/webhook", **overrides}
+            overrides = {"max_webhook_secret": MAX_SECRET, **overrides}
         settings = backend.settings(telegram_api_url=tg.base_url, **overrides)
         async with open_resources(settings) as resources, contextlib.AsyncExitStack() as stack:
             bot = build_bot(settings, session=None if http else FakeTelegramSession(tg))
-            max_bot = await build_max_bot(settings, resources.redis)
+            max_bot = await build_max_bot(settings, resources)
             if max_bot is not None:
                 stack.push_async_callback(max_bot.session.close)
             dp = build_dispatcher(settings, resources)
@@ -203,19 +214,28 @@ async def running_bot(
                 usernames = {Channel.TELEGRAM: me.username or ""}
                 if max_bot is not None:
                     usernames[Channel.MAX] = (await max_bot.me()).username or ""
-                runner = web.AppRunner(
-                    create_app(settings, resources, bot_usernames=usernames), access_log=None
-                )
+                app = create_app(settings, resources, bot_usernames=usernames)
+                if max_webhook and max_bot is not None:
+                    add_max_webhook_route(
+                        app,
+                        dp,
+                        max_bot,
+                        resources.redis,
+                        url=str(settings.max.webhook_url),
+                        secret=MAX_SECRET,
+                    )
+                runner = web.AppRunner(app, access_log=None)
                 await runner.setup()
                 stack.push_async_callback(runner.cleanup)
                 await web.TCPSite(
                     runner, "127.0.0.1", settings.web.web_port, backlog=LISTEN_BACKLOG
                 ).start()
             if workers:
-                worker = await create_worker(settings, resources, bot)
+                worker = await create_worker(settings, resources, bot, max_bot)
                 await worker.start()
                 stack.push_async_callback(worker.stop)
-            bots = [bot] if max_bot is None else [max_bot, bot]  # start-up hooks see the last
+            polled = None if max_webhook else max_bot
+            bots = [bot] if polled is None else [polled, bot]  # start-up hooks see the last
             polling = asyncio.create_task(
                 dp.start_polling(
                     *bots,
@@ -226,7 +246,9 @@ async def running_bot(
             )
             try:
                 await tg.wait_polling()
-                if mx is not None:
+                if max_webhook and max_bot is not None:
+                    await subscribe(max_bot, url=str(settings.max.webhook_url), secret=MAX_SECRET)
+                elif mx is not None:
                     await mx.wait_polling()
                 running = RunningBot(tg, settings, resources, bot, dp, max_bot, mx)
                 yield running

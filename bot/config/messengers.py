@@ -64,6 +64,9 @@ class MaxSettings(Part):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     ca_bundle: str | None = None
+    # Of Max's 30 requests a second per bot, what the outbox may take (replies take theirs
+    # from the same budget first), shared by every process.
+    rate_limit: float = Field(default=20.0, gt=0, le=30)
 
     _urls = field_validator("api_url", "webhook_url")(http_url)
 

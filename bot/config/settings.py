@@ -50,6 +50,33 @@ class Settings(BaseModel):
         parts = (getattr(self, name) for name in type(self).model_fields)
         return [value for part in parts for value in part.secret_values()]
 
+    @property
+    def max_alone(self) -> bool:
+        """The bot is in Max only (MAX_BOT_TOKEN without TELEGRAM_BOT_TOKEN)."""
+        return self.telegram.bot_token is None and self.max.bot_token is not None
+
+    def require_messenger(self) -> None:
+        """`run` and `worker`: a bot in at least one messenger (Telegram unless only
+        MAX_BOT_TOKEN is set); a Telegram token, when given, shaped as @BotFather's."""
+        if not self.max_alone:
+            self.telegram.require_token()
+
+    def require_max_webhook(self) -> tuple[str, str]:
+        """`cabinet-bot web` with MAX_BOT_TOKEN: where Max POSTs the updates and the secret it
+        sends with them. Returns (url, secret)."""
+        url, secret = self.max.webhook_url, self.max.webhook_secret
+        if not url:
+            raise ConfigError(
+                "MAX_WEBHOOK_URL: is required by `cabinet-bot web` with MAX_BOT_TOKEN (the "
+                "public https URL Max sends updates to)"
+            )
+        if secret is None:
+            raise ConfigError(
+                "MAX_WEBHOOK_SECRET: is required by `cabinet-bot web` with MAX_BOT_TOKEN (5-256 "
+                "characters of A-Z, a-z, 0-9, _ and -)"
+            )
+        return url, secret.get_secret_value()
+
     def require_web(self) -> tuple[str, str]:
         """`cabinet-bot web` runs as one of several replicas: the webhook and everything the
         replicas must share are configured, not made up per process. Returns (url, secret)."""
@@ -79,6 +106,8 @@ class Settings(BaseModel):
                 "ESIA_URL: is required by `cabinet-bot web` with IDP=sandbox (the sandbox ESIA "
                 "of `cabinet-bot sandbox`, e.g. http://127.0.0.1:8090/sandbox/esia)"
             )
+        if self.max.bot_token is not None:
+            self.require_max_webhook()
         return url, secret.get_secret_value()
 
 

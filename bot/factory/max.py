@@ -7,16 +7,17 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 from aiogram.types import User
-from redis.asyncio import Redis
 
 from bot.config import Settings
+from bot.factory.resources import Resources
 from bot.max_messenger.message_ids import MessageIds
 from bot.max_messenger.session import MaxSession
 from max_api import MaxApi
+from notify.pacing import ReplyPacing
 from storage.redis import KEY_PREFIX
 
 
-async def build_max_bot(settings: Settings, redis: Redis) -> Bot | None:
+async def build_max_bot(settings: Settings, resources: Resources) -> Bot | None:
     """The Max bot, or None when MAX_BOT_TOKEN is not set. Asks Max who the bot is (its id keys
     the dialogs' state, its username makes the deep links): a wrong token fails here, at
     start-up, not at the first person's message."""
@@ -38,7 +39,8 @@ async def build_max_bot(settings: Settings, redis: Redis) -> Bot | None:
         first_name=str(me.get("first_name") or me.get("name") or "bot"),
         username=me.get("username"),
     )
-    session = MaxSession(api, MessageIds(redis, prefix=KEY_PREFIX), bot_user=bot_user)
+    session = MaxSession(api, MessageIds(resources.redis, prefix=KEY_PREFIX), bot_user=bot_user)
+    session.middleware(ReplyPacing(resources.max_limiter))  # replies first in Max's budget
     # aiogram wants a token shaped as Telegram's; Max's own stays in the session's client.
     return Bot(
         token=f"{bot_user.id}:max",

@@ -21,6 +21,7 @@ from linking.codes import CodeStore
 from linking.flow import LinkFlow
 from notify.doorbell import Doorbell
 from notify.limiter import Limiter
+from notify.ports.max_messenger import MAX_LIMITS
 from notify.ports.telegram import TELEGRAM_LIMITS
 from storage.db import create_engine, create_session_factory
 from storage.redis import KEY_PREFIX, create_redis
@@ -41,6 +42,7 @@ class Resources:
     doorbell: Doorbell
     limiter: Limiter  # Telegram's budget, shared by the outbox and direct replies
     renderers: Renderers  # the documents the flows make, for the dialogs, `/d` and the outbox
+    max_limiter: Limiter  # Max's budget, likewise (used when MAX_BOT_TOKEN is set)
 
 
 @contextlib.asynccontextmanager
@@ -83,6 +85,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
                 channel=TELEGRAM_LIMITS.key,
             ),
             renderers,
+            Limiter(redis, prefix=KEY_PREFIX, rate=settings.max.rate_limit, channel=MAX_LIMITS.key),
         )
     finally:
         await identity.provider.aclose()

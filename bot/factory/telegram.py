@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.factory.resources import Resources
 from bot.handlers import build_root_router
 from bot.i18n import SUPPORTED, create_i18n_middleware
+from bot.max_messenger.session import MaxSession
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.inbound import InboundShape
 from bot.middlewares.metrics import MetricsMiddleware
@@ -126,10 +127,13 @@ def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
     return dp
 
 
-async def _pace_replies(pacing: ReplyPacing, bot: Bot) -> None:
-    """The bot's direct replies take their slots of the shared budget (once per bot)."""
-    if not any(isinstance(m, ReplyPacing) for m in bot.session.middleware):
-        bot.session.middleware(pacing)
+async def _pace_replies(pacing: ReplyPacing, bot: Bot, bots: list[Bot] | None = None) -> None:
+    """The Telegram bot's direct replies take their slots of Telegram's shared budget (once;
+    the Max bot is paced by its own budget when it is built)."""
+    for one in bots or [bot]:
+        paced = any(isinstance(m, ReplyPacing) for m in one.session.middleware)
+        if not paced and not isinstance(one.session, MaxSession):
+            one.session.middleware(pacing)
 
 
 async def _set_commands(bot: Bot, i18n_middleware: I18nMiddleware, settings: Settings) -> None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import structlog
 
 from bot.config import Settings
+from bot.factory.max import build_max_bot
 from bot.factory.resources import open_resources
 from bot.factory.serving import SHUTDOWN_SECONDS, serve, stop_signals, within
 from bot.factory.telegram import build_bot, build_dispatcher
 from bot.factory.web_app import create_app
+from bot.max_messenger.webhook import add_max_webhook_route, subscribe
 from bot.webhook import add_webhook_route, ensure_webhook
 from storage.accounts import Channel
 
@@ -23,14 +26,28 @@ async def run_web(settings: Settings) -> None:
     No migrations (run `cabinet-bot migrate` first) and no sending (`cabinet-bot worker`)."""
     url, secret = settings.require_web()
     bot = build_bot(settings)
-    # The bot's HTTP session is closed however this ends, a failing getMe at start-up too.
-    async with bot, open_resources(settings) as resources:
+    # The bots' HTTP sessions are closed however this ends, a failing getMe at start-up too.
+    async with bot, open_resources(settings) as resources, contextlib.AsyncExitStack() as stack:
         dp = build_dispatcher(settings, resources)
-        me = await bot.me()
-        app = create_app(settings, resources, bot_usernames={Channel.TELEGRAM: me.username or ""})
-        add_webhook_route(
-            app, dp, bot, url=url, secret=secret, trusted_proxies=settings.web.trusted_proxies
-        )
+        usernames = {Channel.TELEGRAM: (await bot.me()).username or ""}
+        max_bot = await build_max_bot(settings, resources)
+        if max_bot is not None:
+            stack.push_async_callback(max_bot.session.close)
+            usernames[Channel.MAX] = (await max_bot.me()).username or ""
+        app = create_app(settings, resources, bot_usernames=usernames)
+        proxies = settings.web.trusted_proxies
+        add_webhook_route(app, dp, bot, url=url, secret=secret, trusted_proxies=proxies)
+        if max_bot is not None:
+            max_url, max_secret = settings.require_max_webhook()
+            add_max_webhook_route(
+                app,
+                dp,
+                max_bot,
+                resources.redis,
+                url=max_url,
+                secret=max_secret,
+                trusted_proxies=proxies,
+            )
         workflow = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
         with stop_signals() as stopping:
             await dp.emit_startup(bot=bot, **workflow)
@@ -44,6 +61,8 @@ async def run_web(settings: Settings) -> None:
                     allowed_updates=dp.resolve_used_update_types(),
                     max_connections=settings.telegram.webhook_max_connections,
                 )
+                if max_bot is not None:
+                    await subscribe(max_bot, url=max_url, secret=max_secret)
                 log.info("web_started", web=address, database=resources.engine.dialect.name)
                 await stopping.wait()
             finally:

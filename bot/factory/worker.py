@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from functools import partial
 from typing import Any
 
@@ -11,6 +12,7 @@ import structlog
 from aiogram import Bot
 
 from bot.config import PrivacyMode, Settings
+from bot.factory.max import build_max_bot
 from bot.factory.resources import Resources, open_resources
 from bot.factory.serving import SHUTDOWN_SECONDS, serve, stop_signals, within
 from bot.factory.telegram import build_bot
@@ -18,6 +20,7 @@ from bot.i18n import create_core
 from bot.web import create_web_app
 from linking import withdrawals
 from notify.ports.files import Documents
+from notify.ports.max_messenger import MaxPort
 from notify.ports.telegram import TelegramPort
 from notify.worker import Lane, Worker
 from storage.redis import KEY_PREFIX
@@ -26,10 +29,15 @@ log = structlog.get_logger(__name__)
 
 
 async def create_worker(
-    settings: Settings, resources: Resources, bot: Bot, **options: Any
+    settings: Settings,
+    resources: Resources,
+    bot: Bot | None,
+    max_bot: Bot | None = None,
+    **options: Any,
 ) -> Worker:
     """A worker wired from the settings (`cabinet-bot run` and `cabinet-bot worker`): the
-    engine gets its connections, renderers and translations from here, not from the bot."""
+    engine gets its connections, renderers and translations from here, not from the bot. One
+    lane per messenger the deployment has a bot in."""
     core = create_core(settings.chat.default_locale.value)
     await core.startup()
     documents = Documents(
@@ -43,7 +51,12 @@ async def create_worker(
         default_locale=settings.chat.default_locale.value,
         default_time_zone=settings.chat.default_time_zone,
     )
-    telegram = TelegramPort(bot, documents, paid_broadcast=settings.telegram.paid_broadcast)
+    lanes = []
+    if bot is not None:
+        paid = settings.telegram.paid_broadcast
+        lanes.append(Lane(TelegramPort(bot, documents, paid_broadcast=paid), resources.limiter))
+    if max_bot is not None:
+        lanes.append(Lane(MaxPort(max_bot, documents), resources.max_limiter))
     values: dict[str, Any] = {
         "concurrency": settings.delivery.concurrency,
         "lease": settings.delivery.lease_seconds,
@@ -55,7 +68,7 @@ async def create_worker(
         session_factory=resources.session_factory,
         redis=resources.redis,
         doorbell=resources.doorbell,
-        lanes=[Lane(telegram, resources.limiter)],
+        lanes=lanes,
         prefix=KEY_PREFIX,
         **values,
     )
@@ -66,10 +79,16 @@ async def run_worker(settings: Settings) -> None:
     in-flight sends and give the other claimed rows back; what is still claimed after 10 s
     comes back to the others when its lease ends). Health, readiness and metrics on
     WEB_HOST:WEB_PORT, for the orchestrator and Prometheus."""
-    bot = build_bot(settings)
-    # The bot's HTTP session is closed however this ends.
-    async with bot, open_resources(settings) as resources:
-        worker = await create_worker(settings, resources, bot)
+    telegram = None if settings.max_alone else build_bot(settings)
+    # The bots' HTTP sessions are closed however this ends.
+    async with contextlib.AsyncExitStack() as stack:
+        if telegram is not None:
+            await stack.enter_async_context(telegram)
+        resources = await stack.enter_async_context(open_resources(settings))
+        max_bot = await build_max_bot(settings, resources)
+        if max_bot is not None:
+            stack.push_async_callback(max_bot.session.close)
+        worker = await create_worker(settings, resources, telegram, max_bot)
         with stop_signals() as stopping:
             runner, address = await serve(
                 create_web_app(engine=resources.engine, redis=resources.redis), settings
