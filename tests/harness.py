@@ -102,9 +102,11 @@ class MaxChat:
     settle: Callable[[], Awaitable[None]]
 
     async def _answer(self, user_id: int, mark: int) -> MaxCall:
+        """The first message sent or edited with a text (an edit of buttons only, as of an old
+        menu losing them, is not an answer)."""
         return await self.mx.wait_for(
             ("sendMessage", "editMessage"),
-            lambda call: call.ok and _recipient(call) == user_id,
+            lambda call: call.ok and call.text is not None and _recipient(call) == user_id,
             after=mark,
         )
 

@@ -5,9 +5,6 @@ a messenger."""
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-
 from sqlalchemy import select
 
 from linking.service import LinkService
@@ -17,7 +14,7 @@ from storage.models import Consent, Link, OutboxMessage, User
 from tests.conftest import Backend
 from tests.flows import linked_bot
 from tests.harness import RunningBot
-from tests.test_events import customer_of, post
+from tests.test_events import customer_of, event_body, post
 from tests.test_linking import ALICE, BOB
 
 MAX_ALICE = account_id(Channel.MAX, ALICE)  # the same number in Max: another account
@@ -63,18 +60,7 @@ async def test_a_person_linked_from_telegram_and_max_hears_an_alert_in_each(
             MAX_ALICE: ("max", customer),
         }
 
-        body = {
-            "event_id": str(uuid.uuid4()),
-            "type": "policy.expiring",
-            "customer_id": customer,
-            "occurred_at": dt.datetime.now(dt.UTC).isoformat(),
-            "data": {
-                "policy_id": "P-1",
-                "number": "ХХХ 0312345678",
-                "ends_on": "2026-12-09",
-                "days_left": 7,
-            },
-        }
+        body = event_body(customer)
         assert (await post(app, body)).status_code == 204
         async with app.resources.session_factory() as session:
             rows = await session.scalars(

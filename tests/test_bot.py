@@ -7,6 +7,7 @@ import contextlib
 import logging
 import re
 from collections.abc import AsyncIterator
+from types import SimpleNamespace
 
 import pytest
 from redis.asyncio import Redis
@@ -14,6 +15,7 @@ from sqlalchemy import select, text, update
 
 from bot.factory.resources import open_resources
 from bot.factory.telegram import build_bot, build_dispatcher
+from bot.middlewares import user as user_middleware
 from linking.consent import CONSENT_VERSION, text_sha256
 from notify import outbox
 from storage.models import AuditRecord, Consent, OutboxMessage, User
@@ -219,6 +221,27 @@ async def test_flood_is_slowed_down_with_one_notice(migrated: Backend) -> None:
         await asyncio.sleep(1.2)
         reply = await app.say(ALICE, "/help")
         assert "Служба поддержки" in (reply.text or ""), "not banned: answers after a pause"
+
+
+@pytest.mark.backends("embedded", "servers")  # flood control counts in Redis
+async def test_blocking_the_bot_in_a_flood_is_remembered_all_the_same(
+    migrated: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Flood control drops what a person sends too fast, never the blocking itself: the account
+    must stop receiving alerts and broadcasts. (Flood control's clock stands still here, so
+    every update falls in the same second.)"""
+    monkeypatch.setattr(user_middleware, "time", SimpleNamespace(time=lambda: 1_000_000.0))
+    async with running_bot(migrated, flood_rate=5) as app:
+        await app.say(ALICE, "/help")
+        for _ in range(10):
+            app.tg.user_message(ALICE, "/help")
+        await app.settle()  # the flood is on: what comes next in this second is too much
+        app.tg.my_chat_member(ALICE, "private", "kicked", user_id=ALICE, old_status="member")
+        await app.settle()
+        async with app.resources.session_factory() as session:
+            user = await session.get(User, ALICE)
+        assert user is not None
+        assert user.is_active is False
 
 
 async def test_unexpected_error_apologises_with_an_incident_id(

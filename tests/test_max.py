@@ -4,13 +4,11 @@ the same dispatcher: what a policyholder in Max sees and does."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import html
 import os
 import re
 import signal
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -27,7 +25,7 @@ from tests.esia_browser import through_esia
 from tests.fake_max import FakeMax
 from tests.harness import MAX_SECRET, RunningBot, running_bot
 from tests.sandbox_server import free_port
-from tests.test_events import post
+from tests.test_events import event_body, post
 from tests.test_linking import IVANOV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,19 +132,8 @@ async def test_an_alert_reaches_a_person_in_max_through_the_outbox(migrated: Bac
             user.quiet_from = user.quiet_to = "00:00"
             customer = link.customer_id
             await session.commit()
-        event_id = str(uuid.uuid4())
-        body = {
-            "event_id": event_id,
-            "type": "policy.expiring",
-            "customer_id": customer,
-            "occurred_at": dt.datetime.now(dt.UTC).isoformat(),
-            "data": {
-                "policy_id": "P-1",
-                "number": "ХХХ 0312345678",
-                "ends_on": "2026-12-09",
-                "days_left": 7,
-            },
-        }
+        body = event_body(customer)
+        event_id = body["event_id"]
         mark = app.mx.mark()
         assert (await post(app, body)).status_code == 204
         alert = await app.mx.wait_for(
@@ -260,3 +247,26 @@ async def test_maxs_webhook_refuses_a_wrong_secret_and_handles_a_repeat_once(
         and "Здравствуйте" in (call.text or "")
     ]
     assert len(greetings) == 1, "Max's retry of an update is not handled twice"
+
+
+async def test_a_person_who_stops_the_bot_in_max_is_not_written_to_until_they_start_it(
+    app: RunningBot,
+) -> None:
+    """Max's `bot_stopped` marks the account inactive (alerts and broadcasts skip it; a send
+    would get 403 chat.denied); starting the bot again makes it active and greets them."""
+    assert app.mx is not None
+    await app.max.consent(IVAN)
+    account = account_id(Channel.MAX, IVAN)
+    app.mx.bot_stopped(IVAN)
+    await app.settle()
+    assert await is_active(app, account) is False
+
+    hello = await app.max.start(IVAN)
+    assert "Здравствуйте" in (hello.text or "") or "Главное меню" in (hello.text or "")
+    assert await is_active(app, account) is True
+
+
+async def is_active(app: RunningBot, account: int) -> bool | None:
+    async with app.resources.session_factory() as session:
+        user = await session.get(User, account)
+    return None if user is None else user.is_active

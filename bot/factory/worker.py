@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from functools import partial
 from typing import Any
 
@@ -12,10 +11,9 @@ import structlog
 from aiogram import Bot
 
 from bot.config import PrivacyMode, Settings
-from bot.factory.max import build_max_bot
+from bot.factory.bots import open_bots
 from bot.factory.resources import Resources, open_resources
 from bot.factory.serving import SHUTDOWN_SECONDS, serve, stop_signals, within
-from bot.factory.telegram import build_bot
 from bot.i18n import create_core
 from bot.web import create_web_app
 from linking import withdrawals
@@ -79,16 +77,8 @@ async def run_worker(settings: Settings) -> None:
     in-flight sends and give the other claimed rows back; what is still claimed after 10 s
     comes back to the others when its lease ends). Health, readiness and metrics on
     WEB_HOST:WEB_PORT, for the orchestrator and Prometheus."""
-    telegram = None if settings.max_alone else build_bot(settings)
-    # The bots' HTTP sessions are closed however this ends.
-    async with contextlib.AsyncExitStack() as stack:
-        if telegram is not None:
-            await stack.enter_async_context(telegram)
-        resources = await stack.enter_async_context(open_resources(settings))
-        max_bot = await build_max_bot(settings, resources)
-        if max_bot is not None:
-            stack.push_async_callback(max_bot.session.close)
-        worker = await create_worker(settings, resources, telegram, max_bot)
+    async with open_resources(settings) as resources, open_bots(settings, resources) as bots:
+        worker = await create_worker(settings, resources, bots.telegram, bots.max)
         with stop_signals() as stopping:
             runner, address = await serve(
                 create_web_app(engine=resources.engine, redis=resources.redis), settings

@@ -59,9 +59,12 @@ class UserMiddleware(BaseMiddleware):
         if user is None or user.is_bot:
             return await handler(event, data)
         private = _is_private(data.get("event_chat"), user)
+        # Blocking or starting the bot again is not something a person floods with, and must
+        # never be dropped: the account's state (`is_active`) rests on it.
+        counted = not (isinstance(event, Update) and event.my_chat_member is not None)
         flood_key = f"{self.prefix}:flood:{user.id}:{int(time.time())}"
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.incr(flood_key)
+            pipe.incr(flood_key, 1 if counted else 0)
             pipe.expire(flood_key, 2)
             if private:
                 pipe.get(self.profiles.key(user.id))
@@ -69,7 +72,7 @@ class UserMiddleware(BaseMiddleware):
         profile = ProfileStore.parse(cached[0]) if cached else None
         locale = locale_for(user.language_code, self.default_locale)
 
-        if int(count) > self.flood_rate:
+        if counted and int(count) > self.flood_rate:
             metrics.FLOOD_DROPPED.inc()
             text = self.core.get("flood-notice", profile.locale if profile else locale)
             await self._slow_down(event, data["bot"], user.id, text)
