@@ -629,6 +629,7 @@ class DataRequestKind(enum.StrEnum):
 
 class Channel(enum.StrEnum):
     TELEGRAM = "telegram"
+    MAX = "max"
 
 
 #: What a correction's description may hold (the contract's `maxLength`).

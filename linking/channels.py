@@ -15,10 +15,16 @@ from urllib.parse import quote
 
 from storage.accounts import Channel, account_of
 
-__all__ = ["Channel", "channel_of", "deep_link", "payload_limit"]
+__all__ = ["Channel", "channel_of", "deep_link", "messenger_name", "payload_limit"]
 
 _PAYLOAD_LIMITS = {Channel.TELEGRAM: 64, Channel.MAX: 128}
 _HOSTS = {Channel.TELEGRAM: "t.me", Channel.MAX: "max.ru"}
+_NAMES = {Channel.TELEGRAM: "Telegram", Channel.MAX: "Max"}
+
+
+def messenger_name(channel: Channel) -> str:
+    """How the texts name the messenger (`$messenger` in the Fluent messages)."""
+    return _NAMES[channel]
 
 
 def payload_limit(channel: Channel) -> int:

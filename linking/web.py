@@ -12,7 +12,7 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 from fluent.runtime import FluentLocalization, FluentResourceLoader
 
-from linking.channels import Channel, deep_link
+from linking.channels import Channel, deep_link, messenger_name
 from linking.flow import BIND_PREFIX, CallbackResult, LinkFlow, Outcome
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -103,14 +103,10 @@ async def callback(request: web.Request) -> web.StreamResponse:
     return outcome_page(request, result)
 
 
-#: How the pages name a messenger; `unknown`: a page that cannot tell (its texts say «the chat
-#: with the bot»).
-MESSENGERS = {Channel.TELEGRAM: "Telegram", Channel.MAX: "Max"}
-
-
 def outcome_page(request: web.Request, result: CallbackResult) -> web.Response:
     locale = result.locale
-    messenger = MESSENGERS[result.channel] if result.channel else "unknown"
+    # `unknown`: a page that cannot tell (its texts say «the chat with the bot»).
+    messenger = messenger_name(result.channel) if result.channel else "unknown"
 
     def t(locale: str, key: str, **args: str) -> str:
         return TEXTS.get(locale, key, messenger=messenger, **args)

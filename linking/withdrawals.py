@@ -31,11 +31,13 @@ GIVE_UP_AFTER = 1440
 
 
 async def record(
-    session: AsyncSession, customer_id: str, *, consent_version: str | None
+    session: AsyncSession, customer_id: str, *, channel: Channel, consent_version: str | None
 ) -> ConsentWithdrawalNotice:
+    """The cabinet is to be told that the customer withdrew their consent for `channel` (the
+    messenger of the account that said /revoke; their other messenger's consent stands)."""
     notice = ConsentWithdrawalNotice(
         customer_id=customer_id,
-        channel=Channel.TELEGRAM.value,
+        channel=channel.value,
         withdrawn_at=utcnow(),
         consent_version=consent_version,
         idempotency_key=str(uuid.uuid4()),

@@ -27,6 +27,7 @@ from tests.harness import MAX_SECRET, RunningBot, running_bot
 from tests.sandbox_server import free_port
 from tests.test_events import event_body, post
 from tests.test_linking import IVANOV
+from tests.test_my_data import personal_data
 
 ROOT = Path(__file__).resolve().parent.parent
 IVAN = 7001  # Max's id of a person
@@ -270,3 +271,22 @@ async def is_active(app: RunningBot, account: int) -> bool | None:
     async with app.resources.session_factory() as session:
         user = await session.get(User, account)
     return None if user is None else user.is_active
+
+
+async def test_revoke_in_max_withdraws_maxs_consent_and_tells_the_cabinet_so(
+    app: RunningBot,
+) -> None:
+    """/revoke in Max: the Max account's data goes, and the cabinet hears that the consent
+    for Max — not Telegram's — was withdrawn."""
+    assert app.mx is not None
+    await linked_in_max(app)
+    async with app.resources.session_factory() as session:
+        link = await session.get(Link, account_id(Channel.MAX, IVAN))
+    assert link is not None
+    question = await app.max.say(IVAN, "/revoke")
+    done = await app.max.press(IVAN, question, "Отозвать")
+    assert "согласие для Max отозвано" in (done.text or "")
+    await app.settle()
+    (withdrawal,) = (await personal_data(app, link.customer_id))["consent_withdrawals"]
+    assert withdrawal["channel"] == "max"
+    assert await is_active(app, account_id(Channel.MAX, IVAN)) is None, "the account is gone"

@@ -16,7 +16,7 @@ from aiohttp import web
 from prometheus_client import REGISTRY
 
 from bot.config import Settings
-from bot.factory import run as run_module
+from bot.factory import bots as bots_module
 from bot.factory import web as web_module
 from bot.factory.resources import open_resources
 from bot.factory.run import run
@@ -170,7 +170,7 @@ async def test_a_failing_get_me_at_start_up_closes_the_bots_session(
         built.append(build_bot(settings, session))
         return built[-1]
 
-    for runner in (run_module, web_module):  # each runner builds its own bot
+    for runner in (bots_module, web_module):  # `run`'s bots, and `web`'s own
         monkeypatch.setattr(runner, "build_bot", build)
     async with FakeTelegram() as tg:
         tg.fail("getMe", 500)

@@ -31,8 +31,9 @@ from bot.flows.screen import Screen
 from bot.flows.states import SettingsSG
 from bot.flows.widgets import T, back_to_menu, i18n_of, profile_of, say
 from bot.privacy import is_strict
-from cabinet.models import CORRECTION_LIMIT, DataRequestKind, DataRequestRequest
+from cabinet.models import CORRECTION_LIMIT, Channel, DataRequestKind, DataRequestRequest
 from notify.alerts import CATEGORIES
+from storage.accounts import account_of
 from storage.kept import kept_about
 from storage.repositories import UserRepository
 
@@ -93,7 +94,7 @@ async def on_copy(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
 
 
 async def on_send_copy(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
-    await _send(manager, DataRequestRequest(kind=DataRequestKind.COPY))
+    await _send(manager, DataRequestRequest(kind=DataRequestKind.COPY, channel=channel_of(manager)))
 
 
 async def on_correction_text(message: Message, _: MessageInput, manager: DialogManager) -> None:
@@ -110,7 +111,15 @@ async def on_correction_text(message: Message, _: MessageInput, manager: DialogM
 
 async def on_send_correction(_: CallbackQuery, __: Button, manager: DialogManager) -> None:
     text = manager.dialog_data["correction"]
-    await _send(manager, DataRequestRequest(kind=DataRequestKind.CORRECTION, description=text))
+    request = DataRequestRequest(
+        kind=DataRequestKind.CORRECTION, description=text, channel=channel_of(manager)
+    )
+    await _send(manager, request)
+
+
+def channel_of(manager: DialogManager) -> Channel:
+    """The messenger the person asks from (the cabinet records where a request came from)."""
+    return Channel(account_of(profile_of(manager).user_id).channel.value)
 
 
 async def _send(manager: DialogManager, request: DataRequestRequest) -> None:

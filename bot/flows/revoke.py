@@ -19,9 +19,12 @@ from bot.flows.home import open_home
 from bot.flows.screen import Screen
 from bot.flows.states import RevokeSG
 from bot.flows.widgets import T, i18n_of
+from cabinet.models import Channel
 from linking import withdrawals
+from linking.channels import messenger_name
 from linking.consent import ConsentService
 from linking.flow import LinkFlow
+from storage.accounts import account_of
 from storage.db import erase_deleted
 from storage.profiles import Profile, ProfileStore
 
@@ -33,9 +36,13 @@ async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager)
     flow: LinkFlow = deps(manager).link_flow
     i18n = i18n_of(manager)
     notice = None
+    channel = account_of(profile.user_id).channel
     if profile.customer_id is not None:
         notice = await withdrawals.record(
-            session, profile.customer_id, consent_version=profile.consent_version
+            session,
+            profile.customer_id,
+            channel=Channel(channel.value),
+            consent_version=profile.consent_version,
         )
     withdrawal = await ConsentService(session).withdraw(profile.user_id)  # the link too
     await session.commit()
@@ -55,6 +62,7 @@ async def on_confirm(callback: CallbackQuery, _: Button, manager: DialogManager)
                 messages=withdrawal.messages,
                 linked=1 if profile.linked else 0,
                 audit=withdrawal.audit_records_anonymized,
+                messenger=messenger_name(channel),
             )
         )
     if notice is not None:  # after the answer: a slow cabinet does not keep the person waiting

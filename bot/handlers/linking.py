@@ -29,7 +29,7 @@ from bot.flows.home import has_consent, open_home
 from bot.flows.sections import take_destination
 from bot.flows.states import LogoutSG
 from cabinet import CabinetClient
-from linking.channels import channel_of
+from linking.channels import channel_of, messenger_name
 from linking.codes import CodeKind
 from linking.flow import BIND_PREFIX, LinkFlow
 from linking.service import Binding, LinkService
@@ -86,7 +86,8 @@ async def bind(
         await service.refuse(user_id, reason=reason)
         await session.commit()
         log.warning("link_refused", reason=reason)
-        await message.answer(i18n.get(_REFUSALS[reason]))
+        messenger = messenger_name(account_of(user_id).channel)
+        await message.answer(i18n.get(_REFUSALS[reason], messenger=messenger))
         return
     if not has_consent(dialog_manager):  # withdrawn since the sign-in began: ask again
         await message.answer(i18n.get("link-code-expired"))
@@ -178,7 +179,10 @@ async def _tell_the_old_chat(
     old = await UserRepository(session).get(user_id)
     locale = old.locale if old is not None else i18n.locale
     text = i18n.core.get(
-        "link-moved-away", locale, contacts=html.escape(settings.staff.support_contacts)
+        "link-moved-away",
+        locale,
+        contacts=html.escape(settings.staff.support_contacts),
+        messenger=messenger_name(account_of(user_id).channel),
     )
     await enqueue(session, user_id, {"text": text}, kind="notice")
 

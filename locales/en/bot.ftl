@@ -50,7 +50,7 @@ revoke-done =
         [0] {""}
        *[other] {""}
 
-        We are telling the insurer that the consent for Telegram is withdrawn, so its consent records match ours. Your policies and claims stay with the insurer: they are kept under the insurance contract.
+        We are telling the insurer that the consent for { $messenger } is withdrawn, so its consent records match ours. Your policies and claims stay with the insurer: they are kept under the insurance contract.
     }
 
     To use the bot again, send /start.
@@ -123,10 +123,10 @@ menu-linked-as = Signed in as { $name }
 menu-linked = Signed in with Gosuslugi.
 link-code-expired = This sign-in link has expired or was already used. Press “Sign in with Gosuslugi” again.
 link-other-messenger = This sign-in link belongs to another messenger, so nothing was linked here. Go back to the messenger you started in, or start signing in here again.
-link-foreign = This sign-in link was opened from another Telegram account, so nothing was linked. Start signing in from the Telegram account you will use the bot in.
+link-foreign = This sign-in link was opened from another { $messenger } account, so nothing was linked. Start signing in from the { $messenger } account you will use the bot in.
 link-private-only = A sign-in link must be opened in the private chat with the bot. Nothing was linked — start again in the private chat.
 link-moved-away =
-    Your Gosuslugi account has been connected to another Telegram account, so you are signed out here.
+    Your Gosuslugi account has been connected to another { $messenger } account, so you are signed out here.
     If it was not you, change your Gosuslugi password and contact support: { $contacts }
 command-logout = Sign out of Gosuslugi
 settings-logout = 🚪 Sign out of Gosuslugi
