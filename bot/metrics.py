@@ -23,7 +23,8 @@ REDIS_UNAVAILABLE = Counter(
 FLOOD_DROPPED = Counter("cabinet_flood_dropped_total", "Updates dropped by flood control")
 WEBHOOK_REFUSED = Counter(
     "cabinet_webhook_refused_total",
-    "Requests to the Telegram webhook refused for a wrong or missing secret (401)",
+    "Requests to a messenger's webhook refused for a wrong or missing secret (401)",
+    ["messenger"],
 )
 
 # The delivery engine's own (outbox depth, sends, 429s) are in `notify/metrics.py`.

@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Sequence
-from ipaddress import ip_network
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -132,14 +132,12 @@ class _Handler(SimpleRequestHandler):
         """As aiogram's, with a refused secret logged and counted: a 401 is either a secret
         changed in a rolling update or someone other than Telegram posting to the webhook."""
         bot = await self.resolve_bot(request)
-        if not self.verify_secret(request.headers.get(SECRET_HEADER, ""), bot):
-            metrics.WEBHOOK_REFUSED.inc()
-            log.warning(
-                "webhook_secret_refused",
-                header="wrong" if SECRET_HEADER in request.headers else "missing",
-                client=client_ip(request, self.trusted),
-            )
-            return web.Response(body="Unauthorized", status=401)
+        expected = (self.secret_token or "").encode()
+        refused = secret_refused(
+            request, SECRET_HEADER, expected, self.trusted, messenger="telegram"
+        )
+        if refused is not None:
+            return refused
         if self.handle_in_background:
             return await self._handle_request_background(bot=bot, request=request)
         return await self._handle_request(bot=bot, request=request)
@@ -163,11 +161,30 @@ class _Handler(SimpleRequestHandler):
             return web.Response(status=503, headers={"Retry-After": "10"})
         return web.Response(body=self._build_response_writer(bot=bot, result=result))
 
-    def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
-        """As aiogram's, but as bytes: a header that is not ASCII is a 401, not a 500."""
-        expected = (self.secret_token or "").encode()
-        given = telegram_secret_token.encode("utf-8", "surrogateescape")
-        return hmac.compare_digest(given, expected)
+
+def secret_refused(
+    request: web.Request,
+    header: str,
+    expected: bytes,
+    trusted: Sequence[IPv4Network | IPv6Network],
+    *,
+    messenger: str,
+) -> web.Response | None:
+    """None when the request carries the webhook's secret (compared in constant time, as bytes:
+    a header that is not ASCII is a 401, not a 500); else the 401, counted and logged with the
+    client's address, never the header's value. A 401 is either a secret changed in a rolling
+    update or someone other than the messenger posting to the webhook."""
+    given = request.headers.get(header, "").encode("utf-8", "surrogateescape")
+    if hmac.compare_digest(given, expected):
+        return None
+    metrics.WEBHOOK_REFUSED.labels(messenger).inc()
+    log.warning(
+        "webhook_secret_refused",
+        messenger=messenger,
+        header="wrong" if header in request.headers else "missing",
+        client=client_ip(request, trusted),
+    )
+    return web.Response(body="Unauthorized", status=401)
 
 
 def add_webhook_route(

@@ -41,11 +41,6 @@ class MaxError(Exception):
     def not_ready(self) -> bool:
         return self.code == NOT_READY or "not.processed" in self.message
 
-    @property
-    def transient(self) -> bool:
-        """Worth trying again later: unreachable, Max's own failure, or a 429."""
-        return self.status in {0, 429} or self.status >= 500
-
 
 @dataclass(frozen=True)
 class Updates:
@@ -122,14 +117,13 @@ class MaxApi:
                 raise MaxError(response.status_code, "not.successful", str(body.get("message")))
             return body
         details = body if isinstance(body, dict) else {}
-        code = str(details.get("code") or f"http.{response.status_code}")
-        if response.status_code == 429:
-            code = str(details.get("code") or "too.many.requests")
+        status = response.status_code
+        fallback = "too.many.requests" if status == 429 else f"http.{status}"
         raise MaxError(
-            response.status_code,
-            code,
+            status,
+            str(details.get("code") or fallback),
             str(details.get("message") or ""),
-            _retry_after(response) if response.status_code == 429 else None,
+            _retry_after(response) if status == 429 else None,
         )
 
     # -- the calls --------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from typing import Any
 JSON = dict[str, Any]
 
 TEXT_LIMIT = 4000  # characters of a message's text (Telegram's is 4096)
-PAYLOAD_LIMIT = 1024  # bytes of a callback button's payload (Telegram's callback_data: 64)
 #: The HTML tags Max renders (`format: html`); others are dropped and their text kept.
 RENDERED_TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a"}

@@ -17,7 +17,6 @@ from prometheus_client import REGISTRY
 
 from bot.config import Settings
 from bot.factory import bots as bots_module
-from bot.factory import web as web_module
 from bot.factory.resources import open_resources
 from bot.factory.run import run
 from bot.factory.telegram import build_bot, build_dispatcher
@@ -108,7 +107,9 @@ async def test_an_unreadable_update_is_acknowledged_not_sent_again_for_hours(
 
 
 def refused() -> float:
-    return REGISTRY.get_sample_value("cabinet_webhook_refused_total") or 0.0
+    return (
+        REGISTRY.get_sample_value("cabinet_webhook_refused_total", {"messenger": "telegram"}) or 0.0
+    )
 
 
 @pytest.mark.backends("embedded")
@@ -170,8 +171,7 @@ async def test_a_failing_get_me_at_start_up_closes_the_bots_session(
         built.append(build_bot(settings, session))
         return built[-1]
 
-    for runner in (bots_module, web_module):  # `run`'s bots, and `web`'s own
-        monkeypatch.setattr(runner, "build_bot", build)
+    monkeypatch.setattr(bots_module, "build_bot", build)  # the bots of `run` and `web`
     async with FakeTelegram() as tg:
         tg.fail("getMe", 500)
         settings = migrated.settings(

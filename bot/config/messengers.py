@@ -10,6 +10,22 @@ from pydantic_settings import SettingsConfigDict
 from bot.config.parts import ConfigError, Part, existing_file, http_url
 
 
+def _webhook(
+    messenger: str, url: str | None, secret: SecretStr | None, length: str, when: str = ""
+) -> tuple[str, str]:
+    """`cabinet-bot web`: where the messenger POSTs updates and the secret it sends back."""
+    prefix, by = messenger.upper(), f"is required by `cabinet-bot web`{when}"
+    if not url:
+        raise ConfigError(
+            f"{prefix}_WEBHOOK_URL: {by} (the public https URL {messenger} sends updates to)"
+        )
+    if secret is None:
+        raise ConfigError(
+            f"{prefix}_WEBHOOK_SECRET: {by} ({length} characters of A-Z, a-z, 0-9, _ and -)"
+        )
+    return url, secret.get_secret_value()
+
+
 def _secret(value: SecretStr | None, pattern: str, rule: str) -> SecretStr | None:
     if value is not None and not re.fullmatch(pattern, value.get_secret_value()):
         raise ValueError(f"must be {rule} characters of A-Z, a-z, 0-9, _ and -")
@@ -40,6 +56,9 @@ class TelegramSettings(Part):
     @classmethod
     def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
         return _secret(value, r"[A-Za-z0-9_-]{16,256}", "16-256")
+
+    def require_webhook(self) -> tuple[str, str]:
+        return _webhook("Telegram", self.webhook_url, self.webhook_secret, "16-256")
 
     def require_token(self) -> SecretStr:
         if self.bot_token is None or not self.bot_token.get_secret_value():
@@ -74,6 +93,11 @@ class MaxSettings(Part):
     @classmethod
     def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
         return _secret(value, r"[A-Za-z0-9_-]{5,256}", "5-256")
+
+    def require_webhook(self) -> tuple[str, str]:
+        return _webhook(
+            "Max", self.webhook_url, self.webhook_secret, "5-256", " with MAX_BOT_TOKEN"
+        )
 
     @field_validator("ca_bundle")
     @classmethod

@@ -61,36 +61,10 @@ class Settings(BaseModel):
         if not self.max_alone:
             self.telegram.require_token()
 
-    def require_max_webhook(self) -> tuple[str, str]:
-        """`cabinet-bot web` with MAX_BOT_TOKEN: where Max POSTs the updates and the secret it
-        sends with them. Returns (url, secret)."""
-        url, secret = self.max.webhook_url, self.max.webhook_secret
-        if not url:
-            raise ConfigError(
-                "MAX_WEBHOOK_URL: is required by `cabinet-bot web` with MAX_BOT_TOKEN (the "
-                "public https URL Max sends updates to)"
-            )
-        if secret is None:
-            raise ConfigError(
-                "MAX_WEBHOOK_SECRET: is required by `cabinet-bot web` with MAX_BOT_TOKEN (5-256 "
-                "characters of A-Z, a-z, 0-9, _ and -)"
-            )
-        return url, secret.get_secret_value()
-
     def require_web(self) -> tuple[str, str]:
         """`cabinet-bot web` runs as one of several replicas: the webhook and everything the
         replicas must share are configured, not made up per process. Returns (url, secret)."""
-        url, secret = self.telegram.webhook_url, self.telegram.webhook_secret
-        if not url:
-            raise ConfigError(
-                "TELEGRAM_WEBHOOK_URL: is required by `cabinet-bot web` (the public https URL "
-                "Telegram sends updates to)"
-            )
-        if secret is None:
-            raise ConfigError(
-                "TELEGRAM_WEBHOOK_SECRET: is required by `cabinet-bot web` (16-256 characters "
-                "of A-Z, a-z, 0-9, _ and -)"
-            )
+        webhook = self.telegram.require_webhook()
         shared = (
             ("CABINET_URL", self.cabinet.url,
              "replicas share one cabinet; to try it, run `cabinet-bot sandbox`"),
@@ -107,8 +81,8 @@ class Settings(BaseModel):
                 "of `cabinet-bot sandbox`, e.g. http://127.0.0.1:8090/sandbox/esia)"
             )
         if self.max.bot_token is not None:
-            self.require_max_webhook()
-        return url, secret.get_secret_value()
+            self.max.require_webhook()
+        return webhook
 
 
 #: The concerns, by their field in `Settings` (the identity provider's class is the one IDP

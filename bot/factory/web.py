@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 import structlog
 
 from bot.config import Settings
-from bot.factory.max import build_max_bot
+from bot.factory.bots import open_bots
 from bot.factory.resources import open_resources
 from bot.factory.serving import SHUTDOWN_SECONDS, serve, stop_signals, within
-from bot.factory.telegram import build_bot, build_dispatcher
+from bot.factory.telegram import build_dispatcher
 from bot.factory.web_app import create_app
 from bot.max_messenger.webhook import add_max_webhook_route, subscribe
 from bot.webhook import add_webhook_route, ensure_webhook
-from storage.accounts import Channel
 
 log = structlog.get_logger(__name__)
 
@@ -25,20 +23,15 @@ async def run_web(settings: Settings) -> None:
     by webhook; the linking pages, `/events`, `/admin`, `/d`, health and metrics as in `run`.
     No migrations (run `cabinet-bot migrate` first) and no sending (`cabinet-bot worker`)."""
     url, secret = settings.require_web()
-    bot = build_bot(settings)
-    # The bots' HTTP sessions are closed however this ends, a failing getMe at start-up too.
-    async with bot, open_resources(settings) as resources, contextlib.AsyncExitStack() as stack:
+    async with open_resources(settings) as resources, open_bots(settings, resources) as bots:
+        bot, max_bot = bots.telegram, bots.max
+        assert bot is not None
         dp = build_dispatcher(settings, resources)
-        usernames = {Channel.TELEGRAM: (await bot.me()).username or ""}
-        max_bot = await build_max_bot(settings, resources)
-        if max_bot is not None:
-            stack.push_async_callback(max_bot.session.close)
-            usernames[Channel.MAX] = (await max_bot.me()).username or ""
-        app = create_app(settings, resources, bot_usernames=usernames)
+        app = create_app(settings, resources, bot_usernames=await bots.usernames())
         proxies = settings.web.trusted_proxies
         add_webhook_route(app, dp, bot, url=url, secret=secret, trusted_proxies=proxies)
         if max_bot is not None:
-            max_url, max_secret = settings.require_max_webhook()
+            max_url, max_secret = settings.max.require_webhook()
             add_max_webhook_route(
                 app,
                 dp,

@@ -69,7 +69,7 @@ from aiogram.types import (
 
 from bot.max_messenger.message_ids import MessageIds
 from bot.max_messenger.updates import FILE_ID_PREFIX, UpdateReader
-from max_api import MaxApi, MaxError
+from max_api import CHAT_DENIED, MaxApi, MaxError
 from max_api.messages import body
 from storage.accounts import Channel, account_of
 
@@ -312,7 +312,7 @@ def _file(file_id: str) -> File:
 def _as_aiogram(method: TelegramMethod[Any], exc: MaxError) -> Exception:  # noqa: PLR0911
     if exc.status == 429:
         return TelegramRetryAfter(method, exc.code, retry_after=max(1, round(exc.retry_after or 1)))
-    if exc.status == 403 or exc.code == "chat.denied":
+    if exc.status == 403 or exc.code == CHAT_DENIED:
         return TelegramForbiddenError(method, "Forbidden: bot was blocked by the user")
     if exc.status == 401:
         return TelegramUnauthorizedError(method, "Unauthorized")

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 from collections.abc import Sequence
 from ipaddress import ip_network
@@ -27,11 +26,10 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 from redis.asyncio import Redis
 
-from bot import metrics
 from bot.max_messenger.session import MaxSession
 from bot.max_messenger.updates import update_key
 from bot.middlewares.outage import REDELIVERY, Redelivery
-from bot.web_guard import client_ip
+from bot.webhook import secret_refused
 from storage.redis import KEY_PREFIX
 
 log = structlog.get_logger(__name__)
@@ -68,15 +66,9 @@ class MaxWebhook:
         self.trusted = [ip_network(item, strict=False) for item in trusted_proxies]
 
     async def handle(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
-        if not hmac.compare_digest(given, self.secret):
-            metrics.WEBHOOK_REFUSED.inc()
-            log.warning(
-                "max_webhook_secret_refused",
-                header="wrong" if SECRET_HEADER in request.headers else "missing",
-                client=client_ip(request, self.trusted),
-            )
-            return web.Response(body="Unauthorized", status=401)
+        refused = secret_refused(request, SECRET_HEADER, self.secret, self.trusted, messenger="max")
+        if refused is not None:
+            return refused
         try:
             update = json.loads(await request.read())
         except ValueError:
