@@ -35,15 +35,33 @@ def max_html(text: str) -> str:
     return html.escape(cut, quote=False) + "\n…"
 
 
+#: Max's inline keyboard: buttons in a row (3 in a row with a link), rows, buttons in all.
+ROW_BUTTONS, LINK_ROW_BUTTONS, KEYBOARD_ROWS, KEYBOARD_BUTTONS = 7, 3, 30, 210
+
+
 def keyboard(rows: Sequence[Sequence[Mapping[str, Any]]]) -> JSON | None:
     """Max's inline keyboard attachment for rows of buttons as the bot writes them
     (``{"text", "callback_data"}`` or ``{"text", "url"}``); None without buttons. A button
-    of another kind (Telegram's inline queries, games, payments) has no Max counterpart."""
-    buttons = [[b for b in (_button(button) for button in row) if b] for row in rows]
-    buttons = [row for row in buttons if row]
+    of another kind (Telegram's inline queries, games, payments) has no Max counterpart.
+    A row wider than Max takes (Telegram takes 8, Max 7, or 3 with a link) goes on as many
+    rows as it needs; a keyboard over Max's 30 rows or 210 buttons is a flow's mistake, so it
+    raises here rather than be cut."""
+    buttons = [
+        part
+        for row in rows
+        for part in _fitted([b for b in (_button(button) for button in row) if b])
+    ]
     if not buttons:
         return None
+    if len(buttons) > KEYBOARD_ROWS or sum(map(len, buttons)) > KEYBOARD_BUTTONS:
+        raise ValueError(f"a keyboard of {len(buttons)} rows is over Max's limits")
     return {"type": "inline_keyboard", "payload": {"buttons": buttons}}
+
+
+def _fitted(row: list[JSON]) -> list[list[JSON]]:
+    """A row as Max's rows of at most 7 buttons (3 with a link)."""
+    width = LINK_ROW_BUTTONS if any(b["type"] == "link" for b in row) else ROW_BUTTONS
+    return [row[start : start + width] for start in range(0, len(row), width)]
 
 
 def _button(button: Mapping[str, Any]) -> JSON | None:

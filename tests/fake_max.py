@@ -61,6 +61,12 @@ when over 512 characters as Max does), ``bot_stopped``, ``dialog_removed`` (with
 ``bot_stopped`` Max sends alongside). A user who stopped the bot (or removed the dialog) is in
 ``mx.stopped_users``: sending to them answers ``403 chat.denied`` until ``bot_started``.
 
+Limits, as Max's documents give them: an inline keyboard of at most 30 rows, 7 buttons a row
+(3 in a row with a ``link``/``open_app``/``request_*`` button) and 210 buttons in all (else
+``400 proto.payload``); with ``rate_limit=30`` (or ``mx.rate_limit = 30``) at most that many
+API requests in any second (long polls and uploads to the upload URL aside) — the rest answer
+``429 too.many.requests`` with ``Retry-After: 1``, counted in ``mx.rate_limited``.
+
 Failure injection: ``mx.fail_next("sendMessage", 429, retry_after=3)`` (``"*"`` = any operation;
 ``times``; 429 answers ``too.many.requests`` with a ``Retry-After`` header), ``latency=``.
 Helpers as in the Telegram fake: ``calls_of``, ``count``, ``mark``, ``wait_for``,
@@ -331,6 +337,31 @@ class _Subscription:
 # --------------------------------------------------------------------------------------------
 
 
+#: An inline keyboard's limits (dev.max.ru): rows, buttons in a row (fewer with a button of
+#: these kinds in it), buttons in all.
+KEYBOARD_ROWS, ROW_BUTTONS, WIDE_ROW_BUTTONS, KEYBOARD_BUTTONS = 30, 7, 3, 210
+WIDE_BUTTONS = frozenset({"link", "open_app", "request_geo_location", "request_contact"})
+
+
+def _check_keyboard(body: Any) -> None:
+    """Refuse an inline keyboard over Max's limits, as Max does."""
+    if not isinstance(body, dict):
+        return
+    for attachment in body.get("attachments") or []:
+        if attachment.get("type") != "inline_keyboard":
+            continue
+        rows = attachment["payload"]["buttons"]
+        if len(rows) > KEYBOARD_ROWS:
+            raise _bad(f"errors.maxRows: {len(rows)} rows, at most {KEYBOARD_ROWS}")
+        for row in rows:
+            wide = any(button.get("type") in WIDE_BUTTONS for button in row)
+            limit = WIDE_ROW_BUTTONS if wide else ROW_BUTTONS
+            if len(row) > limit:
+                raise _bad(f"errors.maxButtonsInRow: {len(row)} buttons, at most {limit}")
+        if sum(len(row) for row in rows) > KEYBOARD_BUTTONS:
+            raise _bad(f"errors.maxButtons: at most {KEYBOARD_BUTTONS}")
+
+
 def _pointer(*parts: str) -> str:
     return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
 
@@ -586,8 +617,14 @@ class FakeMax:
         attachment_not_ready: int = 1,
         attachment_ready_after: float = 0.0,
         schema: MaxSchema | None = None,
+        rate_limit: float | None = None,
     ) -> None:
         self.token = token
+        self.rate_limit = rate_limit
+        """API requests a second Max takes (None: no limit); the rest answer 429."""
+        self.rate_limited = 0
+        self.clock: Callable[[], float] = time.monotonic
+        """The rate limit's clock (a test may stop it)."""
         self.bot_id = bot_id
         self.bot_user: JSONDict = {
             "user_id": bot_id,
@@ -631,6 +668,7 @@ class FakeMax:
         self._uploads: dict[str, _Upload] = {}
         self._attachments: dict[str, _Attachment] = {}
         self._failures: dict[str, deque[_Failure]] = {}
+        self._recent: deque[float] = deque()  # when the requests of the last second came
         self._updates: deque[tuple[int, JSONDict]] = deque()
         self._next_seq = 1
         self._msg_seq = itertools.count(116000000000000001)
@@ -1198,9 +1236,13 @@ class FakeMax:
             params = self.schema.parse_params(op, request.query, path_params)
             body = await self._read_body(op, request)
             self.schema.check_body(op, body)
+            if op.operation_id in ("sendMessage", "editMessage"):
+                _check_keyboard(body)
             if self.latency > 0:
                 await asyncio.sleep(self.latency)
             self._maybe_fail(op.operation_id)
+            if op.operation_id not in ("getUpdates", "uploadFile"):
+                self._within_rate()
             if op.operation_id == "getUpdates":
                 result: Any = await self._op_updates(params)
             else:
@@ -1286,6 +1328,18 @@ class FakeMax:
                 if not queue:
                     del self._failures[key]
             raise failure.error()
+
+    def _within_rate(self) -> None:
+        """Max's requests-per-second budget: a sliding one-second window."""
+        if self.rate_limit is None:
+            return
+        now = self.clock()
+        while self._recent and self._recent[0] <= now - 1:
+            self._recent.popleft()
+        if len(self._recent) >= self.rate_limit:
+            self.rate_limited += 1
+            raise _Failure(429, 1, 1, None, None).error()
+        self._recent.append(now)
 
     # -- internals: messages -----------------------------------------------------------------
 

@@ -210,7 +210,7 @@ async def running_bot(
             max_bot = await build_max_bot(settings, resources)
             if max_bot is not None:
                 stack.push_async_callback(max_bot.session.close)
-            dp = build_dispatcher(settings, resources)
+            dp = build_dispatcher(settings, resources, staff_bot=bot)
             if web_server:
                 me = await bot.me()
                 usernames = {Channel.TELEGRAM: me.username or ""}

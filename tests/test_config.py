@@ -197,6 +197,17 @@ def test_require_token_message() -> None:
         load_settings(_env_file=None, telegram_bot_token="").telegram.require_token()
 
 
+def test_the_staff_chat_needs_the_telegram_bot() -> None:
+    """SUPPORT_CHAT_ID is a Telegram group: with the bot in Max alone it could not be posted
+    to, so the configuration says so rather than lose every question."""
+    in_max = {"telegram_bot_token": None, "max_bot_token": "max-token"}
+    load_settings(_env_file=None, **in_max).require_messenger()
+    with pytest.raises(ConfigError, match=r"SUPPORT_CHAT_ID.*TELEGRAM_BOT_TOKEN"):
+        load_settings(_env_file=None, support_chat_id=-100123, **in_max).require_messenger()
+    both = load_settings(_env_file=None, support_chat_id=-100123, telegram_bot_token="123:abc")
+    both.require_messenger()
+
+
 WEB = {
     "TELEGRAM_BOT_TOKEN": "123:abc",
     "TELEGRAM_WEBHOOK_URL": "https://bot.example.com/telegram/webhook",

@@ -570,6 +570,35 @@ async def test_an_unreachable_webhook_is_retried(mx: FakeMax, api: httpx.AsyncCl
 # -- injected failures -------------------------------------------------------------------------
 
 
+async def test_keyboards_within_maxs_limits(api: httpx.AsyncClient) -> None:
+    def link(text: str) -> dict[str, Any]:
+        return {"type": "link", "text": text, "url": "https://example.org"}
+
+    def sent(*rows: list[dict[str, Any]]) -> Any:
+        return send(api, {"text": "k", "attachments": [keyboard(*rows)]})
+
+    seven = [callback(str(n), str(n)) for n in range(7)]
+    assert (await sent(seven)).status_code == 200
+    wide = await sent([*seven, callback("8", "8")])
+    assert (wide.status_code, wide.json()["code"]) == (400, "proto.payload")
+    assert "at most 7" in wide.json()["message"]
+    assert (await sent([link("a"), link("b"), callback("c", "c")])).status_code == 200
+    links = await sent([link("a"), link("b"), callback("c", "c"), callback("d", "d")])
+    assert "at most 3" in links.json()["message"]
+    assert (await sent(*[[callback(str(n), str(n))] for n in range(30)])).status_code == 200
+    rows = await sent(*[[callback(str(n), str(n))] for n in range(31)])
+    assert "at most 30" in rows.json()["message"]
+
+
+async def test_the_rate_limit(mx: FakeMax, api: httpx.AsyncClient) -> None:
+    mx.rate_limit, mx.clock = 5, lambda: 100.0  # all within one second, however slow the machine
+    answers = [(await send(api, {"text": str(n)})).status_code for n in range(7)]
+    assert answers == [200] * 5 + [429] * 2
+    limited = await send(api, {"text": "x"})
+    assert (limited.json()["code"], limited.headers["Retry-After"]) == ("too.many.requests", "1")
+    assert mx.rate_limited == 3
+
+
 async def test_429_injection(mx: FakeMax, api: httpx.AsyncClient) -> None:
     mx.fail_next("sendMessage", 429, retry_after=3)
     limited = await send(api, {"text": "x"})

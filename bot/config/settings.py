@@ -60,6 +60,11 @@ class Settings(BaseModel):
         MAX_BOT_TOKEN is set); a Telegram token, when given, shaped as @BotFather's."""
         if not self.max_alone:
             self.telegram.require_token()
+        elif self.staff.support_chat_id is not None:
+            raise ConfigError(
+                "SUPPORT_CHAT_ID: the staff chat is a Telegram group, so it needs "
+                "TELEGRAM_BOT_TOKEN too (or leave SUPPORT_CHAT_ID unset)"
+            )
 
     def require_web(self) -> tuple[str, str]:
         """`cabinet-bot web` runs as one of several replicas: the webhook and everything the

@@ -28,7 +28,7 @@ async def run(settings: Settings) -> None:
     await asyncio.to_thread(migrate.upgrade, settings.database.url)
     async with open_resources(settings) as resources, open_bots(settings, resources) as bots:
         telegram, max_bot = bots.telegram, bots.max
-        dp = build_dispatcher(settings, resources)
+        dp = build_dispatcher(settings, resources, staff_bot=telegram)
         runner = web.AppRunner(
             create_app(settings, resources, bot_usernames=await bots.usernames()),
             access_log=None,

@@ -60,8 +60,12 @@ def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
-    """The full stack; the order of the outer middlewares is the order of this function."""
+def build_dispatcher(
+    settings: Settings, resources: Resources, *, staff_bot: Bot | None = None
+) -> Dispatcher:
+    """The full stack; the order of the outer middlewares is the order of this function.
+    `staff_bot` is the Telegram bot, which posts to the staff chat (a Telegram group) whatever
+    messenger a question comes from."""
     key_builder = DefaultKeyBuilder(prefix=KEY_PREFIX, with_bot_id=True, with_destiny=True)
     storage = FSMStorage(
         resources.redis,
@@ -95,6 +99,7 @@ def build_dispatcher(settings: Settings, resources: Resources) -> Dispatcher:
         document_links=resources.document_links,
         renderers=resources.renderers,
         doorbell=resources.doorbell,
+        staff_bot=staff_bot,
     )
     i18n = create_i18n_middleware(settings.chat.default_locale.value)
     updates = MetricsMiddleware()

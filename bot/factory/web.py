@@ -26,7 +26,7 @@ async def run_web(settings: Settings) -> None:
     async with open_resources(settings) as resources, open_bots(settings, resources) as bots:
         bot, max_bot = bots.telegram, bots.max
         assert bot is not None
-        dp = build_dispatcher(settings, resources)
+        dp = build_dispatcher(settings, resources, staff_bot=bot)
         app = create_app(settings, resources, bot_usernames=await bots.usernames())
         proxies = settings.web.trusted_proxies
         add_webhook_route(app, dp, bot, url=url, secret=secret, trusted_proxies=proxies)

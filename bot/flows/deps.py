@@ -46,6 +46,12 @@ class Deps:
         return self._data["bot"]  # type: ignore[no-any-return]
 
     @property
+    def staff_bot(self) -> Bot:
+        """The bot that posts to the staff chat: Telegram's (the staff chat is a Telegram
+        group), whichever messenger this update came from."""
+        return self._data.get("staff_bot") or self.bot
+
+    @property
     def settings(self) -> Settings:
         return self._data["settings"]  # type: ignore[no-any-return]
 

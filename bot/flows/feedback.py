@@ -266,7 +266,9 @@ async def _record_and_post(manager: DialogManager, number: str, draft: Draft) ->
     )
     await session.commit()
     log.info("feedback_left", number=number, kind=draft.kind.value, rating=draft.rating)
-    staff = StaffChat.of(deps(manager).bot, deps(manager).settings, i18n_of(manager))
+    staff = StaffChat.of(
+        deps(manager).staff_bot, deps(manager).settings, i18n_of(manager), origin=deps(manager).bot
+    )
     if staff is None:
         log.warning("feedback_not_posted_no_support_chat", number=number)
         return feedback.asked_at

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import structlog
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import ReplyParameters
+from aiogram.types import BufferedInputFile, ReplyParameters
 from aiogram_i18n import I18nContext
 
 from bot.config import Settings
@@ -35,12 +35,18 @@ class StaffChat:
     i18n: I18nContext
     locale: str
     time_zone: str
+    origin: Bot | None = None
+    """The bot of the person's messenger, when it is not the staff chat's (Max): their files
+    are copied from it, as a file id of one messenger means nothing in the other."""
 
     @classmethod
-    def of(cls, bot: Bot, settings: Settings, i18n: I18nContext) -> StaffChat | None:
+    def of(
+        cls, bot: Bot, settings: Settings, i18n: I18nContext, *, origin: Bot | None = None
+    ) -> StaffChat | None:
         if settings.staff.support_chat_id is None:
             return None
-        return cls.at(bot, settings.staff.support_chat_id, settings, i18n)
+        chat = cls.at(bot, settings.staff.support_chat_id, settings, i18n)
+        return chat if origin is None or origin is bot else replace(chat, origin=origin)
 
     @classmethod
     def at(cls, bot: Bot, chat_id: int, settings: Settings, i18n: I18nContext) -> StaffChat:
@@ -84,7 +90,7 @@ class StaffChat:
                 send = self.bot.send_photo if photo else self.bot.send_document
                 await send(
                     self.chat_id,
-                    screenshot["file_id"],
+                    await self._file(screenshot),
                     caption=self.text("staff-feedback-screenshot", number=number),
                     reply_parameters=ReplyParameters(message_id=post.message_id),
                 )
@@ -92,3 +98,11 @@ class StaffChat:
             log.error("support_post_failed", number=number, error=type(exc).__name__)
             raise StaffChatUnavailable(number) from exc
         return post.message_id
+
+    async def _file(self, sent: Mapping[str, Any]) -> str | BufferedInputFile:
+        """A file the person sent, as the staff chat's bot can send it."""
+        if self.origin is None:
+            return str(sent["file_id"])
+        content = await self.origin.download(str(sent["file_id"]))
+        assert content is not None  # no destination given: the bytes come back
+        return BufferedInputFile(content.read(), filename=str(sent.get("filename") or "file"))

@@ -105,7 +105,7 @@ async def on_follow_up(message: Message, _: MessageInput, manager: DialogManager
 
 async def _post_follow_up(manager: DialogManager, question: Feedback, text: str) -> None:
     session: AsyncSession = deps(manager).session
-    staff = StaffChat.of(deps(manager).bot, deps(manager).settings, i18n_of(manager))
+    staff = StaffChat.of(deps(manager).staff_bot, deps(manager).settings, i18n_of(manager))
     if staff is None:
         log.warning("follow_up_not_posted_no_support_chat", number=question.number)
         await _repository(manager).reopened(question)

@@ -1,0 +1,249 @@
+"""The policyholder's flows in Max (issue 19), end to end on the fake Max over HTTP: the same
+dialogs as in Telegram, seen through Max's messages, buttons and files — a policy's PDF and its
+renewal, filing a claim with a document, a certificate, the payouts export, a question to
+support and its answer; and a broadcast to both messengers."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from notify.broadcasts import Audience, Progress, build_payload, create_broadcast, progress
+from storage.accounts import Channel, account_id
+from tests.conftest import Backend
+from tests.fake_max import Call
+from tests.flows import sandbox_of
+from tests.harness import RunningBot, running_bot
+from tests.test_broadcasts import add_linked
+from tests.test_feedback import JPEG, SUPPORT, TEXT, staff_post, staff_says
+from tests.test_filing import FILE_CLAIM, PDF, operator_page
+from tests.test_max import IVAN, linked_in_max
+
+
+@pytest.fixture
+async def app(migrated: Backend) -> AsyncIterator[RunningBot]:
+    async with running_bot(
+        migrated, web_server=True, max_messenger=True, flood_rate=50, support_chat_id=SUPPORT
+    ) as running:
+        await linked_in_max(running)
+        yield running
+
+
+def labels(app: RunningBot, screen: Call) -> list[str]:
+    assert app.mx is not None
+    return [str(b["text"]) for b in app.mx.buttons(screen)]
+
+
+async def section(app: RunningBot, button: str) -> Call:
+    """/menu, then the section's button: its first screen."""
+    menu = await app.max.say(IVAN, "/menu")
+    return await app.max.press(IVAN, menu, button)
+
+
+async def received(app: RunningBot, screen: Call, button: str) -> tuple[str, bytes]:
+    """Press `button`: the file the bot sent back in Max (uploaded, then sent by its token),
+    its name and content."""
+    assert app.mx is not None
+    mark = app.mx.mark()
+    app.mx.press(IVAN, screen, button)
+    sent = await app.mx.wait_for(
+        "sendMessage",
+        lambda c: c.ok and c.user_id == IVAN and c.message is not None and _file_of(c) is not None,
+        after=mark,
+    )
+    file = _file_of(sent)
+    assert file is not None
+    return str(file["filename"]), app.mx.file_content(file["payload"]["token"])
+
+
+def _file_of(call: Call) -> dict[str, Any] | None:
+    attachments = (call.message or {}).get("body", {}).get("attachments") or []
+    return next((a for a in attachments if a.get("type") == "file"), None)
+
+
+async def test_a_policys_pdf_and_its_renewal_up_to_the_payment_link(app: RunningBot) -> None:
+    assert app.mx is not None
+    listing = await section(app, "📄 Полисы")
+    assert "Ваши полисы" in (listing.text or "")
+    kasko = await app.max.press(IVAN, listing, "КАСКО")
+    assert "Полис № КС-" in (kasko.text or "")
+    name, pdf = await received(app, kasko, "📎 Полис (PDF)")
+    assert pdf.startswith(b"%PDF")
+    assert name.endswith(".pdf")
+
+    listing = await section(app, "📄 Полисы")
+    osago = await app.max.press(IVAN, listing, "ОСАГО")
+    check = await app.max.press(IVAN, osago, "Продлить")
+    assert "Проверьте данные полиса" in (check.text or "")
+    terms = await app.max.press(IVAN, check, "Всё верно")
+    quote = await app.max.press(IVAN, terms, "12 мес.")
+    assert "Расчёт продления" in (quote.text or "")
+    consent = await app.max.press(IVAN, quote, "Подтвердить")
+    rules = app.mx.button(consent, "Правила страхования")
+    assert rules["type"] == "link", "the terms open as a link button in Max"
+    pay = await app.max.press(IVAN, consent, "Согласен, перейти к оплате")
+    assert "Заказ на продление создан" in (pay.text or "")
+    button = app.mx.button(pay, "Оплатить")
+    assert (button["type"], "/pay/" in str(button["url"])) == ("link", True)
+
+
+async def test_filing_a_claim_with_a_document(app: RunningBot) -> None:
+    assert app.mx is not None
+    policies = await section(app, FILE_CLAIM)
+    kinds = await app.max.press(IVAN, policies, "ОСАГО")
+    screen = await app.max.press(IVAN, kinds, "ДТП")
+    assert "Шаг 1 из 7. Дата ДТП" in (screen.text or "")
+    assert "Пн" in labels(app, screen), "the calendar fits Max's rows of seven"
+    screen = await app.max.press(IVAN, screen, "Сегодня")
+    screen = await app.max.say(IVAN, "Москва, Тверская ул., 5")
+    screen = await app.max.press(IVAN, screen, "Европротокол")
+    screen = await app.max.press(IVAN, screen, "Нет")
+    screen = await app.max.say(IVAN, "86 400")
+    screen = await app.max.say(IVAN, "Стоял на светофоре, сзади въехал автомобиль.")
+    assert "Шаг 7 из 7. Документы" in (screen.text or "")
+
+    notice = app.mx.add_file(PDF, "извещение.pdf")
+    screen = await app.max.say(IVAN, "", file=notice)
+    assert "✅ Извещение о ДТП (европротокол) — 1 файл" in (screen.text or "")
+    assert "Добавлено 1 файл: извещение.pdf" in (screen.text or "")
+    screen = await app.max.press(IVAN, screen, "Дальше")
+    screen = await app.max.press(IVAN, screen, "Добавлю позже")
+    review = await app.max.press(IVAN, screen, "Пропустить")
+    assert "Проверьте заявление" in (review.text or ""), review.text
+    done = await app.max.press(IVAN, review, "Отправить заявление")
+    number = re.search(r"Заявление № (У-\d{4}-\d{6}) зарегистрировано", done.text or "")
+    assert number, done.text
+    assert (await operator_page(app)).count("извещение.pdf") == 1, "the file reached the cabinet"
+    claim = await app.max.press(IVAN, done, "Открыть обращение")
+    assert f"Обращение № {number[1]}" in (claim.text or "")
+
+
+async def test_a_certificate_ordered_then_received_when_ready(app: RunningBot) -> None:
+    assert app.mx is not None
+    menu = await section(app, "🧾 Справки")
+    types = await app.max.press(IVAN, menu, "Заказать справку")
+    purpose = await app.max.press(IVAN, types, "Справка об отсутствии убытков")
+    confirm = await app.max.press(IVAN, purpose, "Для другой страховой")
+    done = await app.max.press(IVAN, confirm, "Заказать")
+    number = re.search(r"Заказ № (С-\d{4}-\d{6}) принят", done.text or "")
+    assert number, done.text
+    orders = await app.max.press(IVAN, done, "Мои заказы")
+    mine = app.mx.button(orders, number[1])
+    order_id = str(mine["payload"]).rpartition(":")[2]
+    for _ in ("preparing", "ready"):
+        await sandbox_of(app).operator("POST", f"/certificate-orders/{order_id}/advance")
+    detail = await app.max.press(IVAN, orders, number[1])
+    assert "Статус: ✅ готова" in (detail.text or "")
+    name, pdf = await received(app, detail, "Справка (PDF)")
+    assert pdf.startswith(b"%PDF")
+    assert name.endswith(".pdf")
+
+
+async def test_the_payouts_exported_to_excel(app: RunningBot) -> None:
+    shown = await section(app, "💰 Выплаты")
+    assert "Выплаты" in (shown.text or "")
+    name, xlsx = await received(app, shown, "Excel")
+    assert re.fullmatch(r"payouts-\d{4}-01-01-\d{4}-\d\d-\d\d\.xlsx", name), name
+    rows = list(load_workbook(io.BytesIO(xlsx)).active.iter_rows(values_only=True))
+    assert rows[0][0].startswith("Выплаты · 01.01.")
+    assert rows[-1][0] == "Всего отправлено"
+
+
+async def test_a_question_to_support_and_the_answer_in_max(migrated: Backend) -> None:
+    """The question and its screenshot are posted to the staff chat (a Telegram group: the
+    picture copied from Max); the staff's reply reaches the person in Max through the
+    outbox's Max lane."""
+    async with running_bot(
+        migrated,
+        web_server=True,
+        max_messenger=True,
+        workers=True,
+        flood_rate=50,
+        support_chat_id=SUPPORT,
+    ) as app:
+        assert app.mx is not None
+        await linked_in_max(app)
+        start = await section(app, "💬 Поддержка и отзывы")
+        topics = await app.max.press(IVAN, start, "❓ Задать вопрос в поддержку")
+        typing = await app.max.press(IVAN, topics, "🐞 Ошибка")
+        assert "символов" in (typing.text or "")
+        attach = await app.max.say(IVAN, TEXT)
+        assert "Скриншот" in (attach.text or "")
+        screenshot = app.mx.add_file(JPEG, "screen.jpg", kind="image")
+        confirm = await app.max.say(IVAN, "", file=screenshot)
+        assert "📎 Скриншот приложен" in (confirm.text or "")
+        done = await app.max.press(IVAN, confirm, "Отправить")
+        sent = re.search(r"Вопрос № (\S+) отправлен", done.text or "")
+        assert sent, done.text
+        await app.tg.wait_for(
+            "sendMessage", lambda c: c.chat_id == SUPPORT and sent[1] in (c.text or "")
+        )
+        post = staff_post(app, sent[1])
+        assert TEXT in post["text"]
+        shot = await app.tg.wait_for("sendPhoto", lambda c: c.chat_id == SUPPORT)
+        assert shot.params["photo"].content == JPEG, "Max's picture, copied into Telegram"
+
+        mark = app.mx.mark()
+        staff_says(app, "Исправим <сегодня> & сообщим.", reply_to_message_id=post["message_id"])
+        answer = await app.mx.wait_for("sendMessage", lambda c: c.user_id == IVAN, after=mark)
+        assert answer.message is not None
+        assert answer.message["body"]["text"] == (
+            f"Ответ поддержки на ваш вопрос № {sent[1]}\n\nИсправим <сегодня> & сообщим."
+        )
+
+
+async def test_a_broadcast_reaches_both_messengers_once_each_within_their_limits(
+    migrated: Backend,
+) -> None:
+    """One broadcast to people in Telegram and in Max: each lane sends at its own messenger's
+    pace (the fakes refuse more than 30 requests a second, Telegram's one a second per chat
+    too), nobody gets it twice, nobody is left out, and no request is refused."""
+    people = range(8001, 8041)
+    async with running_bot(migrated, max_messenger=True, workers=True) as app:
+        assert app.mx is not None
+        app.tg.set_rate_limits(rate_limit_global=30, rate_limit_per_chat=1)
+        app.mx.rate_limit = 30
+        factory = app.resources.session_factory
+        async with factory() as session:
+            accounts = [*people, *(account_id(Channel.MAX, n) for n in people)]
+            await add_linked(session, accounts)
+            await session.commit()
+            broadcast = await create_broadcast(
+                session,
+                payload=build_payload("<b>Плановые работы</b> в субботу"),
+                audience=Audience("all"),
+                category="service",
+            )
+        final = await finished(factory, broadcast.id)
+        assert (final.status, final.sent, final.failed) == ("done", 2 * len(people), 0)
+        in_telegram = [c.params["chat_id"] for c in app.tg.calls_of("sendMessage", ok=True)]
+        in_max = [c.params["user_id"] for c in app.mx.calls_of("sendMessage", ok=True)]
+        assert sorted(in_telegram) == list(people), "each Telegram user once"
+        assert sorted(in_max) == list(people), "each Max user once"
+        assert app.mx.sent_texts(people[0]) == ["Плановые работы в субботу"]
+        assert (app.tg.rate_limited, app.mx.rate_limited) == (0, 0)
+
+
+async def finished(
+    factory: async_sessionmaker[AsyncSession],
+    broadcast_id: int,
+    timeout: float = 30,  # noqa: ASYNC109
+) -> Progress:
+    """The broadcast's progress once it is over (polled, within `timeout` seconds)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        async with factory() as session:
+            now = await progress(session, broadcast_id)
+        assert now is not None
+        if now.final:
+            return now
+        assert loop.time() < deadline, now
+        await asyncio.sleep(0.1)
