@@ -111,7 +111,7 @@ async def post_page(request: web.Request) -> web.StreamResponse:
         step.error = step.t("contacts-unavailable-web")
     except CabinetError as exc:
         log.info("contacts_page_failed", error=type(exc).__name__, code=exc.code)
-        return message_page(request.app[CORE], step.locale, "document-unavailable", 503)
+        return step.message("document-unavailable", 503)
     return await _render(request, step, status=422 if step.error else 200)
 
 
@@ -188,7 +188,7 @@ async def _confirm(request: web.Request, step: Step, typed: str) -> web.Response
         elif exc.code == "code_expired":
             step.error = step.t("contacts-code-expired")
         elif exc.code == "too_many_attempts":
-            return message_page(request.app[CORE], step.locale, "contacts-web-cancelled", 409)
+            return step.message("contacts-web-cancelled", 409)
         else:
             raise
         return None

@@ -18,7 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cabinet import CabinetClient, CabinetError
 from documents import DocumentLinks, File, Renderers, Viewer
+from linking.channels import messenger_name
 from linking.web import HEADERS, page, preferred_locale
+from storage.accounts import account_of
 from storage.repositories import LinkRepository
 
 log = structlog.get_logger(__name__)
@@ -46,7 +48,7 @@ async def open_document(request: web.Request) -> web.StreamResponse:
         made = await app[RENDERERS].render(grant["kind"], viewer, grant["ref"])
     except CabinetError as exc:
         log.info("document_link_failed", kind=grant["kind"], error=type(exc).__name__)
-        return message_page(app[CORE], viewer.locale, "document-unavailable", 503)
+        return Granted(grant, app[CORE]).message("document-unavailable", 503)
     log.info("document_link_opened", kind=grant["kind"])
     if isinstance(made, File):
         return web.Response(
@@ -93,7 +95,8 @@ FORM_STYLE = (
 
 class Granted:
     """Whom a one-time page is for, from its link's grant: the person, the customer they were
-    linked to, their language and time zone; and the texts in that language."""
+    linked to, their language, time zone and messenger; and the texts in that language, which
+    name that messenger (`$messenger`)."""
 
     def __init__(self, grant: dict[str, Any], core: BaseCore[Any]) -> None:
         self.grant = grant
@@ -115,8 +118,17 @@ class Granted:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.grant["time_zone"])
 
+    @property
+    def messenger(self) -> str:
+        """The messenger the person came from, as the texts name it (their account's)."""
+        return messenger_name(account_of(self.user_id).channel)
+
     def t(self, key: str, **variables: Any) -> str:
-        return self.core.get(key, self.locale, **variables)
+        return self.core.get(key, self.locale, **{"messenger": self.messenger, **variables})
+
+    def message(self, key: str, status: int) -> web.Response:
+        """A page of one message (`{key}-title`, `{key}-text`) for this person."""
+        return message_page(self.core, self.locale, key, status, self.messenger)
 
 
 def form_page(locale: str, title: str, body: str, status: int = 200) -> web.Response:
@@ -126,9 +138,14 @@ def form_page(locale: str, title: str, body: str, status: int = 200) -> web.Resp
     return response
 
 
-def message_page(core: BaseCore[Any], locale: str, key: str, status: int) -> web.Response:
-    title = core.get(f"{key}-title", locale)
-    return page(locale, title, f"<p>{core.get(f'{key}-text', locale)}</p>", status=status)
+def message_page(
+    core: BaseCore[Any], locale: str, key: str, status: int, messenger: str = "unknown"
+) -> web.Response:
+    """A page of one message. Without a grant (an expired or unknown link) the person and
+    their messenger are unknown: the texts then say "the chat with the bot" (`link-chat`)."""
+    title = core.get(f"{key}-title", locale, messenger=messenger)
+    text = core.get(f"{key}-text", locale, messenger=messenger)
+    return page(locale, title, f"<p>{text}</p>", status=status)
 
 
 def create_document_app(

@@ -27,7 +27,7 @@ from aiogram_i18n.cores import BaseCore
 from aiohttp import BodyPartReader, MultipartReader, web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.document_web import FORM_STYLE, form_page, message_page, still_linked
+from bot.document_web import FORM_STYLE, Granted, form_page, message_page, still_linked
 from bot.flows.claim_form import (
     CIRCUMSTANCES_LIMIT,
     Invalid,
@@ -83,7 +83,7 @@ class Posted:
 
 
 @dataclass
-class Form:
+class Form(Granted):
     """One person's form: who, which draft, in which language, and its answers' state."""
 
     grant: dict[str, Any]
@@ -94,13 +94,6 @@ class Form:
     errors: dict[str, str] = field(default_factory=dict)
     typed: dict[str, str] = field(default_factory=dict)
     note: str = ""
-
-    @property
-    def locale(self) -> str:
-        return str(self.grant["locale"])
-
-    def t(self, key: str, **variables: Any) -> str:
-        return self.core.get(key, self.locale, **variables)
 
 
 # ----------------------------------------------------------------------------- handlers
@@ -141,14 +134,14 @@ async def post_form(request: web.Request) -> web.StreamResponse:
             return await _submit(request, current)
         fresh = await _load(request, grant)
     except CabinetNotFound:
-        return _message(request, grant["locale"], "filing-web-gone", 410)
+        return _message(request, grant, "filing-web-gone", 410)
     except CabinetRejected:  # the cabinet refused an answer the bot took: kept, and said so
         fresh = await _load(request, grant)
         current.errors["submit"] = current.t("filing-web-refused")
         current.typed.update({k.removeprefix("field_"): v for k, v in posted.texts.items()})
     except CabinetError as exc:
         log.info("claim_form_failed", error=type(exc).__name__)
-        return _message(request, grant["locale"], "document-unavailable", 503)
+        return _message(request, grant, "document-unavailable", 503)
     fresh.errors, fresh.typed = current.errors, current.typed
     fresh.note = current.note
     return await _render(request, fresh, status=422 if fresh.errors else 200)
@@ -169,9 +162,9 @@ async def _show(request: web.Request, grant: dict[str, Any]) -> web.StreamRespon
     try:
         current = await _load(request, grant)
     except CabinetNotFound:
-        return _message(request, grant["locale"], "filing-web-gone", 410)
+        return _message(request, grant, "filing-web-gone", 410)
     except CabinetError:
-        return _message(request, grant["locale"], "document-unavailable", 503)
+        return _message(request, grant, "document-unavailable", 503)
     return await _render(request, current)
 
 
@@ -491,12 +484,12 @@ def _page(locale: str, title: str, body: str, status: int = 200) -> web.Response
     return form_page(locale, title, FORM_STYLE + body, status)
 
 
-def _message(request: web.Request, locale: str, key: str, status: int) -> web.Response:
-    return message_page(request.app[CORE], locale, key, status)
+def _message(request: web.Request, grant: dict[str, Any], key: str, status: int) -> web.Response:
+    return Granted(grant, request.app[CORE]).message(key, status)
 
 
 def _expired(request: web.Request) -> web.Response:
-    return _message(request, preferred_locale(request), "filing-web-expired", 410)
+    return message_page(request.app[CORE], preferred_locale(request), "filing-web-expired", 410)
 
 
 def create_form_app(

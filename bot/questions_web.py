@@ -209,10 +209,10 @@ async def open_page(request: web.Request) -> web.StreamResponse:
             request, visit, purpose, _typed(visit, await _asked(purpose, visit))
         )
     except Gone:
-        return _message(request, visit.locale, "questions-web-gone", 410)
+        return visit.message("questions-web-gone", 410)
     except CabinetError as exc:
         log.info("questions_page_failed", purpose=visit.purpose, error=type(exc).__name__)
-        return _message(request, visit.locale, "document-unavailable", 503)
+        return visit.message("document-unavailable", 503)
 
 
 async def post_page(request: web.Request) -> web.StreamResponse:
@@ -231,10 +231,10 @@ async def post_page(request: web.Request) -> web.StreamResponse:
             return await _answer(request, visit, purpose, fields)
         return await _act(request, visit, purpose, fields.get("action", ""))
     except Gone:
-        return _message(request, visit.locale, "questions-web-gone", 410)
+        return visit.message("questions-web-gone", 410)
     except CabinetError as exc:
         log.info("questions_page_failed", purpose=visit.purpose, error=type(exc).__name__)
-        return _message(request, visit.locale, "document-unavailable", 503)
+        return visit.message("document-unavailable", 503)
 
 
 # ----------------------------------------------------------------------------- steps
@@ -465,12 +465,8 @@ async def _after(
     return form_page(visit.locale, shown.title, "".join(parts), status)
 
 
-def _message(request: web.Request, locale: str, key: str, status: int) -> web.Response:
-    return message_page(request.app[CORE], locale, key, status)
-
-
 def _expired(request: web.Request) -> web.Response:
-    return _message(request, preferred_locale(request), "questions-web-expired", 410)
+    return message_page(request.app[CORE], preferred_locale(request), "questions-web-expired", 410)
 
 
 def create_questions_app(

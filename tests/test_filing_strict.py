@@ -11,6 +11,9 @@ import httpx
 import pytest
 from playwright.async_api import Browser, FilePayload, expect
 
+from bot.document_web import Granted, message_page
+from bot.i18n import create_core
+from storage.accounts import Channel, account_id
 from tests.browser import PHONE, snapshot
 from tests.conftest import Backend
 from tests.flows import button_starting, linked_bot, open_section
@@ -134,6 +137,7 @@ async def test_the_chat_shows_progress_and_submits_when_complete(
     )
     await page.click("button[value=save]")
     await expect(page.locator(".note")).to_contain_text("Сохранено")
+    await expect(page.locator(".note")).to_contain_text("по новой ссылке из Telegram")
     _, step = await tap(app, step, "Обновить")
     assert "Заполнено: 5 из 5" in (step.text or "")
     assert "ГКБ" not in (step.text or "")
@@ -153,3 +157,32 @@ async def test_the_form_refuses_posts_without_its_token(app: RunningBot) -> None
     assert huge.status_code == 410, "no token first: nothing of the body is read"
     assert plain.status_code == 415
     assert nothing.status_code == 410, "no csrf token: nothing is taken"
+    assert "Вернитесь в чат с ботом" in nothing.text, "a link of no one's: no messenger named"
+
+
+async def test_a_page_for_a_person_in_max_names_max() -> None:
+    """A one-time page's texts name the messenger of the person its grant is for (Telegram
+    in the tests above); a page without a grant (an expired link) names none."""
+    core = create_core("ru")
+    await core.startup()
+    in_max = {"user_id": account_id(Channel.MAX, 7001), "locale": "ru"}
+    expired = Granted(in_max, core).t("filing-web-expired-text")
+    assert "Вернитесь в Max и нажмите" in expired
+    assert "Telegram" not in expired
+    assert "из Max." in Granted(in_max, core).t("filing-web-saved")
+    assert "Go back to Max" in Granted({**in_max, "locale": "en"}, core).t(
+        "filing-web-expired-text"
+    )
+    assert "чат с ботом" in Granted(in_max, core).t("filing-web-expired-text", messenger="unknown")
+    page = Granted(in_max, core).message("filing-web-gone", 410)
+    assert page.status == 410
+    assert "Вернитесь в Max:" in (page.text or "")
+
+    for locale, neutral in [
+        ("ru", "Вернитесь в чат с ботом"),
+        ("en", "Go back to the chat with the bot"),
+    ]:
+        nobodys = message_page(core, locale, "filing-web-expired", 410)
+        assert neutral in (nobodys.text or "")
+        assert "Telegram" not in (nobodys.text or "")
+        assert "Max" not in (nobodys.text or "")

@@ -98,6 +98,7 @@ async def test_a_one_time_link_opens_once(migrated: Backend) -> None:
             forged = await browser.get(pdf.link[:-3] + "abc")
         assert again.status_code == 410
         assert "Ссылка устарела" in again.text
+        assert "Вернитесь в чат с ботом" in again.text, "a spent link knows no one"
         assert forged.status_code == 410
 
 

@@ -150,9 +150,9 @@ section-refused = That is not among your data. Back to the main menu.
 document-open = 🔗 Open
 document-link = Open it with this link: it works for { $minutes } minutes and opens once. Do not forward it to anyone.
 document-expired-title = The link has expired or has been used
-document-expired-text = The link works for 10 minutes and opens once. Go back to Telegram and ask for the document again.
+document-expired-text = The link works for 10 minutes and opens once. Go back to { link-chat } and ask for the document again.
 document-unavailable-title = The cabinet is temporarily unavailable
-document-unavailable-text = We could not get the data from your personal cabinet. Try again in a few minutes: go back to Telegram and ask for the document again.
+document-unavailable-text = We could not get the data from your personal cabinet. Try again in a few minutes: go back to { link-chat } and ask for the document again.
 
 ## Products
 product-osago = OSAGO

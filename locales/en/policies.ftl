@@ -220,7 +220,7 @@ buy-web-valid-until = The quote is valid until { $valid_until }.
 buy-web-agree = By pressing “Buy and pay” you agree to the insurance terms.
 buy-web-requoted = The earlier quote has expired — here is a new one for the same answers. Check the price.
 buy-web-pay-title = Your policy is almost ready
-buy-web-pay-text = Pay by { $expires_at }. As soon as the payment goes through, we send the policy to Telegram, and it appears in “Policies”.
+buy-web-pay-text = Pay by { $expires_at }. As soon as the payment goes through, we send the policy to { $messenger }, and it appears in “Policies”.
 buy-web-done-chat = 📝 <b>Form filled in</b>: { $title }. The payment link is on the form's page. As soon as the payment goes through, we send the policy here.
 
 ## A change to a policy on the questionnaire page of strict mode (bot/policy_change_web.py)
@@ -229,8 +229,8 @@ change-web-quote = Work out the surcharge
 change-web-surcharge = Surcharge: { NUMBER($surcharge, minimumFractionDigits: 2) } RUB for the rest of the policy's term.
 change-web-refund = We return part of the premium: { NUMBER($refund, minimumFractionDigits: 2) } RUB, once the change is applied.
 change-web-pay-title = One step left: the payment
-change-web-pay-text = Pay the surcharge by { $expires_at }. Once the payment goes through, the change is checked, and we send the new version of the policy to Telegram.
+change-web-pay-text = Pay the surcharge by { $expires_at }. Once the payment goes through, the change is checked, and we send the new version of the policy to { $messenger }.
 change-web-sent-title = Change request accepted
-change-web-sent-text = The insurer will check it and send the new version of the policy to Telegram.
+change-web-sent-text = The insurer will check it and send the new version of the policy to { $messenger }.
 change-web-done-chat-pay = 📝 <b>Form filled in</b>: “{ $title }”, policy No. { $number }. The link to pay the surcharge is on the form's page. We will tell you here when the payment goes through.
 change-web-done-chat = 📝 <b>Change request accepted</b>: “{ $title }”, policy No. { $number }. We will check it and send the new version of the policy here.

@@ -1,5 +1,6 @@
 ## The linking pages (plain text: the page escapes it). $messenger: Telegram, Max, or unknown
-## (a page that cannot tell which chat it came from).
+## (a page that cannot tell which chat it came from). The one-time pages' texts (bot.ftl,
+## contacts.ftl, filing.ftl, questions.ftl) refer to link-chat too: an expired link knows no one.
 link-chat = { $messenger ->
     [unknown] the chat with the bot
    *[other] { $messenger }

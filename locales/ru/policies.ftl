@@ -222,7 +222,7 @@ buy-web-valid-until = Расчёт действует до { $valid_until }.
 buy-web-agree = Нажимая «Оформить и оплатить», вы соглашаетесь с «Правилами страхования».
 buy-web-requoted = Прежний расчёт устарел — вот новый по тем же ответам. Проверьте цену.
 buy-web-pay-title = Полис почти готов
-buy-web-pay-text = Оплатите его до { $expires_at }. Как только оплата пройдёт, пришлём полис в Telegram, и он появится в разделе «Полисы».
+buy-web-pay-text = Оплатите его до { $expires_at }. Как только оплата пройдёт, пришлём полис в { $messenger }, и он появится в разделе «Полисы».
 buy-web-done-chat = 📝 <b>Анкета заполнена</b>: { $title }. Ссылка на оплату — на странице анкеты. Как только оплата пройдёт, пришлём полис сюда.
 
 ## A change to a policy on the questionnaire page of strict mode (bot/policy_change_web.py)
@@ -231,8 +231,8 @@ change-web-quote = Рассчитать доплату
 change-web-surcharge = Доплата: { NUMBER($surcharge, minimumFractionDigits: 2) } ₽ за оставшийся срок полиса.
 change-web-refund = Вернём часть премии: { NUMBER($refund, minimumFractionDigits: 2) } ₽ — после того как изменение применят.
 change-web-pay-title = Осталось оплатить
-change-web-pay-text = Оплатите доплату до { $expires_at }. Когда оплата пройдёт, изменение уйдёт на проверку, а новую версию полиса мы пришлём в Telegram.
+change-web-pay-text = Оплатите доплату до { $expires_at }. Когда оплата пройдёт, изменение уйдёт на проверку, а новую версию полиса мы пришлём в { $messenger }.
 change-web-sent-title = Заявка на изменение принята
-change-web-sent-text = Страховая компания проверит её и пришлёт новую версию полиса в Telegram.
+change-web-sent-text = Страховая компания проверит её и пришлёт новую версию полиса в { $messenger }.
 change-web-done-chat-pay = 📝 <b>Анкета заполнена</b>: «{ $title }», полис № { $number }. Ссылка на оплату доплаты — на странице анкеты. Когда оплата пройдёт, сообщим здесь.
 change-web-done-chat = 📝 <b>Заявка на изменение принята</b>: «{ $title }», полис № { $number }. Проверим и пришлём новую версию полиса сюда.
