@@ -247,3 +247,15 @@ async def finished(
             return now
         assert loop.time() < deadline, now
         await asyncio.sleep(0.1)
+
+
+async def test_a_message_without_buttons_has_the_menu_button_in_max(app: RunningBot) -> None:
+    """Max has no menu button by the input: /help's answer (no buttons in Telegram, where that
+    button is) comes with «🏠 Главное меню», which opens the menu."""
+    assert app.mx is not None
+    help_ = await app.max.say(IVAN, "/help")
+    assert "Помощь" in (help_.text or "")
+    assert labels(app, help_) == ["🏠 Главное меню"]
+    menu = await app.max.press(IVAN, help_, "Главное меню")
+    assert "Главное меню" in (menu.text or "")
+    assert len(labels(app, menu)) > 1, "the menu's own buttons, not the extra one"

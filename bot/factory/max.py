@@ -10,6 +10,8 @@ from aiogram.types import User
 
 from bot.config import Settings
 from bot.factory.resources import Resources
+from bot.flows.screen import MENU, go_buttons
+from bot.max_messenger.menu_button import MenuButton
 from bot.max_messenger.message_ids import MessageIds
 from bot.max_messenger.session import MaxSession
 from max_api import MaxApi
@@ -41,6 +43,7 @@ async def build_max_bot(settings: Settings, resources: Resources) -> Bot | None:
     )
     session = MaxSession(api, MessageIds(resources.redis, prefix=KEY_PREFIX), bot_user=bot_user)
     session.middleware(ReplyPacing(resources.max_limiter))  # replies first in Max's budget
+    session.middleware(MenuButton(lambda i18n: go_buttons(i18n, MENU)))
     # aiogram wants a token shaped as Telegram's; Max's own stays in the session's client.
     return Bot(
         token=f"{bot_user.id}:max",
