@@ -88,10 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        if args.command in {"run", "worker"}:
+        if args.command in {"run", "worker", "web"}:
             settings.require_messenger()
-        if args.command == "web":
-            settings.telegram.require_token()
         if args.command == "web":
             settings.require_web()
         if args.command == "sandbox":

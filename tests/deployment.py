@@ -22,12 +22,15 @@ import httpx
 
 from tests.balancer import Balancer
 from tests.conftest import TEST_TOKEN, Backend
+from tests.fake_max import FakeMax
 from tests.fake_telegram import FakeTelegram
 from tests.sandbox_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 WEBHOOK_PATH = "/telegram/webhook"
 WEBHOOK_SECRET = "replica-test-webhook-secret"
+MAX_WEBHOOK_PATH = "/max/webhook"
+MAX_WEBHOOK_SECRET = "replica-test-max-secret"
 ADMIN_TOKEN = "replica-test-admin-token"
 CABINET_TOKEN = "replica-test-cabinet-token"
 EVENTS_SECRET = "replica-test-events-secret"
@@ -74,6 +77,7 @@ class Deployment:
     logs: Path
     env: dict[str, str]
     sandbox: Process | None = None
+    mx: FakeMax | None = None
     webs: list[Process] = field(default_factory=list)
     workers: list[Process] = field(default_factory=list)
     spawned: list[Process] = field(default_factory=list)  # every process, ready or not
@@ -150,13 +154,25 @@ class Deployment:
 
 @contextlib.asynccontextmanager
 async def deployment(
-    backend: Backend, logs: Path, *, webs: int = 2, workers: int = 2, **settings: str
+    backend: Backend,
+    logs: Path,
+    *,
+    webs: int = 2,
+    workers: int = 2,
+    messengers: tuple[str, ...] = ("telegram",),
+    **settings: str,
 ) -> AsyncIterator[Deployment]:
     """`webs` replicas behind the balancer and `workers` workers, started concurrently, the
-    database migrated (the `migrated` fixture), stopped (SIGTERM) at the end."""
+    database migrated (the `migrated` fixture), stopped (SIGTERM) at the end. The bot is in
+    `messengers` (telegram, max or both), each POSTing its updates through the balancer."""
     assert backend.redis_url is not None, "replicas share a Redis server"
-    async with FakeTelegram() as tg, Balancer([]) as lb:
-        inherited = ("TELEGRAM_", "REDIS_", "DATABASE_", "WEB_", "CABINET_", "ESIA_", "IDP")
+    async with (
+        FakeTelegram() as tg,
+        Balancer([]) as lb,
+        contextlib.AsyncExitStack() as fakes,
+    ):
+        mx = await fakes.enter_async_context(FakeMax()) if "max" in messengers else None
+        inherited = ("TELEGRAM_", "MAX_", "REDIS_", "DATABASE_", "WEB_", "CABINET_", "ESIA_", "IDP")
         env = {k: v for k, v in os.environ.items() if not k.startswith(inherited)}
         env.update(
             TELEGRAM_BOT_TOKEN=TEST_TOKEN,
@@ -174,8 +190,18 @@ async def deployment(
             LOG_FORMAT="json",
             PYTHONPATH=str(ROOT),
         )
+        if "telegram" not in messengers:
+            for name in [k for k in env if k.startswith("TELEGRAM_")]:
+                del env[name]
+        if mx is not None:
+            env.update(
+                MAX_BOT_TOKEN=mx.token,
+                MAX_API_URL=mx.base_url,
+                MAX_WEBHOOK_URL=lb.base_url + MAX_WEBHOOK_PATH,
+                MAX_WEBHOOK_SECRET=MAX_WEBHOOK_SECRET,
+            )
         env.update(settings)
-        found = Deployment(backend, tg, lb, logs, env)
+        found = Deployment(backend, tg, lb, logs, env, mx=mx)
         try:
             sandbox = await found.start_sandbox()
             env.update(

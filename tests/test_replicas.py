@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import httpx
 import pytest
 
+from bot.max_messenger.webhook import SECRET_HEADER
+from storage.accounts import Channel, account_id
 from storage.db import create_engine, create_session_factory
 from tests.conftest import Backend
-from tests.deployment import WEBHOOK_PATH, Deployment, deployment
+from tests.deployment import MAX_WEBHOOK_PATH, WEBHOOK_PATH, Deployment, deployment
 from tests.harness import Chat
 from tests.test_broadcasts import add_linked
 from tests.test_certificates import TAX, confirmed, ordering, today
@@ -22,7 +25,7 @@ from tests.test_linking import ALICE, linked
 pytestmark = pytest.mark.backends("servers")
 
 
-async def seed_linked(backend: Backend, users: range) -> None:
+async def seed_linked(backend: Backend, users: Iterable[int]) -> None:
     engine = create_engine(backend.database_url)
     try:
         async with create_session_factory(engine)() as session:
@@ -133,3 +136,55 @@ async def test_sigterm_drains_and_a_restart_finishes_the_broadcast(
         assert received(app, "Новости") == Counter(audience), "everyone once, nobody twice"
         drained = [e for w in app.workers for e in w.events("outbox_redelivery")]
         assert drained == [], "a drained worker leaves nothing in flight"
+
+
+async def test_the_bot_in_max_alone_across_replicas(migrated: Backend, tmp_path: Path) -> None:
+    """`cabinet-bot web` with MAX_BOT_TOKEN and no Telegram token: every replica subscribes
+    Max's webhook, a conversation's updates go to either replica through the balancer and
+    are answered once each, a forged one is refused, and a broadcast reaches the people in
+    Max through the worker's Max lane, once each."""
+    async with deployment(migrated, tmp_path, workers=1, messengers=("max",)) as app:
+        mx = app.mx
+        assert mx is not None
+        assert mx.subscription is not None
+        assert mx.subscription.url == app.public_url + MAX_WEBHOOK_PATH
+        assert mx.count("subscribe") == 2, "each replica subscribed as it started"
+        assert app.tg.calls == [], "no Telegram at all"
+
+        ivan = 7001
+        mark = mx.mark()
+        mx.bot_started(ivan)
+        consent = await mx.wait_for("sendMessage", lambda c: "152" in (c.text or ""), after=mark)
+        mark = mx.mark()
+        mx.press(ivan, consent, "✅")
+        menu = await mx.wait_for("editMessage", lambda c: c.text is not None, after=mark)
+        for section in ("Справки", "Поддержка"):
+            mark = mx.mark()
+            mx.press(ivan, menu, section)
+            await mx.wait_for("editMessage", lambda c: c.text is not None, after=mark)
+            mark = mx.mark()
+            mx.press(ivan, menu, "Назад")
+            await mx.wait_for("editMessage", lambda c: c.text is not None, after=mark)
+        split = app.lb.hits_on(MAX_WEBHOOK_PATH)
+        assert sorted(split) == sorted(w.url for w in app.webs), split
+        assert [d for d in mx.webhook_deliveries if not d.ok] == [], "each taken at once"
+        consents = [c for c in mx.calls_of("sendMessage") if "152" in (c.text or "")]
+        assert len(consents) == 1, "bot_started answered once"
+
+        for web in app.webs:
+            async with httpx.AsyncClient(base_url=web.url) as http:
+                forged = await http.post(
+                    MAX_WEBHOOK_PATH, json=mx.bot_started(ivan, feed=False),
+                    headers={SECRET_HEADER: "not-the-secret"},
+                )  # fmt: skip
+                assert forged.status_code == 401
+
+        people = range(8001, 8031)
+        await seed_linked(migrated, [account_id(Channel.MAX, n) for n in people])
+        created = await app.admin(
+            "POST", "/broadcasts", json={"text": "Плановые работы", "audience": {"kind": "all"}}
+        )
+        status = await app.broadcast_done(created["id"])
+        assert status["sent"] == len(people)
+        sent = [c for c in mx.calls_of("sendMessage", ok=True) if c.text == "Плановые работы"]
+        assert Counter(c.params["user_id"] for c in sent) == Counter(people)

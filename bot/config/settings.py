@@ -66,10 +66,13 @@ class Settings(BaseModel):
                 "TELEGRAM_BOT_TOKEN too (or leave SUPPORT_CHAT_ID unset)"
             )
 
-    def require_web(self) -> tuple[str, str]:
-        """`cabinet-bot web` runs as one of several replicas: the webhook and everything the
-        replicas must share are configured, not made up per process. Returns (url, secret)."""
-        webhook = self.telegram.require_webhook()
+    def require_web(self) -> None:
+        """`cabinet-bot web` runs as one of several replicas: each messenger's webhook and
+        everything the replicas must share are configured, not made up per process."""
+        if self.telegram.bot_token is not None:
+            self.telegram.require_webhook()
+        if self.max.bot_token is not None:
+            self.max.require_webhook()
         shared = (
             ("CABINET_URL", self.cabinet.url,
              "replicas share one cabinet; to try it, run `cabinet-bot sandbox`"),
@@ -85,9 +88,6 @@ class Settings(BaseModel):
                 "ESIA_URL: is required by `cabinet-bot web` with IDP=sandbox (the sandbox ESIA "
                 "of `cabinet-bot sandbox`, e.g. http://127.0.0.1:8090/sandbox/esia)"
             )
-        if self.max.bot_token is not None:
-            self.max.require_webhook()
-        return webhook
 
 
 #: The concerns, by their field in `Settings` (the identity provider's class is the one IDP
