@@ -12,6 +12,10 @@ from typing import Any
 
 JSON = dict[str, Any]
 
+#: How a file the bot has uploaded to Max is named where aiogram wants a file id: its upload
+#: token, reusable for any number of messages and recipients, as Telegram's file ids are.
+UPLOADED = "max-upload:"
+
 TEXT_LIMIT = 4000  # characters of a message's text (Telegram's is 4096)
 #: The HTML tags Max renders (`format: html`); others are dropped and their text kept.
 RENDERED_TAGS = frozenset(

@@ -259,3 +259,41 @@ async def test_a_message_without_buttons_has_the_menu_button_in_max(app: Running
     menu = await app.max.press(IVAN, help_, "Главное меню")
     assert "Главное меню" in (menu.text or "")
     assert len(labels(app, menu)) > 1, "the menu's own buttons, not the extra one"
+
+
+async def test_a_broadcasts_picture_is_uploaded_to_max_once_for_every_recipient(
+    migrated: Backend,
+) -> None:
+    """The admin's picture is a Telegram file id: Telegram's recipients get it by that id;
+    in Max it is downloaded from Telegram once, uploaded once, and every Max recipient gets
+    the same upload."""
+    people = range(8101, 8104)
+    async with running_bot(migrated, max_messenger=True, workers=True) as app:
+        assert app.mx is not None
+        app.tg.add_file("broadcast-photo", JPEG)
+        factory = app.resources.session_factory
+        async with factory() as session:
+            await add_linked(session, [8100, *(account_id(Channel.MAX, n) for n in people)])
+            await session.commit()
+            broadcast = await create_broadcast(
+                session,
+                payload=build_payload("Новый офис", photo="broadcast-photo"),
+                audience=Audience("all"),
+                category="service",
+            )
+        final = await finished(factory, broadcast.id)
+        assert (final.sent, final.failed) == (1 + len(people), 0)
+        (photo,) = app.tg.calls_of("sendPhoto", ok=True)
+        assert (photo.params["chat_id"], photo.params["photo"]) == (8100, "broadcast-photo")
+        assert app.mx.count("getUploadUrl") == 1, "one upload for every Max recipient"
+        sent = app.mx.calls_of("sendMessage", ok=True)
+        assert sorted(c.params["user_id"] for c in sent) == list(people)
+        tokens = set()
+        for call in sent:
+            assert call.message is not None
+            (image,) = call.message["body"]["attachments"]
+            assert image["type"] == "image"
+            tokens.add(image["payload"]["token"])
+            assert call.message["body"]["text"] == "Новый офис"
+        (token,) = tokens
+        assert app.mx.file_content(token) == JPEG, "Telegram's picture, in Max"

@@ -54,7 +54,8 @@ async def create_worker(
         paid = settings.telegram.paid_broadcast
         lanes.append(Lane(TelegramPort(bot, documents, paid_broadcast=paid), resources.limiter))
     if max_bot is not None:
-        lanes.append(Lane(MaxPort(max_bot, documents), resources.max_limiter))
+        port = MaxPort(max_bot, documents, source=bot, redis=resources.redis)
+        lanes.append(Lane(port, resources.max_limiter))
     values: dict[str, Any] = {
         "concurrency": settings.delivery.concurrency,
         "lease": settings.delivery.lease_seconds,

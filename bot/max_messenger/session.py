@@ -70,7 +70,7 @@ from aiogram.types import (
 from bot.max_messenger.message_ids import MessageIds
 from bot.max_messenger.updates import FILE_ID_PREFIX, UpdateReader
 from max_api import CHAT_DENIED, MaxApi, MaxError
-from max_api.messages import body
+from max_api.messages import UPLOADED, body
 from storage.accounts import Channel, account_of
 
 log = structlog.get_logger(__name__)
@@ -196,11 +196,14 @@ class MaxSession(BaseSession):
 
     async def _send_file(self, bot: Bot, method: SendDocument | SendPhoto) -> Message:
         media = method.document if isinstance(method, SendDocument) else method.photo
-        if not isinstance(media, InputFile):
-            raise TelegramBadRequest(method, "Bad Request: Max sends files the bot uploads")
-        content = b"".join([chunk async for chunk in media.read(bot)])
         kind = "file" if isinstance(method, SendDocument) else "image"
-        uploaded = await self.max.upload(kind, media.filename or "file", content)
+        if isinstance(media, str) and media.startswith(UPLOADED):  # sent before: its token
+            uploaded: dict[str, Any] = {"token": media.removeprefix(UPLOADED)}
+        elif isinstance(media, InputFile):
+            content = b"".join([chunk async for chunk in media.read(bot)])
+            uploaded = await self.max.upload(kind, media.filename or "file", content)
+        else:
+            raise TelegramBadRequest(method, "Bad Request: Max sends files the bot uploads")
         attachment = {"type": kind, "payload": uploaded}
         return await self._send(
             bot, method.chat_id, method.caption, method.reply_markup, method, attachment
@@ -248,10 +251,13 @@ class MaxSession(BaseSession):
         media: dict[str, Any] = {}
         for attachment in attachments:
             token = str((attachment.get("payload") or {}).get("token") or "")
+            file_id = UPLOADED + token
             if attachment.get("type") == "file" and token:
-                media["document"] = Document(file_id=token, file_unique_id=token)
+                media["document"] = Document(file_id=file_id, file_unique_id=token)
             elif attachment.get("type") == "image" and token:
-                media["photo"] = [PhotoSize(file_id=token, file_unique_id=token, width=0, height=0)]
+                media["photo"] = [
+                    PhotoSize(file_id=file_id, file_unique_id=token, width=0, height=0)
+                ]
         return Message(
             message_id=number,
             date=dt.datetime.now(dt.UTC),

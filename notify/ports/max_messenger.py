@@ -4,20 +4,36 @@ The bot's Max `Bot` is an aiogram `Bot` whose session speaks Max (`bot/max_messe
 same calls as Telegram's, Max's answers turned into aiogram's exceptions (a 429 with Max's
 Retry-After, a stopped bot as a 403, a refusal as a 400). So the outbox sends to Max the way it
 sends to Telegram — the port is Telegram's, with Max's channel and limits, and no paid
-broadcasts. A document made at send time is uploaded and sent (Max's upload token); an outbox
-row carrying a Telegram file id (a broadcast's picture) cannot be sent in Max and ends dead,
-saying so. (Named `max_messenger`, not `max`: a submodule `max` would become the name `max`
+broadcasts. A document made at send time is uploaded and sent (Max's upload token).
+
+A broadcast's picture or file is a Telegram file id (the admin sent it in Telegram), which
+means nothing in Max: the first Max row of it downloads the file from Telegram once, uploads
+it to Max once in the send, and keeps Max's token in Redis (under a lock, for every worker);
+every other Max recipient is sent that token — one upload, however many recipients.
+(Named `max_messenger`, not `max`: a submodule `max` would become the name `max`
 inside `notify.ports` and hide the builtin there.)
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from typing import ClassVar
+from pathlib import PurePosixPath
+from typing import ClassVar, cast
 
+from aiogram import Bot
+from aiogram.types import BufferedInputFile, Message
+from redis.asyncio import Redis
+
+from max_api.messages import UPLOADED
 from notify.outbox import Claimed
+from notify.payload import Payload
 from notify.ports import Limits
 from notify.ports.telegram import TelegramPort
+from storage.redis import KEY_PREFIX
+
+#: How long Max's token of a broadcast's file is reused (Max keeps tokens longer).
+CARRIED_SECONDS = 7 * 24 * 3600
 
 #: The outbox's value for Max rows.
 MAX = "max"
@@ -38,8 +54,42 @@ MAX_LIMITS = Limits(
 
 @dataclass
 class MaxPort(TelegramPort):
+    """`source`: the Telegram bot, whose file ids broadcasts carry; `redis`: where Max's
+    tokens of those files are shared by the workers."""
+
+    source: Bot | None = None
+    redis: Redis | None = None
+
     channel: ClassVar[str] = MAX
     limits: ClassVar[Limits] = MAX_LIMITS
 
     def is_paid(self, row: Claimed) -> bool:
         return False
+
+    async def _call(self, row: Claimed, payload: Payload) -> Message:
+        kind = next((k for k in ("photo", "document") if k in payload), None)
+        file_id = str(payload.get(kind, "")) if kind else ""
+        if kind is None or file_id.startswith(UPLOADED):
+            return await super()._call(row, payload)
+        if self.source is None or self.redis is None:
+            raise ValueError("a Telegram file id, and no Telegram bot to fetch it from")
+        key = f"{KEY_PREFIX}:max:carried:{hashlib.sha256(file_id.encode()).hexdigest()[:32]}"
+        if carried := await self.redis.get(key):
+            return await super()._call(row, cast(Payload, {**payload, kind: _text(carried)}))
+        async with self.redis.lock(f"{key}:lock", timeout=120, blocking_timeout=120):
+            if carried := await self.redis.get(key):  # another worker carried it meanwhile
+                return await super()._call(row, cast(Payload, {**payload, kind: _text(carried)}))
+            file = await self.source.get_file(file_id)
+            assert file.file_path is not None
+            content = await self.source.download_file(file.file_path)
+            assert content is not None  # no destination: the bytes come back
+            upload = BufferedInputFile(content.read(), PurePosixPath(file.file_path).name)
+            sent = await super()._call(row, cast(Payload, {**payload, kind: upload}))
+            media = sent.photo[-1] if sent.photo else sent.document
+            if media is not None:
+                await self.redis.set(key, media.file_id, ex=CARRIED_SECONDS)
+            return sent
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -28,7 +28,7 @@ from aiogram.exceptions import (
     TelegramNotFound,
     TelegramRetryAfter,
 )
-from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from cabinet import CabinetError
 from notify.outbox import Claimed
@@ -145,7 +145,8 @@ class TelegramPort:
             return Outcome(DEAD, f"gave up after {attempts} attempts: {reason}")
         return Outcome(RETRY, reason, self.backoff.delay(attempts))
 
-    async def _call(self, row: Claimed, payload: Payload) -> None:
+    async def _call(self, row: Claimed, payload: Payload) -> Message:
+        """Send the row; the message sent."""
         chat_id = row.chat_id
         text = payload["text"]
         buttons = [list(line) for line in payload.get("buttons", [])]
@@ -156,25 +157,23 @@ class TelegramPort:
         if request is not None:
             made = await attach(self.documents, request, buttons)
             if made is not None:
-                await self.bot.send_document(
+                return await self.bot.send_document(
                     chat_id,
                     BufferedInputFile(made.content, filename=made.filename),
                     caption=text,
                     reply_markup=_keyboard(buttons),
                     **extra,
                 )
-                return
         markup = _keyboard(buttons)
         if "photo" in payload:
-            await self.bot.send_photo(
+            return await self.bot.send_photo(
                 chat_id, payload["photo"], caption=text, reply_markup=markup, **extra
             )
-        elif "document" in payload:
-            await self.bot.send_document(
+        if "document" in payload:
+            return await self.bot.send_document(
                 chat_id, payload["document"], caption=text, reply_markup=markup, **extra
             )
-        else:
-            await self.bot.send_message(chat_id, text, reply_markup=markup, **extra)
+        return await self.bot.send_message(chat_id, text, reply_markup=markup, **extra)
 
 
 def _keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
