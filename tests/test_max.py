@@ -118,6 +118,20 @@ async def test_signing_in_from_max_returns_by_maxs_deep_link_and_links_the_chat(
     assert (link.channel, link.subject) == ("max", IVANOV)
 
 
+async def test_the_typed_start_command_links_the_chat_in_max(app: RunningBot) -> None:
+    """Where the deep link does not open the dialog (Max on a computer), the person types the
+    command the page shows."""
+    assert app.mx is not None
+    page = await sign_in_from_max(app, IVAN)
+    typed = re.search(r"<code>(/start b_[A-Za-z0-9_-]+)</code>", page.text)
+    assert typed is not None
+    linked = await app.max.say(IVAN, typed[1])
+    assert "Иван И." in (linked.text or ""), linked.text
+    async with app.resources.session_factory() as session:
+        link = await session.get(Link, account_id(Channel.MAX, IVAN))
+    assert link is not None
+
+
 async def test_an_alert_reaches_a_person_in_max_through_the_outbox(migrated: Backend) -> None:
     """The cabinet's event → an alert row for the Max account → the worker's Max lane sends it
     (quiet hours off for the test)."""
