@@ -2,6 +2,24 @@
 Imports nothing of the bot: the conversations (`bot/max_messenger/`) and the outbox
 (`notify/ports/max_messenger.py`) both use it."""
 
-from max_api.client import CHAT_DENIED, NOT_READY, MaxApi, MaxError, Updates
+from max_api.client import (
+    CHAT_DENIED,
+    NOT_READY,
+    GroupChat,
+    MaxApi,
+    MaxError,
+    Recipient,
+    Updates,
+    User,
+)
 
-__all__ = ["CHAT_DENIED", "NOT_READY", "MaxApi", "MaxError", "Updates"]
+__all__ = [
+    "CHAT_DENIED",
+    "NOT_READY",
+    "GroupChat",
+    "MaxApi",
+    "MaxError",
+    "Recipient",
+    "Updates",
+    "User",
+]

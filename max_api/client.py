@@ -43,6 +43,23 @@ class MaxError(Exception):
 
 
 @dataclass(frozen=True)
+class User:
+    """A person, addressed by Max's id of them (their dialog with the bot)."""
+
+    user_id: int
+
+
+@dataclass(frozen=True)
+class GroupChat:
+    """A group chat the bot is in (the staff's), addressed by its chat id."""
+
+    chat_id: int
+
+
+Recipient = User | GroupChat
+
+
+@dataclass(frozen=True)
 class Updates:
     updates: list[JSON]
     marker: int | None  # send it with the next poll: it confirms these
@@ -131,9 +148,15 @@ class MaxApi:
     async def me(self) -> JSON:
         return await self.call("GET", "/me")
 
-    async def send(self, user_id: int, body: JSON) -> JSON:
-        """Send to the person's dialog with the bot; the sent message."""
-        answer = await self.call("POST", "/messages", params={"user_id": user_id}, json=body)
+    async def send(self, recipient: Recipient, body: JSON) -> JSON:
+        """Send to a person's dialog with the bot (`User`) or to a group chat the bot is in
+        (`GroupChat`); the sent message."""
+        params = (
+            {"user_id": recipient.user_id}
+            if isinstance(recipient, User)
+            else {"chat_id": recipient.chat_id}
+        )
+        answer = await self.call("POST", "/messages", params=params, json=body)
         message: JSON = answer["message"]
         return message
 

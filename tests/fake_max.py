@@ -661,6 +661,8 @@ class FakeMax:
         self.webhook_max_connections = 10
         self.polls_arrived = 0
 
+        self.groups: dict[int, str] = {}
+        """Group chats the bot is in (chat_id → title): see :meth:`add_group`."""
         self._users: dict[int, JSONDict] = {}
         self._dialogs: dict[int, int] = {}  # user_id -> dialog chat_id
         self._dialog_users: dict[int, int] = {}  # dialog chat_id -> user_id
@@ -970,6 +972,10 @@ class FakeMax:
             self._dialog_users[chat_id] = user_id
         return chat_id
 
+    def add_group(self, chat_id: int, title: str = "Staff") -> None:
+        """A group chat the bot was added to (Max's chat ids of groups are negative)."""
+        self.groups[chat_id] = title
+
     def add_file(
         self, content: bytes, filename: str = "file.bin", *, kind: str = "file"
     ) -> JSONDict:
@@ -1045,19 +1051,24 @@ class FakeMax:
         username: str | None = None,
         user_locale: str | None = "ru",
         reply_to: str | None = None,
+        chat_id: int | None = None,
         feed: bool = True,
     ) -> JSONDict:
-        """A ``message_created`` update: the user wrote ``text`` in the dialog with the bot,
-        with ``file`` (from :meth:`add_file`) and/or raw ``attachments``."""
+        """A ``message_created`` update: the user wrote ``text`` in the dialog with the bot
+        (or, with ``chat_id``, in that group chat: :meth:`add_group`), with ``file`` (from
+        :meth:`add_file`) and/or raw ``attachments``."""
         user = self.user(user_id, first_name=first_name, last_name=last_name, username=username)
         items = [*(attachments or []), *([file] if file is not None else [])]
+        if chat_id is not None:
+            assert chat_id in self.groups, f"the bot is not in the group chat {chat_id}"
+        recipient = (
+            {"chat_id": self.chat_id(user_id), "chat_type": "dialog", "user_id": self.bot_id}
+            if chat_id is None
+            else {"chat_id": chat_id, "chat_type": "chat", "user_id": None}
+        )
         msg: JSONDict = {
             "sender": user,
-            "recipient": {
-                "chat_id": self.chat_id(user_id),
-                "chat_type": "dialog",
-                "user_id": self.bot_id,
-            },
+            "recipient": recipient,
             "timestamp": _now_ms(),
             "body": {
                 "mid": self._new_mid(),
@@ -1346,12 +1357,15 @@ class FakeMax:
     def _new_mid(self) -> str:
         return f"mid.{next(self._ids):016x}{int(time.time() * 1000):016x}"
 
-    def _recipient(self, params: JSONDict) -> tuple[int, int]:
-        """(user_id, dialog chat_id) addressed by ``user_id`` or ``chat_id``."""
+    def _recipient(self, params: JSONDict) -> tuple[int | None, int]:
+        """(user_id, dialog chat_id) addressed by ``user_id`` or ``chat_id``; (None, chat_id)
+        for a group chat the bot is in."""
         user_id = params.get("user_id")
         chat_id = params.get("chat_id")
         if user_id is None and chat_id is None:
             raise _bad("Either user_id or chat_id is required")
+        if user_id is None and chat_id in self.groups:
+            return None, chat_id
         if user_id is None:
             assert isinstance(chat_id, int)
             found = self._dialog_users.get(chat_id)
@@ -1498,9 +1512,10 @@ class FakeMax:
     def _op_send(self, params: JSONDict, body: JSONDict) -> JSONDict:
         user_id, chat_id = self._recipient(params)
         content = self._content(body, None)
+        kind = "dialog" if user_id is not None else "chat"
         msg: JSONDict = {
             "sender": self.bot_user,
-            "recipient": {"chat_id": chat_id, "chat_type": "dialog", "user_id": user_id},
+            "recipient": {"chat_id": chat_id, "chat_type": kind, "user_id": user_id},
             "timestamp": _now_ms(),
             "body": {"mid": self._new_mid(), "seq": next(self._msg_seq), **content},
         }

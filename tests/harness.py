@@ -210,7 +210,9 @@ async def running_bot(
             max_bot = await build_max_bot(settings, resources)
             if max_bot is not None:
                 stack.push_async_callback(max_bot.session.close)
-            dp = build_dispatcher(settings, resources, staff_bot=bot)
+            in_max = settings.staff.support_chat_messenger is Channel.MAX
+            staff_bot = max_bot if in_max else bot
+            dp = build_dispatcher(settings, resources, staff_bot=staff_bot)
             if web_server:
                 me = await bot.me()
                 usernames = {Channel.TELEGRAM: me.username or ""}

@@ -197,15 +197,22 @@ def test_require_token_message() -> None:
         load_settings(_env_file=None, telegram_bot_token="").telegram.require_token()
 
 
-def test_the_staff_chat_needs_the_telegram_bot() -> None:
-    """SUPPORT_CHAT_ID is a Telegram group: with the bot in Max alone it could not be posted
-    to, so the configuration says so rather than lose every question."""
+def test_the_staff_chat_needs_the_bot_of_its_messenger() -> None:
+    """SUPPORT_CHAT_ID is a Telegram group, or a Max group chat with
+    SUPPORT_CHAT_MESSENGER=max: without that messenger's bot it could not be posted to, so
+    the configuration says so rather than lose every question."""
     in_max = {"telegram_bot_token": None, "max_bot_token": "max-token"}
     load_settings(_env_file=None, **in_max).require_messenger()
     with pytest.raises(ConfigError, match=r"SUPPORT_CHAT_ID.*TELEGRAM_BOT_TOKEN"):
         load_settings(_env_file=None, support_chat_id=-100123, **in_max).require_messenger()
     both = load_settings(_env_file=None, support_chat_id=-100123, telegram_bot_token="123:abc")
     both.require_messenger()
+    in_max_staff = {"support_chat_id": -70555, "support_chat_messenger": "max"}
+    load_settings(_env_file=None, **in_max_staff, **in_max).require_messenger()
+    with pytest.raises(ConfigError, match=r"SUPPORT_CHAT_MESSENGER=max.*MAX_BOT_TOKEN"):
+        load_settings(
+            _env_file=None, telegram_bot_token="123:abc", **in_max_staff
+        ).require_messenger()
 
 
 WEB = {

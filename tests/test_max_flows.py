@@ -22,8 +22,9 @@ from tests.fake_max import Call
 from tests.flows import sandbox_of
 from tests.harness import RunningBot, running_bot
 from tests.test_broadcasts import add_linked
-from tests.test_feedback import JPEG, SUPPORT, TEXT, staff_post, staff_says
+from tests.test_feedback import JPEG, SUPPORT, TEXT, ask, staff_post, staff_says
 from tests.test_filing import FILE_CLAIM, PDF, operator_page
+from tests.test_linking import ALICE
 from tests.test_max import IVAN, linked_in_max
 
 
@@ -297,3 +298,57 @@ async def test_a_broadcasts_picture_is_uploaded_to_max_once_for_every_recipient(
             assert call.message["body"]["text"] == "Новый офис"
         (token,) = tokens
         assert app.mx.file_content(token) == JPEG, "Telegram's picture, in Max"
+
+
+async def test_the_staff_chat_in_max_answers_a_question_from_telegram(migrated: Backend) -> None:
+    """SUPPORT_CHAT_MESSENGER=max: support works in a Max group chat. A question from
+    Telegram (its screenshot copied into Max) is posted there; a staff member's reply in Max
+    reaches the person in Telegram and marks the post; /overdue answers in the chat."""
+    staff_chat, staff_member = -70555, 9001
+    async with running_bot(
+        migrated,
+        max_messenger=True,
+        workers=True,
+        flood_rate=50,
+        support_chat_id=staff_chat,
+        support_chat_messenger="max",
+    ) as app:
+        assert app.mx is not None
+        app.mx.add_group(staff_chat)
+        await app.consent(ALICE)
+        number = await ask(app, ALICE, photo=app.tg.add_file("photo-1", JPEG))
+        post = await app.mx.wait_for(
+            "sendMessage", lambda c: c.chat_id == staff_chat and number in (c.text or "")
+        )
+        assert post.message is not None
+        mid = post.message["body"]["mid"]
+        shot = await app.mx.wait_for(
+            "sendMessage", lambda c: c.chat_id == staff_chat and _image_of(c) is not None
+        )
+        image = _image_of(shot)
+        assert image is not None
+        assert app.mx.file_content(image["payload"]["token"]) == JPEG, "copied from Telegram"
+        assert shot.message is not None
+        assert shot.message["link"]["message"]["mid"] == mid, "a reply to the post"
+
+        mark = app.tg.mark()
+        app.mx.message_created(
+            staff_member, "Исправим <сегодня>.", chat_id=staff_chat, reply_to=mid
+        )
+        answer = await app.tg.wait_for("sendMessage", lambda c: c.chat_id == ALICE, after=mark)
+        assert answer.message is not None
+        assert answer.message["text"] == (
+            f"Ответ поддержки на ваш вопрос № {number}\n\nИсправим <сегодня>."
+        )
+        await app.mx.wait_for("editMessage", lambda c: c.message_id == mid)
+        assert app.mx.message(mid)["body"]["text"].endswith("✅ Отвечено")
+
+        mark = app.mx.mark()
+        app.mx.message_created(staff_member, "/overdue", chat_id=staff_chat)
+        listed = await app.mx.wait_for("sendMessage", lambda c: c.chat_id == staff_chat, after=mark)
+        assert "48" in (listed.text or ""), listed.text
+
+
+def _image_of(call: Call) -> dict[str, Any] | None:
+    attachments = (call.message or {}).get("body", {}).get("attachments") or []
+    return next((a for a in attachments if a.get("type") == "image"), None)

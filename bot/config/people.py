@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from bot.config.parts import Part, split_csv
+from storage.accounts import Channel
 
 
 class PrivacyMode(enum.StrEnum):
@@ -30,12 +31,13 @@ class Locale(enum.StrEnum):
 
 class StaffSettings(Part):
     """Staff who may use admin commands (/broadcast), the broadcasts API's bearer token at
-    {PUBLIC_URL}/admin (unset: no such API), the staff chat where support works, and what
-    /help names."""
+    {PUBLIC_URL}/admin (unset: no such API), the staff chat where support works (a Telegram
+    group, or a Max group chat with SUPPORT_CHAT_MESSENGER=max), and what /help names."""
 
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     admin_api_token: SecretStr | None = None
     support_chat_id: int | None = None
+    support_chat_messenger: Channel = Channel.TELEGRAM
     support_contacts: str = "support@example.com"
 
     @field_validator("admin_ids", mode="before")

@@ -22,6 +22,7 @@ from bot.config.parts import ConfigError, Part
 from bot.config.people import ChatSettings, LogSettings, StaffSettings
 from bot.config.storage import DatabaseSettings, RedisSettings
 from bot.config.web import WebSettings
+from storage.accounts import Channel
 
 #: Where `cabinet-bot sandbox` serves its cabinet: a CABINET_URL ending so is a sandbox.
 SANDBOX_CABINET_PATH = "/sandbox/cabinet"
@@ -60,10 +61,15 @@ class Settings(BaseModel):
         MAX_BOT_TOKEN is set); a Telegram token, when given, shaped as @BotFather's."""
         if not self.max_alone:
             self.telegram.require_token()
-        elif self.staff.support_chat_id is not None:
+        staff = self.staff.support_chat_messenger
+        in_max = staff is Channel.MAX
+        if self.staff.support_chat_id is not None and (
+            self.max.bot_token is None if in_max else self.telegram.bot_token is None
+        ):
+            token = "MAX_BOT_TOKEN" if in_max else "TELEGRAM_BOT_TOKEN"
             raise ConfigError(
-                "SUPPORT_CHAT_ID: the staff chat is a Telegram group, so it needs "
-                "TELEGRAM_BOT_TOKEN too (or leave SUPPORT_CHAT_ID unset)"
+                f"SUPPORT_CHAT_ID: the staff chat is in {staff.value.capitalize()} "
+                f"(SUPPORT_CHAT_MESSENGER={staff.value}), so it needs {token}"
             )
 
     def require_web(self) -> None:

@@ -25,6 +25,10 @@ class Bots:
         """Telegram's last: aiogram's start-up hooks see the last bot as `bot` (the staff's)."""
         return [bot for bot in (self.max, self.telegram) if bot is not None]
 
+    def of(self, channel: Channel) -> Bot | None:
+        """The bot in that messenger (the staff chat's, for one)."""
+        return self.telegram if channel is Channel.TELEGRAM else self.max
+
     async def usernames(self) -> dict[Channel, str]:
         """The bot's name in each messenger: a sign-in's return link opens its chat there."""
         names = {}

@@ -16,6 +16,7 @@ from bot.max_messenger.message_ids import MessageIds
 from bot.max_messenger.session import MaxSession
 from max_api import MaxApi
 from notify.pacing import ReplyPacing
+from storage.accounts import Channel
 from storage.redis import KEY_PREFIX
 
 
@@ -41,7 +42,15 @@ async def build_max_bot(settings: Settings, resources: Resources) -> Bot | None:
         first_name=str(me.get("first_name") or me.get("name") or "bot"),
         username=me.get("username"),
     )
-    session = MaxSession(api, MessageIds(resources.redis, prefix=KEY_PREFIX), bot_user=bot_user)
+    staff = settings.staff
+    session = MaxSession(
+        api,
+        MessageIds(resources.redis, prefix=KEY_PREFIX),
+        bot_user=bot_user,
+        staff_chat_id=staff.support_chat_id
+        if staff.support_chat_messenger is Channel.MAX
+        else None,
+    )
     session.middleware(ReplyPacing(resources.max_limiter))  # replies first in Max's budget
     session.middleware(MenuButton(lambda i18n: go_buttons(i18n, MENU)))
     # aiogram wants a token shaped as Telegram's; Max's own stays in the session's client.

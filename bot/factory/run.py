@@ -28,7 +28,8 @@ async def run(settings: Settings) -> None:
     await asyncio.to_thread(migrate.upgrade, settings.database.url)
     async with open_resources(settings) as resources, open_bots(settings, resources) as bots:
         telegram, max_bot = bots.telegram, bots.max
-        dp = build_dispatcher(settings, resources, staff_bot=telegram)
+        staff_bot = bots.of(settings.staff.support_chat_messenger)
+        dp = build_dispatcher(settings, resources, staff_bot=staff_bot)
         runner = web.AppRunner(
             create_app(settings, resources, bot_usernames=await bots.usernames()),
             access_log=None,

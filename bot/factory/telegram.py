@@ -64,8 +64,8 @@ def build_dispatcher(
     settings: Settings, resources: Resources, *, staff_bot: Bot | None = None
 ) -> Dispatcher:
     """The full stack; the order of the outer middlewares is the order of this function.
-    `staff_bot` is the Telegram bot, which posts to the staff chat (a Telegram group) whatever
-    messenger a question comes from."""
+    `staff_bot` is the bot of the staff chat's messenger (SUPPORT_CHAT_MESSENGER), which posts
+    there whatever messenger a question comes from."""
     key_builder = DefaultKeyBuilder(prefix=KEY_PREFIX, with_bot_id=True, with_destiny=True)
     storage = FSMStorage(
         resources.redis,

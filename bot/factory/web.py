@@ -26,7 +26,8 @@ async def run_web(settings: Settings) -> None:
     settings.require_web()
     async with open_resources(settings) as resources, open_bots(settings, resources) as bots:
         bot, max_bot = bots.telegram, bots.max
-        dp = build_dispatcher(settings, resources, staff_bot=bot)
+        staff_bot = bots.of(settings.staff.support_chat_messenger)
+        dp = build_dispatcher(settings, resources, staff_bot=staff_bot)
         app = create_app(settings, resources, bot_usernames=await bots.usernames())
         proxies = settings.web.trusted_proxies
         if bot is not None:

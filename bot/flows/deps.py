@@ -47,8 +47,8 @@ class Deps:
 
     @property
     def staff_bot(self) -> Bot:
-        """The bot that posts to the staff chat: Telegram's (the staff chat is a Telegram
-        group), whichever messenger this update came from."""
+        """The bot that posts to the staff chat (in SUPPORT_CHAT_MESSENGER), whichever
+        messenger this update came from."""
         return self._data.get("staff_bot") or self.bot
 
     @property

@@ -28,6 +28,7 @@ from bot.flows.support_questions import SupportReply
 from notify.doorbell import Doorbell
 from notify.outbox import enqueue
 from notify.payload import Payload
+from storage.accounts import Channel
 from storage.feedback import ANSWER_WITHIN, QUESTION, FeedbackRepository
 from storage.models import Feedback, utcnow
 from storage.repositories import UserRepository
@@ -122,19 +123,22 @@ async def overdue(
         await message.reply(staff.text("staff-overdue-none", hours=hours))
         return
     lines = [staff.text("staff-overdue-title", hours=hours, count=len(waiting))]
-    lines += [_overdue_line(staff, feedback, now) for feedback in waiting[:OVERDUE_SHOWN]]
+    linked = settings.staff.support_chat_messenger is Channel.TELEGRAM  # t.me links
+    lines += [
+        _overdue_line(staff, feedback, now, linked=linked) for feedback in waiting[:OVERDUE_SHOWN]
+    ]
     if len(waiting) > OVERDUE_SHOWN:
         lines.append(staff.text("staff-overdue-more", count=len(waiting) - OVERDUE_SHOWN))
     await message.reply("\n".join(lines))
 
 
-def _overdue_line(staff: StaffChat, feedback: Feedback, now: dt.datetime) -> str:
+def _overdue_line(staff: StaffChat, feedback: Feedback, now: dt.datetime, *, linked: bool) -> str:
     variables = {
         "number": html.escape(feedback.number),
         "topic": staff.topic(feedback.topic or "other"),
         "age": int((now - feedback.asked_at).total_seconds() // 3600),
     }
-    link = post_link(feedback)
+    link = post_link(feedback) if linked else None
     if link is None:
         return staff.text("staff-overdue-item", **variables)
     return staff.text("staff-overdue-item-link", link=link, **variables)

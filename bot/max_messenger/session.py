@@ -69,7 +69,8 @@ from aiogram.types import (
 
 from bot.max_messenger.message_ids import MessageIds
 from bot.max_messenger.updates import FILE_ID_PREFIX, UpdateReader
-from max_api import CHAT_DENIED, MaxApi, MaxError
+from max_api import CHAT_DENIED, GroupChat, MaxApi, MaxError, Recipient
+from max_api import User as MaxUser
 from max_api.messages import UPLOADED, body
 from storage.accounts import Channel, account_of
 
@@ -86,12 +87,21 @@ _ACCEPTED_SILENTLY = (SetMyCommands, DeleteMyCommands, SetChatMenuButton, SendCh
 
 
 class MaxSession(BaseSession):
-    def __init__(self, api: MaxApi, message_ids: MessageIds, *, bot_user: User) -> None:
+    def __init__(
+        self,
+        api: MaxApi,
+        message_ids: MessageIds,
+        *,
+        bot_user: User,
+        staff_chat_id: int | None = None,
+    ) -> None:
+        """`staff_chat_id`: the Max group chat where support works, when it is in Max."""
         super().__init__(api=FILES_AS_THEY_ARE)
         self.max = api
         self.message_ids = message_ids
         self.bot_user = bot_user
-        self.reader = UpdateReader(message_ids)
+        self.staff_chat_id = staff_chat_id
+        self.reader = UpdateReader(message_ids, staff_chat_id=staff_chat_id)
         self.marker: int | None = None  # long polling: what Max confirms with the next poll
 
     async def close(self) -> None:
@@ -176,16 +186,19 @@ class MaxSession(BaseSession):
         method: TelegramMethod[Any],
         attachment: dict[str, Any] | None = None,
     ) -> Message:
-        user_id = _max_user(method, chat_id)
+        recipient = self._recipient(method, chat_id)
         message = body(
             text,
             rows=_rows(markup),
             attachment=attachment,
             html_format=_is_html(bot, getattr(method, "parse_mode", None)),
         )
+        replied = getattr(method, "reply_parameters", None)
+        if replied is not None and (mid := await self.message_ids.mid(replied.message_id)):
+            message["link"] = {"type": "reply", "mid": mid}
         for pause in (*NOT_READY_PAUSES, None):
             try:
-                sent = await self.max.send(user_id, message)
+                sent = await self.max.send(recipient, message)
                 break
             except MaxError as exc:
                 if not exc.not_ready or pause is None:
@@ -208,6 +221,11 @@ class MaxSession(BaseSession):
         return await self._send(
             bot, method.chat_id, method.caption, method.reply_markup, method, attachment
         )
+
+    def _recipient(self, method: TelegramMethod[Any], chat_id: int | str) -> Recipient:
+        if self.staff_chat_id is not None and str(chat_id) == str(self.staff_chat_id):
+            return GroupChat(self.staff_chat_id)
+        return _max_user(method, chat_id)
 
     async def _edit(
         self,
@@ -261,7 +279,10 @@ class MaxSession(BaseSession):
         return Message(
             message_id=number,
             date=dt.datetime.now(dt.UTC),
-            chat=Chat(id=chat_id, type=ChatType.PRIVATE),
+            chat=Chat(
+                id=chat_id,
+                type=ChatType.SUPERGROUP if chat_id == self.staff_chat_id else ChatType.PRIVATE,
+            ),
             from_user=self.bot_user,
             text=text if not media else None,
             caption=text if media else None,
@@ -286,7 +307,7 @@ _HANDLERS: dict[type[TelegramMethod[Any]], Any] = {
 }
 
 
-def _max_user(method: TelegramMethod[Any], chat_id: int | str) -> int:
+def _max_user(method: TelegramMethod[Any], chat_id: int | str) -> MaxUser:
     """The Max user behind a chat (an account): a Telegram chat is not Max's."""
     try:
         account = account_of(int(chat_id))
@@ -294,7 +315,7 @@ def _max_user(method: TelegramMethod[Any], chat_id: int | str) -> int:
         account = None
     if account is None or account.channel is not Channel.MAX:
         raise TelegramBadRequest(method, "Bad Request: chat not found")
-    return account.external_id
+    return MaxUser(account.external_id)
 
 
 def _rows(markup: Any) -> list[list[dict[str, Any]]]:

@@ -7,13 +7,16 @@ and Telegram's user 5 never meets Max's user 5. What each update becomes:
 * ``message_created`` in a dialog → a message: its text, a file as a document, a picture as a
   photo (a kind of attachment the bot does not know — a sticker, a contact, a location —
   leaves a message without content, which the bot answers as it does in Telegram);
+* ``message_created`` in the staff's group chat (when support works in Max) → a message in
+  that chat (its id as Max gives it, a supergroup), a reply carrying the message it replies
+  to, so the staff's answers and commands work as in Telegram;
 * ``bot_started`` → ``/start`` with the deep link's payload (``/start b_…`` binds a sign-in);
 * ``message_callback`` → a callback query on the message the button is under;
 * ``bot_stopped`` / ``dialog_removed`` → the bot was blocked in that private chat (the account
   gets no messages until it starts the bot again: ``bot_started`` is the unblocking first,
   then the ``/start``).
 
-Anything else (group chats, channels, edits, Max's own new update types) becomes nothing: it
+Anything else (other group chats, channels, edits, Max's own new update types) becomes nothing: it
 is confirmed and counted, never an error. Message ids are `MessageIds`' numbers.
 """
 
@@ -80,6 +83,10 @@ def _chat(user: User) -> Chat:
     return Chat(id=user.id, type=ChatType.PRIVATE, first_name=user.first_name)
 
 
+def _staff_chat(chat_id: int) -> Chat:
+    return Chat(id=chat_id, type=ChatType.SUPERGROUP, title="staff")
+
+
 def _attachments(raw: Any) -> dict[str, Any]:
     """The message fields a Max file or picture fills."""
     fields: dict[str, Any] = {}
@@ -107,8 +114,9 @@ def _attachments(raw: Any) -> dict[str, Any]:
 class UpdateReader:
     """Max's JSON updates to aiogram's."""
 
-    def __init__(self, message_ids: MessageIds) -> None:
+    def __init__(self, message_ids: MessageIds, *, staff_chat_id: int | None = None) -> None:
         self.message_ids = message_ids
+        self.staff_chat_id = staff_chat_id
 
     async def read(self, update: JSON) -> list[Update]:
         """The aiogram updates (none for one the bot has nothing to do with)."""
@@ -127,21 +135,45 @@ class UpdateReader:
 
     async def _message(self, update: JSON, locale: Any) -> list[Update]:
         raw = update["message"]
-        if (raw.get("recipient") or {}).get("chat_type") != "dialog":
+        recipient = raw.get("recipient") or {}
+        staff = recipient.get("chat_type") == "chat" and recipient.get("chat_id") is not None
+        if staff and recipient["chat_id"] != self.staff_chat_id:
+            return []
+        if not staff and recipient.get("chat_type") != "dialog":
             return []
         user = _user(raw["sender"], locale)
         if user.is_bot:
             return []
         body = raw.get("body") or {}
+        chat = _staff_chat(int(recipient["chat_id"])) if staff else _chat(user)
         message = Message(
             message_id=await self.message_ids.number(str(body["mid"])),
             date=_when(raw.get("timestamp")),
-            chat=_chat(user),
+            chat=chat,
             from_user=user,
             text=body.get("text") or None,
+            reply_to_message=await self._replied(raw.get("link"), chat) if staff else None,
             **_attachments(body.get("attachments")),
         )
         return [Update(update_id=_update_id(update), message=message)]
+
+    async def _replied(self, link: Any, chat: Chat) -> Message | None:
+        """The message a staff member replied to (Max's `link` of type reply)."""
+        if not isinstance(link, Mapping) or link.get("type") != "reply":
+            return None
+        replied = link.get("message") or {}
+        sender = link.get("sender") or {}
+        return Message(
+            message_id=await self.message_ids.number(str(replied["mid"])),
+            date=_when(replied.get("timestamp")),
+            chat=chat,
+            from_user=User(
+                id=int(sender.get("user_id", 0)),
+                is_bot=bool(sender.get("is_bot", True)),
+                first_name=str(sender.get("name") or "bot"),
+            ),
+            text=replied.get("text") or None,
+        )
 
     async def _callback(self, update: JSON, locale: Any) -> Update:
         raw = update["callback"]
