@@ -73,7 +73,8 @@ Helpers as in the Telegram fake: ``calls_of``, ``count``, ``mark``, ``wait_for``
 ``wait_count``, ``assert_no_call``, ``wait_polling``, ``drain``, ``sent_messages``,
 ``sent_texts``, ``message``, ``last_message``, ``buttons``, ``button``, ``summary``, ``clear``.
 
-Approximated: only dialogs (no group chats or channels); the text is stored without Max's
+Approximated: dialogs, and group chats only as ``add_group`` makes them (no
+members or membership events; no channels); the text is stored without Max's
 ``markup`` ranges; an upload is one multipart request (no resumable ``Content-Range`` upload);
 webhook URLs may be ``http://`` (Max wants https on 443) and up to ``webhook_max_connections``
 (10) deliveries run at once, so updates may arrive out of order; the error codes Max's

@@ -590,6 +590,20 @@ async def test_keyboards_within_maxs_limits(api: httpx.AsyncClient) -> None:
     assert "at most 30" in rows.json()["message"]
 
 
+async def test_a_group_chat(mx: FakeMax, api: httpx.AsyncClient) -> None:
+    mx.add_group(-70555, "Поддержка")
+    sent = await api.post("/messages", params={"chat_id": -70555}, json={"text": "Вопрос"})
+    assert sent.status_code == 200
+    message = sent.json()["message"]
+    assert message["recipient"] == {"chat_id": -70555, "chat_type": "chat", "user_id": None}
+    unknown = await api.post("/messages", params={"chat_id": -70556}, json={"text": "x"})
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "chat.not.found")
+    update = mx.message_created(USER, "Ответ", chat_id=-70555, reply_to=message["body"]["mid"])
+    said = update["message"]
+    assert said["recipient"] == {"chat_id": -70555, "chat_type": "chat", "user_id": None}
+    assert said["link"]["message"]["mid"] == message["body"]["mid"]
+
+
 async def test_the_rate_limit(mx: FakeMax, api: httpx.AsyncClient) -> None:
     mx.rate_limit, mx.clock = 5, lambda: 100.0  # all within one second, however slow the machine
     answers = [(await send(api, {"text": str(n)})).status_code for n in range(7)]
