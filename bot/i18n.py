@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from storage.profiles import Profile, ProfileStore
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+#: The messenger of the update being handled, as the texts name it (`$messenger`, unless a
+#: text is given its own): set by `bot.middlewares.messenger`; "unknown" outside an update.
+MESSENGER: ContextVar[str] = ContextVar("messenger", default="unknown")
 SUPPORTED = tuple(locale.value for locale in Locale)
 
 
@@ -93,12 +97,14 @@ class _SharedCatalogues(FluentRuntimeCore):
     """The catalogues are parsed and compiled once per process (about 0.4 s): the dispatcher,
     the web server and a worker of one process share them, read-only. Dates take the locale's
     one style (`DATE_STYLES`); long string variables are inserted after formatting (see
-    `_PLACEABLE_LIMIT`): the one place every flow's text goes through."""
+    `_PLACEABLE_LIMIT`); `$messenger` is the update's (`MESSENGER`) unless given: the one
+    place every flow's text goes through."""
 
     def find_locales(self) -> dict[str, FluentBundle]:
         return dict(_catalogues())
 
     def get(self, message_id: str, locale: str | None = None, /, **kwargs: Any) -> str:
+        kwargs.setdefault("messenger", MESSENGER.get())
         style = locale if locale in DATE_STYLES else self.default_locale
         kwargs = {name: _dated(value, str(style)) for name, value in kwargs.items()}
         long = [

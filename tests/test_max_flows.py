@@ -73,6 +73,8 @@ async def test_a_policys_pdf_and_its_renewal_up_to_the_payment_link(app: Running
     assert app.mx is not None
     listing = await section(app, "📄 Полисы")
     assert "Ваши полисы" in (listing.text or "")
+    label = next(label for label in labels(app, listing) if label.startswith("ОСАГО"))
+    assert re.fullmatch(r"ОСАГО · .+ · …\w{4}", label), "Max's shorter label: " + label
     kasko = await app.max.press(IVAN, listing, "КАСКО")
     assert "Полис № КС-" in (kasko.text or "")
     name, pdf = await received(app, kasko, "📎 Полис (PDF)")
@@ -93,6 +95,14 @@ async def test_a_policys_pdf_and_its_renewal_up_to_the_payment_link(app: Running
     assert "Заказ на продление создан" in (pay.text or "")
     button = app.mx.button(pay, "Оплатить")
     assert (button["type"], "/pay/" in str(button["url"])) == ("link", True)
+
+
+async def test_the_claims_list_is_labelled_for_max(app: RunningBot) -> None:
+    listing = await section(app, "📋 Обращения")
+    claims = [label for label in labels(app, listing) if "№ У-" in label]
+    assert claims, labels(app, listing)
+    for label in claims:  # the status as its icon only: «🔎 № У-2026-000123 · ДТП»
+        assert re.fullmatch(r"\S+ № У-\d{4}-\d{6} · .+", label), label
 
 
 async def test_filing_a_claim_with_a_document(app: RunningBot) -> None:

@@ -27,6 +27,7 @@ from bot.i18n import SUPPORTED, create_i18n_middleware
 from bot.max_messenger.session import MaxSession
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.inbound import InboundShape
+from bot.middlewares.messenger import MessengerMiddleware
 from bot.middlewares.metrics import MetricsMiddleware
 from bot.middlewares.outage import HandlerStarted, RedisOutage
 from bot.middlewares.user import UserMiddleware
@@ -107,6 +108,7 @@ def build_dispatcher(
     dp.shutdown.register(updates.drain)
     dp.update.outer_middleware(updates)
     dp.update.outer_middleware(InboundShape())
+    dp.update.outer_middleware(MessengerMiddleware())
     # Before everything that needs Redis (the user's lock first), and around it.
     dp.update.outer_middleware(RedisOutage(i18n.core, settings.chat.default_locale.value))
     dp.update.middleware(HandlerStarted())

@@ -43,7 +43,8 @@ def policy_button(manager: DialogManager, viewer: Viewer, policy: PolicySummary)
     # The title may name the insured car and its plate: strict shows the product.
     strict = is_strict(manager)
     title = viewer.plain(f"product-{policy.product.value}") if strict else policy.title
-    return viewer.plain("policy-button", title=title, number=number_for(manager, policy.number))
+    number = number_for(manager, policy.number)
+    return viewer.plain("policy-button", title=title, number=number, tail=policy.number[-4:])
 
 
 async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:

@@ -1,7 +1,11 @@
 ## Claims
 claims-title = <b>Your claims</b>
 claims-empty = You have no claims yet.
-claim-button = { $badge } { $status } · No. { $number } · { $type }
+# Max cuts long labels: there the status is its icon alone (the card says it in words).
+claim-button = { $messenger ->
+    [Max] { $badge } No. { $number } · { $type }
+   *[other] { $badge } { $status } · No. { $number } · { $type }
+}
 claim-list-status-registered = registered
 claim-list-status-in_review = under review
 claim-list-status-awaiting_documents = documents needed

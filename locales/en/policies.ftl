@@ -1,7 +1,11 @@
 ## Policies
 policies-title = <b>Your policies</b>
 policies-empty = No policies found.
-policy-button = { $title } · No. { $number }
+# Max cuts long labels: there the number is its last characters (the card shows it whole).
+policy-button = { $messenger ->
+    [Max] { $title } · …{ $tail }
+   *[other] { $title } · No. { $number }
+}
 policy-detail =
     <b>{ $title }</b>
     Policy No. { $number }

@@ -1,7 +1,11 @@
 ## Claims
 claims-title = <b>Ваши обращения</b>
 claims-empty = Обращений пока нет.
-claim-button = { $badge } { $status } · № { $number } · { $type }
+# Max cuts long labels: there the status is its icon alone (the card says it in words).
+claim-button = { $messenger ->
+    [Max] { $badge } № { $number } · { $type }
+   *[other] { $badge } { $status } · № { $number } · { $type }
+}
 # In the list: the status in words, and what needs the person's action said as such.
 claim-list-status-registered = зарегистрировано
 claim-list-status-in_review = на рассмотрении

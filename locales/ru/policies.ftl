@@ -1,7 +1,11 @@
 ## Policies
 policies-title = <b>Ваши полисы</b>
 policies-empty = Полисов не найдено.
-policy-button = { $title } · № { $number }
+# Max cuts long labels: there the number is its last characters (the card shows it whole).
+policy-button = { $messenger ->
+    [Max] { $title } · …{ $tail }
+   *[other] { $title } · № { $number }
+}
 policy-detail =
     <b>{ $title }</b>
     Полис № { $number }
