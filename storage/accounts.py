@@ -47,3 +47,16 @@ def account_of(account: int) -> Account:
     if account < 0:
         return Account(Channel.MAX, -account)
     raise ValueError("0 is no account")
+
+
+#: Max's group chats (the staff's) as the bot's handlers number them: below every account id,
+#: since Max's ids (of people and of chats, which may be equal) are JSON-safe integers
+#: (|id| < 2**53). A Max person's chat, −user_id, is never taken for a group chat.
+_MAX_GROUPS = -(2**54)
+
+
+def max_group(chat_id: int) -> int:
+    """The number the bot's handlers know Max's group chat `chat_id` by."""
+    if abs(chat_id) >= 2**53:
+        raise ValueError(f"not a Max chat id: {chat_id}")
+    return _MAX_GROUPS + chat_id

@@ -5,11 +5,12 @@ a messenger."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from linking.service import LinkService
 from notify.broadcasts import Audience, recipients
-from storage.accounts import Channel, account_id
+from storage.accounts import Channel, account_id, max_group
 from storage.models import Consent, Link, OutboxMessage, User
 from tests.conftest import Backend
 from tests.flows import linked_bot
@@ -94,3 +95,14 @@ async def test_linking_again_moves_a_link_within_its_messenger_only(migrated: Ba
         await app.dp["profiles"].refresh(ALICE, locale="ru")  # as the bind handler does
         menu = await app.say(ALICE, "/menu")
         assert "🔑 Войти через Госуслуги" in [b["text"] for b in app.tg.buttons(menu)]
+
+
+def test_a_max_group_chat_is_numbered_apart_from_every_account() -> None:
+    """Max's ids of people and of chats may be equal: the staff's group chat -70555 must not
+    be the chat of Max's user 70555 (account -70555), nor of anyone."""
+    group = max_group(-70555)
+    assert group != account_id(Channel.MAX, 70555)
+    assert group < account_id(Channel.MAX, 2**53 - 1), "below every account id"
+    assert max_group(-70555) != max_group(70555)
+    with pytest.raises(ValueError, match="not a Max chat id"):
+        max_group(-(2**53))

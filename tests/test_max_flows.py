@@ -358,6 +358,18 @@ async def test_the_staff_chat_in_max_answers_a_question_from_telegram(migrated: 
         listed = await app.mx.wait_for("sendMessage", lambda c: c.chat_id == staff_chat, after=mark)
         assert "48" in (listed.text or ""), listed.text
 
+        # A person whose Max id is the staff chat's, negated, is a person: their chat is
+        # theirs, and the staff's commands are not theirs.
+        namesake = -staff_chat
+        mark = app.mx.mark()
+        hello = await app.max.start(namesake)
+        assert hello.user_id == namesake
+        app.mx.message_created(namesake, "/overdue")
+        await app.settle()
+        to_staff = [c for c in app.mx.calls[mark:] if c.chat_id == staff_chat]
+        assert to_staff == [], "nothing of theirs reached the staff chat"
+        assert not any("48" in text for text in app.mx.sent_texts(namesake))
+
 
 def _image_of(call: Call) -> dict[str, Any] | None:
     attachments = (call.message or {}).get("body", {}).get("attachments") or []

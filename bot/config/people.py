@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from bot.config.parts import Part, split_csv
-from storage.accounts import Channel
+from storage.accounts import Channel, max_group
 
 
 class PrivacyMode(enum.StrEnum):
@@ -39,6 +39,14 @@ class StaffSettings(Part):
     support_chat_id: int | None = None
     support_chat_messenger: Channel = Channel.TELEGRAM
     support_contacts: str = "support@example.com"
+
+    @property
+    def chat_key(self) -> int | None:
+        """The staff chat as the bot's handlers see it: a Telegram group's id, or the number
+        of a Max group chat (`storage.accounts.max_group`)."""
+        if self.support_chat_id is None or self.support_chat_messenger is Channel.TELEGRAM:
+            return self.support_chat_id
+        return max_group(self.support_chat_id)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

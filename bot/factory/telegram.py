@@ -125,7 +125,7 @@ def build_dispatcher(
     )
     dp.update.outer_middleware(DatabaseMiddleware(resources.session_factory))
     i18n.setup(dp)
-    dp.include_router(build_root_router(support_chat_id=settings.staff.support_chat_id))
+    dp.include_router(build_root_router(support_chat_id=settings.staff.chat_key))
     # No second lock for the dialog stack: the user's Redis lock is held around every update.
     dialog_ids.install()
     setup_dialogs(dp, events_isolation=DisabledEventIsolation())

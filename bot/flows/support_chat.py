@@ -43,9 +43,9 @@ class StaffChat:
     def of(
         cls, bot: Bot, settings: Settings, i18n: I18nContext, *, origin: Bot | None = None
     ) -> StaffChat | None:
-        if settings.staff.support_chat_id is None:
+        if settings.staff.chat_key is None:
             return None
-        chat = cls.at(bot, settings.staff.support_chat_id, settings, i18n)
+        chat = cls.at(bot, settings.staff.chat_key, settings, i18n)
         return chat if origin is None or origin is bot else replace(chat, origin=origin)
 
     @classmethod

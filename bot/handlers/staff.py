@@ -17,6 +17,7 @@ import html
 
 import structlog
 from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
 from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram_i18n import I18nContext
@@ -42,7 +43,8 @@ ANSWER_LIMIT = 4000  # with its heading, the answer must fit in one Telegram mes
 
 def build_router(*, support_chat_id: int | None) -> Router:
     router = Router(name="staff")
-    router.message.filter(F.chat.id == support_chat_id)  # None: no staff chat, nothing matches
+    # None: no staff chat, nothing matches. Never a person's private chat, whatever its id.
+    router.message.filter(F.chat.id == support_chat_id, F.chat.type != ChatType.PRIVATE)
     router.message.register(overdue, Command("overdue"))
     router.message.register(answer, F.reply_to_message)
     return router

@@ -72,7 +72,7 @@ from bot.max_messenger.updates import FILE_ID_PREFIX, UpdateReader
 from max_api import CHAT_DENIED, GroupChat, MaxApi, MaxError, Recipient
 from max_api import User as MaxUser
 from max_api.messages import UPLOADED, body
-from storage.accounts import Channel, account_of
+from storage.accounts import Channel, account_of, max_group
 
 log = structlog.get_logger(__name__)
 
@@ -223,9 +223,14 @@ class MaxSession(BaseSession):
         )
 
     def _recipient(self, method: TelegramMethod[Any], chat_id: int | str) -> Recipient:
-        if self.staff_chat_id is not None and str(chat_id) == str(self.staff_chat_id):
+        if self.staff_chat_id is not None and self._is_staff(chat_id):
             return GroupChat(self.staff_chat_id)
         return _max_user(method, chat_id)
+
+    def _is_staff(self, chat_id: int | str) -> bool:
+        """Whether the handlers' chat is the staff's group chat (`max_group`'s number)."""
+        staff = self.staff_chat_id
+        return staff is not None and str(chat_id) == str(max_group(staff))
 
     async def _edit(
         self,
@@ -281,7 +286,7 @@ class MaxSession(BaseSession):
             date=dt.datetime.now(dt.UTC),
             chat=Chat(
                 id=chat_id,
-                type=ChatType.SUPERGROUP if chat_id == self.staff_chat_id else ChatType.PRIVATE,
+                type=ChatType.SUPERGROUP if self._is_staff(chat_id) else ChatType.PRIVATE,
             ),
             from_user=self.bot_user,
             text=text if not media else None,

@@ -8,8 +8,9 @@ and Telegram's user 5 never meets Max's user 5. What each update becomes:
   photo (a kind of attachment the bot does not know — a sticker, a contact, a location —
   leaves a message without content, which the bot answers as it does in Telegram);
 * ``message_created`` in the staff's group chat (when support works in Max) → a message in
-  that chat (its id as Max gives it, a supergroup), a reply carrying the message it replies
-  to, so the staff's answers and commands work as in Telegram;
+  that chat (a supergroup numbered by `max_group`, apart from every person's chat), a reply
+  carrying the message it replies to, so the staff's answers and commands work as in
+  Telegram;
 * ``bot_started`` → ``/start`` with the deep link's payload (``/start b_…`` binds a sign-in);
 * ``message_callback`` → a callback query on the message the button is under;
 * ``bot_stopped`` / ``dialog_removed`` → the bot was blocked in that private chat (the account
@@ -43,7 +44,7 @@ from aiogram.types import (
 )
 
 from bot.max_messenger.message_ids import MessageIds
-from storage.accounts import Channel, account_id
+from storage.accounts import Channel, account_id, max_group
 
 JSON = Mapping[str, Any]
 
@@ -84,7 +85,8 @@ def _chat(user: User) -> Chat:
 
 
 def _staff_chat(chat_id: int) -> Chat:
-    return Chat(id=chat_id, type=ChatType.SUPERGROUP, title="staff")
+    """The staff's group chat, numbered apart from every person's (`max_group`)."""
+    return Chat(id=max_group(chat_id), type=ChatType.SUPERGROUP, title="staff")
 
 
 def _attachments(raw: Any) -> dict[str, Any]:
