@@ -48,8 +48,9 @@ def keyboard(rows: Sequence[Sequence[Mapping[str, Any]]]) -> JSON | None:
     (``{"text", "callback_data"}`` or ``{"text", "url"}``); None without buttons. A button
     of another kind (Telegram's inline queries, games, payments) has no Max counterpart.
     A row wider than Max takes (Telegram takes 8, Max 7, or 3 with a link) goes on as many
-    rows as it needs; a keyboard over Max's 30 rows or 210 buttons is a flow's mistake, so it
-    raises here rather than be cut."""
+    rows as it needs; a list longer than Max's 30 rows (a person with many policies, a long
+    list of options from the cabinet) is laid out several to a row, its last row (the way
+    back) kept as it is. Over 210 buttons cannot be shown in Max at all: that raises."""
     buttons = [
         part
         for row in rows
@@ -57,8 +58,10 @@ def keyboard(rows: Sequence[Sequence[Mapping[str, Any]]]) -> JSON | None:
     ]
     if not buttons:
         return None
-    if len(buttons) > KEYBOARD_ROWS or sum(map(len, buttons)) > KEYBOARD_BUTTONS:
-        raise ValueError(f"a keyboard of {len(buttons)} rows is over Max's limits")
+    if len(buttons) > KEYBOARD_ROWS:
+        buttons = _packed(buttons)
+    if sum(map(len, buttons)) > KEYBOARD_BUTTONS:
+        raise ValueError(f"{sum(map(len, buttons))} buttons are over Max's {KEYBOARD_BUTTONS}")
     return {"type": "inline_keyboard", "payload": {"buttons": buttons}}
 
 
@@ -66,6 +69,22 @@ def _fitted(row: list[JSON]) -> list[list[JSON]]:
     """A row as Max's rows of at most 7 buttons (3 with a link)."""
     width = LINK_ROW_BUTTONS if any(b["type"] == "link" for b in row) else ROW_BUTTONS
     return [row[start : start + width] for start in range(0, len(row), width)]
+
+
+def _packed(rows: list[list[JSON]]) -> list[list[JSON]]:
+    """Rows over Max's 30 as few to a row as fit: all but the last row, which stays."""
+    *listed, last = rows
+    flat = [button for row in listed for button in row]
+    width = -(-len(flat) // (KEYBOARD_ROWS - 1))  # ceil
+    packed = _fitted_to(flat, width)
+    if len(packed) + 1 > KEYBOARD_ROWS:
+        raise ValueError(f"{len(flat) + len(last)} buttons do not fit Max's {KEYBOARD_ROWS} rows")
+    return [*packed, last]
+
+
+def _fitted_to(buttons: list[JSON], width: int) -> list[list[JSON]]:
+    rows = [buttons[start : start + width] for start in range(0, len(buttons), width)]
+    return [part for row in rows for part in _fitted(row)]
 
 
 def _button(button: Mapping[str, Any]) -> JSON | None:

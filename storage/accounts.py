@@ -55,6 +55,11 @@ def account_of(account: int) -> Account:
 _MAX_GROUPS = -(2**54)
 
 
+def is_max_group(number: int) -> bool:
+    """Whether a chat the handlers know is a Max group chat (`max_group`), not a person's."""
+    return number < -(2**53)
+
+
 def max_group(chat_id: int) -> int:
     """The number the bot's handlers know Max's group chat `chat_id` by."""
     if abs(chat_id) >= 2**53:

@@ -13,6 +13,7 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 from bot.config import Settings
+from bot.factory.bots import Bots
 from bot.factory.max import build_max_bot
 from bot.factory.resources import Resources, open_resources
 from bot.factory.serving import LISTEN_BACKLOG
@@ -210,8 +211,7 @@ async def running_bot(
             max_bot = await build_max_bot(settings, resources)
             if max_bot is not None:
                 stack.push_async_callback(max_bot.session.close)
-            in_max = settings.staff.support_chat_messenger is Channel.MAX
-            staff_bot = max_bot if in_max else bot
+            staff_bot = Bots(bot, max_bot).of(settings.staff.support_chat_messenger)
             dp = build_dispatcher(settings, resources, staff_bot=staff_bot)
             if web_server:
                 me = await bot.me()

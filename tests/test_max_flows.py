@@ -13,10 +13,12 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notify.broadcasts import Audience, Progress, build_payload, create_broadcast, progress
 from storage.accounts import Channel, account_id
+from storage.models import Feedback
 from tests.conftest import Backend
 from tests.fake_max import Call
 from tests.flows import sandbox_of
@@ -332,6 +334,10 @@ async def test_the_staff_chat_in_max_answers_a_question_from_telegram(migrated: 
         )
         assert post.message is not None
         mid = post.message["body"]["mid"]
+        assert app.mx.buttons(post) == [], "no person's menu button in the staff chat"
+        async with app.resources.session_factory() as session:
+            (row,) = await session.scalars(select(Feedback))
+        assert row.staff_message_id == post.message["body"]["seq"], "Max's own, durable number"
         shot = await app.mx.wait_for(
             "sendMessage", lambda c: c.chat_id == staff_chat and _image_of(c) is not None
         )
@@ -353,6 +359,35 @@ async def test_the_staff_chat_in_max_answers_a_question_from_telegram(migrated: 
         await app.mx.wait_for("editMessage", lambda c: c.message_id == mid)
         assert app.mx.message(mid)["body"]["text"].endswith("✅ Отвечено")
 
+        # The staff deleted the post; the person writes more: the follow-up is posted anyway
+        # (no reply to a message that is gone), and the staff's reply to it reaches them.
+        del app.mx.messages[mid]
+        prompt = await app.press(ALICE, answer, "✍️ Ответить")
+        assert f"Вопрос № {number}" in (prompt.text or "")
+        mark = app.mx.mark()
+        app.tg.user_message(ALICE, "Яндекс Браузер на Android.")
+        follow_up = await app.mx.wait_for(
+            "sendMessage", lambda c: c.ok and c.chat_id == staff_chat, after=mark
+        )
+        assert follow_up.message is not None
+        assert "Яндекс Браузер на Android." in follow_up.message["body"]["text"]
+        assert "link" not in follow_up.message
+        await app.settle()  # the follow-up recorded (the staff read it before they reply)
+        mark = app.tg.mark()
+        app.mx.message_created(
+            staff_member, "Обновите браузер.", chat_id=staff_chat,
+            reply_to=follow_up.message["body"]["mid"],
+        )  # fmt: skip
+        again = await app.tg.wait_for(
+            "sendMessage",
+            lambda c: c.chat_id == ALICE and "Обновите браузер." in (c.text or ""),
+            after=mark,
+        )
+        assert again.message is not None
+        assert again.message["text"] == (
+            f"Ответ поддержки на ваш вопрос № {number}\n\nОбновите браузер."
+        )
+
         mark = app.mx.mark()
         app.mx.message_created(staff_member, "/overdue", chat_id=staff_chat)
         listed = await app.mx.wait_for("sendMessage", lambda c: c.chat_id == staff_chat, after=mark)
@@ -369,6 +404,38 @@ async def test_the_staff_chat_in_max_answers_a_question_from_telegram(migrated: 
         to_staff = [c for c in app.mx.calls[mark:] if c.chat_id == staff_chat]
         assert to_staff == [], "nothing of theirs reached the staff chat"
         assert not any("48" in text for text in app.mx.sent_texts(namesake))
+
+
+async def test_a_question_from_max_with_a_picture_to_the_staff_chat_in_max(
+    migrated: Backend,
+) -> None:
+    """Both in Max: the person's picture is a file of Max's, downloaded and uploaded again
+    into the staff chat (Max sends only what the bot uploads)."""
+    staff_chat = -70555
+    async with running_bot(
+        migrated,
+        max_messenger=True,
+        flood_rate=50,
+        support_chat_id=staff_chat,
+        support_chat_messenger="max",
+    ) as app:
+        assert app.mx is not None
+        app.mx.add_group(staff_chat)
+        await app.max.consent(IVAN)
+        start = await section(app, "💬 Поддержка и отзывы")
+        topics = await app.max.press(IVAN, start, "❓ Задать вопрос в поддержку")
+        await app.max.press(IVAN, topics, "🐞 Ошибка")
+        await app.max.say(IVAN, TEXT)
+        screenshot = app.mx.add_file(JPEG, "screen.jpg", kind="image")
+        confirm = await app.max.say(IVAN, "", file=screenshot)
+        done = await app.max.press(IVAN, confirm, "Отправить")
+        assert "отправлен" in (done.text or ""), done.text
+        shot = await app.mx.wait_for(
+            "sendMessage", lambda c: c.chat_id == staff_chat and _image_of(c) is not None
+        )
+        image = _image_of(shot)
+        assert image is not None
+        assert app.mx.file_content(image["payload"]["token"]) == JPEG
 
 
 def _image_of(call: Call) -> dict[str, Any] | None:

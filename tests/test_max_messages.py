@@ -34,7 +34,21 @@ def test_buttons_become_maxs_keyboard_and_wide_rows_wrap() -> None:
     assert keyboard([[{"text": "inline query", "switch_inline_query": ""}]]) is None
 
 
-def test_a_keyboard_over_maxs_rows_is_refused_not_cut() -> None:
-    rows = [[{"text": str(n), "callback_data": str(n)}] for n in range(31)]
-    with pytest.raises(ValueError, match="Max's limits"):
+def test_a_long_list_is_laid_out_several_to_a_row_within_maxs_rows() -> None:
+    """40 policies and «Назад»: Max takes 30 rows, so the list goes two to a row and the way
+    back stays the last row, alone; nothing is left out."""
+    rows = [[{"text": f"Полис {n}", "callback_data": f"p:{n}"}] for n in range(40)]
+    built = keyboard([*rows, [{"text": "⬅️ Назад", "callback_data": "back"}]])
+    assert built is not None
+    laid = built["payload"]["buttons"]
+    assert len(laid) <= 30
+    assert laid[-1] == [{"type": "callback", "text": "⬅️ Назад", "payload": "back"}]
+    shown = [b["text"] for row in laid[:-1] for b in row]
+    assert shown == [f"Полис {n}" for n in range(40)], "all of them, in order"
+    assert max(len(row) for row in laid) == 2
+
+
+def test_a_keyboard_over_maxs_buttons_is_refused_not_cut() -> None:
+    rows = [[{"text": str(n), "callback_data": str(n)}] for n in range(211)]
+    with pytest.raises(ValueError, match="Max's"):
         keyboard(rows)

@@ -168,8 +168,11 @@ async def test_the_bot_in_max_alone_across_replicas(migrated: Backend, tmp_path:
         split = app.lb.hits_on(MAX_WEBHOOK_PATH)
         assert sorted(split) == sorted(w.url for w in app.webs), split
         assert [d for d in mx.webhook_deliveries if not d.ok] == [], "each taken at once"
+        await mx.wait_deliveries(6)  # Start and five presses, each acknowledged once handled
         consents = [c for c in mx.calls_of("sendMessage") if "152" in (c.text or "")]
         assert len(consents) == 1, "bot_started answered once"
+        screens = [c for c in mx.calls_of("editMessage", ok=True) if c.text is not None]
+        assert len(screens) == 5, "each press answered with one screen, by one replica"
 
         for web in app.webs:
             async with httpx.AsyncClient(base_url=web.url) as http:

@@ -117,7 +117,11 @@ async def _post_follow_up(manager: DialogManager, question: Feedback, text: str)
             due=answer_due(dt.datetime.now(dt.UTC), staff.time_zone),
             text=html.escape(text),
         )
-        post_id = await staff.post(post, number=question.number, reply_to=question.staff_message_id)
+        # A reply to the question's post, if that post is in this staff chat (it may have
+        # moved to the other messenger since: a number there means nothing here).
+        here = question.staff_chat_id == staff.chat_id
+        reply_to = question.staff_message_id if here else None
+        post_id = await staff.post(post, number=question.number, reply_to=reply_to)
         await _repository(manager).followed_up(question, chat_id=staff.chat_id, message_id=post_id)
     await session.commit()
     log.info("feedback_followed_up", number=question.number)

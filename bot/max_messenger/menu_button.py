@@ -3,7 +3,8 @@ the bot sends a person in Max with no buttons of its own gets one to the main me
 person's language, so no message leaves them without a way on (/help, «Действие отменено»).
 
 Only the bot's answers to a person's update carry it (the update's translations are current
-then); the outbox's messages bring their own buttons or none.
+then), and only in a person's chat (never the staff's group chat); the outbox's messages
+bring their own buttons or none.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from aiogram.methods import Response, SendDocument, SendMessage, SendPhoto, Tele
 from aiogram.methods.base import TelegramType
 from aiogram.types import InlineKeyboardMarkup
 from aiogram_i18n import I18nContext
+
+from storage.accounts import is_max_group
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -39,7 +42,10 @@ class MenuButton(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         bare = (
-            isinstance(method, SendMessage | SendDocument | SendPhoto) and not method.reply_markup
+            isinstance(method, SendMessage | SendDocument | SendPhoto)
+            and not method.reply_markup
+            and isinstance(method.chat_id, int)
+            and not is_max_group(method.chat_id)  # the staff's chat: not a person's menu
         )
         i18n = I18nContext.get_current(no_error=True) if bare else None
         if i18n is not None:

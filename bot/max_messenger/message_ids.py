@@ -5,6 +5,11 @@ A Max message gets a number the first time the bot sees it (sent, received, or u
 button) and keeps it as long as a dialog can still edit it; a number whose message is forgotten
 reads as no message (an edit then sends a new one, as aiogram-dialog does for a message too old
 to edit).
+
+The staff's group chat is different: its posts are kept in the database by number, for good,
+and a staff member answers a post weeks later. There a message's number is Max's own `seq` of
+it (unique, never reused), pinned with no expiry (`pin`), so no lost or expired Redis key can
+ever give an old post's number to another message.
 """
 
 from __future__ import annotations
@@ -34,6 +39,12 @@ class MessageIds:
             await self.redis.set(self._by_number + str(candidate), mid, ex=self.ttl)
             return candidate
         return int(await self.redis.get(self._by_mid + mid) or candidate)
+
+    async def pin(self, mid: str, number: int) -> int:
+        """Give the message a number of Max's own (its `seq`), for good."""
+        await self.redis.set(self._by_mid + mid, number)
+        await self.redis.set(self._by_number + str(number), mid)
+        return number
 
     async def fresh(self) -> int:
         """A number of no Max message: for what Max says without one (the start of a dialog)."""

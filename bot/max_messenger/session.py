@@ -126,7 +126,10 @@ class MaxSession(BaseSession):
         chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        yield await self.max.download(url, limit=DOWNLOAD_LIMIT)
+        try:
+            yield await self.max.download(url, limit=DOWNLOAD_LIMIT)
+        except MaxError as exc:  # as a request's refusal: aiogram's exception
+            raise _as_aiogram(GetFile(file_id=FILE_ID_PREFIX + url), exc) from None
 
     # -- the methods --------------------------------------------------------------------------
 
@@ -196,22 +199,38 @@ class MaxSession(BaseSession):
         replied = getattr(method, "reply_parameters", None)
         if replied is not None and (mid := await self.message_ids.mid(replied.message_id)):
             message["link"] = {"type": "reply", "mid": mid}
+        try:
+            sent = await self._deliver(recipient, message)
+        except MaxError as exc:  # the message replied to is gone: as Telegram, send anyway
+            unlinked = message.pop("link", None) is not None and exc.status in (400, 404)
+            if not (unlinked and replied is not None and replied.allow_sending_without_reply):
+                raise
+            sent = await self._deliver(recipient, message)
+        if isinstance(recipient, GroupChat):  # kept by number in the database: Max's own
+            number = await self.message_ids.pin(str(sent["body"]["mid"]), int(sent["body"]["seq"]))
+        else:
+            number = await self.message_ids.number(str(sent["body"]["mid"]))
+        return self._message(number, int(chat_id), text, markup, sent)
+
+    async def _deliver(self, recipient: Recipient, message: dict[str, Any]) -> dict[str, Any]:
+        """Send; a file just uploaded that Max is still processing is tried again."""
         for pause in (*NOT_READY_PAUSES, None):
             try:
-                sent = await self.max.send(recipient, message)
-                break
+                return await self.max.send(recipient, message)
             except MaxError as exc:
                 if not exc.not_ready or pause is None:
                     raise
                 await asyncio.sleep(pause)
-        number = await self.message_ids.number(str(sent["body"]["mid"]))
-        return self._message(number, int(chat_id), text, markup, sent)
+        raise AssertionError("unreachable: the last attempt raises")
 
     async def _send_file(self, bot: Bot, method: SendDocument | SendPhoto) -> Message:
         media = method.document if isinstance(method, SendDocument) else method.photo
         kind = "file" if isinstance(method, SendDocument) else "image"
         if isinstance(media, str) and media.startswith(UPLOADED):  # sent before: its token
             uploaded: dict[str, Any] = {"token": media.removeprefix(UPLOADED)}
+        elif isinstance(media, str) and media.startswith(FILE_ID_PREFIX):  # a person sent it
+            content = await self.max.download(_file(media).file_path or "", limit=DOWNLOAD_LIMIT)
+            uploaded = await self.max.upload(kind, "file", content)
         elif isinstance(media, InputFile):
             content = b"".join([chunk async for chunk in media.read(bot)])
             uploaded = await self.max.upload(kind, media.filename or "file", content)

@@ -128,7 +128,8 @@ class UpdateReader:
             if kind == "message_created":
                 return await self._message(update, locale)
             if kind == "message_callback":
-                return [await self._callback(update, locale)]
+                pressed = await self._callback(update, locale)
+                return [] if pressed is None else [pressed]
             if kind in ("bot_started", "bot_stopped", "dialog_removed"):
                 return await self._dialog(update, str(kind), locale)
         except (KeyError, TypeError, ValueError, AttributeError):
@@ -149,7 +150,7 @@ class UpdateReader:
         body = raw.get("body") or {}
         chat = _staff_chat(int(recipient["chat_id"])) if staff else _chat(user)
         message = Message(
-            message_id=await self.message_ids.number(str(body["mid"])),
+            message_id=await (self._staff_number(body) if staff else self._number(body)),
             date=_when(raw.get("timestamp")),
             chat=chat,
             from_user=user,
@@ -159,6 +160,13 @@ class UpdateReader:
         )
         return [Update(update_id=_update_id(update), message=message)]
 
+    async def _number(self, body: JSON) -> int:
+        return await self.message_ids.number(str(body["mid"]))
+
+    async def _staff_number(self, body: JSON) -> int:
+        """A message of the staff chat is numbered by Max's `seq`, for good (`MessageIds`)."""
+        return await self.message_ids.pin(str(body["mid"]), int(body["seq"]))
+
     async def _replied(self, link: Any, chat: Chat) -> Message | None:
         """The message a staff member replied to (Max's `link` of type reply)."""
         if not isinstance(link, Mapping) or link.get("type") != "reply":
@@ -166,7 +174,7 @@ class UpdateReader:
         replied = link.get("message") or {}
         sender = link.get("sender") or {}
         return Message(
-            message_id=await self.message_ids.number(str(replied["mid"])),
+            message_id=await self._staff_number(replied),
             date=_when(replied.get("timestamp")),
             chat=chat,
             from_user=User(
@@ -177,10 +185,16 @@ class UpdateReader:
             text=replied.get("text") or None,
         )
 
-    async def _callback(self, update: JSON, locale: Any) -> Update:
+    async def _callback(self, update: JSON, locale: Any) -> Update | None:
+        """A press of a button under a message of a person's dialog (None elsewhere: the
+        staff chat's posts carry no buttons of theirs)."""
+        under = update.get("message")
+        if isinstance(under, Mapping):
+            where = (under.get("recipient") or {}).get("chat_type")
+            if where not in (None, "dialog"):
+                return None
         raw = update["callback"]
         user = _user(raw["user"], locale)
-        under = update.get("message")
         message = None
         if isinstance(under, Mapping) and (under.get("body") or {}).get("mid"):
             sender = under.get("sender") or {}

@@ -16,14 +16,17 @@ inside `notify.ports` and hide the builtin there.)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import ClassVar, cast
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, Message
 from redis.asyncio import Redis
+from redis.exceptions import LockError
 
 from max_api.messages import UPLOADED
 from notify.outbox import Claimed
@@ -32,8 +35,12 @@ from notify.ports import Limits
 from notify.ports.telegram import TelegramPort
 from storage.redis import KEY_PREFIX
 
-#: How long Max's token of a broadcast's file is reused (Max keeps tokens longer).
+#: How long Max's token of a broadcast's file is reused (a broadcast is over well before; a
+#: token Max refuses sooner is dropped and the file carried again).
 CARRIED_SECONDS = 7 * 24 * 3600
+#: Seconds one worker may hold the carrying (below the outbox's lease, so a row waiting on it
+#: is not claimed again meanwhile), and a second waits for it before trying its row later.
+CARRY_LOCK, CARRY_WAIT = 30, 5
 
 #: The outbox's value for Max rows.
 MAX = "max"
@@ -74,21 +81,48 @@ class MaxPort(TelegramPort):
         if self.source is None or self.redis is None:
             raise ValueError("a Telegram file id, and no Telegram bot to fetch it from")
         key = f"{KEY_PREFIX}:max:carried:{hashlib.sha256(file_id.encode()).hexdigest()[:32]}"
-        if carried := await self.redis.get(key):
+        carried = await self.redis.get(key)
+        if carried is None:
+            return await self._carry(row, payload, kind, file_id, key)
+        try:
             return await super()._call(row, cast(Payload, {**payload, kind: _text(carried)}))
-        async with self.redis.lock(f"{key}:lock", timeout=120, blocking_timeout=120):
-            if carried := await self.redis.get(key):  # another worker carried it meanwhile
+        except TelegramBadRequest:  # Max no longer knows the token: carry the file again
+            await self.redis.delete(key)
+            raise CarryAgain(file_id) from None
+
+    async def _carry(
+        self, row: Claimed, payload: Payload, kind: str, file_id: str, key: str
+    ) -> Message:
+        """The file from Telegram to Max in this row's send, its token kept for the others —
+        by one worker at a time (`CARRY_LOCK`); another that finds the lock taken tries its
+        row again shortly, when the token is there."""
+        assert self.source is not None
+        assert self.redis is not None
+        lock = self.redis.lock(f"{key}:lock", timeout=CARRY_LOCK, blocking_timeout=CARRY_WAIT)
+        if not await lock.acquire():
+            raise CarryAgain(file_id)
+        try:
+            if carried := await self.redis.get(key):  # carried while this one waited
                 return await super()._call(row, cast(Payload, {**payload, kind: _text(carried)}))
             file = await self.source.get_file(file_id)
             assert file.file_path is not None
             content = await self.source.download_file(file.file_path)
             assert content is not None  # no destination: the bytes come back
             upload = BufferedInputFile(content.read(), PurePosixPath(file.file_path).name)
+            # The payload's file is a file id everywhere else; here, the bytes, sent once.
             sent = await super()._call(row, cast(Payload, {**payload, kind: upload}))
             media = sent.photo[-1] if sent.photo else sent.document
             if media is not None:
                 await self.redis.set(key, media.file_id, ex=CARRIED_SECONDS)
             return sent
+        finally:
+            with contextlib.suppress(LockError):  # expired meanwhile: the send stands
+                await lock.release()
+
+
+class CarryAgain(OSError):
+    """The row's file is being carried to Max by another worker, or must be carried again: a
+    passing condition, so the row is tried again (not dead)."""
 
 
 def _text(value: bytes | str) -> str:
