@@ -5,9 +5,13 @@
    every recipient exactly once.
 2. unlimited: the fake enforces nothing, TELEGRAM_RATE_LIMIT is out of the way: the engine's
    own ceiling with two workers. Target: ≥ 1,000 messages/s.
+3. max: the same broadcast to people in Max, two workers in Max alone against the fake Max
+   refusing more than 30 requests a second (Max's budget per bot): MAX_RATE_LIMIT (20) leaves
+   the rest to replies. Targets: about 20 messages/s, 0 × 429, every recipient exactly once.
 
     uv run python -m bench.broadcast                       # both, PostgreSQL + Redis
     uv run python -m bench.broadcast --only unlimited --recipients 20000
+    uv run python -m bench.broadcast --only max --max-recipients 1000
     uv run python -m bench.broadcast --database-url postgresql+asyncpg://…/db --redis-url redis://…/14
 
 The database and the Redis db are wiped first: never point it at data you keep.
@@ -32,7 +36,9 @@ from redis.asyncio import Redis
 
 from notify import outbox
 from storage import migrate
+from storage.accounts import Channel, account_id
 from storage.db import create_engine, create_session_factory
+from tests.fake_max import DEFAULT_TOKEN as MAX_TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:BENCH-token-0000000000000000000000000"
@@ -52,11 +58,11 @@ async def wipe(database_url: str, redis_url: str) -> None:
     await asyncio.to_thread(migrate.upgrade, database_url)
 
 
-async def start_fake(*limits: str) -> tuple[asyncio.subprocess.Process, str]:
+async def start_fake(fake: str, *limits: str) -> tuple[asyncio.subprocess.Process, str]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "tests.fake_telegram",
+        fake,
         "--port",
         "0",
         *limits,
@@ -70,12 +76,15 @@ async def start_fake(*limits: str) -> tuple[asyncio.subprocess.Process, str]:
 
 
 async def start_workers(
-    n: int, api: str, database_url: str, redis_url: str, **env: str
+    n: int, messenger: str, api: str, database_url: str, redis_url: str, **env: str
 ) -> list[asyncio.subprocess.Process]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "REDIS_"))}
+    own = ("TELEGRAM_", "MAX_", "REDIS_")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(own)}
+    if messenger == "max":
+        base.update(MAX_BOT_TOKEN=MAX_TOKEN, MAX_API_URL=api)
+    else:
+        base.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=api)
     base.update(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=api,
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         LOG_LEVEL="WARNING",
@@ -104,10 +113,12 @@ async def run_case(
     recipients: int,
     limits: list[str],
     env: dict[str, str],
+    messenger: str = "telegram",
 ) -> dict[str, Any]:
+    in_max = messenger == "max"
     await wipe(args.database_url, args.redis_url)
-    fake, api = await start_fake(*limits)
-    workers = await start_workers(2, api, args.database_url, args.redis_url, **env)
+    fake, api = await start_fake(f"tests.fake_{messenger}", *limits)
+    workers = await start_workers(2, messenger, api, args.database_url, args.redis_url, **env)
     engine = create_engine(args.database_url)
     sessions = create_session_factory(engine)
     try:
@@ -116,21 +127,21 @@ async def run_case(
             while True:
                 async with http.get(f"{api}/_fake/stats") as response:
                     stats = (await response.json())["result"]
-                if stats["counts"].get("getMe", 0) >= 2:
+                if stats["counts"].get("getMyInfo" if in_max else "getMe", 0) >= 2:
                     break
                 await asyncio.sleep(0.1)
+            people = range(10_000_000, 10_000_000 + recipients)
+            accounts = [account_id(Channel.MAX, n) for n in people] if in_max else people
             started = time.monotonic()
             async with sessions() as session:
-                await outbox.enqueue_many(
-                    session, range(10_000_000, 10_000_000 + recipients), {"text": "Новость"},
-                    kind="broadcast",
-                )  # fmt: skip
+                await outbox.enqueue_many(session, accounts, {"text": "Новость"}, kind="broadcast")
                 await session.commit()
-            async with http.get(
-                f"{api}/_fake/wait",
-                params={"method": "sendMessage", "count": str(recipients), "timeout": "900"},
-            ) as response:
-                await response.read()
+            if not in_max:  # the fake Telegram says when; Max's is polled through the outbox
+                async with http.get(
+                    f"{api}/_fake/wait",
+                    params={"method": "sendMessage", "count": str(recipients), "timeout": "900"},
+                ) as response:
+                    await response.read()
             while True:  # and recorded as sent
                 counts = await outbox.depth(sessions)
                 if counts["sent"] >= recipients:
@@ -149,7 +160,7 @@ async def run_case(
         await engine.dispose()
     ok = [c for c in calls if c["status"] == 200]
     refused = sum(1 for c in calls if c["status"] == 429)
-    per_chat = Counter(c["params"]["chat_id"] for c in ok)
+    per_chat = Counter(c["params"]["user_id" if in_max else "chat_id"] for c in ok)
     stamps = sorted(c["at"] for c in ok)
     return {
         "case": name,
@@ -164,9 +175,10 @@ async def run_case(
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--only", choices=["limited", "unlimited"])
+    parser.add_argument("--only", choices=["limited", "unlimited", "max"])
     parser.add_argument("--recipients", type=int, default=3000, help="limited case")
     parser.add_argument("--unlimited-recipients", type=int, default=20000)
+    parser.add_argument("--max-recipients", type=int, default=1000, help="max case")
     parser.add_argument("--concurrency", type=int, default=64, help="unlimited case, per worker")
     parser.add_argument(
         "--database-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/cabinet_bench"
@@ -196,6 +208,17 @@ async def main(args: argparse.Namespace) -> None:
                 args.unlimited_recipients,
                 [],
                 {"TELEGRAM_RATE_LIMIT": "1000000", "WORKER_CONCURRENCY": str(args.concurrency)},
+            )
+        )
+    if args.only in (None, "max"):
+        results.append(
+            await run_case(
+                "max: fake Max 30 requests/s, MAX_RATE_LIMIT 20",
+                args,
+                args.max_recipients,
+                ["--rate-limit", "30"],
+                {"MAX_RATE_LIMIT": "20", "WORKER_CONCURRENCY": "8"},
+                messenger="max",
             )
         )
     for result in results:

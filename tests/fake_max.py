@@ -1899,6 +1899,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=1,
         help="sends with a fresh upload token that answer attachment.not.ready",
     )
+    parser.add_argument(
+        "--rate-limit", type=float, default=None, help="API requests a second (429 beyond)"
+    )
     return parser.parse_args(argv)
 
 
@@ -1908,6 +1911,7 @@ async def _serve(args: argparse.Namespace) -> None:
         bot_id=args.bot_id,
         latency=args.latency,
         attachment_not_ready=args.attachment_not_ready,
+        rate_limit=args.rate_limit,
     )
     url = await mx.start(args.host, args.port)
     sys.stdout.write(url + "\n")
