@@ -6,6 +6,7 @@ support and its answer; and a broadcast to both messengers."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import re
 from collections.abc import AsyncIterator
@@ -183,22 +184,11 @@ async def test_a_question_to_support_and_the_answer_in_max(migrated: Backend) ->
     ) as app:
         assert app.mx is not None
         await linked_in_max(app)
-        start = await section(app, "💬 Поддержка и отзывы")
-        topics = await app.max.press(IVAN, start, "❓ Задать вопрос в поддержку")
-        typing = await app.max.press(IVAN, topics, "🐞 Ошибка")
-        assert "символов" in (typing.text or "")
-        attach = await app.max.say(IVAN, TEXT)
-        assert "Скриншот" in (attach.text or "")
-        screenshot = app.mx.add_file(JPEG, "screen.jpg", kind="image")
-        confirm = await app.max.say(IVAN, "", file=screenshot)
-        assert "📎 Скриншот приложен" in (confirm.text or "")
-        done = await app.max.press(IVAN, confirm, "Отправить")
-        sent = re.search(r"Вопрос № (\S+) отправлен", done.text or "")
-        assert sent, done.text
+        number = await asked_in_max(app)
         await app.tg.wait_for(
-            "sendMessage", lambda c: c.chat_id == SUPPORT and sent[1] in (c.text or "")
+            "sendMessage", lambda c: c.chat_id == SUPPORT and number in (c.text or "")
         )
-        post = staff_post(app, sent[1])
+        post = staff_post(app, number)
         assert TEXT in post["text"]
         shot = await app.tg.wait_for("sendPhoto", lambda c: c.chat_id == SUPPORT)
         assert shot.params["photo"].content == JPEG, "Max's picture, copied into Telegram"
@@ -208,7 +198,7 @@ async def test_a_question_to_support_and_the_answer_in_max(migrated: Backend) ->
         answer = await app.mx.wait_for("sendMessage", lambda c: c.user_id == IVAN, after=mark)
         assert answer.message is not None
         assert answer.message["body"]["text"] == (
-            f"Ответ поддержки на ваш вопрос № {sent[1]}\n\nИсправим <сегодня> & сообщим."
+            f"Ответ поддержки на ваш вопрос № {number}\n\nИсправим <сегодня> & сообщим."
         )
 
 
@@ -316,17 +306,9 @@ async def test_the_staff_chat_in_max_answers_a_question_from_telegram(migrated: 
     """SUPPORT_CHAT_MESSENGER=max: support works in a Max group chat. A question from
     Telegram (its screenshot copied into Max) is posted there; a staff member's reply in Max
     reaches the person in Telegram and marks the post; /overdue answers in the chat."""
-    staff_chat, staff_member = -70555, 9001
-    async with running_bot(
-        migrated,
-        max_messenger=True,
-        workers=True,
-        flood_rate=50,
-        support_chat_id=staff_chat,
-        support_chat_messenger="max",
-    ) as app:
+    staff_chat, staff_member = STAFF_CHAT, 9001
+    async with staff_in_max(migrated, workers=True) as app:
         assert app.mx is not None
-        app.mx.add_group(staff_chat)
         await app.consent(ALICE)
         number = await ask(app, ALICE, photo=app.tg.add_file("photo-1", JPEG))
         post = await app.mx.wait_for(
@@ -411,31 +393,54 @@ async def test_a_question_from_max_with_a_picture_to_the_staff_chat_in_max(
 ) -> None:
     """Both in Max: the person's picture is a file of Max's, downloaded and uploaded again
     into the staff chat (Max sends only what the bot uploads)."""
-    staff_chat = -70555
-    async with running_bot(
-        migrated,
-        max_messenger=True,
-        flood_rate=50,
-        support_chat_id=staff_chat,
-        support_chat_messenger="max",
-    ) as app:
+    staff_chat = STAFF_CHAT
+    async with staff_in_max(migrated) as app:
         assert app.mx is not None
-        app.mx.add_group(staff_chat)
         await app.max.consent(IVAN)
-        start = await section(app, "💬 Поддержка и отзывы")
-        topics = await app.max.press(IVAN, start, "❓ Задать вопрос в поддержку")
-        await app.max.press(IVAN, topics, "🐞 Ошибка")
-        await app.max.say(IVAN, TEXT)
-        screenshot = app.mx.add_file(JPEG, "screen.jpg", kind="image")
-        confirm = await app.max.say(IVAN, "", file=screenshot)
-        done = await app.max.press(IVAN, confirm, "Отправить")
-        assert "отправлен" in (done.text or ""), done.text
+        await asked_in_max(app)
         shot = await app.mx.wait_for(
             "sendMessage", lambda c: c.chat_id == staff_chat and _image_of(c) is not None
         )
         image = _image_of(shot)
         assert image is not None
         assert app.mx.file_content(image["payload"]["token"]) == JPEG
+
+
+STAFF_CHAT = -70555  # Max's id of the staff's group chat
+
+
+@contextlib.asynccontextmanager
+async def staff_in_max(migrated: Backend, **overrides: Any) -> AsyncIterator[RunningBot]:
+    """The bot with its staff chat in Max (SUPPORT_CHAT_MESSENGER=max), the bot in it."""
+    async with running_bot(
+        migrated,
+        max_messenger=True,
+        flood_rate=50,
+        support_chat_id=STAFF_CHAT,
+        support_chat_messenger="max",
+        **overrides,
+    ) as app:
+        assert app.mx is not None
+        app.mx.add_group(STAFF_CHAT)
+        yield app
+
+
+async def asked_in_max(app: RunningBot) -> str:
+    """A question from IVAN in Max, with a picture: its number."""
+    assert app.mx is not None
+    start = await section(app, "💬 Поддержка и отзывы")
+    topics = await app.max.press(IVAN, start, "❓ Задать вопрос в поддержку")
+    typing = await app.max.press(IVAN, topics, "🐞 Ошибка")
+    assert "символов" in (typing.text or "")
+    attach = await app.max.say(IVAN, TEXT)
+    assert "Скриншот" in (attach.text or "")
+    screenshot = app.mx.add_file(JPEG, "screen.jpg", kind="image")
+    confirm = await app.max.say(IVAN, "", file=screenshot)
+    assert "📎 Скриншот приложен" in (confirm.text or "")
+    done = await app.max.press(IVAN, confirm, "Отправить")
+    sent = re.search(r"Вопрос № (\S+) отправлен", done.text or "")
+    assert sent, done.text
+    return sent[1]
 
 
 def _image_of(call: Call) -> dict[str, Any] | None:
