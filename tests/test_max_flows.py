@@ -77,7 +77,7 @@ async def test_a_policys_pdf_and_its_renewal_up_to_the_payment_link(app: Running
     listing = await section(app, "📄 Полисы")
     assert "Ваши полисы" in (listing.text or "")
     label = next(label for label in labels(app, listing) if label.startswith("ОСАГО"))
-    assert re.fullmatch(r"ОСАГО · .+ · …\w{4}", label), "Max's shorter label: " + label
+    assert re.fullmatch(r"ОСАГО · .+ · № …\w{4}", label), "Max's shorter label: " + label
     kasko = await app.max.press(IVAN, listing, "КАСКО")
     assert "Полис № КС-" in (kasko.text or "")
     name, pdf = await received(app, kasko, "📎 Полис (PDF)")

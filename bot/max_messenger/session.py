@@ -228,14 +228,17 @@ class MaxSession(BaseSession):
         kind = "file" if isinstance(method, SendDocument) else "image"
         if isinstance(media, str) and media.startswith(UPLOADED):  # sent before: its token
             uploaded: dict[str, Any] = {"token": media.removeprefix(UPLOADED)}
-        elif isinstance(media, str) and media.startswith(FILE_ID_PREFIX):  # a person sent it
-            content = await self.max.download(_file(media).file_path or "", limit=DOWNLOAD_LIMIT)
-            uploaded = await self.max.upload(kind, "file", content)
-        elif isinstance(media, InputFile):
-            content = b"".join([chunk async for chunk in media.read(bot)])
-            uploaded = await self.max.upload(kind, media.filename or "file", content)
-        else:
-            raise TelegramBadRequest(method, "Bad Request: Max sends files the bot uploads")
+        else:  # uploaded now: the bot's file, or one a person sent (sent on, as Telegram can)
+            if isinstance(media, InputFile):
+                name = media.filename or "file"
+                content = b"".join([chunk async for chunk in media.read(bot)])
+            elif isinstance(media, str) and media.startswith(FILE_ID_PREFIX):
+                name = "file"
+                url = media.removeprefix(FILE_ID_PREFIX)
+                content = await self.max.download(url, limit=DOWNLOAD_LIMIT)
+            else:
+                raise TelegramBadRequest(method, "Bad Request: Max sends files the bot uploads")
+            uploaded = await self.max.upload(kind, name, content)
         attachment = {"type": kind, "payload": uploaded}
         return await self._send(
             bot, method.chat_id, method.caption, method.reply_markup, method, attachment

@@ -139,10 +139,10 @@ class UpdateReader:
     async def _message(self, update: JSON, locale: Any) -> list[Update]:
         raw = update["message"]
         recipient = raw.get("recipient") or {}
-        staff = recipient.get("chat_type") == "chat" and recipient.get("chat_id") is not None
-        if staff and recipient["chat_id"] != self.staff_chat_id:
-            return []
-        if not staff and recipient.get("chat_type") != "dialog":
+        where = recipient.get("chat_type")
+        staff = where == "chat" and self.staff_chat_id is not None
+        staff = staff and recipient.get("chat_id") == self.staff_chat_id
+        if not staff and where != "dialog":  # another group, a channel
             return []
         user = _user(raw["sender"], locale)
         if user.is_bot:
@@ -199,7 +199,7 @@ class UpdateReader:
         if isinstance(under, Mapping) and (under.get("body") or {}).get("mid"):
             sender = under.get("sender") or {}
             message = Message(
-                message_id=await self.message_ids.number(str(under["body"]["mid"])),
+                message_id=await self._number(under["body"]),
                 date=_when(under.get("timestamp")),
                 chat=_chat(user),
                 from_user=User(id=int(sender.get("user_id", 0)), is_bot=True, first_name="bot"),

@@ -3,7 +3,7 @@ policies-title = <b>Your policies</b>
 policies-empty = No policies found.
 # Max cuts long labels: there the number is its last characters (the card shows it whole).
 policy-button = { $messenger ->
-    [Max] { $title } · …{ $tail }
+    [Max] { $title } · No. …{ $tail }
    *[other] { $title } · No. { $number }
 }
 policy-detail =

@@ -3,7 +3,7 @@ policies-title = <b>Ваши полисы</b>
 policies-empty = Полисов не найдено.
 # Max cuts long labels: there the number is its last characters (the card shows it whole).
 policy-button = { $messenger ->
-    [Max] { $title } · …{ $tail }
+    [Max] { $title } · № …{ $tail }
    *[other] { $title } · № { $number }
 }
 policy-detail =

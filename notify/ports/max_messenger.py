@@ -81,14 +81,20 @@ class MaxPort(TelegramPort):
         if self.source is None or self.redis is None:
             raise ValueError("a Telegram file id, and no Telegram bot to fetch it from")
         key = f"{KEY_PREFIX}:max:carried:{hashlib.sha256(file_id.encode()).hexdigest()[:32]}"
-        carried = await self.redis.get(key)
-        if carried is None:
-            return await self._carry(row, payload, kind, file_id, key)
+        if carried := await self.redis.get(key):
+            return await self._send_carried(row, payload, kind, _text(carried), key)
+        return await self._carry(row, payload, kind, file_id, key)
+
+    async def _send_carried(
+        self, row: Claimed, payload: Payload, kind: str, token: str, key: str
+    ) -> Message:
+        """The row with the file Max already has (its token)."""
+        assert self.redis is not None
         try:
-            return await super()._call(row, cast(Payload, {**payload, kind: _text(carried)}))
+            return await super()._call(row, cast(Payload, {**payload, kind: token}))
         except TelegramBadRequest:  # Max no longer knows the token: carry the file again
             await self.redis.delete(key)
-            raise CarryAgain(file_id) from None
+            raise CarryAgain(key) from None
 
     async def _carry(
         self, row: Claimed, payload: Payload, kind: str, file_id: str, key: str
@@ -103,7 +109,7 @@ class MaxPort(TelegramPort):
             raise CarryAgain(file_id)
         try:
             if carried := await self.redis.get(key):  # carried while this one waited
-                return await super()._call(row, cast(Payload, {**payload, kind: _text(carried)}))
+                return await self._send_carried(row, payload, kind, _text(carried), key)
             file = await self.source.get_file(file_id)
             assert file.file_path is not None
             content = await self.source.download_file(file.file_path)
